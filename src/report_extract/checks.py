@@ -1,0 +1,112 @@
+"""The consistency checks (勾稽关系) R1–R4 and the template/year check -> Problems.
+
+A report that contradicts itself is reported, never corrected. Blank cells are read as 0 by the
+arithmetic, and the message says so; a relation whose cells are all blank is not checked (a blank
+form is not wrong).
+"""
+
+from __future__ import annotations
+
+from .model import Problem
+from .templates import APPLICANT_COLUMNS, OUTCOME_ROWS, REVIEW
+
+Tables = dict[str, dict[str, dict]]
+_BLANK_NOTE = " (blank cells read as 0)"
+
+
+def _sum(values: list) -> tuple[int | float, bool]:
+    """(sum, whether a blank was read as 0)."""
+    return sum(v or 0 for v in values), any(v is None for v in values)
+
+
+def _fmt(value) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def check_applications(table: dict, pages: dict) -> list[Problem]:
+    problems: list[Problem] = []
+    outcome_rows = [r for r in OUTCOME_ROWS if r in table]
+    for col in (c.key for c in APPLICANT_COLUMNS):
+        def cell(row, col=col):
+            return table.get(row, {}).get(col)
+        # R1: new + carried over = outcome total + carried forward
+        if all(r in table for r in ("new_received", "carried_over", "outcome_total", "carried_forward")):
+            parts = [cell("new_received"), cell("carried_over"), cell("outcome_total")]
+            found = cell("carried_forward")
+            if any(v is not None for v in parts + [found]):
+                expected = (parts[0] or 0) + (parts[1] or 0) - (parts[2] or 0)
+                if expected != (found or 0):
+                    blank = any(v is None for v in parts + [found])
+                    problems.append(Problem(
+                        code="balance", severity="error", table="applications", row="carried_forward",
+                        column=col, expected=_fmt(expected), found=found, page=pages.get("carried_forward"),
+                        message=f"{col}: new ({parts[0]}) + carried over ({parts[1]}) should equal outcome total "
+                                f"({parts[2]}) + carried forward ({found})" + (_BLANK_NOTE if blank else "")))
+        # R2: outcome total = sum of every outcome row
+        if "outcome_total" in table and outcome_rows:
+            values = [cell(r) for r in outcome_rows]
+            found = cell("outcome_total")
+            if any(v is not None for v in values + [found]):
+                expected, blank = _sum(values)
+                if expected != (found or 0):
+                    problems.append(Problem(
+                        code="outcome_sum", severity="error", table="applications", row="outcome_total",
+                        column=col, expected=_fmt(expected), found=found, page=pages.get("outcome_total"),
+                        message=f"{col}: the outcome rows add up to {expected}, the printed total is {found}"
+                                + (_BLANK_NOTE if blank or found is None else "")))
+    # R3: each row's total = the six applicant columns
+    six = [c.key for c in APPLICANT_COLUMNS[:-1]]
+    for row, cols in table.items():
+        if row.startswith("extra_"):
+            continue
+        values = [cols.get(c) for c in six]
+        found = cols.get("total")
+        if all(v is None for v in values + [found]):
+            continue
+        expected, blank = _sum(values)
+        if expected != (found or 0):
+            problems.append(Problem(
+                code="row_total", severity="error", table="applications", row=row, column="total",
+                expected=_fmt(expected), found=found, page=pages.get(row),
+                message=f"{row}: the six applicant columns add up to {expected}, the total column says {found}"
+                        + (_BLANK_NOTE if blank or found is None else "")))
+    return problems
+
+
+def check_review(table: dict, pages: dict) -> list[Problem]:
+    problems: list[Problem] = []
+    for group in (r.key for r in REVIEW.rows):
+        cols = table.get(group)
+        if not cols:
+            continue
+        values = [cols.get(c) for c in ("upheld", "corrected", "other", "pending")]
+        found = cols.get("total")
+        if all(v is None for v in values + [found]):
+            continue
+        expected, blank = _sum(values)
+        if expected != (found or 0):
+            problems.append(Problem(
+                code="review_total", severity="error", table="review_litigation", row=group, column="total",
+                expected=_fmt(expected), found=found, page=pages.get(group),
+                message=f"{group}: upheld + corrected + other + pending = {expected}, the total says {found}"
+                        + (_BLANK_NOTE if blank or found is None else "")))
+    return problems
+
+
+def check_template_year(template: str, year: int | None) -> list[Problem]:
+    if year is None or template not in ("v2021", "v2019"):
+        return []
+    fits = (template == "v2021" and year >= 2021) or (template == "v2019" and 2019 <= year <= 2020)
+    if fits:
+        return []
+    return [Problem(code="template_year_mismatch", severity="warning",
+                    message=f"the tables follow the {template} template, which does not fit a report for {year}")]
+
+
+def run_checks(tables: Tables, pages: dict[str, dict], template: str, year: int | None) -> list[Problem]:
+    problems = check_template_year(template, year)
+    if "applications" in tables:
+        problems += check_applications(tables["applications"], pages.get("applications", {}))
+    if "review_litigation" in tables:
+        problems += check_review(tables["review_litigation"], pages.get("review_litigation", {}))
+    return problems

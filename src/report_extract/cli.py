@@ -1,0 +1,134 @@
+"""The command line: a thin layer over the Python API. stdout carries data only; messages go to
+stderr. Format libraries are imported only when a file needs them, so ``--help`` stays fast."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Turn Chinese government information-disclosure annual reports "
+                       "(政府信息公开工作年度报告) into structured data.")
+
+
+class Format(str, Enum):
+    json = "json"
+    yaml = "yaml"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+def _say(message: str) -> None:
+    print(f"report-extract: {message}", file=sys.stderr)
+
+
+def _read_one(path: str):
+    """(report, None) or (None, error line)."""
+    from . import extract as api_extract
+    from .errors import ReportError
+
+    try:
+        if path == "-":
+            return api_extract("<stdin>", sys.stdin.buffer.read()), None
+        return api_extract(path), None
+    except ReportError as exc:
+        return None, str(exc) if exc.path else f"{path}: {exc}"
+    except Exception as exc:  # a bug of ours must not take a batch down or print a traceback
+        if os.environ.get("REPORT_EXTRACT_DEBUG"):
+            raise
+        return None, f"{path}: internal error while reading ({type(exc).__name__}: {exc}); please report it"
+
+
+@app.command()
+def extract(
+    paths: List[str] = typer.Argument(..., help="report files (PDF, DOCX, HTML, text); '-' reads stdin"),
+    fmt: Format = typer.Option(Format.json, "-f", "--format", help="output format"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write here instead of stdout"),
+    strict: bool = typer.Option(False, "--strict", help="exit 1 when a report has error-level problems"),
+):
+    """Extract one or more reports. One report: one JSON document; several: one JSON object per line."""
+    from .writers import render, write_atomic
+
+    reports, failures = [], 0
+    for path in _progress(paths):
+        report, error = _read_one(path)
+        if error:
+            failures += 1
+            _say(error)
+        else:
+            reports.append(report)
+    if reports:
+        text = render(reports, fmt.value)
+        if output:
+            write_atomic(output, text)
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    if failures:
+        if len(paths) > 1:
+            _say(f"{failures} of {len(paths)} inputs could not be read")
+        raise typer.Exit(EXIT_UNREADABLE)
+    if strict and any(p.severity == "error" for r in reports for p in r.problems):
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _progress(paths: list[str]):
+    if len(paths) < 2 or not sys.stderr.isatty():
+        yield from paths
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=_stderr_console()) as progress:
+        task = progress.add_task("extracting", total=len(paths))
+        for path in paths:
+            yield path
+            progress.advance(task)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@app.command()
+def fields(as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table")):
+    """The canonical keys (table.row.column) with their Chinese labels."""
+    import json
+
+    from .templates import iter_fields
+
+    for field in iter_fields():
+        if as_json:
+            print(json.dumps(field, ensure_ascii=False))
+        else:
+            print("\t".join([field["field"], field["row"], field["column"], ",".join(field["templates"])]))
+
+
+@app.command()
+def schema():
+    """The JSON Schema of the output."""
+    import json
+
+    from .model import json_schema
+
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:  # `report-extract … | head`
+        sys.stderr.close()
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

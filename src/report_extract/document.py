@@ -1,0 +1,51 @@
+"""The format-neutral document every reader produces: paragraphs and tables, in order, with pages.
+
+Tables hold only the cells that exist: a merged cell appears once, at its top-left grid position,
+with its spans; the grid positions it covers hold nothing. Everything after a reader works on this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Cell:
+    text: str
+    col: int = 0  # grid column of the cell's left edge, where the reader knows it
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    page: int | None = None
+    pages: list[int] = field(default_factory=list)  # one per row, where the format has pages
+
+
+@dataclass
+class Paragraph:
+    text: str
+    page: int | None = None
+    heading: bool = False  # the source marked it as a heading (markdown #, Word heading style)
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class Document:
+    blocks: list[Block]
+    format: str  # pdf | docx | doc | html | text
+    pages: int | None = None
+    title_hint: str | None = None  # a title the container gives (a crawler's header, <title>)
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+def table_from_texts(rows: list[list[str]], page: int | None = None) -> Table:
+    """A table from rows of cell texts, as text formats give them (no spans)."""
+    return Table([[Cell(text, col=i) for i, text in enumerate(row)] for row in rows], page=page,
+                 pages=[page] * len(rows) if page is not None else [])

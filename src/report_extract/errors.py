@@ -1,0 +1,13 @@
+"""The one error a reader or the pipeline raises for an input it cannot read as a report."""
+
+
+class ReportError(Exception):
+    """An input that cannot be read as a report. ``str()`` is the reason, in plain words."""
+
+    def __init__(self, reason: str, path: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}" if self.path else self.reason

@@ -1,0 +1,394 @@
+"""Observed rows -> canonical values: row alignment, columns, numbers, and the problems met on the way.
+
+Rows are matched to the template by an order-preserving alignment (the template's row order is
+fixed) scored by label similarity, so ``1.`` ``2.`` … that repeat in every group, labels cut in
+pieces, typos and rows without any label (their label pulled out of the table by a converter) all
+find their place. A row without a label is placed only where the labelled rows around it leave
+exactly as many template rows as there are unlabelled rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable
+
+from . import numbers
+from .labels import similarity, split_ordinal
+from .model import Problem, Provenance
+from .tables import ObservedRow, cell_kind
+from .templates import COUNT, MONEY, REVIEW, Column, Row, TableSpec
+
+MATCH = 0.55  # the least label score that names a template row
+UNLABELLED = 0.3  # what a row without a label may score (only as a gap filler)
+
+
+@dataclass
+class TableResult:
+    values: dict[str, dict[str, int | Decimal | None]] = field(default_factory=dict)
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    units: dict[str, str] = field(default_factory=dict)
+    row_pages: dict[str, int | None] = field(default_factory=dict)
+    undecided: dict[str, list[list]] = field(default_factory=dict)  # glued rows with several readings
+
+
+# --- which observed row is which template row ----------------------------------------------------
+def is_header(row: ObservedRow, spec: TableSpec) -> bool:
+    """A header or caption row: no number anywhere, and its labels are header words, not rows."""
+    if any(numbers.parse(v).status in (numbers.NUMBER, numbers.PLACEHOLDER) for v in row.values):
+        return False
+    if not row.labels:
+        return False
+    row_score = max(label_score(row, r) for r in spec.rows)
+    if row_score >= 0.8 and len(row.labels) <= 3:
+        return False
+    return len(row.labels) >= 2 or not row.values or row_score < MATCH
+
+
+def label_score(row: ObservedRow, target: Row) -> float:
+    if not row.labels:
+        return 0.0
+    leaf = row.labels[-1]
+    score = max(similarity(leaf, target.label), similarity(row.label, target.label))
+    ord_seen, _ = split_ordinal(leaf)
+    ord_want, _ = split_ordinal(target.label)
+    if ord_seen and ord_want and ord_seen[0] == "(" and ord_want[0] == "(" or (
+            ord_seen and ord_want and ord_seen[0] != "(" and ord_want[0] != "(" and
+            ord_seen.isdigit() == ord_want.isdigit()):
+        score += 0.2 if ord_seen == ord_want else -0.4
+    if target.group and len(row.labels) >= 2:
+        if max(similarity(x, target.group) for x in row.labels[:-1]) >= 0.6:
+            score += 0.1
+    return score
+
+
+def align(rows: list[ObservedRow], spec: TableSpec) -> list[Row | None]:
+    """For each observed row, its template row (or None), in order."""
+    n, m = len(rows), len(spec.rows)
+    scores = [[_pair_score(o, t) for t in spec.rows] for o in rows]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    move = [[0] * (m + 1) for _ in range(n + 1)]  # 0: skip row, 1: skip template row, 2: pair
+    for i in range(n - 1, -1, -1):
+        for j in range(m, -1, -1):
+            options = [(best[i + 1][j], 0)]
+            if j < m:
+                options.append((best[i][j + 1], 1))
+                if scores[i][j] is not None:
+                    options.append((best[i + 1][j + 1] + scores[i][j], 2))
+            best[i][j], move[i][j] = max(options, key=lambda o: (o[0], o[1]))
+    out: list[Row | None] = [None] * n
+    i = j = 0
+    while i < n and j <= m:
+        step = move[i][j]
+        if step == 2:
+            out[i] = spec.rows[j]
+            i, j = i + 1, j + 1
+        elif step == 1:
+            j += 1
+        else:
+            i += 1
+    return _check_gap_fillers(rows, out, spec)
+
+
+def match_best(rows: list[ObservedRow], spec: TableSpec) -> list[Row | None]:
+    """For tables whose labels are all different (二): each template row takes its best-scoring
+    observed row, whatever the order (converters move loose rows around)."""
+    pairs = sorted(((label_score(o, t), i, j) for i, o in enumerate(rows) for j, t in enumerate(spec.rows)
+                    if o.labels), reverse=True)
+    out: list[Row | None] = [None] * len(rows)
+    taken: set[int] = set()
+    for score, i, j in pairs:
+        if score < MATCH or out[i] is not None or j in taken:
+            continue
+        out[i] = spec.rows[j]
+        taken.add(j)
+    return out
+
+
+def _pair_score(row: ObservedRow, target: Row) -> float | None:
+    if not row.labels:
+        return None if target.replaces else UNLABELLED
+    score = label_score(row, target)
+    return score if score >= MATCH else None
+
+
+def _check_gap_fillers(rows: list[ObservedRow], out: list[Row | None], spec: TableSpec) -> list[Row | None]:
+    slots = [r for r in spec.rows if not r.replaces]
+    slot_index = {r.key: i for i, r in enumerate(slots)}
+    labelled = [(i, slot_index.get(out[i].key)) for i in range(len(rows)) if out[i] and rows[i].labels]
+    for i, target in enumerate(out):
+        if target is None or rows[i].labels:
+            continue
+        before = max((s for k, s in labelled if k < i and s is not None), default=-1)
+        after = min((s for k, s in labelled if k > i and s is not None), default=len(slots))
+        between = [k for k in range(len(rows)) if not rows[k].labels and out[k] is not None
+                   and _between(k, labelled, before, after)]
+        if after - before - 1 != len(between) or target.key not in slot_index:
+            out[i] = None
+    return out
+
+
+def _between(k: int, labelled: list[tuple[int, int | None]], before: int, after: int) -> bool:
+    prev = max((s for i, s in labelled if i < k and s is not None), default=-1)
+    nxt = min((s for i, s in labelled if i > k and s is not None), default=10 ** 6)
+    return prev == before and (nxt == after or after >= 10 ** 6 or nxt >= after)
+
+
+# --- values ------------------------------------------------------------------------------------
+def row_relation(spec: TableSpec) -> tuple[Callable | None, Callable | None]:
+    """(accept, prune) of a full row's numbers: the template's per-row sums."""
+    if spec.key == "applications":
+        return (lambda v: v[6] == sum(v[:6])), None
+    if spec.key == REVIEW.key:
+        def accept(v):
+            return all(v[g + 4] == sum(v[g:g + 4]) for g in (0, 5, 10))
+
+        def prune(v):
+            return any(len(v) >= g + 5 and v[g + 4] != sum(v[g:g + 4]) for g in (0, 5, 10))
+        return accept, prune
+    return None, None
+
+
+def read_values(row: ObservedRow, columns: tuple[Column, ...], spec: TableSpec, where: dict):
+    """(values, raw cells, problems) of one row."""
+    expected = len(columns)
+    kinds = [c.kind for c in columns]
+    if row.glued:
+        return _glued_values(row.values[0] if row.values else "", kinds, spec, where, row)
+    cells = list(row.values)
+    while len(cells) > expected and cells and not cells[-1].strip():
+        cells.pop()
+    while len(cells) > expected and cells and not cells[0].strip():
+        cells.pop(0)
+    tokens = " ".join(c for c in cells if c.strip()).split()
+    if len(cells) < expected and len(tokens) == expected and all(cell_kind(t) == "value" for t in tokens):
+        cells = tokens  # several numbers in one cell (text that lost its tabs)
+    elif len(tokens) < expected and len([c for c in cells if c.strip()]) == 1 and numbers.looks_glued(
+            tokens[0], expected):
+        return _glued_values(" ".join(tokens), kinds, spec, where, row)  # one cell, digits glued
+    problems: list[Problem] = []
+    if len(cells) > expected:
+        problems.append(_problem("extra_cells", "error", where,
+                                 f"row has {len(cells)} cells where the template has {expected}",
+                                 expected=expected, found=len(cells)))
+        values = _agreed_alignment(cells, kinds, spec, drop=True)
+        return values, cells, problems, None
+    if len(cells) < expected:
+        problems.append(_problem("missing_cells", "error", where,
+                                 f"row has {len(cells)} cells where the template has {expected}: "
+                                 f"{' | '.join(cells)}; their columns cannot be told, values left empty",
+                                 expected=expected, found=len(cells)))
+        return [numbers.Parsed(None, numbers.TEXT)] * expected, cells + [""] * (expected - len(cells)), problems, None
+    return [numbers.parse(c, k) for c, k in zip(cells, kinds)], cells, problems, None
+
+
+def _agreed_alignment(cells: list[str], kinds: list[str], spec: TableSpec, drop: bool):
+    """Values of a row with extra cells: each way of dropping the extra cells is a reading; a
+    value is kept where every reading that fits the row's sums agrees (all of them when none fits)."""
+    from itertools import combinations
+
+    extra = len(cells) - len(kinds)
+    if extra > 3:
+        return [numbers.Parsed(None, numbers.TEXT)] * len(kinds)
+    readings = []
+    for dropped in combinations(range(len(cells)), extra):
+        kept = [c for i, c in enumerate(cells) if i not in dropped]
+        readings.append([numbers.parse(c, k) for c, k in zip(kept, kinds)])
+    accept, _ = row_relation(spec)
+    if accept:
+        fitting = [r for r in readings if all(p.value is not None for p in r) and accept([p.value for p in r])]
+        readings = fitting or readings
+    out = []
+    for position in zip(*readings):
+        same = all(p.value == position[0].value and p.status == position[0].status for p in position)
+        out.append(position[0] if same else numbers.Parsed(None, numbers.TEXT, note="cannot be placed"))
+    return out
+
+
+def _glued_values(run: str, kinds: list[str], spec: TableSpec, where: dict, row: ObservedRow):
+    expected = len(kinds)
+    run = run.strip()
+    raw = [run] + [""] * (expected - 1)
+    if not run:
+        return [numbers.Parsed(None, numbers.BLANK)] * expected, raw, [], None
+    if numbers.parse(run).status == numbers.PLACEHOLDER and expected == 1:
+        return [numbers.Parsed(None, numbers.PLACEHOLDER)], raw, [], None
+    chunks = run.split()
+    readings = numbers.split_glued(run, kinds)
+    accept, prune = row_relation(spec)
+    by_relation = len(readings) != 1 and accept is not None
+    if by_relation:
+        readings = numbers.split_glued(run, kinds, accept, prune)
+    if len(readings) == 1:
+        problems = []
+        if len(chunks) != expected:
+            why = "the only split the row's sums allow" if by_relation else "the only possible split"
+            problems.append(_problem("glued_digits", "info", where,
+                                     f"'{run}' read as {' | '.join(map(str, readings[0]))}: {why}"))
+        return [numbers.Parsed(v, numbers.NUMBER) for v in readings[0]], raw, problems, None
+    agreed = numbers.agreed(readings) if readings else [None] * expected
+    problems = [_problem("ambiguous_digits", "error", where,
+                         f"'{run}' can be split into {expected} numbers in "
+                         f"{'more ways than can be listed' if not readings else f'{len(readings)} ways'}; "
+                         "the values that differ between the readings are left empty")]
+    return [numbers.Parsed(v, numbers.NUMBER) if v is not None else numbers.Parsed(None, numbers.TEXT)
+            for v in agreed], raw, problems, readings
+
+
+def _problem(code: str, severity: str, where: dict, message: str, **extra) -> Problem:
+    return Problem(code=code, severity=severity, message=message, **{**where, **extra})
+
+
+def map_table(rows: list[ObservedRow], spec: TableSpec) -> TableResult:
+    result = TableResult()
+    data = [r for r in rows if not is_header(r, spec)]
+    if spec.key == REVIEW.key:
+        return _map_review(data, spec, result)
+    matched = align(data, spec) if spec.ordered else match_best(data, spec)
+    blanks = 0
+    extra_n = 0
+    last_columns = spec.columns_of(spec.rows[0])
+    seen: set[str] = set()
+    for row, target in zip(data, matched):
+        has_numbers = any(cell_kind(v) == "value" and v.strip() for v in row.values)
+        if target is None:
+            if row.labels and has_numbers:
+                extra_n += 1
+                key = f"extra_{extra_n}"
+                where = {"table": spec.key, "row": key, "label": row.label, "page": row.page}
+                result.problems.append(_problem("unknown_row", "warning", where,
+                                                f"row '{row.label}' is not in the template; kept as {key}"))
+                blanks += _store(result, spec, key, last_columns, row, where)
+            continue
+        if target.key in seen:
+            continue
+        seen.add(target.key)
+        last_columns = spec.columns_of(target)
+        where = {"table": spec.key, "row": target.key, "label": row.label or None, "page": row.page}
+        blanks += _store(result, spec, target.key, last_columns, row, where)
+    _missing_rows(result, spec, seen)
+    if spec.key == "applications":
+        _decide_by_columns(result, spec)
+    if blanks:
+        result.problems.append(Problem(code="blank_cells", severity="info", table=spec.key,
+                                       message=f"{blanks} value cells are blank or hold a placeholder "
+                                               "(read as no number)"))
+    return result
+
+
+def _store(result: TableResult, spec: TableSpec, key: str, columns, row: ObservedRow, where: dict) -> int:
+    parsed, raw, problems, readings = read_values(row, columns, spec, where)
+    result.problems += problems
+    if readings:
+        result.undecided[key] = readings
+    result.values[key] = {}
+    result.row_pages[key] = row.page
+    blanks = 0
+    for col, cell, text in zip(columns, parsed, raw):
+        flat = f"{spec.key}.{key}.{col.key}"
+        value = cell.value
+        result.values[key][col.key] = value
+        result.provenance[flat] = Provenance(raw=text, label=row.label, page=row.page, table=row.table_index,
+                                             note=cell.note or None if cell.status == numbers.NUMBER else None)
+        cell_where = {**where, "column": col.key}
+        if cell.status in (numbers.BLANK, numbers.PLACEHOLDER):
+            blanks += 1
+        elif cell.status == numbers.TEXT and text.strip() and not row.glued and not any(
+                p.code in ("extra_cells", "missing_cells") for p in problems):
+            result.problems.append(_problem("not_a_number", "error", cell_where,
+                                            f"cell holds '{text.strip()}', not a number"))
+        if value is not None and value < 0 and col.kind in (COUNT, MONEY):
+            result.problems.append(_problem("negative_value", "error", cell_where,
+                                            f"a count below zero: {value}", found=value))
+        unit = cell.unit or (row.unit if row.glued else "")
+        if col.kind == MONEY and unit:
+            result.units[flat] = unit
+    return blanks
+
+
+def _decide_by_columns(result: TableResult, spec: TableSpec) -> None:
+    """A glued row the row sum could not split: keep the one reading that makes the column sums
+    of table 三 hold (R1 and R2), checked only where every other cell they need is known."""
+    from .templates import OUTCOME_ROWS
+
+    table = result.values
+    for key, readings in list(result.undecided.items()):
+        fitting = [r for r in readings if _columns_hold(table, key, r, OUTCOME_ROWS)]
+        if len(fitting) != 1:
+            continue
+        for col, value in zip(spec.columns, fitting[0]):
+            table[key][col.key] = value
+        del result.undecided[key]
+        for p in result.problems:
+            if p.code == "ambiguous_digits" and p.row == key:
+                p.code, p.severity = "glued_digits", "info"
+                p.message = (f"'{result.provenance[f'{spec.key}.{key}.{spec.columns[0].key}'].raw}' read as "
+                             f"{' | '.join(map(str, fitting[0]))}: the only split the column sums allow")
+
+
+def _columns_hold(table: dict, key: str, reading: list, outcome_rows: tuple[str, ...]) -> bool:
+    checked = False
+    for c, col in enumerate(("natural_person", "commercial_enterprise", "research_institution",
+                             "social_welfare_org", "legal_service_agency", "other_org", "total")):
+        def cell(row, c=c, col=col):
+            return reading[c] if row == key else table.get(row, {}).get(col)
+        relations = []
+        rows = [r for r in outcome_rows if r in table]
+        if key in rows or key == "outcome_total":
+            relations.append((rows, ["outcome_total"]))
+        if key in ("new_received", "carried_over", "outcome_total", "carried_forward"):
+            relations.append((["new_received", "carried_over"], ["outcome_total", "carried_forward"]))
+        for left, right in relations:
+            cells = [cell(r) for r in left + right]
+            if any(v is None for v in cells):
+                continue
+            checked = True
+            if sum(cells[:len(left)]) != sum(cells[len(left):]):
+                return False
+    return checked
+
+
+def _missing_rows(result: TableResult, spec: TableSpec, seen: set[str]) -> None:
+    """Template rows the report lacks. A row that only mixed reports keep (``replaces``) is never
+    required; when a report keeps it, the rows it stands for are the missing ones."""
+    replaced = {k for r in spec.rows if r.replaces and r.key in seen for k in r.replaces}
+    for row in spec.rows:
+        if row.key in seen or row.replaces:
+            continue
+        note = " (the report keeps the single （六）其他处理 row instead)" if row.key in replaced else ""
+        result.problems.append(Problem(code="missing_row", severity="error", table=spec.key, row=row.key,
+                                       label=row.label,
+                                       message=f"row '{row.label}' of the template is not in the report{note}"))
+
+
+def _map_review(data: list[ObservedRow], spec: TableSpec, result: TableResult) -> TableResult:
+    """Table 四 is one row of 15 numbers (review 5, direct 5, after review 5), no row label."""
+    candidates = [r for r in data if len([v for v in r.values]) >= 5 or r.glued]
+    if not candidates:
+        result.problems.append(Problem(code="missing_row", severity="error", table=spec.key,
+                                       message="table 四 has no row of numbers"))
+        return result
+    row = candidates[-1]
+    columns = tuple(Column(f"{g.key}.{c.key}", c.label, c.kind) for g in spec.rows for c in spec.columns)
+    flat_spec = TableSpec(spec.key, spec.title, (Row("all", "", columns=columns),), columns)
+    scratch = TableResult()
+    where = {"table": spec.key, "row": None, "label": None, "page": row.page}
+    blanks = _store(scratch, flat_spec, "all", columns, row, where)
+    for g in spec.rows:
+        result.values[g.key] = {c.key: scratch.values["all"][f"{g.key}.{c.key}"] for c in spec.columns}
+        result.row_pages[g.key] = row.page
+        for c in spec.columns:
+            prov = scratch.provenance[f"{spec.key}.all.{g.key}.{c.key}"]
+            result.provenance[f"{spec.key}.{g.key}.{c.key}"] = prov.model_copy(update={"label": g.label})
+    for p in scratch.problems:
+        if p.column and "." in p.column:
+            p.row, p.column = p.column.split(".")
+        result.problems.append(p)
+    if blanks:
+        result.problems.append(Problem(code="blank_cells", severity="info", table=spec.key,
+                                       message=f"{blanks} value cells are blank or hold a placeholder "
+                                               "(read as no number)"))
+    return result
+
+

@@ -1,0 +1,83 @@
+"""The output models (schema version 1, see shared/spec/SCHEMA.md) and their JSON Schema."""
+
+from __future__ import annotations
+
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+Value = Union[int, float, None]
+Severity = Literal["error", "warning", "info"]
+
+
+class Problem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str
+    severity: Severity
+    message: str
+    table: Optional[str] = None
+    row: Optional[str] = None
+    column: Optional[str] = None
+    page: Optional[int] = None
+    expected: Optional[Union[int, float]] = None
+    found: Optional[Union[int, float]] = None
+    label: Optional[str] = Field(None, description="the row label as the report writes it")
+
+
+class Source(BaseModel):
+    path: str
+    format: Literal["pdf", "docx", "doc", "html", "text"]
+    sha256: str
+    pages: Optional[int] = None
+
+
+class ReportInfo(BaseModel):
+    title: Optional[str] = None
+    organization: Optional[str] = None
+    year: Optional[int] = None
+    template: Literal["v2021", "v2019", "pre2019", "unknown"] = "unknown"
+    units: dict[str, str] = Field(default_factory=dict, description="flat key -> unit as written (money cells)")
+
+
+class Section(BaseModel):
+    key: Literal["general", "proactive", "applications", "review_litigation", "issues_and_improvements",
+                 "other_matters"]
+    number: int
+    heading: str
+    text: str
+    page: Optional[int] = None
+
+
+class Provenance(BaseModel):
+    """Where a value came from: the cell as written, its row label as written, page and table."""
+    raw: str
+    label: str
+    page: Optional[int] = None
+    table: Optional[int] = Field(None, description="index of the table block in the document, 0-based")
+    note: Optional[str] = Field(None, description="a note written after the number, e.g. （其中修订16件）")
+
+
+class Report(BaseModel):
+    schema_version: Literal[1] = SCHEMA_VERSION
+    source: Source
+    report: ReportInfo
+    sections: list[Section]
+    tables: dict[str, dict[str, dict[str, Value]]]
+    problems: list[Problem]
+    provenance: dict[str, Provenance] = Field(default_factory=dict, description="flat key -> provenance")
+
+    def value(self, flat_key: str) -> Value:
+        table, row, column = flat_key.split(".")
+        return self.tables.get(table, {}).get(row, {}).get(column)
+
+    def flat(self) -> dict[str, Value]:
+        return {f"{t}.{r}.{c}": v for t, rows in self.tables.items() for r, cols in rows.items()
+                for c, v in cols.items()}
+
+
+def json_schema() -> dict:
+    schema = Report.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "report-extract report (schema_version 1)"
+    return schema

@@ -1,0 +1,180 @@
+"""file -> reader -> Document -> sections + tables -> template mapping -> checks -> Report."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+from . import checks, readers, sections, tables
+from .document import Document, Paragraph, Table
+from .errors import ReportError
+from .labels import compact
+from .mapping import TableResult, map_table
+from .model import Problem, Report, ReportInfo, Section, Source
+from .templates import BY_KEY, SECTION_KEYS, SECTION_TABLES, V2019, V2021, Template, template_for_year
+
+_PRE2019_HEADINGS = ("概述", "依申请公开", "收费及减免", "不予公开政府信息")
+
+
+def extract(path: str | Path, data: bytes | None = None) -> Report:
+    """Read one report. ``data`` given: read those bytes and use ``path`` only as the name.
+
+    Raises ReportError for an input that cannot be read as a report.
+    """
+    name = str(path)
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise ReportError("no such file", name) from None
+        except IsADirectoryError:
+            raise ReportError("is a directory, not a file", name) from None
+        except PermissionError:
+            raise ReportError("permission denied", name) from None
+        except OSError as exc:
+            raise ReportError(f"cannot be read ({exc.strerror or exc})", name) from None
+    doc = readers.read(data, name)
+    source = Source(path=name, format=doc.format, sha256=hashlib.sha256(data).hexdigest(), pages=doc.pages)
+    return build_report(doc, source)
+
+
+def build_report(doc: Document, source: Source) -> Report:
+    blocks = sections.split_headings(doc)
+    outline = sections.outline(blocks)
+    title, org, year = sections.find_title(_title_candidates(doc, outline))
+    template = detect_template(blocks, year)
+    problems: list[Problem] = []
+    results: dict[str, TableResult] = {}
+    consumed: set[int] = set()  # ids of blocks that belong to tables, not prose
+    cut: dict[int, tuple[int, int]] = {}  # paragraph id -> span of glued table text in it
+    spec_template = BY_KEY.get(template)
+    if spec_template:
+        results = _read_tables(blocks, outline, spec_template, consumed, cut)
+    if not outline.sections and not results and not title:
+        raise ReportError("not a government information-disclosure annual report: no report title, numbered "
+                          "sections or template tables found", source.path)
+    if spec_template:
+        for spec in spec_template.tables:
+            if spec.key not in results:
+                problems.append(Problem(code="missing_table", severity="error", table=spec.key,
+                                        message=f"table '{spec.title}' was not found"))
+    section_models = _sections(blocks, outline, consumed, cut)
+    if template in ("v2021", "v2019"):
+        found = {s.key for s in section_models}
+        for key in SECTION_KEYS:
+            if key not in found:
+                problems.append(Problem(code="missing_section", severity="error",
+                                        message=f"section {sections.SECTION_NUMBER[key]} ({key}) was not found"))
+    table_values = {k: _plain(r.values) for k, r in results.items()}
+    units = {k: v for r in results.values() for k, v in r.units.items()}
+    for result in results.values():
+        problems += result.problems
+    problems += checks.run_checks(table_values, {k: r.row_pages for k, r in results.items()}, template, year)
+    return Report(
+        source=source,
+        report=ReportInfo(title=title, organization=org, year=year, template=template, units=units),
+        sections=section_models,
+        tables=table_values,
+        problems=problems,
+        provenance={k: v for r in results.values() for k, v in r.provenance.items()},
+    )
+
+
+def _title_candidates(doc: Document, outline: sections.Outline) -> list[str]:
+    before = [b.text for b in outline.before if isinstance(b, Paragraph)][:6]
+    if not before:
+        before = [b.text for b in doc.blocks if isinstance(b, Paragraph)][:3]
+    joined = ["\n".join(before[:3])] if len(before) > 1 else []
+    return [t for t in [doc.title_hint] if t] + before + joined
+
+
+def detect_template(blocks, year: int | None) -> str:
+    """From the table headers (TEMPLATES.md §0); the report year only as a fallback."""
+    text = compact(" ".join(_all_text(blocks)))
+    hits = {t.key: sum(compact(w) in text for w in t.signature) for t in (V2021, V2019)}
+    if hits["v2019"] > hits["v2021"] and hits["v2019"] >= 2:
+        return "v2019"
+    if hits["v2021"] >= 2:
+        return "v2021"
+    if "申请人情况" in text or "本年新收政府信息公开申请数量" in text:
+        fallback = template_for_year(year)
+        return fallback if fallback in ("v2021", "v2019") else "v2021"
+    if year is not None and year <= 2018 or any(w in text for w in _PRE2019_HEADINGS):
+        return "pre2019"
+    return "unknown"
+
+
+def _all_text(blocks):
+    for block in blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                for cell in row:
+                    yield cell.text
+        else:
+            yield block.text
+
+
+def _read_tables(blocks, outline, template: Template, consumed: set[int], cut: dict) -> dict[str, TableResult]:
+    """Each template table from its table blocks, plus the rows that stand as glued text in the
+    paragraphs of its section (web-page text, or rows a converter pulled out of the table)."""
+    assembled = {a.spec_key: a for a in tables.assemble(blocks, template)}
+    for a in assembled.values():
+        consumed.update(a.block_ids + a.debris_ids)
+    ids = {id(b): i for i, b in enumerate(blocks)}
+    results: dict[str, TableResult] = {}
+    for spec in template.tables:
+        rows = list(assembled[spec.key].rows) if spec.key in assembled else []
+        section = next((s for s in outline.sections if SECTION_TABLES.get(s.key) == spec.key), None)
+        scope = section.blocks if section else ([] if rows else blocks)
+        for para in (b for b in scope if isinstance(b, Paragraph) and ids[id(b)] not in consumed):
+            found, start, end = tables.read_stream(para.text, spec, para.page)
+            if spec.key == "review_litigation" and spec.key in assembled:
+                continue
+            if len(found) >= (1 if spec.key == "review_litigation" else 2):
+                rows += found
+                cut[ids[id(para)]] = _widen(para.text, start, end, spec)
+        if rows:
+            results[spec.key] = map_table(rows, spec)
+    return results
+
+
+def _widen(text: str, start: int, end: int, spec) -> tuple[int, int]:
+    """A glued table's span, widened over its caption and header words before the first row and
+    a unit after the last."""
+    if tables.is_debris(text[:start], spec):
+        start = 0
+    tail = text[end:]
+    if tail.strip() and (len(tail.strip()) <= 2 or tables.is_debris(tail, spec)):
+        end = len(text)
+    return start, end
+
+
+def _sections(blocks, outline: sections.Outline, consumed: set[int], cut: dict) -> list[Section]:
+    ids = {id(b): i for i, b in enumerate(blocks)}
+    out = []
+    for span in outline.sections:
+        paragraphs = []
+        for block in span.blocks:
+            block_id = ids[id(block)]
+            if not isinstance(block, Paragraph) or block_id in consumed:
+                continue
+            text = block.text
+            if block_id in cut:
+                start, end = cut[block_id]
+                text = (text[:start] + "\n" + text[end:]).strip()
+            if span.key in SECTION_TABLES and tables.is_debris(text, BY_KEY["v2021"].table(span.key)):
+                continue
+            if text:
+                paragraphs.append(Paragraph(text, block.page))
+        out.append(Section(key=span.key, number=span.number, heading=span.heading,
+                           text=sections.repair_text(paragraphs), page=span.page))
+    return out
+
+
+def _plain(values: dict) -> dict:
+    """Decimals -> floats for the output model (money is exact to the cent in a float's repr)."""
+    return {row: {col: (float(v) if isinstance(v, Decimal) else v) for col, v in cols.items()}
+            for row, cols in values.items()}
+
+

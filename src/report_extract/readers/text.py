@@ -1,0 +1,156 @@
+"""Plain text and markdown: what copy-paste, crawlers and PDF-to-markdown tools give.
+
+Tables come as tab-separated lines or markdown pipe rows (often in pieces, with wrapped labels on
+lines of their own); headings may carry markdown decorations; a line such as ``— 4 —`` is a page
+number. Prose lines wrapped by a converter are joined again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..document import Document, Paragraph, table_from_texts
+from ..errors import ReportError
+
+PAGE_MARK = re.compile(
+    r"^\s*(?:[-—–－‒]+\s*\d{1,3}\s*[-—–－‒]+|第\s*\d{1,3}\s*页(?:\s*[/,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）])")
+_NOTE_START = re.compile(r"^\s*注\s*[:：]")
+_SENTENCE_END = tuple("。！？；：!?;:")
+_METADATA_LINE = re.compile(r"^\s*[^\s:：]{1,12}\s*[:：]")
+_SEPARATOR_LINE = re.compile(r"^\s*={5,}.*={5,}\s*$")
+
+
+def decode(data: bytes, name: str) -> str:
+    """Bytes -> str: BOMs, UTF-8, else GB18030 (the superset of GB2312/GBK)."""
+    if not data.strip():
+        raise ReportError("the file is empty", name)
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    if b"\x00" in data[:4096]:
+        raise ReportError("a binary file, not text", name)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f")
+        if controls > max(8, len(text[:20000]) // 200):
+            raise ReportError("a binary file, not text", name)
+        return text
+    raise ReportError("not text in UTF-8, UTF-16 or GB18030", name)
+
+
+def read(data: bytes, name: str = "<stdin>") -> Document:
+    text = decode(data, name).replace("\r\n", "\n").replace("\r", "\n")
+    title_hint, text = _strip_crawler_header(text)
+    return Document(blocks=list(_blocks(text.split("\n"))), format="text", title_hint=title_hint)
+
+
+def _strip_crawler_header(text: str) -> tuple[str | None, str]:
+    """A crawler's 'key: value' lines before a ==== separator ==== line are not the report."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:40]):
+        if _SEPARATOR_LINE.match(line):
+            head = [ln for ln in lines[:i] if ln.strip()]
+            if head and sum(bool(_METADATA_LINE.match(ln)) for ln in head) >= len(head) / 2:
+                title = next((re.split(r"[:：]", ln, maxsplit=1)[1].strip() for ln in head
+                              if re.match(r"^\s*(标题|title)\s*[:：]", ln, re.I)), None)
+                return title or None, "\n".join(lines[i + 1:])
+    return None, text
+
+
+def _blocks(lines: list[str]):
+    page = 1
+    saw_page_mark = False
+    prose: list[str] = []
+    table: list[list[str]] = []
+    table_kind = ""
+
+    def flush_prose():
+        nonlocal prose
+        for para in _paragraphs(prose):
+            yield Paragraph(para[1], page if saw_page_mark else None, heading=para[0])
+        prose = []
+
+    def flush_table():
+        nonlocal table
+        if table:
+            yield table_from_texts(table, page if saw_page_mark else None)
+        table = []
+
+    for line in lines:
+        if PAGE_MARK.match(line):
+            saw_page_mark = True
+            page += 1
+            continue
+        kind = "pipe" if line.lstrip().startswith("|") else ("tab" if "\t" in line else "")
+        if kind:
+            yield from flush_prose()
+            if table and kind != table_kind:
+                yield from flush_table()
+            table_kind = kind
+            if kind == "pipe":
+                if not _PIPE_SEPARATOR.match(line):
+                    table.append([c.strip() for c in line.strip().strip("|").split("|")])
+            else:
+                table.append([c.strip() for c in line.split("\t")])
+            continue
+        yield from flush_table()
+        if not line.strip():
+            yield from flush_prose()
+        else:
+            prose.append(line)
+    yield from flush_table()
+    yield from flush_prose()
+
+
+def _paragraphs(lines: list[str]):
+    """Lines of one blank-line-separated group -> (is_heading, text) paragraphs.
+
+    A markdown heading or a short numbered line stands alone; other lines are a wrapped paragraph.
+    """
+    current: list[str] = []
+    for raw in lines:
+        line = raw.strip()
+        heading = bool(_MD_HEADING.match(line))
+        if heading:
+            line = _MD_HEADING.sub("", line)
+        line = line.replace("**", "").strip()
+        if not line:
+            continue
+        starts_item = heading or (_ITEM_START.match(line) and len(line) <= 40 and not line.endswith(_SENTENCE_END))
+        new_paragraph = _NOTE_START.match(line) or (current and current[-1].endswith(_SENTENCE_END)
+                                                    and _ITEM_START.match(line))
+        if starts_item or new_paragraph:
+            if current:
+                yield False, join_lines(current)
+                current = []
+            if starts_item:
+                yield heading, line
+                continue
+        current.append(line)
+    if current:
+        yield False, join_lines(current)
+
+
+def join_lines(parts: list[str]) -> str:
+    """Join wrapped lines: no space between CJK characters, one between Latin words."""
+    out = ""
+    for part in parts:
+        if out and _needs_space(out[-1], part[0]):
+            out += " "
+        out += part
+    return out
+
+
+def _needs_space(left: str, right: str) -> bool:
+    return left.isascii() and right.isascii() and left.isalnum() and right.isalnum()
+
+
+__all__ = ["read", "decode", "join_lines", "PAGE_MARK"]

@@ -1,0 +1,76 @@
+"""Writers: JSON, JSON lines, YAML and the wide CSV row, and atomic output files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .model import Report
+
+META_COLUMNS = ("path", "format", "organization", "year", "template", "errors", "warnings", "infos")
+
+
+def as_data(report: Report) -> dict:
+    return report.model_dump(mode="json")
+
+
+def to_json(report: Report, indent: int | None = 2) -> str:
+    return json.dumps(as_data(report), ensure_ascii=False, indent=indent)
+
+
+def to_yaml(report: Report) -> str:
+    import yaml
+
+    return yaml.safe_dump(as_data(report), allow_unicode=True, sort_keys=False)
+
+
+def wide_row(report: Report) -> dict:
+    """One report as one spreadsheet row: metadata, problem counts, every flat key."""
+    counts = {s: sum(p.severity == s for p in report.problems) for s in ("error", "warning", "info")}
+    row = {"path": report.source.path, "format": report.source.format,
+           "organization": report.report.organization, "year": report.report.year,
+           "template": report.report.template, "errors": counts["error"], "warnings": counts["warning"],
+           "infos": counts["info"]}
+    row.update(report.flat())
+    return row
+
+
+def to_csv(reports: list[Report]) -> str:
+    rows = [wide_row(r) for r in reports]
+    columns = list(META_COLUMNS)
+    for row in rows:
+        columns += [k for k in row if k not in columns]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return "\ufeff" + buffer.getvalue()  # a BOM, so that Excel shows the Chinese
+
+
+def render(reports: list[Report], fmt: str) -> str:
+    if fmt == "csv":
+        return to_csv(reports)
+    if fmt == "jsonl" or (fmt == "json" and len(reports) > 1):
+        return "".join(to_json(r, indent=None) + "\n" for r in reports)
+    if fmt == "yaml":
+        return "---\n".join(to_yaml(r) for r in reports)
+    return "".join(to_json(r) + "\n" for r in reports)
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write to a temporary file beside ``path``, then rename: a reader never sees half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
