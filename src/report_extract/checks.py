@@ -11,6 +11,8 @@ from .model import Problem
 from .templates import APPLICANT_COLUMNS, OUTCOME_ROWS, REVIEW
 
 Tables = dict[str, dict[str, dict]]
+# A relation that needs a cell whose number could not be read (text, digits that cannot be
+# split, cells that cannot be placed) is not checked: that cell's problem is already reported.
 _BLANK_NOTE = " (blank cells read as 0)"
 
 
@@ -23,14 +25,18 @@ def _fmt(value) -> int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
-def check_applications(table: dict, pages: dict) -> list[Problem]:
+def check_applications(table: dict, pages: dict, unknown: set[str] = frozenset()) -> list[Problem]:
     problems: list[Problem] = []
+
+    def readable(rows, col):
+        return not any(f"applications.{r}.{col}" in unknown for r in rows)
     outcome_rows = [r for r in OUTCOME_ROWS if r in table]
     for col in (c.key for c in APPLICANT_COLUMNS):
         def cell(row, col=col):
             return table.get(row, {}).get(col)
         # R1: new + carried over = outcome total + carried forward
-        if all(r in table for r in ("new_received", "carried_over", "outcome_total", "carried_forward")):
+        r1_rows = ("new_received", "carried_over", "outcome_total", "carried_forward")
+        if all(r in table for r in r1_rows) and readable(r1_rows, col):
             parts = [cell("new_received"), cell("carried_over"), cell("outcome_total")]
             found = cell("carried_forward")
             if any(v is not None for v in parts + [found]):
@@ -43,7 +49,7 @@ def check_applications(table: dict, pages: dict) -> list[Problem]:
                         message=f"{col}: new ({parts[0]}) + carried over ({parts[1]}) should equal outcome total "
                                 f"({parts[2]}) + carried forward ({found})" + (_BLANK_NOTE if blank else "")))
         # R2: outcome total = sum of every outcome row
-        if "outcome_total" in table and outcome_rows:
+        if "outcome_total" in table and outcome_rows and readable(outcome_rows + ["outcome_total"], col):
             values = [cell(r) for r in outcome_rows]
             found = cell("outcome_total")
             if any(v is not None for v in values + [found]):
@@ -57,7 +63,7 @@ def check_applications(table: dict, pages: dict) -> list[Problem]:
     # R3: each row's total = the six applicant columns
     six = [c.key for c in APPLICANT_COLUMNS[:-1]]
     for row, cols in table.items():
-        if row.startswith("extra_"):
+        if row.startswith("extra_") or any(f"applications.{row}.{c}" in unknown for c in six + ["total"]):
             continue
         values = [cols.get(c) for c in six]
         found = cols.get("total")
@@ -73,11 +79,11 @@ def check_applications(table: dict, pages: dict) -> list[Problem]:
     return problems
 
 
-def check_review(table: dict, pages: dict) -> list[Problem]:
+def check_review(table: dict, pages: dict, unknown: set[str] = frozenset()) -> list[Problem]:
     problems: list[Problem] = []
     for group in (r.key for r in REVIEW.rows):
         cols = table.get(group)
-        if not cols:
+        if not cols or any(f"review_litigation.{group}.{c}" in unknown for c in cols):
             continue
         values = [cols.get(c) for c in ("upheld", "corrected", "other", "pending")]
         found = cols.get("total")
@@ -103,10 +109,11 @@ def check_template_year(template: str, year: int | None) -> list[Problem]:
                     message=f"the tables follow the {template} template, which does not fit a report for {year}")]
 
 
-def run_checks(tables: Tables, pages: dict[str, dict], template: str, year: int | None) -> list[Problem]:
+def run_checks(tables: Tables, pages: dict[str, dict], template: str, year: int | None,
+               unknown: set[str] = frozenset()) -> list[Problem]:
     problems = check_template_year(template, year)
     if "applications" in tables:
-        problems += check_applications(tables["applications"], pages.get("applications", {}))
+        problems += check_applications(tables["applications"], pages.get("applications", {}), unknown)
     if "review_litigation" in tables:
-        problems += check_review(tables["review_litigation"], pages.get("review_litigation", {}))
+        problems += check_review(tables["review_litigation"], pages.get("review_litigation", {}), unknown)
     return problems

@@ -65,7 +65,7 @@ def extract(
         else:
             reports.append(report)
     if reports:
-        text = render(reports, fmt.value)
+        text = render(reports, fmt.value, several=len(paths) > 1)
         if output:
             write_atomic(output, text)
         else:

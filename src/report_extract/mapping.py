@@ -31,6 +31,7 @@ class TableResult:
     units: dict[str, str] = field(default_factory=dict)
     row_pages: dict[str, int | None] = field(default_factory=dict)
     undecided: dict[str, list[list]] = field(default_factory=dict)  # glued rows with several readings
+    unknown: set[str] = field(default_factory=set)  # flat keys whose number could not be read
 
 
 # --- which observed row is which template row ----------------------------------------------------
@@ -292,6 +293,8 @@ def _store(result: TableResult, spec: TableSpec, key: str, columns, row: Observe
         result.provenance[flat] = Provenance(raw=text, label=row.label, page=row.page, table=row.table_index,
                                              note=cell.note or None if cell.status == numbers.NUMBER else None)
         cell_where = {**where, "column": col.key}
+        if cell.status == numbers.TEXT:
+            result.unknown.add(flat)
         if cell.status in (numbers.BLANK, numbers.PLACEHOLDER):
             blanks += 1
         elif cell.status == numbers.TEXT and text.strip() and not row.glued and not any(
@@ -319,6 +322,7 @@ def _decide_by_columns(result: TableResult, spec: TableSpec) -> None:
             continue
         for col, value in zip(spec.columns, fitting[0]):
             table[key][col.key] = value
+            result.unknown.discard(f"{spec.key}.{key}.{col.key}")
         del result.undecided[key]
         for p in result.problems:
             if p.code == "ambiguous_digits" and p.row == key:

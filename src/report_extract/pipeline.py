@@ -70,15 +70,29 @@ def build_report(doc: Document, source: Source) -> Report:
     units = {k: v for r in results.values() for k, v in r.units.items()}
     for result in results.values():
         problems += result.problems
-    problems += checks.run_checks(table_values, {k: r.row_pages for k, r in results.items()}, template, year)
+    unknown = {k for r in results.values() for k in r.unknown}
+    problems += checks.run_checks(table_values, {k: r.row_pages for k, r in results.items()}, template, year,
+                                  unknown)
+    provenance = {k: v for r in results.values() for k, v in r.provenance.items()}
+    _label_problems(problems, provenance)
     return Report(
         source=source,
         report=ReportInfo(title=title, organization=org, year=year, template=template, units=units),
         sections=section_models,
         tables=table_values,
         problems=problems,
-        provenance={k: v for r in results.values() for k, v in r.provenance.items()},
+        provenance=provenance,
     )
+
+
+def _label_problems(problems: list[Problem], provenance: dict) -> None:
+    """Give every problem about a row the row label as the report writes it, and its page."""
+    for problem in problems:
+        if problem.table and problem.row and (problem.label is None or problem.page is None):
+            prov = next((v for k, v in provenance.items() if k.startswith(f"{problem.table}.{problem.row}.")), None)
+            if prov is not None:
+                problem.label = problem.label or prov.label or None
+                problem.page = problem.page if problem.page is not None else prov.page
 
 
 def _title_candidates(doc: Document, outline: sections.Outline) -> list[str]:

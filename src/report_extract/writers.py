@@ -52,10 +52,11 @@ def to_csv(reports: list[Report]) -> str:
     return "\ufeff" + buffer.getvalue()  # a BOM, so that Excel shows the Chinese
 
 
-def render(reports: list[Report], fmt: str) -> str:
+def render(reports: list[Report], fmt: str, several: bool = False) -> str:
+    """The text of ``reports``; ``several`` inputs in JSON are one object per line."""
     if fmt == "csv":
         return to_csv(reports)
-    if fmt == "jsonl" or (fmt == "json" and len(reports) > 1):
+    if fmt == "jsonl" or (fmt == "json" and (several or len(reports) > 1)):
         return "".join(to_json(r, indent=None) + "\n" for r in reports)
     if fmt == "yaml":
         return "---\n".join(to_yaml(r) for r in reports)
