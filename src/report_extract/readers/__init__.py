@@ -45,6 +45,14 @@ def read(data: bytes, name: str) -> Document:
         from . import text
 
         return text.read(data, name)
+    if kind == "pdf":
+        from . import pdf
+
+        return pdf.read(data, name)
+    if kind == "docx":
+        from . import docx
+
+        return docx.read(data, name)
     if kind == "doc":
         raise ReportError("a legacy Word .doc/.wps file; this version reads DOCX, PDF, HTML and text. "
                           "Convert it first: soffice --headless --convert-to docx FILE", name)
