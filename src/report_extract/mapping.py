@@ -36,15 +36,26 @@ class TableResult:
 
 # --- which observed row is which template row ----------------------------------------------------
 def is_header(row: ObservedRow, spec: TableSpec) -> bool:
-    """A header or caption row: no number anywhere, and its labels are header words, not rows."""
+    """A header or caption row: no number anywhere, and its labels are mostly header words
+    (column labels, 信息内容, the 第二十条 captions), not row labels or fragments of them."""
     if any(numbers.parse(v).status in (numbers.NUMBER, numbers.PLACEHOLDER) for v in row.values):
         return False
     if not row.labels:
         return False
-    row_score = max(label_score(row, r) for r in spec.rows)
-    if row_score >= 0.8 and len(row.labels) <= 3:
-        return False
-    return len(row.labels) >= 2 or not row.values or row_score < MATCH
+    words = _header_words(spec)
+    hits = 0
+    for label in row.labels:
+        as_header = max(similarity(label, w) for w in words)
+        as_row = max(similarity(label, r.label) for r in spec.rows)
+        if as_header >= 0.75 and as_header > as_row and split_ordinal(label)[0] is None:
+            hits += 1
+    return hits > 0 and hits >= len(row.labels) / 2
+
+
+def _header_words(spec: TableSpec) -> tuple[str, ...]:
+    columns = {c.label for r in spec.rows for c in spec.columns_of(r)}
+    captions = {r.group for r in spec.rows if r.group.startswith("第二十条")}
+    return tuple(spec.header_words) + tuple(sorted(columns | captions))
 
 
 def label_score(row: ObservedRow, target: Row) -> float:
@@ -90,6 +101,29 @@ def align(rows: list[ObservedRow], spec: TableSpec) -> list[Row | None]:
         else:
             i += 1
     return _check_gap_fillers(rows, out, spec)
+
+
+def glue_broken_rows(rows: list[ObservedRow], spec: TableSpec) -> list[ObservedRow]:
+    """A row broken by a page break stands as two rows, one on each side of the break, one of them
+    without numbers: glue them when the joined label names a template row better than either part."""
+    out: list[ObservedRow] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.table_index != row.table_index and not prev.glued and not row.glued
+                and (not _has_numbers(prev) or not _has_numbers(row)) and prev.labels and row.labels):
+            joined = ObservedRow(prev.labels[:-1] + [prev.labels[-1] + row.labels[-1]],
+                                 prev.values if _has_numbers(prev) else row.values,
+                                 prev.page if _has_numbers(prev) else row.page, prev.table_index)
+            best = max(label_score(joined, t) for t in spec.rows)
+            if best > max(max(label_score(prev, t), label_score(row, t)) for t in spec.rows):
+                out[-1] = joined
+                continue
+        out.append(row)
+    return out
+
+
+def _has_numbers(row: ObservedRow) -> bool:
+    return any(numbers.parse(v).status == numbers.NUMBER for v in row.values)
 
 
 def match_best(rows: list[ObservedRow], spec: TableSpec) -> list[Row | None]:
@@ -243,7 +277,7 @@ def _problem(code: str, severity: str, where: dict, message: str, **extra) -> Pr
 
 def map_table(rows: list[ObservedRow], spec: TableSpec) -> TableResult:
     result = TableResult()
-    data = [r for r in rows if not is_header(r, spec)]
+    data = glue_broken_rows([r for r in rows if not is_header(r, spec)], spec)
     if spec.key == REVIEW.key:
         return _map_review(data, spec, result)
     matched = align(data, spec) if spec.ordered else match_best(data, spec)
