@@ -26,6 +26,7 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "")
 
 
+@lru_cache(maxsize=16384)
 def compact(text: str) -> str:
     """NFKC, no whitespace, no quote marks, the known typos mended."""
     text = _SPACE.sub("", nfkc(text)).translate(_QUOTES)
@@ -46,6 +47,7 @@ def cn_number(text: str) -> int | None:
     return CN_DIGITS.index(text) + 1 if len(text) == 1 else None
 
 
+@lru_cache(maxsize=16384)
 def split_ordinal(label: str) -> tuple[str | None, str]:
     """'（三）不予公开' -> ('(三)', '不予公开'); '2.重复申请' -> ('2', '重复申请')."""
     text = compact(label)
@@ -58,6 +60,7 @@ def split_ordinal(label: str) -> tuple[str | None, str]:
     return style + core, text[match.end():]
 
 
+@lru_cache(maxsize=16384)
 def core(label: str) -> str:
     """The words of a label: no ordinal, no bracketed annotation, no punctuation."""
     _, rest = split_ordinal(label)
@@ -65,13 +68,14 @@ def core(label: str) -> str:
     return re.sub(r"[、，,：:;；。.．()]", "", rest)
 
 
+@lru_cache(maxsize=16384)
 def bigrams(text: str) -> frozenset[str]:
     if len(text) == 1:
         return frozenset([text])
     return frozenset(text[i:i + 2] for i in range(len(text) - 1))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def similarity(observed: str, template: str) -> float:
     """How well an observed label matches a template label, 0…1.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Callable, Sequence
 
 from .labels import nfkc
@@ -40,6 +41,7 @@ def clean(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=16384)
 def parse(text: str | None, kind: str = COUNT) -> Parsed:
     text = clean(text or "")
     if not text:

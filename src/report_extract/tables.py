@@ -64,25 +64,36 @@ def split_row(cells: list[str]) -> tuple[list[str], list[str]]:
 
 
 # --- recognising a table block ----------------------------------------------------------------
+_VOCABULARY: dict[int, list[str]] = {}
+
+
 def _vocabulary(spec: TableSpec) -> list[str]:
+    """Every label and header word of a template table (specs are module constants: cached)."""
+    if id(spec) in _VOCABULARY:
+        return _VOCABULARY[id(spec)]
     words = [r.label for r in spec.rows] + [r.group for r in spec.rows if r.group] + list(spec.header_words)
     for row in spec.rows:
         words += [c.label for c in spec.columns_of(row)]
+    _VOCABULARY[id(spec)] = words
     return words
 
 
 def score_block(table: Table, spec: TableSpec) -> float:
     """How many of the block's text cells are labels of this template table."""
-    vocab = _vocabulary(spec)
+    _vocabulary(spec)
     score = 0.0
     for row in table.rows:
         for cell in row:
-            if cell_kind(cell.text) != "text":
-                continue
-            best = max(similarity(cell.text, w) for w in vocab)
-            if best >= 0.75:
-                score += best
+            if cell_kind(cell.text) == "text":
+                best = _best_label_score(cell.text, id(spec))
+                if best >= 0.75:
+                    score += best
     return score
+
+
+@lru_cache(maxsize=16384)
+def _best_label_score(text: str, spec_id: int) -> float:
+    return max(similarity(text, w) for w in _VOCABULARY[spec_id])
 
 
 def classify(table: Table, template: Template, previous: str | None = None) -> str | None:
@@ -111,7 +122,8 @@ def is_debris(text: str, spec: TableSpec) -> bool:
     letters = re.sub(r"[\d\s]", "", squeezed)
     if not letters:
         return True
-    vocab = _vocabulary_bigrams(spec.key, tuple(_vocabulary(spec)))
+    _vocabulary(spec)
+    vocab = _vocabulary_bigrams(id(spec))
     covered = [False] * len(letters)
     for i in range(len(letters) - 1):
         if letters[i:i + 2] in vocab:
@@ -119,10 +131,10 @@ def is_debris(text: str, spec: TableSpec) -> bool:
     return sum(covered) / len(letters) >= 0.75
 
 
-@lru_cache(maxsize=8)
-def _vocabulary_bigrams(key: str, words: tuple[str, ...]) -> frozenset[str]:
+@lru_cache(maxsize=16)
+def _vocabulary_bigrams(spec_id: int) -> frozenset[str]:
     grams: set[str] = set()
-    for word in words + ("表二", "表三", "表四", "主动公开政府信息情况", "收到和处理政府信息公开申请情况"):
+    for word in tuple(_VOCABULARY[spec_id]) + ("表二", "表三", "表四", "主动公开政府信息情况", "收到和处理政府信息公开申请情况"):
         grams |= bigrams(compact(word))
     return frozenset(grams)
 

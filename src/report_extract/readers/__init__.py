@@ -1,38 +1,39 @@
 """Readers: one module per format, each ``read(data, name) -> Document``.
 
-The format is chosen by content (magic bytes), the extension only breaking ties, so a PDF named
-``.txt`` is read as a PDF and a binary file named ``.txt`` gets a clear error. Format libraries are
-imported only when a file of that format is read, which keeps ``--help`` fast.
+The format is chosen by content (magic bytes), so a file misnamed still reads as what it is; a
+file whose name promises a PDF or a Word file but whose content is not one gets a clear error.
+Format libraries are imported only when a file of that format is read, which keeps ``--help`` fast.
 """
 
 from __future__ import annotations
 
 import zipfile
 from io import BytesIO
+from pathlib import PurePath
 
 from ..document import Document
 from ..errors import ReportError
 
 FORMATS = ("pdf", "docx", "doc", "html", "text")
+_PROMISED = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc"}
 
 
 def sniff(data: bytes, name: str) -> str:
     head = data[:2048].lstrip()
-    lower_name = name.lower()
     if data.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         try:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
         except zipfile.BadZipFile as exc:
-            raise ReportError(f"a damaged or truncated zip/DOCX file ({exc})", name) from None
+            raise ReportError(f"a damaged or truncated DOCX (zip) file ({exc})", name) from None
         if "word/document.xml" in names:
             return "docx"
         raise ReportError("a zip archive that is not a Word document", name)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     lowered = head[:1024].lower()
-    if lower_name.endswith((".mht", ".mhtml")) or b"mime-version:" in lowered[:300]:
+    if name.lower().endswith((".mht", ".mhtml")) or b"mime-version:" in lowered[:300]:
         return "html"
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered or b"<body" in lowered:
         return "html"
@@ -41,6 +42,10 @@ def sniff(data: bytes, name: str) -> str:
 
 def read(data: bytes, name: str) -> Document:
     kind = sniff(data, name)
+    promised = _PROMISED.get(PurePath(name).suffix.lower())
+    if promised and kind != promised and not (promised == "doc" and kind == "docx"):
+        what = {"pdf": "PDF", "docx": "DOCX", "doc": "Word .doc/.wps"}[promised]
+        raise ReportError(f"named like a {what} file, but its content is not one (it looks like {kind})", name)
     if kind == "text":
         from . import text
 
@@ -54,6 +59,7 @@ def read(data: bytes, name: str) -> Document:
 
         return docx.read(data, name)
     if kind == "doc":
-        raise ReportError("a legacy Word .doc/.wps file; this version reads DOCX, PDF, HTML and text. "
-                          "Convert it first: soffice --headless --convert-to docx FILE", name)
+        from . import doc
+
+        return doc.read(data, name)
     raise ReportError(f"{kind.upper()} files are not supported by this version yet", name)

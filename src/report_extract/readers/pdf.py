@@ -13,7 +13,6 @@ from __future__ import annotations
 import bisect
 import ctypes
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -27,25 +26,12 @@ _ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][�
 _WIDE_SPACE = re.compile(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])")
 
 
-@dataclass
 class Char:
-    text: str
-    x0: float
-    y0: float
-    x1: float
-    y1: float
+    __slots__ = ("text", "x0", "y0", "x1", "y1", "cx", "cy", "height")
 
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.y0 + self.y1) / 2
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
+    def __init__(self, text: str, x0: float, y0: float, x1: float, y1: float):
+        self.text, self.x0, self.y0, self.x1, self.y1 = text, x0, y0, x1, y1
+        self.cx, self.cy, self.height = (x0 + x1) / 2, (y0 + y1) / 2, y1 - y0
 
 
 @dataclass
@@ -64,6 +50,7 @@ class Grid:
     ys: list[float]  # descending (top first)
     cells: list[tuple[int, int, int, int]]  # (row, col, rowspan, colspan)
     slot: dict[tuple[int, int], int] = field(default_factory=dict)  # grid slot -> cell index
+    neg_ys: list[float] = field(default_factory=list)  # -ys, ascending, for bisect
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -145,27 +132,33 @@ def _read_page(page, number: int) -> PageContent:
 
 
 def _chars(page) -> tuple[list[Char], int]:
+    """Every character with its box, through pdfium's C API (the Python wrappers cost more than
+    pdfium itself at a thousand characters a page)."""
+    import pypdfium2.raw as raw
+
     textpage = page.get_textpage()
-    count = textpage.count_chars()
-    text = textpage.get_text_range(0, count) if count else ""
+    handle = textpage.raw
+    count = raw.FPDFText_CountChars(handle)
+    text = textpage.get_text_range(0, count) if count > 0 else ""
     aligned = len(text) == count
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    refs = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
+    get_box = raw.FPDFText_GetCharBox
     chars, bad = [], 0
-    for i in range(count):
+    for i in range(max(count, 0)):
         ch = text[i] if aligned else textpage.get_text_range(i, 1)
-        if ch in "\r\n" or not ch:
+        if not ch or ch in "\r\n":
             continue
-        # the glyph's own box for where it stands across, the font's box for its line: a comma's
-        # glyph sits low, yet belongs to the line of the characters beside it
-        x0, _, x1, _ = textpage.get_charbox(i)
-        lx0, y0, lx1, y1 = textpage.get_charbox(i, loose=True)
-        if x1 <= x0:
-            x0, x1 = lx0, lx1
-        if x1 <= x0 and y1 <= y0 and ch.isspace():
+        code = ord(ch[0])
+        if code < 32 or 0xE000 <= code <= 0xF8FF or code == 0xFFFD or 0x7F <= code < 0xA0:
+            bad += 1  # control or private-use characters: a font without a Unicode mapping
             continue
-        category = unicodedata.category(ch)
-        if category in ("Cc", "Co", "Cs") or ch == "\ufffd":
-            bad += 1
-            continue
+        get_box(handle, i, *refs)
+        x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
+        if x1 <= x0 or y1 <= y0:
+            if ch.isspace():
+                continue
+            x1, y1 = max(x1, x0 + 0.1), max(y1, y0 + 0.1)
         chars.append(Char(ch, x0, y0, x1, y1))
     textpage.close()
     return chars, bad
@@ -191,21 +184,40 @@ def _iter_chars(page: PageContent):
 
 
 # --- ruling lines -> grids ----------------------------------------------------------------------
+def _path_objects(container, count_fn, get_fn, depth: int = 0):
+    """Path objects of a page, and of the form XObjects in it (raw pdfium handles)."""
+    import pypdfium2.raw as raw
+
+    for i in range(count_fn(container)):
+        obj = get_fn(container, i)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_PATH:
+            yield obj
+        elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 8:
+            yield from _path_objects(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, depth + 1)
+
+
 def _edges(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
-    """(horizontal (y, x0, x1), vertical (x, y0, y1)) rules: stroked paths and thin dark fills."""
+    """(horizontal (y, x0, x1), vertical (x, y0, y1)) rules: stroked paths and thin dark fills.
+
+    Positions of objects inside form XObjects are taken as pdfium reports them (page space for
+    the forms Word, WPS and LibreOffice write)."""
     import pypdfium2.raw as raw
 
     horizontal, vertical = [], []
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=8):
-        x0, y0, x1, y1 = obj.get_bounds()
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    for obj in _path_objects(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject):
+        raw.FPDFPageObj_GetBounds(obj, *bounds)
+        x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
         w, h = x1 - x0, y1 - y0
-        raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke))
+        raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
         if stroke.value:
             pass
         elif fill.value and min(w, h) < 2.5:
-            raw.FPDFPageObj_GetFillColor(obj.raw, *(ctypes.byref(v) for v in (r, g, b, a)))
+            raw.FPDFPageObj_GetFillColor(obj, *(ctypes.byref(v) for v in (r, g, b, a)))
             if a.value == 0 or min(r.value, g.value, b.value) > 200:
                 continue  # a white or invisible thin fill is no rule
         else:
@@ -259,7 +271,10 @@ def _merge(segments: dict[float, list[tuple[float, float]]]) -> dict[float, list
 
 
 def _covers(spans: list[tuple[float, float]], a: float, b: float) -> bool:
-    return any(s <= a + TOL and e >= b - TOL for s, e in spans)
+    for start, end in spans:
+        if start <= a + TOL and end >= b - TOL:
+            return True
+    return False
 
 
 def _grids(edges) -> list[Grid]:
@@ -330,7 +345,7 @@ def _group(boxes: list[tuple[float, float, float, float]]) -> list[Grid]:
         cells_boxes = [boxes[i] for i in members]
         xs = sorted({v for b in cells_boxes for v in (b[0], b[2])})
         ys = sorted({v for b in cells_boxes for v in (b[1], b[3])}, reverse=True)
-        grid = Grid(xs, ys, [])
+        grid = Grid(xs, ys, [], neg_ys=[-v for v in ys])
         for x0, y0, x1, y1 in sorted(cells_boxes, key=lambda b: (-b[3], b[0])):
             row, col = ys.index(y1), xs.index(x0)
             rowspan, colspan = ys.index(y0) - row, xs.index(x1) - col
@@ -348,7 +363,7 @@ def _locate(grid: Grid, x: float, y: float) -> int | None:
     if not (x0 <= x <= x1 and y0 <= y <= y1):
         return None
     col = bisect.bisect_right(grid.xs, x) - 1
-    row = bisect.bisect_left([-v for v in grid.ys], -y) - 1
+    row = bisect.bisect_left(grid.neg_ys, -y) - 1
     return grid.slot.get((max(row, 0), min(col, len(grid.xs) - 2)))
 
 
@@ -363,6 +378,12 @@ def _table(grid: Grid, cell_chars: list[list[Char]], page: int) -> Table:
 def _cell_text(chars: list[Char]) -> str:
     """A cell's lines joined: no space between CJK characters (labels wrapped, or set one
     character a line), a space between Latin words and between numbers."""
+    if not chars:
+        return ""
+    if len(chars) <= 12 and max(c.cy for c in chars) - min(c.cy for c in chars) < 0.5 * chars[0].height:
+        ordered = sorted(chars, key=lambda c: c.x0)  # one short line: a number, most often
+        if all(b.x0 - a.x1 <= 0.45 * max(a.height, 1.0) for a, b in zip(ordered, ordered[1:])):
+            return "".join(c.text for c in ordered).strip()
     lines = _lines(chars)
     out = ""
     for line in lines:
@@ -380,20 +401,23 @@ def _lines(chars: list[Char]) -> list[Line]:
     """Characters -> lines (top to bottom), with a space where a gap stands between characters."""
     if not chars:
         return []
-    ordered = sorted(chars, key=lambda c: (-c.cy, c.x0))
+    ordered = sorted(chars, key=lambda c: -c.y1)
     rows: list[list[Char]] = []
+    low = high = 0.0  # vertical extent of the line being built
     for ch in ordered:
-        if rows:
-            ref = rows[-1][0]
-            if abs(ch.cy - ref.cy) <= max(ref.height, ch.height, 1.0) * 0.5:
-                rows[-1].append(ch)
-                continue
+        # a character joins the line its box overlaps by half its height: a comma's glyph sits
+        # low inside the line, the next line lies wholly below it
+        if rows and min(high, ch.y1) - max(low, ch.y0) >= 0.5 * min(ch.height, high - low):
+            rows[-1].append(ch)
+            low, high = min(low, ch.y0), max(high, ch.y1) if high - low < 2 * ch.height else high
+            continue
         rows.append([ch])
+        low, high = ch.y0, ch.y1
     lines = []
     for row in rows:
         row.sort(key=lambda c: c.x0)
-        sizes = [c.height for c in row if not c.text.isspace()] or [10.0]
-        size = Counter(round(s) for s in sizes).most_common(1)[0][0] or 10.0
+        sizes = sorted(c.height for c in row if not c.text.isspace()) or [10.0]
+        size = sizes[len(sizes) // 2] or 10.0
         text = ""
         prev = None
         for ch in row:

@@ -1,0 +1,184 @@
+"""DOCX and PDF: the same canonical result as the text twin, the real PDF and blank form of the
+corpus, and a clear error for every kind of bad file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import report_extract
+from conftest import FIXTURES, ROOT, codes, corpus_file, problems_of
+from generate import DOCUMENT_FIXTURES, LAYOUT_FIXTURES
+from report_extract.document import Table
+from report_extract.readers import doc as doc_reader
+from report_extract.readers import pdf as pdf_reader
+
+
+def extract(name: str):
+    return report_extract.extract(FIXTURES / name)
+
+
+@pytest.mark.parametrize("name", DOCUMENT_FIXTURES)
+@pytest.mark.parametrize("ext", ["docx", "pdf"])
+def test_docx_and_pdf_give_the_text_twins_tables_and_codes(name, ext):
+    text, other = extract(f"{name}.txt"), extract(f"{name}.{ext}")
+    assert other.tables == text.tables
+    assert codes(other) == codes(text)
+    assert (other.report.organization, other.report.year) == (text.report.organization, text.report.year)
+    assert [s.key for s in other.sections] == [s.key for s in text.sections]
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUT_FIXTURES))
+def test_table_three_broken_across_pages_is_joined(name):
+    twin = LAYOUT_FIXTURES[name][0]
+    report = extract(f"{name}.pdf")
+    assert report.tables == extract(f"{twin}.txt").tables
+    assert report.problems == []
+    pages = {k.split(".")[1]: v.page for k, v in report.provenance.items() if k.startswith("applications.")}
+    withheld = {pages[k] for k in pages if k.startswith("withheld_")}
+    assert len(withheld) == 2  # the page break falls inside the group （三）不予公开
+    assert len(set(pages.values())) >= 3
+
+
+def test_repeated_header_rows_are_seen_and_dropped():
+    doc = pdf_reader.read((FIXTURES / "v2021-repeat-header.pdf").read_bytes(), "x")
+    headers = [b for b in doc.blocks if isinstance(b, Table) and "申请人情况" in b.rows[0][-1].text]
+    assert len(headers) >= 3  # the header stands on every page table 三 reaches
+    assert extract("v2021-repeat-header.pdf").tables["applications"] == extract("v2021-clean.txt").tables[
+        "applications"]
+
+
+def test_pdf_problems_and_values_carry_pages():
+    report = extract("v2021-review-total.pdf")
+    (problem,) = problems_of(report, "review_total")
+    assert problem.page == report.provenance["review_litigation.administrative_review.total"].page
+    assert problem.page is not None and report.source.pages >= 3
+
+
+def test_pdf_section_text_has_no_page_numbers_or_table_text():
+    report = extract("v2021-clean.pdf")
+    general = report.sections[0].text
+    assert "不公开为例外" in general and "坚持以公开为常态、不公开为例外" in general
+    assert all(s.text == "" for s in report.sections[1:4])
+
+
+def test_hongze_pdf_every_value_and_exactly_its_own_errors():
+    report = report_extract.extract(corpus_file("hongze-2023.pdf"))
+    info = report.report
+    assert (info.organization, info.year, info.template) == ("洪泽区人民政府", 2023, "v2021")
+    assert report.source.pages == 5
+    p = report.tables["proactive"]
+    assert p == {
+        "rules": {"issued": 0, "repealed": 0, "in_force": 0},
+        "normative_documents": {"issued": 0, "repealed": 5, "in_force": 5},
+        "administrative_licensing": {"decisions": 550},
+        "administrative_penalty": {"decisions": 4119},
+        "administrative_coercion": {"decisions": 195},
+        "administrative_fees": {"amount_10k_yuan": 7730.28},
+    }
+    rows = {k: list(v.values()) for k, v in report.tables["applications"].items()}
+    nonzero = {"new_received": 21, "partially_disclosed": 4, "withheld_state_secret": 1,
+               "withheld_process_info": 1, "withheld_enforcement_case_file": 1, "unable_not_held": 10,
+               "unable_needs_creation": 3, "not_processed_petition_complaint": 1, "outcome_total": 21}
+    assert set(rows) == {
+        "new_received", "carried_over", "disclosed", "partially_disclosed", "withheld_state_secret",
+        "withheld_prohibited_by_law", "withheld_security_stability", "withheld_third_party_rights",
+        "withheld_internal_affairs", "withheld_process_info", "withheld_enforcement_case_file",
+        "withheld_administrative_query", "unable_not_held", "unable_needs_creation",
+        "unable_unclear_after_correction", "not_processed_petition_complaint", "not_processed_duplicate",
+        "not_processed_publication", "not_processed_excessive_repeated", "not_processed_confirm_or_reissue",
+        "other", "outcome_total", "carried_forward"}
+    for key, values in rows.items():
+        n = nonzero.get(key, 0)
+        assert values == [n, 0, 0, 0, 0, 0, n], key
+    review = report.tables["review_litigation"]
+    assert list(review["administrative_review"].values()) == [10, 1, 0, 0, 0]
+    assert list(review["litigation_direct"].values()) == [0, 0, 0, 0, 0]
+    assert list(review["litigation_after_review"].values()) == [5, 0, 0, 0, 0]
+    totals = problems_of(report, "review_total")
+    assert {(x.row, x.expected, x.found, x.page) for x in totals} == {
+        ("administrative_review", 11, 0, 4), ("litigation_after_review", 5, 0, 4)}
+    assert {x.row for x in problems_of(report, "missing_row")} == {
+        "other_no_correction_overdue", "other_fee_unpaid", "other_misc"}
+    assert codes(report) == {"review_total", "missing_row"}
+    assert report.provenance["applications.withheld_prohibited_by_law.total"].label.endswith("2.其他法律行政止公开")
+    assert "hzzwgk@126.com" not in report.sections[0].text and "第二十条" not in report.sections[1].text
+    assert not any(line.strip().strip("-").strip().isdigit() for s in report.sections for line in s.text.split("\n"))
+
+
+def test_blank_official_form_docx():
+    report = report_extract.extract(corpus_file("official-template-2021-blank.docx"))
+    info = report.report
+    assert (info.template, info.organization, info.year) == ("v2021", None, None)
+    flat = report.flat()
+    assert len(flat) == 200 and set(flat.values()) == {None}
+    assert sorted(p.table for p in problems_of(report, "blank_cells")) == [
+        "applications", "proactive", "review_litigation"]
+    assert codes(report) == {"blank_cells"}
+
+
+def run(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "report_extract", *map(str, args)], capture_output=True,
+                          cwd=ROOT, env=env)
+
+
+def _bad_cases(tmp_path):
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes((FIXTURES / "v2021-clean.pdf").read_bytes()[:30000])
+    fake = tmp_path / "fake.pdf"
+    fake.write_bytes((FIXTURES / "v2021-clean.txt").read_bytes())
+    short_docx = tmp_path / "truncated.docx"
+    short_docx.write_bytes((FIXTURES / "v2021-clean.docx").read_bytes()[:5000])
+    import zipfile
+
+    not_doc = tmp_path / "not-a-document.docx"
+    with zipfile.ZipFile(not_doc, "w") as archive:
+        archive.writestr("hello.txt", "hello")
+    return {
+        FIXTURES / "bad" / "encrypted.pdf": "encrypted PDF that needs a password",
+        FIXTURES / "bad" / "scanned.pdf": "no text layer (a scanned report?); OCR is not available",
+        FIXTURES / "bad" / "cid-font.pdf": "fonts have no Unicode mapping",
+        truncated: "damaged or truncated PDF",
+        fake: "named like a PDF file, but its content is not one",
+        short_docx: "damaged or truncated DOCX",
+        not_doc: "a zip archive that is not a Word document",
+    }
+
+
+def test_bad_files_exit_3_each_with_its_own_message(tmp_path):
+    for path, reason in _bad_cases(tmp_path).items():
+        result = run("extract", path)
+        lines = result.stderr.decode().splitlines()
+        assert result.returncode == 3, path
+        assert len(lines) == 1 and str(path) in lines[0] and reason in lines[0], lines
+        assert "Traceback" not in result.stderr.decode()
+
+
+def test_a_pdf_with_only_an_owner_password_is_read():
+    report = report_extract.extract(FIXTURES / "bad" / "owner-password-only.pdf")
+    assert report.tables == extract("v2021-clean.txt").tables
+
+
+def test_doc_is_converted_when_libreoffice_is_there():
+    if doc_reader.soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    report = extract("v2021-clean.doc")
+    assert report.source.format == "doc"
+    assert report.tables == extract("v2021-clean.txt").tables
+
+
+def test_doc_without_libreoffice_says_how_to_proceed():
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable)}
+    result = run("extract", FIXTURES / "v2021-clean.doc", env=env)
+    assert result.returncode == 3
+    message = result.stderr.decode()
+    assert "needs LibreOffice" in message and "--convert-to docx" in message
+
+
+def test_help_is_fast_and_json_of_pdf_pipes():
+    result = run("extract", FIXTURES / "v2021-clean.pdf")
+    assert json.loads(result.stdout)["source"]["format"] == "pdf"
