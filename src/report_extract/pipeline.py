@@ -100,7 +100,7 @@ def _title_candidates(doc: Document, outline: sections.Outline) -> list[str]:
     if not before:
         before = [b.text for b in doc.blocks if isinstance(b, Paragraph)][:3]
     joined = ["\n".join(before[:3])] if len(before) > 1 else []
-    return [t for t in [doc.title_hint] if t] + before + joined
+    return before + joined + [t for t in [doc.title_hint] if t]
 
 
 def detect_template(blocks, year: int | None) -> str:

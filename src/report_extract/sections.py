@@ -137,6 +137,7 @@ def find_title(candidates: list[str]) -> tuple[str | None, str | None, int | Non
             match = pattern.search(squeezed)
             if match:
                 org = match.group("org").strip("（()）")
-                title = text.strip() if len(text.strip()) <= 60 and "\n" not in text.strip() else match.group(0)
+                whole = text.strip()
+                title = whole if _SPACE.sub("", nfkc(whole)) == match.group(0) else match.group(0)
                 return title, org, int(match.group("year"))
     return None, None, None

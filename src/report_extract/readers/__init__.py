@@ -58,8 +58,12 @@ def read(data: bytes, name: str) -> Document:
         from . import docx
 
         return docx.read(data, name)
+    if kind == "html":
+        from . import html
+
+        return html.read(data, name)
     if kind == "doc":
         from . import doc
 
         return doc.read(data, name)
-    raise ReportError(f"{kind.upper()} files are not supported by this version yet", name)
+    raise ReportError(f"{kind} files are not supported", name)

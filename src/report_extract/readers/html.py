@@ -1,0 +1,261 @@
+"""Web pages (HTML, and MHTML as browsers save a "single file"): the report inside the page.
+
+Bytes are decoded by the page's own declaration (BOM, <meta charset>, http-equiv), GB2312/GBK as
+GB18030, else UTF-8 or GB18030 by trial. The report is the smallest element that holds the section
+headings and the template tables: navigation, footers, share buttons and scripts stand outside it.
+Tables become grids with their spans; header cells split over <p> or <br> and numbers split over
+<span>s are joined again. Nothing here recurses over the tree, so deeply nested pages cannot
+exhaust the stack; libxml2 bounds nesting depth and does not expand entities of internal DTDs.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+
+from ..document import Cell, Document, Paragraph, Table
+from ..errors import ReportError
+from ..sections import HEADING, section_key
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote", "pre",
+          "header", "footer", "ul", "ol", "dl", "dt", "dd", "center", "form", "address", "figure", "tr", "br",
+          "hr", "caption", "td", "th"}
+_SKIP = {"script", "style", "noscript", "template", "head", "title", "iframe", "object", "svg", "button",
+         "select", "option", "textarea", "input"}
+_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030",
+            "big5": "big5hkscs", "utf8": "utf-8"}
+
+
+def read(data: bytes, name: str = "<stdin>") -> Document:
+    if _is_mhtml(data, name):
+        data, charset = _mhtml_html(data, name)
+    else:
+        charset = None
+    text = decode(data, charset, name)
+    root = _parse(text, name)
+    title = root.findtext(".//title")
+    container = _report_container(root)
+    blocks = list(_blocks(container))
+    return Document(blocks=blocks, format="html", title_hint=(title or "").strip() or None)
+
+
+# --- bytes -> text ------------------------------------------------------------------------------
+def decode(data: bytes, declared: str | None, name: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    if not declared:
+        match = _META_CHARSET.search(data[:4096])
+        declared = match.group(1).decode("ascii", "ignore") if match else None
+    candidates = []
+    if declared:
+        candidates.append(_ALIASES.get(declared.lower(), declared.lower()))
+    candidates += ["utf-8", "gb18030"]
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode(candidates[0] if candidates[0] != "utf-8" else "gb18030", errors="replace")
+
+
+def _is_mhtml(data: bytes, name: str) -> bool:
+    head = data[:2000].lower()
+    return name.lower().endswith((".mht", ".mhtml")) or (b"mime-version:" in head and b"multipart/" in head)
+
+
+def _mhtml_html(data: bytes, name: str) -> tuple[bytes, str | None]:
+    """The first text/html part of an MHTML file, its transfer encoding undone."""
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            if payload:
+                return payload, part.get_content_charset()
+    raise ReportError("an MHTML file without an HTML part", name)
+
+
+def _parse(text: str, name: str):
+    import lxml.html
+
+    start = re.search(r"<(?:!doctype|html|head|body)", text[:200000], re.I)
+    if start:  # a crawler's header before the page
+        text = text[start.start():]
+    text = re.sub(r"^<\?xml[^>]*>", "", text.lstrip())
+    if not text.strip():
+        raise ReportError("an empty web page", name)
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except Exception as exc:  # lxml's ParserError and friends on pages with nothing in them
+        raise ReportError(f"a web page that cannot be parsed ({exc})", name) from None
+    return root
+
+
+# --- the report inside the page ---------------------------------------------------------------
+def _report_container(root):
+    """The lowest element that holds every template table and as many different section headings
+    as the page has anywhere (navigation and "related links" repeat a heading or two, never all)."""
+    headings: list[tuple[object, str]] = []
+    tables = []
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag in _SKIP or element.tag == "a":
+            continue
+        match = HEADING.search(_SPACE.sub("", element.text or ""))
+        if match:
+            headings.append((element, section_key(match)))
+        elif element.tag == "table" and not _is_layout_table(element) and _looks_like_template_table(element):
+            tables.append(element)
+    if not headings and not tables:
+        body = root.find("body")
+        return body if body is not None else root
+    wanted = len({key for _, key in headings})
+    chains = {id(e): {id(a) for a in _ancestors(e)} for e, _ in headings}
+    table_chains = [{id(a) for a in _ancestors(t)} for t in tables]
+    seed = tables[0] if tables else headings[0][0]
+    for candidate in _ancestors(seed):
+        inside = {key for e, key in headings if id(candidate) in chains[id(e)]}
+        if len(inside) >= wanted and all(id(candidate) in chain for chain in table_chains):
+            return candidate
+    return root
+
+
+def _ancestors(element) -> list:
+    out = []
+    while element is not None:
+        out.append(element)
+        element = element.getparent()
+    return out
+
+
+def _looks_like_template_table(table) -> bool:
+    text = _SPACE.sub("", table.text_content()[:4000])
+    return any(w in text for w in ("信息内容", "申请人情况", "行政复议", "本年新收", "第二十条"))
+
+
+# --- blocks -----------------------------------------------------------------------------------
+def _blocks(container):
+    """Paragraphs and tables of the container, in document order, without recursion."""
+    parts: list[str] = []
+
+    def flush():
+        text = _clean("".join(parts))
+        parts.clear()
+        if text:
+            yield Paragraph(text)
+
+    stack = [(container, False)]
+    while stack:
+        element, closing = stack.pop()
+        if closing:
+            if element.tag in _BLOCK:
+                yield from flush()
+            if element.tail:
+                parts.append(element.tail)
+            continue
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _SKIP:
+            if element.tail:
+                parts.append(element.tail)
+            continue
+        if tag == "table" and not _is_layout_table(element):
+            yield from flush()
+            yield _table(element)
+            if element.tail:
+                parts.append(element.tail)
+            continue
+        if tag in _BLOCK:
+            yield from flush()
+        if tag == "br":
+            parts.append("\n")
+        if element.text and tag:
+            parts.append(element.text)
+        stack.append((element, True))
+        for child in reversed(element):
+            stack.append((child, False))
+    yield from flush()
+
+
+def _is_layout_table(table) -> bool:
+    """A table that holds tables (a page laid out with tables): its content is read instead."""
+    return any(True for _ in table.iterdescendants("table"))
+
+
+def _clean(text: str) -> str:
+    lines = [_SPACE.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def cell_text(cell) -> str:
+    """A cell's text: its paragraphs and lines joined, without a space between CJK characters
+    (``商业</p><p>企业`` is 商业企业), with one between Latin words; ``20</span><span>23`` is 2023."""
+    pieces: list[str] = []
+    stack = [(cell, False)]
+    while stack:
+        element, closing = stack.pop()
+        if closing:
+            if element.tail:
+                pieces.append(element.tail)
+            continue
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _SKIP:
+            if element.tail:
+                pieces.append(element.tail)
+            continue
+        if tag in ("p", "div", "br", "li") and pieces:
+            pieces.append("\n")
+        if element.text and tag:
+            pieces.append(element.text)
+        if element is not cell:
+            stack.append((element, True))
+        for child in reversed(element):
+            stack.append((child, False))
+    lines = [_SPACE.sub(" ", ln).strip() for ln in "".join(pieces).split("\n")]
+    out = ""
+    for line in (ln for ln in lines if ln):
+        if out and out[-1].isascii() and out[-1].isalnum() and line[0].isascii() and line[0].isalnum():
+            out += " "
+        out += line
+    return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", out)
+
+
+def _table(table) -> Table:
+    """Rows of real cells with their grid columns and spans (rowspan/colspan expanded by hand)."""
+    rows: list[list[Cell]] = []
+    taken: dict[tuple[int, int], bool] = {}
+    trs = [tr for tr in table.iter("tr") if _owner_table(tr) is table]
+    for r, tr in enumerate(trs):
+        row: list[Cell] = []
+        col = 0
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+                continue
+            while taken.get((r, col)):
+                col += 1
+            rowspan = _span(td.get("rowspan"))
+            colspan = _span(td.get("colspan"))
+            row.append(Cell(cell_text(td), col=col, rowspan=rowspan, colspan=colspan))
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    taken[(r + dr, col + dc)] = True
+            col += colspan
+        rows.append(row)
+    return Table(rows)
+
+
+def _owner_table(tr):
+    parent = tr.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 200))
+    except (TypeError, ValueError):
+        return 1
