@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -96,6 +97,78 @@ def _stderr_console():
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+class BatchFormat(str, Enum):
+    json = "json"
+    yaml = "yaml"
+
+
+@app.command()
+def batch(
+    paths: List[str] = typer.Argument(..., help="folders (searched recursively) and files"),
+    outdir: Path = typer.Option(..., "-o", "--output", help="the output folder"),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="worker processes (default: the number of CPUs)"),
+    fmt: BatchFormat = typer.Option(BatchFormat.json, "-f", "--format", help="format of each result file"),
+    xlsx: bool = typer.Option(False, "--xlsx", help="also write report.xlsx (needs openpyxl)"),
+    force: bool = typer.Option(False, "--force", help="redo inputs whose result is current"),
+    timeout: float = typer.Option(60.0, "--timeout", min=1, help="seconds one input may take"),
+):
+    """Extract a whole archive into OUTDIR: one result per input, summary/wide/long/problems CSV,
+    and the cross-year checks. Inputs already done (same content) are reused; failures never
+    stop the batch."""
+    from .batch import Options, run
+
+    if xlsx:
+        try:
+            import openpyxl  # noqa: F401
+        except ImportError:
+            _say("--xlsx needs openpyxl: pip install 'report-extract[xlsx]'")
+            raise typer.Exit(EXIT_USAGE) from None
+    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx)
+    with _batch_progress() as progress:
+        outcome = run(paths, options, progress)
+    failed = outcome.failed
+    if outcome.interrupted:
+        done = len(outcome.summaries)
+        _say(f"interrupted: {done} inputs finished and kept in {outdir}; run the same command again to go on")
+        raise typer.Exit(130)
+    total = len(outcome.summaries)
+    _say(f"{total} inputs: {total - failed} read, {failed} failed; results in {outdir}")
+    if failed:
+        raise typer.Exit(EXIT_UNREADABLE)
+
+
+class _batch_progress:
+    """A rich progress bar on a terminal; plain lines when stderr is a pipe or a file."""
+
+    def __enter__(self):
+        self.bar = None
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn(),
+                                TextColumn("failed: {task.fields[failed]}"), console=_stderr_console())
+            self.bar.start()
+            self.task = None
+        self.start = time.monotonic()
+        return self
+
+    def __call__(self, done: int, total: int, failed: int, summary: dict) -> None:
+        rate = done / max(time.monotonic() - self.start, 1e-6)
+        if self.bar is None:
+            note = f" ({summary['error']})" if summary["error"] else ""
+            print(f"[{done}/{total}] {summary['status']}: {summary['path']}{note}", file=sys.stderr, flush=True)
+            return
+        if self.task is None:
+            self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0)
+        self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
 
 
 @app.command()

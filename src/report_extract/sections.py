@@ -122,11 +122,11 @@ def _continues(previous: str, text: str) -> bool:
 
 
 # --- title, organisation, year ----------------------------------------------------------------
-_ORG = r"[\u4e00-\u9fff（）()·]{2,40}?"
+_ORG = r"[\u4e00-\u9fff（）()·0-9]{2,40}?"  # digits too: 第8街道, 第2中学
 _YEAR = r"(?P<year>(?:19|20)\d{2})\s*年度?"
 _REPORT = r"政府信息公开(?:工作)?年度报告"
 _YEAR_FIRST = re.compile(_YEAR + r"(?P<org>" + _ORG + r")" + _REPORT)
-_ORG_FIRST = re.compile(r"(?P<org>[\u4e00-\u9fff（）()·]{2,40})" + _YEAR + _REPORT)
+_ORG_FIRST = re.compile(r"(?P<org>[\u4e00-\u9fff（）()·][\u4e00-\u9fff（）()·0-9]{1,39}?)" + _YEAR + _REPORT)
 
 
 def find_title(candidates: list[str]) -> tuple[str | None, str | None, int | None]:

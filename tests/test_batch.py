@@ -1,0 +1,195 @@
+"""report-extract batch over a generated county archive: statuses, spreadsheets, cross-year
+checks, resuming after a kill, and nothing lost when workers crash or hang."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from generate import build_archive
+from report_extract.batch import _relative, result_path
+
+FAULTS = {"REPORT_EXTRACT_FAULTS": "hang:HANGS,crash:CRASHES"}
+
+
+def batch(archive: Path, out: Path, *extra, env=None, wait=True):
+    command = [sys.executable, "-m", "report_extract", "batch", str(archive), "-o", str(out), "--timeout", "5",
+               *extra]
+    environment = {**os.environ, **(env or {})}
+    if not wait:
+        return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, timeout=600)
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    root = tmp_path_factory.mktemp("archive")
+    manifest = build_archive(root)
+    return root, manifest
+
+
+@pytest.fixture(scope="module")
+def finished(archive, tmp_path_factory):
+    root, manifest = archive
+    out = tmp_path_factory.mktemp("out")
+    result = batch(root, out, "--jobs", "2", "--xlsx", env=FAULTS)
+    return root, manifest, out, result
+
+
+def test_every_input_gets_exactly_the_right_status(finished):
+    root, manifest, out, result = finished
+    expected = manifest["expected"]
+    assert len(expected) >= 300
+    rows = read_csv(out / "summary.csv")
+    got = {str(Path(r["path"]).relative_to(root)): r["status"] for r in rows}
+    assert got == expected
+    failed = sum(1 for s in expected.values() if s == "failed")
+    assert failed == 16  # 10 broken (one crashes its worker), 5 non-reports, one that hangs
+    assert result.returncode == 3
+    assert f"{len(expected) - failed} read, {failed} failed" in result.stderr.decode()
+    reasons = {Path(r["path"]).name: r["error"] for r in rows if r["status"] == "failed"}
+    assert reasons["slow-HANGS.txt"] == "timed out after 5 s (the worker was stopped)"
+    assert reasons["crash-CRASHES.txt"] == "the worker crashed (SIGSEGV) while reading this file"
+    assert "encrypted PDF" in reasons["encrypted.pdf"] and "file is empty" in reasons["empty.txt"]
+
+
+def test_result_files_mirror_the_archive(finished):
+    root, manifest, out, _ = finished
+    for rel, status in manifest["expected"].items():
+        exists = (out / f"{rel}.json").exists()
+        assert exists == (status != "failed"), rel
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_spreadsheets_equal_the_per_file_json(finished):
+    root, manifest, out, _ = finished
+    wide = {r["path"]: r for r in read_csv(out / "wide.csv")}
+    long_rows = read_csv(out / "long.csv")
+    problems = read_csv(out / "problems.csv")
+    longs: dict[str, dict] = {}
+    for row in long_rows:
+        longs.setdefault(row["path"], {})[row["field"]] = row["value"]
+    count = 0
+    for rel, status in manifest["expected"].items():
+        if status == "failed":
+            continue
+        data = json.loads((out / f"{rel}.json").read_text(encoding="utf-8"))
+        path = str(root / rel)
+        flat = {f"{t}.{r}.{c}": v for t, rows in data["tables"].items() for r, cols in rows.items()
+                for c, v in cols.items() if not r.startswith("extra_")}
+        for key, value in flat.items():
+            cell = wide[path][key]
+            assert (cell == "" if value is None else float(cell) == value), (rel, key)
+            assert longs[path][key] == ("" if value is None else str(value)), (rel, key)
+            count += 1
+        assert wide[path]["organization"] == data["report"]["organization"]
+        assert sum(1 for p in problems if p["path"] == path) == len(data["problems"])
+    assert count > 300 * 150
+
+
+def test_cross_year_mismatch_is_reported_once_and_only_there(finished):
+    root, manifest, out, _ = finished
+    planted = manifest["planted"]
+    cross = [p for p in read_csv(out / "problems.csv") if p["code"] in ("carryover_mismatch", "in_force_drift")]
+    assert {(Path(p["path"]).relative_to(root).as_posix(), p["column"]) for p in cross} == {
+        (planted, "natural_person"), (planted, "total")}
+    assert all(p["severity"] == "warning" for p in cross)
+    data = json.loads((out / f"{planted}.json").read_text(encoding="utf-8"))
+    mismatch = [p for p in data["problems"] if p["code"] == "carryover_mismatch"]
+    assert [(p["column"], p["found"], p["expected"] ) for p in mismatch][0][0] == "natural_person"
+    assert mismatch[0]["found"] == mismatch[0]["expected"] + 1
+
+
+def test_wide_csv_in_pandas_and_the_workbook(finished):
+    pandas = pytest.importorskip("pandas")
+    openpyxl = pytest.importorskip("openpyxl")
+    root, manifest, out, _ = finished
+    frame = pandas.read_csv(out / "wide.csv", encoding="utf-8-sig")
+    assert "applications.new_received.total" in frame.columns
+    assert str(frame["applications.new_received.total"].dtype) in ("int64", "float64")
+    assert str(frame["proactive.administrative_fees.amount_10k_yuan"].dtype) == "float64"
+    assert len(frame) == sum(1 for s in manifest["expected"].values() if s != "failed")
+    book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
+    assert book.sheetnames == ["summary", "wide", "long", "problems"]
+    rows = list(book["wide"].iter_rows(values_only=True))
+    header, first = rows[0], rows[1]
+    column = header.index("applications.new_received.total")
+    match = frame[frame["path"] == first[0]].iloc[0]
+    assert first[column] == match["applications.new_received.total"]
+    assert isinstance(first[column], int)
+
+
+def test_killed_then_resumed_run_leaves_the_same_folder(archive, finished, tmp_path):
+    root, _, reference, _ = finished
+    out = tmp_path / "resumed"
+    process = batch(root, out, "--jobs", "2", "--xlsx", env=FAULTS, wait=False)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.rglob("*.json"))) < 120:
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not (out / "summary.csv").exists()
+    batch(root, out, "--jobs", "2", "--xlsx", env=FAULTS)
+    assert _tree(out) == _tree(reference)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix != ".xlsx":
+            data = path.read_bytes()
+            if path.name == "summary.csv":  # every column but the seconds one
+                data = b"\n".join(b",".join(line.split(b",")[:-1]) for line in data.splitlines())
+            files[path.relative_to(folder).as_posix()] = data
+    return files
+
+
+def test_rerun_reuses_current_results_and_force_redoes_them(archive, tmp_path):
+    root, _ = archive
+    small = tmp_path / "small"
+    (small / "2024").mkdir(parents=True)
+    for path in sorted((root / "2024").iterdir())[:4]:
+        (small / "2024" / path.name).write_bytes(path.read_bytes())
+    out = tmp_path / "out"
+    batch(small, out, "--jobs", "1")
+    result_file = next(out.rglob("*.json"))
+    stamp = result_file.stat().st_mtime_ns
+    time.sleep(0.02)
+    batch(small, out, "--jobs", "1")
+    assert result_file.stat().st_mtime_ns == stamp
+    batch(small, out, "--jobs", "1", "--force")
+    assert result_file.stat().st_mtime_ns != stamp
+
+
+def test_output_paths_never_leave_the_output_folder(tmp_path):
+    assert _relative(Path("/etc/passwd"), tmp_path) == "passwd"
+    with pytest.raises(ValueError):
+        result_path(tmp_path / "out", "../../escape", "json")
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_finished_results(archive, tmp_path):
+    root, _ = archive
+    out = tmp_path / "interrupted"
+    process = batch(root, out, "--jobs", "2", wait=False)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.rglob("*.json"))) < 20:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert b"interrupted" in stderr and b"Traceback" not in stderr
+    assert len(list(out.rglob("*.json"))) >= 20
