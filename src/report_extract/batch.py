@@ -15,9 +15,9 @@ import csv
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -175,13 +175,18 @@ def _load(path: Path, fmt: str) -> dict | None:
 
 
 def _summary_of(path: str, data: dict, start: float) -> dict:
+    """The summary line of a result, and (under ``data``) what the spreadsheets and the cross-year
+    checks need of it, so that the parent never parses the result files again."""
     problems = data.get("problems", [])
     counts = {s: sum(p["severity"] == s for p in problems) for s in ("error", "warning", "info")}
     info = data.get("report", {})
+    flat = {f"{t}.{r}.{c}": v for t, rows in data.get("tables", {}).items() for r, cols in rows.items()
+            for c, v in cols.items()}
     return {"path": path, "status": "problems" if counts["error"] else "ok", "template": info.get("template"),
             "organization": info.get("organization"), "year": info.get("year"), "errors": counts["error"],
             "warnings": counts["warning"], "infos": counts["info"], "error": "",
-            "seconds": round(time.perf_counter() - start, 3)}
+            "seconds": round(time.perf_counter() - start, 3),
+            "data": {"flat": flat, "problems": problems, "essentials": crossyear.essentials(data)}}
 
 
 def _summary(path: str, status: str, error: str = "", start: float | None = None) -> dict:
@@ -190,45 +195,106 @@ def _summary(path: str, status: str, error: str = "", start: float | None = None
             "seconds": round(time.perf_counter() - start, 3) if start is not None else 0.0}
 
 
-def _worker(conn, options: Options) -> None:
+def worker_main(options_json: str) -> None:
+    """A worker process: one job a line on stdin, one summary a line on stdout. A plain
+    ``python -m report_extract.batch --worker`` process, so nothing depends on how the parent was
+    started (multiprocessing's spawn would re-import the parent's main script)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        if job is None:
-            return
-        conn.send((job.index, process(job, options)))
+    config = json.loads(options_json)
+    spool_path = Path(config.pop("spool"))
+    options = Options(**{**config, "outdir": Path(config["outdir"])})
+    with open(spool_path, "a", encoding="utf-8") as spool:
+        for line in sys.stdin:
+            job = Job(**json.loads(line))
+            summary = process(job, options)
+            data = summary.pop("data", None)
+            where = None
+            if data is not None:  # the bulk goes to this worker's spool file, not through the pipe
+                where = [str(spool_path), spool.tell()]
+                spool.write(json.dumps(data, ensure_ascii=False) + "\n")
+                spool.flush()
+            sys.stdout.write(json.dumps([job.index, summary, where], ensure_ascii=False) + "\n")
+            sys.stdout.flush()
 
 
-# --- the pool ----------------------------------------------------------------------------------
 class _Slot:
-    def __init__(self, ctx, options: Options):
-        self.parent_end, child_end = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(child_end, options), daemon=True)
-        self.process.start()
-        child_end.close()
+    """One worker process and the job it holds."""
+
+    def __init__(self, options: Options, spool: Path):
+        config = json.dumps({"outdir": str(options.outdir), "fmt": options.fmt, "force": options.force,
+                             "spool": str(spool)})
+        self.process = subprocess.Popen([sys.executable, "-m", "report_extract.batch", "--worker", config],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.job: Job | None = None
         self.started = 0.0
 
     def give(self, job: Job) -> None:
         self.job, self.started = job, time.monotonic()
-        self.parent_end.send(job)
+        try:
+            self.process.stdin.write((json.dumps(job.__dict__, ensure_ascii=False) + "\n").encode())
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass  # a worker that died: seen as its stdout closes
+
+    def receive(self) -> tuple[int, dict, list | None] | None:
+        line = self.process.stdout.readline()
+        if not line:
+            return None
+        index, summary, where = json.loads(line)
+        return index, summary, where
 
     def stop(self, kill: bool = False) -> None:
-        if kill:
+        try:
+            if kill:
+                self.process.kill()
+            else:
+                self.process.stdin.close()
+            self.process.wait(timeout=5)
+        except (subprocess.TimeoutExpired, OSError):
             self.process.kill()
-        else:
+            self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
             try:
-                self.parent_end.send(None)
-            except (BrokenPipeError, OSError):
+                stream.close()
+            except OSError:
                 pass
-        self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.parent_end.close()
+
+
+class _Spool:
+    """What each result contributes to the spreadsheets: one JSON line per input in the workers'
+    temporary spool files, found again by (file, offset). The parent holds offsets, not reports."""
+
+    def __init__(self, outdir: Path):
+        self.outdir = outdir
+        for stale in outdir.glob(".report-extract-spool-*.jsonl"):  # left by a run that was killed
+            stale.unlink(missing_ok=True)
+        self.where: dict[int, tuple[str, int]] = {}
+        self.handles: dict[str, object] = {}
+        self.count = 0
+
+    def new_file(self) -> Path:
+        self.count += 1
+        return self.outdir / f".report-extract-spool-{os.getpid()}-{self.count}.jsonl"
+
+    def put(self, index: int, where: list | None) -> None:
+        if where is not None:
+            self.where[index] = (where[0], where[1])
+
+    def get(self, index: int) -> dict | None:
+        if index not in self.where:
+            return None
+        path, offset = self.where[index]
+        if path not in self.handles:
+            self.handles[path] = open(path, encoding="utf-8")
+        handle = self.handles[path]
+        handle.seek(offset)
+        return json.loads(handle.readline())
+
+    def close(self) -> None:
+        for handle in self.handles.values():
+            handle.close()
+        for path in self.outdir.glob(f".report-extract-spool-{os.getpid()}-*.jsonl"):
+            path.unlink(missing_ok=True)
 
 
 def run(paths: list[str], options: Options, progress=None) -> Outcome:
@@ -239,14 +305,25 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
     outcome = Outcome()
     results: dict[int, dict] = {}
     total = len(jobs)
-    if jobs:
-        try:
-            _pool(jobs, options, results, lambda s: progress and progress(len(results), total, _failures(results), s))
-        except KeyboardInterrupt:
-            outcome.interrupted = True
-    outcome.summaries = [results[j.index] for j in jobs if j.index in results] + skipped
-    if not outcome.interrupted:
-        finish(jobs, results, options)
+    spool = _Spool(options.outdir)
+
+    def done(index: int, summary: dict, where: list | None = None) -> None:
+        spool.put(index, where)
+        results[index] = summary
+        if progress:
+            progress(len(results), total, _failures(results), summary)
+
+    try:
+        if jobs:
+            try:
+                _pool(jobs, options, done, spool)
+            except KeyboardInterrupt:
+                outcome.interrupted = True
+        outcome.summaries = [results[j.index] for j in jobs if j.index in results] + skipped
+        if not outcome.interrupted:
+            finish(jobs, results, spool, options)
+    finally:
+        spool.close()
     return outcome
 
 
@@ -254,39 +331,36 @@ def _failures(results: dict[int, dict]) -> int:
     return sum(1 for s in results.values() if s["status"] == "failed")
 
 
-def _pool(jobs: list[Job], options: Options, results: dict[int, dict], notify) -> None:
-    ctx = multiprocessing.get_context("spawn")
+def _pool(jobs: list[Job], options: Options, done, spool: _Spool) -> None:
+    """Run the jobs on worker processes; ``done(index, summary)`` for each, in completion order."""
     size = max(1, min(options.jobs or os.cpu_count() or 1, len(jobs)))
     queue = list(reversed(jobs))
-    slots = [_Slot(ctx, options) for _ in range(size)]
+    slots = [_Slot(options, spool.new_file()) for _ in range(size)]
     try:
         for slot in slots:
             if queue:
                 slot.give(queue.pop())
         while any(slot.job for slot in slots):
             busy = [s for s in slots if s.job]
-            ready = wait([s.parent_end for s in busy] + [s.process.sentinel for s in busy], timeout=0.2)
+            ready = wait([s.process.stdout for s in busy], timeout=0.2)
             for slot in busy:
                 failure = None
-                if slot.parent_end in ready:
-                    try:
-                        index, summary = slot.parent_end.recv()
-                        results[index] = summary
-                        notify(summary)
-                        slot.job = None
-                    except (EOFError, OSError):
+                if slot.process.stdout in ready:
+                    received = slot.receive()
+                    if received is None:
                         failure = _death(slot)
-                elif slot.process.sentinel in ready or not slot.process.is_alive():
-                    failure = _death(slot)
+                    else:
+                        slot.job = None
+                        done(*received)
                 elif time.monotonic() - slot.started > options.timeout:
                     failure = f"timed out after {options.timeout:g} s (the worker was stopped)"
                 if failure:
                     job = slot.job
-                    results[job.index] = _summary(job.path, "failed", error=failure)
-                    results[job.index]["seconds"] = round(time.monotonic() - slot.started, 3)
-                    notify(results[job.index])
+                    summary = _summary(job.path, "failed", error=failure)
+                    summary["seconds"] = round(time.monotonic() - slot.started, 3)
+                    done(job.index, summary)
                     slot.stop(kill=True)
-                    slots[slots.index(slot)] = slot = _Slot(ctx, options)
+                    slots[slots.index(slot)] = slot = _Slot(options, spool.new_file())
                 if slot.job is None and queue:
                     slot.give(queue.pop())
     finally:
@@ -295,8 +369,10 @@ def _pool(jobs: list[Job], options: Options, results: dict[int, dict], notify) -
 
 
 def _death(slot: _Slot) -> str:
-    slot.process.join(timeout=1)
-    code = slot.process.exitcode
+    try:
+        code = slot.process.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        code = None
     if code is not None and code < 0:
         try:
             name = signal.Signals(-code).name
@@ -307,39 +383,45 @@ def _death(slot: _Slot) -> str:
 
 
 # --- after the inputs: cross-year checks, then the summaries ----------------------------------------
-def finish(jobs: list[Job], results: dict[int, dict], options: Options) -> None:
-    done = [j for j in jobs if results.get(j.index, {}).get("status") in ("ok", "problems")]
-    _cross_year(done, results, options)
-    _write_tables(jobs, results, options)
+def finish(jobs: list[Job], results: dict[int, dict], spool: _Spool, options: Options) -> None:
+    cross = _cross_year(jobs, results, spool, options)
+    _write_tables(jobs, results, spool, cross, options)
 
 
-def _cross_year(done: list[Job], results: dict[int, dict], options: Options) -> None:
-    """Warnings across consecutive years of an organisation, written into the later year's result
-    (earlier cross-year warnings there are replaced, so a run repeated adds nothing twice)."""
-    records = []
-    for job in done:
-        data = _load(result_path(options.outdir, job.rel, options.fmt), options.fmt)
-        record = crossyear.essentials(data) if data else None
-        if record:
-            records.append((job.rel, record))
-    by_rel = dict(records)
-    found: dict[str, list[dict]] = {}
+def _cross_year(jobs: list[Job], results: dict[int, dict], spool: _Spool, options: Options) -> dict[int, list]:
+    """Warnings across consecutive years of an organisation, written into the later year's result;
+    earlier cross-year warnings there are replaced, so a repeated run adds nothing twice.
+    Returns every input's cross-year problems (index -> problems)."""
+    records, had = [], set()
+    for job in jobs:
+        data = spool.get(job.index)
+        if data is None:
+            continue
+        if data["essentials"]:
+            records.append((job.index, data["essentials"]))
+        if any(p["code"] in crossyear.CROSS_YEAR_CODES for p in data["problems"]):
+            had.add(job.index)
+    by_index = dict(records)
+    found: dict[int, list] = {}
     for earlier, later in crossyear.pairs(records):
-        problems = crossyear.check(by_rel[earlier], by_rel[later])
+        problems = crossyear.check(by_index[earlier], by_index[later])
         if problems:
             found.setdefault(later, []).extend(p.model_dump(mode="json") for p in problems)
-    for job in done:
+    for job in jobs:
+        if job.index not in had and job.index not in found:
+            continue
         path = result_path(options.outdir, job.rel, options.fmt)
         data = _load(path, options.fmt)
         if data is None:
             continue
         kept = [p for p in data.get("problems", []) if p["code"] not in crossyear.CROSS_YEAR_CODES]
-        fresh = kept + found.get(job.rel, [])
+        fresh = kept + found.get(job.index, [])
         if fresh != data.get("problems", []):
             data["problems"] = fresh
             _write_data(path, data, options.fmt)
-            counts = {s: sum(p["severity"] == s for p in fresh) for s in ("error", "warning", "info")}
-            results[job.index].update(errors=counts["error"], warnings=counts["warning"], infos=counts["info"])
+        counts = {s: sum(p["severity"] == s for p in fresh) for s in ("error", "warning", "info")}
+        results[job.index].update(errors=counts["error"], warnings=counts["warning"], infos=counts["info"])
+    return found
 
 
 def _write_data(path: Path, data: dict, fmt: str) -> None:
@@ -357,9 +439,10 @@ def _fields() -> list[str]:
     return [f["field"] for f in iter_fields()]
 
 
-def _write_tables(jobs: list[Job], results: dict[int, dict], options: Options) -> None:
-    """summary.csv, wide.csv, long.csv, problems.csv (UTF-8 with BOM), and report.xlsx on request;
-    the result files are read one at a time."""
+def _write_tables(jobs: list[Job], results: dict[int, dict], spool: _Spool, cross: dict[int, list],
+                  options: Options) -> None:
+    """summary.csv, wide.csv, long.csv, problems.csv (UTF-8 with BOM), and report.xlsx on request,
+    in input order, from the spool."""
     fields = _fields()
     sheets = {name: _CsvSheet(options.outdir / f"{name}.csv", columns) for name, columns in (
         ("summary", SUMMARY_COLUMNS), ("wide", META + tuple(fields)), ("long", META[:3] + ("field", "value")),
@@ -369,19 +452,18 @@ def _write_tables(jobs: list[Job], results: dict[int, dict], options: Options) -
         if summary is None:
             continue
         sheets["summary"].add(summary)
-        if summary["status"] not in ("ok", "problems"):
+        data = spool.get(job.index)
+        if data is None:
             continue
-        data = _load(result_path(options.outdir, job.rel, options.fmt), options.fmt) or {}
-        info = data.get("report", {})
-        meta = {"path": job.path, "organization": info.get("organization"), "year": info.get("year"),
-                "template": info.get("template")}
-        flat = {f"{t}.{r}.{c}": v for t, rows in data.get("tables", {}).items() for r, cols in rows.items()
-                for c, v in cols.items()}
+        meta = {"path": job.path, "organization": summary["organization"], "year": summary["year"],
+                "template": summary["template"]}
+        flat = data["flat"]
         sheets["wide"].add({**meta, **{k: v for k, v in flat.items() if k in sheets["wide"].columns}})
         for key in fields:
             if key in flat:
                 sheets["long"].add({**meta, "field": key, "value": flat[key]})
-        for problem in data.get("problems", []):
+        problems = [p for p in data["problems"] if p["code"] not in crossyear.CROSS_YEAR_CODES]
+        for problem in problems + cross.get(job.index, []):
             sheets["problems"].add({**meta, **problem})
     for sheet in sheets.values():
         sheet.close()
@@ -438,5 +520,8 @@ def _cell(value: str):
     return int(number) if number.is_integer() and "." not in value else number
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("use: report-extract batch")
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--worker":
+        worker_main(sys.argv[2])
+    else:
+        sys.exit("this is report-extract's batch worker; use: report-extract batch")
