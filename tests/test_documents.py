@@ -182,3 +182,38 @@ def test_doc_without_libreoffice_says_how_to_proceed():
 def test_help_is_fast_and_json_of_pdf_pipes():
     result = run("extract", FIXTURES / "v2021-clean.pdf")
     assert json.loads(result.stdout)["source"]["format"] == "pdf"
+
+
+def test_docx_layout_table_holding_the_report_table_is_unwrapped(tmp_path):
+    import docx
+
+    from generate import _docx_review, fixtures
+
+    made = fixtures()["v2021-clean"]
+    document = docx.Document()
+    document.add_paragraph("示例县第9社区2024年政府信息公开工作年度报告")
+    document.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    outer = document.add_table(rows=1, cols=1)
+    inner_host = outer.cell(0, 0)
+    inner_host.paragraphs[0].text = "（单位：件）"
+    _docx_review(inner_host, made)  # python-docx cells take tables like a document body
+    path = tmp_path / "nested.docx"
+    document.save(path)
+    report = report_extract.extract(path)
+    values = [v for g in report.tables["review_litigation"].values() for v in g.values()]
+    assert values == made.review
+
+
+def test_pre2019_report_has_sections_and_no_table_problems(tmp_path):
+    text = "\n\n".join([
+        "# 示例县人民政府2017年政府信息公开工作年度报告", "一、概述", "2017年，全年主动公开政府信息1200条。",
+        "二、主动公开政府信息情况", "全年主动公开政府信息1200条。", "三、依申请公开政府信息情况", "收到申请15件。",
+        "四、政府信息公开的收费及减免情况", "未收取任何费用。", "五、因政府信息公开申请行政复议、提起行政诉讼的情况",
+        "未发生行政复议和行政诉讼。", "六、政府信息公开工作存在的主要问题及改进措施", "公开内容还不够全面。"])
+    path = tmp_path / "2017.txt"
+    path.write_text(text, encoding="utf-8")
+    report = report_extract.extract(path)
+    assert report.report.template == "pre2019" and report.report.year == 2017
+    assert [s.key for s in report.sections] == ["general", "proactive", "applications", "review_litigation",
+                                                "issues_and_improvements"]
+    assert report.tables == {} and report.problems == []

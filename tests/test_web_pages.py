@@ -129,3 +129,25 @@ def test_a_crawlers_header_before_the_page_is_skipped(tmp_path):
     page.write_bytes("标题: 示例\n抓取时间: 2025-01-21\n\n".encode("gb18030") + (FIXTURES / "v2021-clean.html").read_bytes())
     report = report_extract.extract(page)
     assert report.tables == report_extract.extract(FIXTURES / "v2021-clean.txt").tables
+
+
+def test_a_2019_table_three_published_as_two_tables_with_its_group_label_repeated(tmp_path):
+    import re
+
+    from generate import _html_applications, fixtures, render_html
+
+    made = fixtures()["v2019-clean"]
+    page = render_html(made).decode("gb18030")
+    table = _html_applications(made)
+    rows = re.findall(r"<tr>.*?</tr>", table)
+    split = 12  # inside （三）不予公开
+    second = rows[split].replace("<tr>", '<tr><td rowspan="9">三、本年度办理结果</td>', 1)
+    two = (table[: table.index(rows[split])] + "</table>\n<p>（续表）</p>\n<table border=\"1\">" + second
+           + "".join(rows[split + 1:]) + "</table>")
+    path = tmp_path / "two-tables.html"
+    path.write_bytes(page.replace(table, two).encode("gb18030"))
+    report = report_extract.extract(path)
+    assert report.report.template == "v2019"
+    assert report.tables["applications"] == report_extract.extract(FIXTURES / "v2019-clean.txt").tables[
+        "applications"]
+    assert report.problems == []

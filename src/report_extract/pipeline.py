@@ -111,8 +111,8 @@ def detect_template(blocks, year: int | None) -> str:
         return "v2019"
     if hits["v2021"] >= 2:
         return "v2021"
-    if "申请人情况" in text or "本年新收政府信息公开申请数量" in text:
-        fallback = template_for_year(year)
+    if any(w in text for w in ("申请人情况", "本年新收政府信息公开申请数量", "未经复议直接起诉", "复议后起诉")):
+        fallback = template_for_year(year)  # template tables without either version's own headers
         return fallback if fallback in ("v2021", "v2019") else "v2021"
     if year is not None and year <= 2018 or any(w in text for w in _PRE2019_HEADINGS):
         return "pre2019"
