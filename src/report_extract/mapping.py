@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Callable
 
 from . import numbers
@@ -59,18 +60,25 @@ def _header_words(spec: TableSpec) -> tuple[str, ...]:
 
 
 def label_score(row: ObservedRow, target: Row) -> float:
-    if not row.labels:
+    """How well a row's labels name a template row: the leaf label (or all labels together, for a
+    label cut in pieces), the ordinal (1. 2. … must agree when both have one), the group label."""
+    return _label_score(tuple(row.labels), target.label, target.group)
+
+
+@lru_cache(maxsize=65536)
+def _label_score(labels: tuple[str, ...], label: str, group: str) -> float:
+    if not labels:
         return 0.0
-    leaf = row.labels[-1]
-    score = max(similarity(leaf, target.label), similarity(row.label, target.label))
+    leaf = labels[-1]
+    score = max(similarity(leaf, label), similarity(" ".join(x for x in labels if x), label))
     ord_seen, _ = split_ordinal(leaf)
-    ord_want, _ = split_ordinal(target.label)
+    ord_want, _ = split_ordinal(label)
     if ord_seen and ord_want and ord_seen[0] == "(" and ord_want[0] == "(" or (
             ord_seen and ord_want and ord_seen[0] != "(" and ord_want[0] != "(" and
             ord_seen.isdigit() == ord_want.isdigit()):
         score += 0.2 if ord_seen == ord_want else -0.4
-    if target.group and len(row.labels) >= 2:
-        if max(similarity(x, target.group) for x in row.labels[:-1]) >= 0.6:
+    if group and len(labels) >= 2:
+        if max(similarity(x, group) for x in labels[:-1]) >= 0.6:
             score += 0.1
     return score
 

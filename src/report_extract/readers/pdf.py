@@ -117,13 +117,16 @@ def _read_page(page, number: int) -> PageContent:
     chars, bad = _chars(page)
     grids = [g for g in _grids(_edges(page)) if len(g.cells) >= 2]
     in_cells: list[list[list[Char]]] = [[[] for _ in g.cells] for g in grids]
+    boxes = [(g.bbox, g, bucket) for g, bucket in zip(grids, in_cells)]
     free: list[Char] = []
     for ch in chars:
-        for g, bucket in zip(grids, in_cells):
-            index = _locate(g, ch.cx, ch.cy)
-            if index is not None:
-                bucket[index].append(ch)
-                break
+        x, y = ch.cx, ch.cy
+        for (x0, y0, x1, y1), g, bucket in boxes:
+            if x0 <= x <= x1 and y0 <= y <= y1:
+                index = _locate(g, x, y)
+                if index is not None:
+                    bucket[index].append(ch)
+                    break
         else:
             free.append(ch)
     content = PageContent(number, height, _lines(free), list(zip(grids, in_cells)), len(chars), bad)
