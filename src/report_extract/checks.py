@@ -63,40 +63,38 @@ def check_applications(table: dict, pages: dict, unknown: set[str] = frozenset()
     # R3: each row's total = the six applicant columns
     six = [c.key for c in APPLICANT_COLUMNS[:-1]]
     for row, cols in table.items():
-        if row.startswith("extra_") or any(f"applications.{row}.{c}" in unknown for c in six + ["total"]):
-            continue
-        values = [cols.get(c) for c in six]
-        found = cols.get("total")
-        if all(v is None for v in values + [found]):
-            continue
-        expected, blank = _sum(values)
-        if expected != (found or 0):
-            problems.append(Problem(
-                code="row_total", severity="error", table="applications", row=row, column="total",
-                expected=_fmt(expected), found=found, page=pages.get(row),
-                message=f"{row}: the six applicant columns add up to {expected}, the total column says {found}"
-                        + (_BLANK_NOTE if blank or found is None else "")))
+        if not row.startswith("extra_"):
+            problems += _total_of_parts("row_total", "applications", row, cols, six, pages, unknown,
+                                        "the six applicant columns add up to")
     return problems
 
 
 def check_review(table: dict, pages: dict, unknown: set[str] = frozenset()) -> list[Problem]:
     problems: list[Problem] = []
     for group in (r.key for r in REVIEW.rows):
-        cols = table.get(group)
-        if not cols or any(f"review_litigation.{group}.{c}" in unknown for c in cols):
-            continue
-        values = [cols.get(c) for c in ("upheld", "corrected", "other", "pending")]
-        found = cols.get("total")
-        if all(v is None for v in values + [found]):
-            continue
-        expected, blank = _sum(values)
-        if expected != (found or 0):
-            problems.append(Problem(
-                code="review_total", severity="error", table="review_litigation", row=group, column="total",
-                expected=_fmt(expected), found=found, page=pages.get(group),
-                message=f"{group}: upheld + corrected + other + pending = {expected}, the total says {found}"
-                        + (_BLANK_NOTE if blank or found is None else "")))
+        if table.get(group):
+            problems += _total_of_parts("review_total", "review_litigation", group, table[group],
+                                        ["upheld", "corrected", "other", "pending"], pages, unknown,
+                                        "upheld + corrected + other + pending =")
     return problems
+
+
+def _total_of_parts(code: str, table: str, row: str, cols: dict, parts: list[str], pages: dict,
+                    unknown: set[str], says: str) -> list[Problem]:
+    """R3/R4: a row's ``total`` cell against the sum of its ``parts`` cells."""
+    if any(f"{table}.{row}.{c}" in unknown for c in parts + ["total"]):
+        return []
+    values = [cols.get(c) for c in parts]
+    found = cols.get("total")
+    if all(v is None for v in values + [found]):
+        return []
+    expected, blank = _sum(values)
+    if expected == (found or 0):
+        return []
+    return [Problem(code=code, severity="error", table=table, row=row, column="total", expected=_fmt(expected),
+                    found=found, page=pages.get(row),
+                    message=f"{row}: {says} {expected}, the total says {found}"
+                            + (_BLANK_NOTE if blank or found is None else ""))]
 
 
 def check_template_year(template: str, year: int | None) -> list[Problem]:

@@ -138,8 +138,35 @@ def _looks_like_template_table(table) -> bool:
 
 
 # --- blocks -----------------------------------------------------------------------------------
+def _events(root, stop_at_tables: bool):
+    """("open"|"close", element) and ("text", str) in document order, without recursion; skipped
+    elements (scripts, styles, forms) give only their tail. With ``stop_at_tables`` a report table
+    is one ("table", element) event."""
+    stack = [(root, False)]
+    while stack:
+        element, closing = stack.pop()
+        if closing:
+            yield "close", element
+            if element.tail and element is not root:
+                yield "text", element.tail
+            continue
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _SKIP or (stop_at_tables and tag == "table" and not _is_layout_table(element)):
+            if tag not in _SKIP:
+                yield "table", element
+            if element.tail and element is not root:
+                yield "text", element.tail
+            continue
+        yield "open", element
+        if element.text and tag:
+            yield "text", element.text
+        stack.append((element, True))
+        for child in reversed(element):
+            stack.append((child, False))
+
+
 def _blocks(container):
-    """Paragraphs and tables of the container, in document order, without recursion."""
+    """Paragraphs and tables of the container, in document order."""
     parts: list[str] = []
 
     def flush():
@@ -148,35 +175,16 @@ def _blocks(container):
         if text:
             yield Paragraph(text)
 
-    stack = [(container, False)]
-    while stack:
-        element, closing = stack.pop()
-        if closing:
-            if element.tag in _BLOCK:
-                yield from flush()
-            if element.tail:
-                parts.append(element.tail)
-            continue
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _SKIP:
-            if element.tail:
-                parts.append(element.tail)
-            continue
-        if tag == "table" and not _is_layout_table(element):
+    for kind, item in _events(container, stop_at_tables=True):
+        if kind == "text":
+            parts.append(item)
+        elif kind == "table":
             yield from flush()
-            yield _table(element)
-            if element.tail:
-                parts.append(element.tail)
-            continue
-        if tag in _BLOCK:
+            yield _table(item)
+        elif item.tag in _BLOCK:
             yield from flush()
-        if tag == "br":
-            parts.append("\n")
-        if element.text and tag:
-            parts.append(element.text)
-        stack.append((element, True))
-        for child in reversed(element):
-            stack.append((child, False))
+            if kind == "open" and item.tag == "br":
+                parts.append("\n")
     yield from flush()
 
 
@@ -194,26 +202,11 @@ def cell_text(cell) -> str:
     """A cell's text: its paragraphs and lines joined, without a space between CJK characters
     (``商业</p><p>企业`` is 商业企业), with one between Latin words; ``20</span><span>23`` is 2023."""
     pieces: list[str] = []
-    stack = [(cell, False)]
-    while stack:
-        element, closing = stack.pop()
-        if closing:
-            if element.tail:
-                pieces.append(element.tail)
-            continue
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _SKIP:
-            if element.tail:
-                pieces.append(element.tail)
-            continue
-        if tag in ("p", "div", "br", "li") and pieces:
+    for kind, item in _events(cell, stop_at_tables=False):
+        if kind == "text":
+            pieces.append(item)
+        elif kind == "open" and item is not cell and item.tag in ("p", "div", "br", "li") and pieces:
             pieces.append("\n")
-        if element.text and tag:
-            pieces.append(element.text)
-        if element is not cell:
-            stack.append((element, True))
-        for child in reversed(element):
-            stack.append((child, False))
     lines = [_SPACE.sub(" ", ln).strip() for ln in "".join(pieces).split("\n")]
     out = ""
     for line in (ln for ln in lines if ln):
