@@ -157,25 +157,20 @@ def _pair_score(row: ObservedRow, target: Row) -> float | None:
 
 
 def _check_gap_fillers(rows: list[ObservedRow], out: list[Row | None], spec: TableSpec) -> list[Row | None]:
-    slots = [r for r in spec.rows if not r.replaces]
-    slot_index = {r.key: i for i, r in enumerate(slots)}
-    labelled = [(i, slot_index.get(out[i].key)) for i in range(len(rows)) if out[i] and rows[i].labels]
+    """An unlabelled row keeps its place only where the labelled rows around it leave exactly as
+    many template rows as there are unlabelled rows between them; otherwise nothing is guessed."""
+    slots = {r.key: i for i, r in enumerate(r for r in spec.rows if not r.replaces)}
+    anchors = [(i, slots[out[i].key]) for i in range(len(rows))
+               if out[i] is not None and rows[i].labels and out[i].key in slots]
     for i, target in enumerate(out):
         if target is None or rows[i].labels:
             continue
-        before = max((s for k, s in labelled if k < i and s is not None), default=-1)
-        after = min((s for k, s in labelled if k > i and s is not None), default=len(slots))
-        between = [k for k in range(len(rows)) if not rows[k].labels and out[k] is not None
-                   and _between(k, labelled, before, after)]
-        if after - before - 1 != len(between) or target.key not in slot_index:
+        before = max(((k, s) for k, s in anchors if k < i), default=(-1, -1))
+        after = min(((k, s) for k, s in anchors if k > i), default=(len(rows), len(slots)))
+        unlabelled = sum(1 for k in range(before[0] + 1, after[0]) if not rows[k].labels)
+        if after[1] - before[1] - 1 != unlabelled or target.key not in slots:
             out[i] = None
     return out
-
-
-def _between(k: int, labelled: list[tuple[int, int | None]], before: int, after: int) -> bool:
-    prev = max((s for i, s in labelled if i < k and s is not None), default=-1)
-    nxt = min((s for i, s in labelled if i > k and s is not None), default=10 ** 6)
-    return prev == before and (nxt == after or after >= 10 ** 6 or nxt >= after)
 
 
 # --- values ------------------------------------------------------------------------------------
@@ -288,6 +283,7 @@ def map_table(rows: list[ObservedRow], spec: TableSpec) -> TableResult:
     data = glue_broken_rows([r for r in rows if not is_header(r, spec)], spec)
     if spec.key == REVIEW.key:
         return _map_review(data, spec, result)
+    data = [r for r in data if r.labels or any(v.strip() for v in r.values)]  # spacer rows say nothing
     matched = align(data, spec) if spec.ordered else match_best(data, spec)
     blanks = 0
     extra_n = 0
@@ -395,6 +391,25 @@ def _columns_hold(table: dict, key: str, reading: list, outcome_rows: tuple[str,
     return checked
 
 
+def _review_row(candidates: list[ObservedRow]) -> ObservedRow:
+    """The row of 15 numbers; a page that breaks it in two (review 5, litigation 10) gives it back
+    joined."""
+    last = candidates[-1]
+    if last.glued or len([v for v in last.values if v.strip()]) >= 13:
+        return last
+    values, rows = [], []
+    for row in reversed(candidates):
+        if row.glued or len([v for v in row.values if v.strip()]) >= 13:
+            break
+        rows.insert(0, row)
+        values = list(row.values) + values
+        if len([v for v in values if v.strip()]) >= 15:
+            break
+    if len([v for v in values if v.strip()]) == 15:
+        return ObservedRow([], values, rows[0].page, rows[0].table_index)
+    return last
+
+
 def _missing_rows(result: TableResult, spec: TableSpec, seen: set[str]) -> None:
     """Template rows the report lacks. A row that only mixed reports keep (``replaces``) is never
     required; when a report keeps it, the rows it stands for are the missing ones."""
@@ -410,12 +425,12 @@ def _missing_rows(result: TableResult, spec: TableSpec, seen: set[str]) -> None:
 
 def _map_review(data: list[ObservedRow], spec: TableSpec, result: TableResult) -> TableResult:
     """Table 四 is one row of 15 numbers (review 5, direct 5, after review 5), no row label."""
-    candidates = [r for r in data if len([v for v in r.values]) >= 5 or r.glued]
+    candidates = [r for r in data if len(r.values) >= 5 or r.glued]
     if not candidates:
         result.problems.append(Problem(code="missing_row", severity="error", table=spec.key,
                                        message="table 四 has no row of numbers"))
         return result
-    row = candidates[-1]
+    row = _review_row(candidates)
     columns = tuple(Column(f"{g.key}.{c.key}", c.label, c.kind) for g in spec.rows for c in spec.columns)
     flat_spec = TableSpec(spec.key, spec.title, (Row("all", "", columns=columns),), columns)
     scratch = TableResult()

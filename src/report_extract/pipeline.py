@@ -43,6 +43,8 @@ def build_report(doc: Document, source: Source) -> Report:
     blocks = sections.split_headings(doc)
     outline = sections.outline(blocks)
     title, org, year = sections.find_title(_title_candidates(doc, outline))
+    if year is None:
+        year = sections.find_year([b.text for b in blocks[:40] if isinstance(b, Paragraph)])
     template = detect_template(blocks, year)
     problems: list[Problem] = []
     results: dict[str, TableResult] = {}
@@ -177,8 +179,9 @@ def _sections(blocks, outline: sections.Outline, consumed: set[int], cut: dict) 
             if block_id in cut:
                 start, end = cut[block_id]
                 text = (text[:start] + "\n" + text[end:]).strip()
-            if span.key in SECTION_TABLES and tables.is_debris(text, BY_KEY["v2021"].table(span.key)):
-                continue
+            if (span.key in SECTION_TABLES and not text.endswith(("。", "；", "！"))
+                    and tables.is_debris(text, BY_KEY["v2021"].table(span.key))):
+                continue  # label fragments a converter left beside a table; a sentence is never one
             if text:
                 paragraphs.append(Paragraph(text, block.page))
         out.append(Section(key=span.key, number=span.number, heading=span.heading,

@@ -129,15 +129,31 @@ _YEAR_FIRST = re.compile(_YEAR + r"(?P<org>" + _ORG + r")" + _REPORT)
 _ORG_FIRST = re.compile(r"(?P<org>[\u4e00-\u9fff（）()·][\u4e00-\u9fff（）()·0-9]{1,39}?)" + _YEAR + _REPORT)
 
 
+# the year after the title: XX局政府信息公开工作年度报告（2023年度）
+_YEAR_AFTER = re.compile(r"(?P<org>[\u4e00-\u9fff（）()·][\u4e00-\u9fff（）()·0-9]{1,39}?)" + _REPORT
+                         + r"[(（]" + _YEAR + r"[)）]")
+# the statistics period the preamble states: 2023年1月1日起至2023年12月31日
+_PERIOD = re.compile(r"(?P<year>(?:19|20)\d{2})年1月1日(?:起)?至(?:(?P=year)年)?12月31日")
+
+
 def find_title(candidates: list[str]) -> tuple[str | None, str | None, int | None]:
     """(title, organisation, year) from the first text that holds a report title."""
     for text in candidates:
         squeezed = _SPACE.sub("", nfkc(text))
-        for pattern in (_YEAR_FIRST, _ORG_FIRST):
+        for pattern in (_YEAR_FIRST, _ORG_FIRST, _YEAR_AFTER):
             match = pattern.search(squeezed)
             if match:
-                org = match.group("org").strip("（()）")
+                org = re.sub(r"(关于|的)$", "", match.group("org").strip("（()）"))
                 whole = text.strip()
                 title = whole if _SPACE.sub("", nfkc(whole)) == match.group(0) else match.group(0)
-                return title, org, int(match.group("year"))
+                return title, org or None, int(match.group("year"))
     return None, None, None
+
+
+def find_year(texts: list[str]) -> int | None:
+    """The report year from the statistics period of the preamble, where no title gives it."""
+    for text in texts:
+        match = _PERIOD.search(_SPACE.sub("", nfkc(text)))
+        if match:
+            return int(match.group("year"))
+    return None

@@ -1,0 +1,39 @@
+"""Titles, organisations, years and headings as real reports write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from report_extract.document import Document, Paragraph
+from report_extract.sections import find_title, find_year, outline, split_headings
+
+
+@pytest.mark.parametrize("title,org,year", [
+    ("淮安市人民政府2024年政府信息公开工作年度报告", "淮安市人民政府", 2024),
+    ("2025 年上海市人民政府办公厅政府信息公开\n工作年度报告", "上海市人民政府办公厅", 2025),
+    ("平潭综合实验区2020年度政府信息公开工作年度报告", "平潭综合实验区", 2020),
+    ("示例局关于2023年政府信息公开工作年度报告", "示例局", 2023),
+    ("示例局政府信息公开工作年度报告（2023年度）", "示例局", 2023),
+    ("示例县第8街道办事处2023年政府信息公开工作年度报告", "示例县第8街道办事处", 2023),
+    ("2024年度示例市人民政府政府信息公开工作年度报告", "示例市人民政府", 2024),
+])
+def test_title_organisation_and_year(title, org, year):
+    assert find_title([title])[1:] == (org, year)
+
+
+def test_no_title_no_invention():
+    assert find_title(["政府信息公开工作年度报告格式模板"]) == (None, None, None)
+    assert find_year(["本报告所列数据统计期限自2023年1月1日起至2023年12月31日止。"]) == 2023
+
+
+def test_table_rows_are_not_headings_and_inline_headings_are_cut():
+    doc = Document([Paragraph("前言。一、总体情况2023年，工作顺利。二、主动公开政府信息情况 规章000"),
+                    Paragraph("四、结转下年度继续办理 0 0 0"), Paragraph("三、本年度办理结果"),
+                    Paragraph("四、政府信息公开行政法复议、行政诉讼情况"),
+                    Paragraph("五、政府信息公开工作存在的主要问题及改进情况"), Paragraph("（一）2024 年工作中存在问题的改进情况"),
+                    Paragraph("## **六、其他需要报告的事项**".replace("## ", "").replace("**", ""))], "text")
+    found = outline(split_headings(doc))
+    assert [s.key for s in found.sections] == ["general", "proactive", "review_litigation",
+                                               "issues_and_improvements", "other_matters"]
+    assert found.sections[0].blocks[0].text == "2023年，工作顺利。"
+    assert [b.text for b in found.sections[1].blocks] == ["规章000", "四、结转下年度继续办理 0 0 0", "三、本年度办理结果"]
