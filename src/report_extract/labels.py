@@ -35,18 +35,6 @@ def compact(text: str) -> str:
     return text
 
 
-def cn_number(text: str) -> int | None:
-    """一 … 九十九 -> int."""
-    if not text or any(ch not in CN_DIGITS for ch in text):
-        return None
-    if text == "十":
-        return 10
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (CN_DIGITS.index(tens) + 1 if tens else 1) * 10 + (CN_DIGITS.index(ones) + 1 if ones else 0)
-    return CN_DIGITS.index(text) + 1 if len(text) == 1 else None
-
-
 @lru_cache(maxsize=16384)
 def split_ordinal(label: str) -> tuple[str | None, str]:
     """'（三）不予公开' -> ('(三)', '不予公开'); '2.重复申请' -> ('2', '重复申请')."""
@@ -91,7 +79,3 @@ def similarity(observed: str, template: str) -> float:
     if len(a) >= 4:
         return max(dice, 0.85 * containment)
     return dice
-
-
-def contains_word(text: str, word: str) -> bool:
-    return compact(word) in compact(text)

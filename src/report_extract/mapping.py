@@ -210,7 +210,7 @@ def read_values(row: ObservedRow, columns: tuple[Column, ...], spec: TableSpec, 
         problems.append(_problem("extra_cells", "error", where,
                                  f"row has {len(cells)} cells where the template has {expected}",
                                  expected=expected, found=len(cells)))
-        values = _agreed_alignment(cells, kinds, spec, drop=True)
+        values = _agreed_alignment(cells, kinds, spec)
         return values, cells, problems, None
     if len(cells) < expected:
         problems.append(_problem("missing_cells", "error", where,
@@ -221,7 +221,7 @@ def read_values(row: ObservedRow, columns: tuple[Column, ...], spec: TableSpec, 
     return [numbers.parse(c, k) for c, k in zip(cells, kinds)], cells, problems, None
 
 
-def _agreed_alignment(cells: list[str], kinds: list[str], spec: TableSpec, drop: bool):
+def _agreed_alignment(cells: list[str], kinds: list[str], spec: TableSpec):
     """Values of a row with extra cells: each way of dropping the extra cells is a reading; a
     value is kept where every reading that fits the row's sums agrees (all of them when none fits)."""
     from itertools import combinations

@@ -17,7 +17,6 @@ from .labels import nfkc
 from .templates import COUNT, MONEY, SIGNED
 
 PLACEHOLDERS = frozenset(["/", "\\", "-", "--", "—", "——", "–", "―", "─", "无", "空", "/ /", "×", "x", "X", "*"])
-UNITS = ("万元", "元", "件", "个", "项", "条", "次", "宗", "人")
 _NUMBER = re.compile(
     r"^(?P<sign>[+-])?\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?\s*(?P<unit>万元|元|件|个|项|条|次|宗)?"
 )

@@ -38,8 +38,6 @@ class ObservedRow:
 class AssembledTable:
     spec_key: str
     rows: list[ObservedRow]
-    header_text: str  # every header cell, for template detection
-    pages: list[int] = field(default_factory=list)
     block_ids: list[int] = field(default_factory=list)  # ids of the blocks it was made of
     debris_ids: list[int] = field(default_factory=list)  # paragraphs between pieces
 
@@ -156,7 +154,7 @@ def assemble(blocks: list[Block], template: Template) -> list[AssembledTable]:
             continue
         assembled = found.get(key)
         if assembled is None:
-            assembled = found[key] = AssembledTable(key, [], "")
+            assembled = found[key] = AssembledTable(key, [])
         elif key == last_key:
             assembled.debris_ids += pending_debris
         _add_block(assembled, block, block_id)
@@ -170,9 +168,6 @@ def _add_block(assembled: AssembledTable, table: Table, block_id: int) -> None:
         page = table.pages[i] if i < len(table.pages) else table.page
         labels, values = split_row([c.text for c in row])
         assembled.rows.append(ObservedRow(labels, values, page, block_id))
-        assembled.header_text += " " + " ".join(labels)
-        if page is not None and page not in assembled.pages:
-            assembled.pages.append(page)
 
 
 # --- glued text: a table as one stream of labels and digits -------------------------------------

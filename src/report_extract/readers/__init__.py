@@ -14,7 +14,6 @@ from pathlib import PurePath
 from ..document import Document
 from ..errors import ReportError
 
-FORMATS = ("pdf", "docx", "doc", "html", "text")
 _PROMISED = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc"}
 
 
