@@ -193,3 +193,17 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_results(archive, tmp_path):
     assert process.returncode == 130
     assert b"interrupted" in stderr and b"Traceback" not in stderr
     assert len(list(out.rglob("*.json"))) >= 20
+
+
+def test_a_path_that_does_not_exist_is_a_failed_row(tmp_path):
+    good = tmp_path / "in" / "a.txt"
+    good.parent.mkdir()
+    good.write_bytes((ROOT / "examples" / "sample-report-2024.txt").read_bytes())
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "report_extract", "batch", str(good.parent),
+                             str(tmp_path / "nowhere"), "-o", str(out)], cwd=ROOT, capture_output=True, timeout=120)
+    assert result.returncode == 3
+    rows = read_csv(out / "summary.csv")
+    assert [(Path(r["path"]).name, r["status"], r["error"]) for r in rows] == [
+        ("a.txt", "ok", ""), ("nowhere", "failed", "no such file or folder")]
+    assert b"2 inputs: 1 read, 1 failed" in result.stderr

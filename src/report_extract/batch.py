@@ -20,7 +20,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 
@@ -54,12 +54,10 @@ class Options:
 
 @dataclass
 class Outcome:
-    summaries: list[dict] = field(default_factory=list)
+    total: int = 0  # inputs found (and paths that do not exist)
+    done: int = 0  # inputs finished, read or failed
+    failed: int = 0
     interrupted: bool = False
-
-    @property
-    def failed(self) -> int:
-        return sum(1 for s in self.summaries if s["status"] == "failed")
 
 
 # --- which inputs ------------------------------------------------------------------------------
@@ -271,6 +269,19 @@ class _Spool:
         self.where: dict[int, tuple[str, int]] = {}
         self.handles: dict[str, object] = {}
         self.count = 0
+        self.summaries = open(self.new_file(), "w+", encoding="utf-8")  # the parent's own spool
+        self.summary_at: dict[int, int] = {}
+
+    def put_summary(self, index: int, summary: dict) -> None:
+        self.summaries.seek(0, os.SEEK_END)
+        self.summary_at[index] = self.summaries.tell()
+        self.summaries.write(json.dumps(summary, ensure_ascii=False) + "\n")
+
+    def get_summary(self, index: int) -> dict | None:
+        if index not in self.summary_at:
+            return None
+        self.summaries.seek(self.summary_at[index])
+        return json.loads(self.summaries.readline())
 
     def new_file(self) -> Path:
         self.count += 1
@@ -291,6 +302,7 @@ class _Spool:
         return json.loads(handle.readline())
 
     def close(self) -> None:
+        self.summaries.close()
         for handle in self.handles.values():
             handle.close()
         for path in self.outdir.glob(f".report-extract-spool-{os.getpid()}-*.jsonl"):
@@ -298,20 +310,23 @@ class _Spool:
 
 
 def run(paths: list[str], options: Options, progress=None) -> Outcome:
-    """Process every input; returns the summaries in input order. ``progress(done, total, failed,
-    summary)`` is called after each input."""
+    """Process every input, then the cross-year checks and the spreadsheets. ``progress(done,
+    total, failed, summary)`` is called after each input. The parent keeps a status a job; the
+    summaries and what the spreadsheets need wait in spool files."""
     options.outdir.mkdir(parents=True, exist_ok=True)
-    jobs, skipped = discover(paths)
-    outcome = Outcome()
-    results: dict[int, dict] = {}
-    total = len(jobs)
+    jobs, missing = discover(paths)
+    outcome = Outcome(total=len(jobs) + len(missing), failed=len(missing))
+    statuses: dict[int, str] = {}
     spool = _Spool(options.outdir)
 
     def done(index: int, summary: dict, where: list | None = None) -> None:
         spool.put(index, where)
-        results[index] = summary
+        spool.put_summary(index, summary)
+        statuses[index] = summary["status"]
+        outcome.done += 1
+        outcome.failed += summary["status"] == "failed"
         if progress:
-            progress(len(results), total, _failures(results), summary)
+            progress(outcome.done, len(jobs), outcome.failed, summary)
 
     try:
         if jobs:
@@ -319,16 +334,11 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
                 _pool(jobs, options, done, spool)
             except KeyboardInterrupt:
                 outcome.interrupted = True
-        outcome.summaries = [results[j.index] for j in jobs if j.index in results] + skipped
         if not outcome.interrupted:
-            finish(jobs, results, spool, options)
+            finish(jobs, statuses, missing, spool, options)
     finally:
         spool.close()
     return outcome
-
-
-def _failures(results: dict[int, dict]) -> int:
-    return sum(1 for s in results.values() if s["status"] == "failed")
 
 
 def _pool(jobs: list[Job], options: Options, done, spool: _Spool) -> None:
@@ -383,15 +393,16 @@ def _death(slot: _Slot) -> str:
 
 
 # --- after the inputs: cross-year checks, then the summaries ----------------------------------------
-def finish(jobs: list[Job], results: dict[int, dict], spool: _Spool, options: Options) -> None:
-    cross = _cross_year(jobs, results, spool, options)
-    _write_tables(jobs, results, spool, cross, options)
+def finish(jobs: list[Job], statuses: dict[int, str], missing: list[dict], spool: _Spool,
+           options: Options) -> None:
+    cross, counts = _cross_year(jobs, spool, options)
+    _write_tables(jobs, statuses, missing, spool, cross, counts, options)
 
 
-def _cross_year(jobs: list[Job], results: dict[int, dict], spool: _Spool, options: Options) -> dict[int, list]:
+def _cross_year(jobs: list[Job], spool: _Spool, options: Options) -> tuple[dict[int, list], dict[int, dict]]:
     """Warnings across consecutive years of an organisation, written into the later year's result;
     earlier cross-year warnings there are replaced, so a repeated run adds nothing twice.
-    Returns every input's cross-year problems (index -> problems)."""
+    Returns every input's cross-year problems and the new problem counts of the results changed."""
     records, had = [], set()
     for job in jobs:
         data = spool.get(job.index)
@@ -403,6 +414,7 @@ def _cross_year(jobs: list[Job], results: dict[int, dict], spool: _Spool, option
             had.add(job.index)
     by_index = dict(records)
     found: dict[int, list] = {}
+    counts: dict[int, dict] = {}
     for earlier, later in crossyear.pairs(records):
         problems = crossyear.check(by_index[earlier], by_index[later])
         if problems:
@@ -419,9 +431,8 @@ def _cross_year(jobs: list[Job], results: dict[int, dict], spool: _Spool, option
         if fresh != data.get("problems", []):
             data["problems"] = fresh
             _write_data(path, data, options.fmt)
-        counts = {s: sum(p["severity"] == s for p in fresh) for s in ("error", "warning", "info")}
-        results[job.index].update(errors=counts["error"], warnings=counts["warning"], infos=counts["info"])
-    return found
+        counts[job.index] = {f"{s}s": sum(p["severity"] == s for p in fresh) for s in ("error", "warning", "info")}
+    return found, counts
 
 
 def _write_data(path: Path, data: dict, fmt: str) -> None:
@@ -439,8 +450,8 @@ def _fields() -> list[str]:
     return [f["field"] for f in iter_fields()]
 
 
-def _write_tables(jobs: list[Job], results: dict[int, dict], spool: _Spool, cross: dict[int, list],
-                  options: Options) -> None:
+def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict], spool: _Spool,
+                  cross: dict[int, list], counts: dict[int, dict], options: Options) -> None:
     """summary.csv, wide.csv, long.csv, problems.csv (UTF-8 with BOM), and report.xlsx on request,
     in input order, from the spool."""
     fields = _fields()
@@ -448,9 +459,9 @@ def _write_tables(jobs: list[Job], results: dict[int, dict], spool: _Spool, cros
         ("summary", SUMMARY_COLUMNS), ("wide", META + tuple(fields)), ("long", META[:3] + ("field", "value")),
         ("problems", PROBLEM_COLUMNS))}
     for job in jobs:
-        summary = results.get(job.index)
-        if summary is None:
+        if job.index not in statuses:
             continue
+        summary = {**spool.get_summary(job.index), **counts.get(job.index, {})}
         sheets["summary"].add(summary)
         data = spool.get(job.index)
         if data is None:
@@ -465,6 +476,8 @@ def _write_tables(jobs: list[Job], results: dict[int, dict], spool: _Spool, cros
         problems = [p for p in data["problems"] if p["code"] not in crossyear.CROSS_YEAR_CODES]
         for problem in problems + cross.get(job.index, []):
             sheets["problems"].add({**meta, **problem})
+    for summary in missing:
+        sheets["summary"].add(summary)
     for sheet in sheets.values():
         sheet.close()
     if options.xlsx:

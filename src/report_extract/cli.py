@@ -130,11 +130,10 @@ def batch(
         outcome = run(paths, options, progress)
     failed = outcome.failed
     if outcome.interrupted:
-        done = len(outcome.summaries)
-        _say(f"interrupted: {done} inputs finished and kept in {outdir}; run the same command again to go on")
+        _say(f"interrupted: {outcome.done} inputs finished and kept in {outdir}; run the same command again "
+             "to go on")
         raise typer.Exit(130)
-    total = len(outcome.summaries)
-    _say(f"{total} inputs: {total - failed} read, {failed} failed; results in {outdir}")
+    _say(f"{outcome.total} inputs: {outcome.total - failed} read, {failed} failed; results in {outdir}")
     if failed:
         raise typer.Exit(EXIT_UNREADABLE)
 

@@ -18,9 +18,10 @@ def essentials(data: dict) -> dict | None:
     if not info.get("organization") or not info.get("year"):
         return None
     tables = data.get("tables", {})
+    proactive = tables.get("proactive", {})
     return {"organization": compact(info["organization"]), "year": info["year"], "template": info.get("template"),
             "applications": {r: tables.get("applications", {}).get(r) for r in ("carried_over", "carried_forward")},
-            "proactive": tables.get("proactive", {})}
+            "proactive": {r: proactive[r] for r in ("rules", "normative_documents") + _ITEM_ROWS if r in proactive}}
 
 
 def check(previous: dict, current: dict) -> list[Problem]:
