@@ -26,7 +26,7 @@ from pathlib import Path
 from report_extract.batch import Options, run
 start = time.perf_counter()
 outcome = run([sys.argv[1]], Options(outdir=Path(sys.argv[2]), jobs=int(sys.argv[3]), force=True))
-print(json.dumps({"seconds": time.perf_counter() - start, "inputs": len(outcome.summaries),
+print(json.dumps({"seconds": time.perf_counter() - start, "inputs": outcome.total,
                   "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 
