@@ -37,3 +37,17 @@ def test_table_rows_are_not_headings_and_inline_headings_are_cut():
                                                "issues_and_improvements", "other_matters"]
     assert found.sections[0].blocks[0].text == "2023年，工作顺利。"
     assert [b.text for b in found.sections[1].blocks] == ["规章000", "四、结转下年度继续办理 0 0 0", "三、本年度办理结果"]
+
+
+def test_prose_about_reviews_is_not_table_four(tmp_path):
+    import report_extract
+
+    text = ("# 示例县2023年政府信息公开工作年度报告\n\n一、总体情况\n\n全年工作顺利。\n\n"
+            "四、政府信息公开行政复议、行政诉讼情况\n\n本年度行政复议0件，行政诉讼0件。\n\n"
+            "五、存在的主要问题及改进情况\n\n无。\n")
+    path = tmp_path / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    report = report_extract.extract(path)
+    assert "review_litigation" not in report.tables
+    assert "ambiguous_digits" not in {p.code for p in report.problems}
+    assert report.sections[1].text == "本年度行政复议0件，行政诉讼0件。"

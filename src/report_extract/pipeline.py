@@ -143,10 +143,10 @@ def _read_tables(blocks, outline, template: Template, consumed: set[int], cut: d
         rows = list(assembled[spec.key].rows) if spec.key in assembled else []
         section = next((s for s in outline.sections if SECTION_TABLES.get(s.key) == spec.key), None)
         scope = section.blocks if section else ([] if rows else blocks)
+        if spec.key == "review_litigation" and spec.key in assembled:
+            scope = []  # its one row is in the table; prose about reviews is not a second one
         for para in (b for b in scope if isinstance(b, Paragraph) and ids[id(b)] not in consumed):
             found, start, end = tables.read_stream(para.text, spec, para.page)
-            if spec.key == "review_litigation" and spec.key in assembled:
-                continue
             if len(found) >= (1 if spec.key == "review_litigation" else 2):
                 rows += found
                 cut[ids[id(para)]] = _widen(para.text, start, end, spec)

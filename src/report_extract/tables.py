@@ -264,8 +264,8 @@ def _review_stream(text: str, page: int | None) -> tuple[list[ObservedRow], int,
     if last_header is None:
         return [], 0, 0
     run = _RUN.match(text, last_header)
-    if not run:
-        return [], 0, 0
+    if not run or sum(ch.isdigit() for ch in run.group("run")) < 15:
+        return [], 0, 0  # fifteen numbers at least: "行政复议0件" in prose is not the table
     first = re.search(r"行\s*政\s*复\s*议", text)
     start = first.start() if first else last_header
     return [ObservedRow([], [run.group("run").strip()], page, None, True)], start, run.end()
