@@ -105,3 +105,16 @@ def test_help_imports_no_format_library():
             "print(sorted(m for m in ('pdfplumber', 'docx', 'pypdfium2', 'lxml') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT)
     assert result.stdout.decode().strip() == "[]"
+
+
+def test_csv_row_has_the_same_columns_as_batch_wide_csv(tmp_path):
+    from report_extract.writers import wide_columns
+
+    text = run("extract", "-f", "csv", CLEAN).stdout.decode("utf-8-sig")
+    header, row = text.splitlines()
+    assert header.split(",") == wide_columns()
+    values = dict(zip(header.split(","), row.split(",")))
+    assert values["organization"] == "示例市清河区白鹭镇人民政府"
+    data = json.loads(run("extract", CLEAN).stdout)
+    assert int(values["applications.new_received.total"]) == data["tables"]["applications"]["new_received"]["total"]
+    assert values["applications.other.total"] == ""  # a v2019 key stays empty in a v2021 report

@@ -25,14 +25,13 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from . import crossyear
-from .writers import write_atomic
+from .writers import WIDE_META, wide_columns, write_atomic
 
 EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".mht", ".mhtml")
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "year", "errors", "warnings", "infos", "error",
                    "seconds")
 PROBLEM_COLUMNS = ("path", "organization", "year", "code", "severity", "table", "row", "column", "page",
                    "expected", "found", "label", "message")
-META = ("path", "organization", "year", "template")
 
 
 @dataclass
@@ -444,19 +443,14 @@ def _write_data(path: Path, data: dict, fmt: str) -> None:
         write_atomic(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 
-def _fields() -> list[str]:
-    from .templates import iter_fields
-
-    return [f["field"] for f in iter_fields()]
-
-
 def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict], spool: _Spool,
                   cross: dict[int, list], counts: dict[int, dict], options: Options) -> None:
     """summary.csv, wide.csv, long.csv, problems.csv (UTF-8 with BOM), and report.xlsx on request,
     in input order, from the spool."""
-    fields = _fields()
+    wide = wide_columns()
+    fields = wide[len(WIDE_META):]
     sheets = {name: _CsvSheet(options.outdir / f"{name}.csv", columns) for name, columns in (
-        ("summary", SUMMARY_COLUMNS), ("wide", META + tuple(fields)), ("long", META[:3] + ("field", "value")),
+        ("summary", SUMMARY_COLUMNS), ("wide", wide), ("long", WIDE_META[:3] + ("field", "value")),
         ("problems", PROBLEM_COLUMNS))}
     for job in jobs:
         if job.index not in statuses:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .model import Report
 
-META_COLUMNS = ("path", "format", "organization", "year", "template", "errors", "warnings", "infos")
+WIDE_META = ("path", "organization", "year", "template")  # then every canonical flat key
 
 
 def as_data(report: Report) -> dict:
@@ -28,28 +28,33 @@ def to_yaml(report: Report) -> str:
     return yaml.safe_dump(as_data(report), allow_unicode=True, sort_keys=False)
 
 
+def wide_columns() -> list[str]:
+    """The columns of a wide row, the same for `extract -f csv` and batch's wide.csv."""
+    from .templates import iter_fields
+
+    return list(WIDE_META) + [f["field"] for f in iter_fields()]
+
+
 def wide_row(report: Report) -> dict:
-    """One report as one spreadsheet row: metadata, problem counts, every flat key."""
-    counts = {s: sum(p.severity == s for p in report.problems) for s in ("error", "warning", "info")}
-    row = {"path": report.source.path, "format": report.source.format,
-           "organization": report.report.organization, "year": report.report.year,
-           "template": report.report.template, "errors": counts["error"], "warnings": counts["warning"],
-           "infos": counts["info"]}
+    """One report as one spreadsheet row: metadata and every flat key (empty where absent)."""
+    row = {"path": report.source.path, "organization": report.report.organization, "year": report.report.year,
+           "template": report.report.template}
     row.update(report.flat())
     return row
 
 
-def to_csv(reports: list[Report]) -> str:
-    rows = [wide_row(r) for r in reports]
-    columns = list(META_COLUMNS)
-    for row in rows:
-        columns += [k for k in row if k not in columns]
+def csv_text(columns: list[str], rows: list[dict]) -> str:
+    """CSV with a BOM, so that Excel shows the Chinese; None is an empty cell."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
-    return "\ufeff" + buffer.getvalue()  # a BOM, so that Excel shows the Chinese
+    return "\ufeff" + buffer.getvalue()
+
+
+def to_csv(reports: list[Report]) -> str:
+    return csv_text(wide_columns(), [wide_row(r) for r in reports])
 
 
 def render(reports: list[Report], fmt: str, several: bool = False) -> str:
