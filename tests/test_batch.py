@@ -207,3 +207,23 @@ def test_a_path_that_does_not_exist_is_a_failed_row(tmp_path):
     assert [(Path(r["path"]).name, r["status"], r["error"]) for r in rows] == [
         ("a.txt", "ok", ""), ("nowhere", "failed", "no such file or folder")]
     assert b"2 inputs: 1 read, 1 failed" in result.stderr
+
+
+def test_yaml_results_are_reused_and_xlsx_without_openpyxl_says_how(tmp_path):
+    import yaml
+
+    source = ROOT / "tests" / "fixtures" / "v2021-clean.txt"
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "report_extract", "batch", str(source), "-o", str(out), "-f", "yaml"]
+    assert subprocess.run(command, cwd=ROOT, capture_output=True, timeout=120).returncode == 0
+    result = out / "v2021-clean.txt.yaml"
+    data = yaml.safe_load(result.read_text(encoding="utf-8"))
+    assert data["report"]["organization"] == "示例市清河区白鹭镇人民政府"
+    stamp = result.stat().st_mtime_ns
+    subprocess.run(command, cwd=ROOT, capture_output=True, timeout=120)
+    assert result.stat().st_mtime_ns == stamp
+    hide = ("import sys; sys.modules['openpyxl'] = None; from report_extract.cli import main; "
+            f"sys.argv = ['report-extract', 'batch', {str(source)!r}, '-o', {str(tmp_path / 'x')!r}, '--xlsx']; main()")
+    failed = subprocess.run([sys.executable, "-c", hide], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 2
+    assert "pip install 'report-extract[xlsx]'" in failed.stderr
