@@ -167,6 +167,9 @@ def test_shanghai_markdown_extract_pieces_and_missing_cells():
     assert p["administrative_fees"]["amount_10k_yuan"] == 0
     missing = problems_of(report, "missing_cells")
     assert {(x.row, x.expected, x.found) for x in missing} == {("rules", 3, 2), ("normative_documents", 3, 2)}
+    # the converter lost one cell of each row; the label fixes the first, the edge the last
+    assert p["rules"] == {"issued": 22, "repealed": None, "in_force": 235}
+    assert p["normative_documents"] == {"issued": 34, "repealed": None, "in_force": 189}
     assert report.provenance["proactive.rules.issued"].raw == "22"
     # the extract has no heading 五: its text runs on under 四, and the report says so
     assert codes(report) == {"missing_cells", "missing_section"}

@@ -215,10 +215,39 @@ def read_values(row: ObservedRow, columns: tuple[Column, ...], spec: TableSpec, 
     if len(cells) < expected:
         problems.append(_problem("missing_cells", "error", where,
                                  f"row has {len(cells)} cells where the template has {expected}: "
-                                 f"{' | '.join(cells)}; their columns cannot be told, values left empty",
+                                 f"{' | '.join(cells)}; the first and last are read as the first and last "
+                                 "columns, a cell between them only where its column is certain",
                                  expected=expected, found=len(cells)))
-        return [numbers.Parsed(None, numbers.TEXT)] * expected, cells + [""] * (expected - len(cells)), problems, None
+        values, raw = _missing_alignment(cells, kinds)
+        return values, raw, problems, None
     return [numbers.parse(c, k) for c, k in zip(cells, kinds)], cells, problems, None
+
+
+def _missing_alignment(cells: list[str], kinds: list[str]):
+    """A row that lost cells (a converter pulled a multi-line cell out of the table, or dropped an
+    empty one): the label fixes the first cell and the table's edge the last, so the cells lost
+    lie between them; each way of placing the cells between is a reading, and a value is kept
+    where every reading agrees. With fewer than two cells nothing can be placed."""
+    from itertools import combinations
+
+    n = len(kinds)
+    unknown = numbers.Parsed(None, numbers.TEXT, note="cannot be placed")
+    if len(cells) < 2:
+        return [unknown] * n, cells + [""] * (n - len(cells))
+    readings = []
+    for slots in combinations(range(1, n - 1), len(cells) - 2):
+        places = [0, *slots, n - 1]
+        reading = [unknown] * n
+        for place, cell in zip(places, cells):
+            reading[place] = numbers.parse(cell, kinds[place])
+        readings.append(reading)
+    values = [column[0] if all(p == column[0] for p in column) else unknown for column in zip(*readings)]
+    raw = [""] * n
+    raw[0], raw[-1] = cells[0], cells[-1]
+    for place, value in enumerate(values):
+        if 0 < place < n - 1 and value is not unknown:
+            raw[place] = next(c for c in cells[1:-1] if numbers.parse(c, kinds[place]) == value)
+    return values, raw
 
 
 def _agreed_alignment(cells: list[str], kinds: list[str], spec: TableSpec):
