@@ -93,12 +93,10 @@ def test_codes_are_exact_where_one_defect_has_one_consequence():
 
 def test_a_row_that_lost_a_cell_keeps_its_first_and_last_values_only():
     made = fixtures()["v2021-missing-cells"]
+    assert made.applications[3] == [40, 0, 12, 0, 0, 60]  # 8 (social welfare orgs) was lost
     row = extract("v2021-missing-cells").tables["applications"]["partially_disclosed"]
-    values = list(row.values())
-    assert values[0] == made.applications[3][0] and values[6] == made.applications[3][-1]
-    interior = made.applications[3][1:-1]
-    for column, value in enumerate(values[1:6], 1):  # kept only where every placing agrees
-        assert value is None or value == interior[column - 1] == interior[column - 2]
+    # 0, 12, 0, 0 can sit in five columns four ways: no middle column is certain
+    assert list(row.values()) == [40, None, None, None, None, None, 60]
 
 
 def test_broken_values_are_null_never_zero():
