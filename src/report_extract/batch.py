@@ -463,10 +463,10 @@ def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict]
         meta = {"path": job.path, "organization": summary["organization"], "year": summary["year"],
                 "template": summary["template"]}
         flat = data["flat"]
-        sheets["wide"].add({**meta, **{k: v for k, v in flat.items() if k in sheets["wide"].columns}})
+        sheets["wide"].add({**meta, **flat})
         for key in fields:
             if key in flat:
-                sheets["long"].add({**meta, "field": key, "value": flat[key]})
+                sheets["long"].add_values([job.path, meta["organization"], meta["year"], key, flat[key]])
         problems = [p for p in data["problems"] if p["code"] not in crossyear.CROSS_YEAR_CODES]
         for problem in problems + cross.get(job.index, []):
             sheets["problems"].add({**meta, **problem})
@@ -485,12 +485,15 @@ class _CsvSheet:
         self.path, self.columns = path, list(columns)
         self.tmp = path.with_name(f".{path.name}.tmp")
         self.handle = open(self.tmp, "w", encoding="utf-8-sig", newline="")
-        self.writer = csv.DictWriter(self.handle, fieldnames=self.columns, extrasaction="ignore",
-                                     lineterminator="\n")
-        self.writer.writeheader()
+        self.writer = csv.writer(self.handle, lineterminator="\n")
+        self.writer.writerow(self.columns)
 
     def add(self, row: dict) -> None:
-        self.writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        self.writer.writerow(["" if (v := row.get(c)) is None else v for c in self.columns])
+
+    def add_values(self, values: list) -> None:
+        """A row given in column order (the long sheet's many rows)."""
+        self.writer.writerow(["" if v is None else v for v in values])
 
     def close(self) -> None:
         self.handle.close()
