@@ -402,20 +402,19 @@ def _cross_year(jobs: list[Job], spool: _Spool, options: Options) -> tuple[dict[
     """Warnings across consecutive years of an organisation, written into the later year's result;
     earlier cross-year warnings there are replaced, so a repeated run adds nothing twice.
     Returns every input's cross-year problems and the new problem counts of the results changed."""
-    records, had = [], set()
+    records, had = [], set()  # (index, {organization, year}) only: the numbers stay in the spool
     for job in jobs:
         data = spool.get(job.index)
         if data is None:
             continue
         if data["essentials"]:
-            records.append((job.index, data["essentials"]))
+            records.append((job.index, {k: data["essentials"][k] for k in ("organization", "year")}))
         if any(p["code"] in crossyear.CROSS_YEAR_CODES for p in data["problems"]):
             had.add(job.index)
-    by_index = dict(records)
     found: dict[int, list] = {}
     counts: dict[int, dict] = {}
     for earlier, later in crossyear.pairs(records):
-        problems = crossyear.check(by_index[earlier], by_index[later])
+        problems = crossyear.check(spool.get(earlier)["essentials"], spool.get(later)["essentials"])
         if problems:
             found.setdefault(later, []).extend(p.model_dump(mode="json") for p in problems)
     for job in jobs:
