@@ -228,7 +228,9 @@ def _find_row(text: str, label: str, pos: int):
     pattern = _label_pattern(label)
     for match in pattern.finditer(text, pos):
         after = match.end()
-        annotation = re.match(r"[\s\"'“”‘’]*(?:\([^()]*\))?[\s\"'“”‘’]*", text[after:])  # （区分处理的，…）
+        # an annotation (（区分处理的，…）), or the part of it before the numbers when the label was
+        # wrapped and its end stands on the next line
+        annotation = re.match(r"[\s\"'“”‘’]*(?:\([^()\d]*(?:\)|(?=\s*[\d/—-])))?[\s\"'“”‘’]*", text[after:])
         after += annotation.end()
         run = _RUN.match(text, after)
         digits = _strip_next_ordinal(text, after, run.group(0)) if run else ""
