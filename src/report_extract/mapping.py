@@ -53,10 +53,17 @@ def is_header(row: ObservedRow, spec: TableSpec) -> bool:
     return hits > 0 and hits >= len(row.labels) / 2
 
 
+_HEADER_WORDS: dict[int, tuple[str, ...]] = {}
+
+
 def _header_words(spec: TableSpec) -> tuple[str, ...]:
-    columns = {c.label for r in spec.rows for c in spec.columns_of(r)}
-    captions = {r.group for r in spec.rows if r.group.startswith("第二十条")}
-    return tuple(spec.header_words) + tuple(sorted(columns | captions))
+    """Header words, column labels and 第二十条 captions of a template table (specs are module
+    constants: cached by identity)."""
+    if id(spec) not in _HEADER_WORDS:
+        columns = {c.label for r in spec.rows for c in spec.columns_of(r)}
+        captions = {r.group for r in spec.rows if r.group.startswith("第二十条")}
+        _HEADER_WORDS[id(spec)] = tuple(spec.header_words) + tuple(sorted(columns | captions))
+    return _HEADER_WORDS[id(spec)]
 
 
 def label_score(row: ObservedRow, target: Row) -> float:

@@ -42,6 +42,7 @@ class AssembledTable:
     debris_ids: list[int] = field(default_factory=list)  # paragraphs between pieces
 
 
+@lru_cache(maxsize=16384)
 def cell_kind(text: str) -> str:
     """'value' (number, blank or placeholder) or 'text'."""
     parsed = numbers.parse(text, "money")
