@@ -200,6 +200,9 @@ def main() -> None:
     except BrokenPipeError:  # `report-extract … | head`
         sys.stderr.close()
         sys.exit(0)
+    except KeyboardInterrupt:  # Ctrl-C outside the batch's own handling: no traceback either
+        _say("interrupted")
+        sys.exit(130)
 
 
 if __name__ == "__main__":
