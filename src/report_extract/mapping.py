@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from itertools import combinations
 from typing import Callable
 
 from . import numbers
@@ -196,7 +197,7 @@ def row_relation(spec: TableSpec) -> tuple[Callable | None, Callable | None]:
 
 
 def read_values(row: ObservedRow, columns: tuple[Column, ...], spec: TableSpec, where: dict):
-    """(values, raw cells, problems) of one row."""
+    """(parsed values, raw cells, problems, glued readings left undecided or None) of one row."""
     expected = len(columns)
     kinds = [c.kind for c in columns]
     if row.glued:
@@ -235,8 +236,6 @@ def _missing_alignment(cells: list[str], kinds: list[str]):
     empty one): the label fixes the first cell and the table's edge the last, so the cells lost
     lie between them; each way of placing the cells between is a reading, and a value is kept
     where every reading agrees. With fewer than two cells nothing can be placed."""
-    from itertools import combinations
-
     n = len(kinds)
     unknown = numbers.Parsed(None, numbers.TEXT, note="cannot be placed")
     if len(cells) < 2:
@@ -260,8 +259,6 @@ def _missing_alignment(cells: list[str], kinds: list[str]):
 def _agreed_alignment(cells: list[str], kinds: list[str], spec: TableSpec):
     """Values of a row with extra cells: each way of dropping the extra cells is a reading; a
     value is kept where every reading that fits the row's sums agrees (all of them when none fits)."""
-    from itertools import combinations
-
     extra = len(cells) - len(kinds)
     if extra > 3:
         return [numbers.Parsed(None, numbers.TEXT)] * len(kinds)
