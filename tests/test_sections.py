@@ -16,6 +16,7 @@ from report_extract.sections import find_title, find_year, outline, split_headin
     ("示例局政府信息公开工作年度报告（2023年度）", "示例局", 2023),
     ("示例县第8街道办事处2023年政府信息公开工作年度报告", "示例县第8街道办事处", 2023),
     ("2024年度示例市人民政府政府信息公开工作年度报告", "示例市人民政府", 2024),
+    ("示例县人民政府办公室二〇二三年政府信息公开工作年度报告", "示例县人民政府办公室", 2023),
 ])
 def test_title_organisation_and_year(title, org, year):
     assert find_title([title])[1:] == (org, year)
@@ -51,3 +52,9 @@ def test_prose_about_reviews_is_not_table_four(tmp_path):
     assert "review_litigation" not in report.tables
     assert "ambiguous_digits" not in {p.code for p in report.problems}
     assert report.sections[1].text == "本年度行政复议0件，行政诉讼0件。"
+
+
+def test_headings_numbered_as_parts():
+    doc = Document([Paragraph("第一部分 总体情况"), Paragraph("正文。"), Paragraph("第六部分：其他需要报告的事项"),
+                    Paragraph("无。")], "text")
+    assert [s.key for s in outline(split_headings(doc)).sections] == ["general", "other_matters"]

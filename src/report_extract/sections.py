@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .document import Block, Document, Paragraph
 from .labels import nfkc
 
-_ORD = r"(?P<ord>[一二三四五六七八九十]{1,2})\s*[、.．]\s*"
+_ORD = r"(?:[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]{1,2}部分[、.．:：]?)\s*"
 # phrases per section; the first that matches names the section
 SECTION_PATTERNS: dict[str, str] = {
     "general": r"(?:政府信息公开)?总体(?:工作)?情况|概述|基本工作情况|主要工作概述",
@@ -136,16 +136,25 @@ _YEAR_AFTER = re.compile(r"(?P<org>[\u4e00-\u9fff（）()·][\u4e00-\u9fff（）
 _PERIOD = re.compile(r"(?P<year>(?:19|20)\d{2})年1月1日(?:起)?至(?:(?P=year)年)?12月31日")
 
 
+_CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=年)")
+_CN_DIGIT = {ch: str(i) for i, ch in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+
+
+def _arabic_years(text: str) -> str:
+    """二〇二三年 -> 2023年: some titles write the year in Chinese numerals."""
+    return _CN_YEAR.sub(lambda m: "".join(_CN_DIGIT[ch] for ch in m.group(0)), text)
+
+
 def find_title(candidates: list[str]) -> tuple[str | None, str | None, int | None]:
     """(title, organisation, year) from the first text that holds a report title."""
     for text in candidates:
-        squeezed = _SPACE.sub("", nfkc(text))
+        squeezed = _arabic_years(_SPACE.sub("", nfkc(text)))
         for pattern in (_YEAR_FIRST, _ORG_FIRST, _YEAR_AFTER):
             match = pattern.search(squeezed)
             if match:
                 org = re.sub(r"(关于|的)$", "", match.group("org").strip("（()）"))
                 whole = text.strip()
-                title = whole if _SPACE.sub("", nfkc(whole)) == match.group(0) else match.group(0)
+                title = whole if _arabic_years(_SPACE.sub("", nfkc(whole))) == match.group(0) else match.group(0)
                 return title, org or None, int(match.group("year"))
     return None, None, None
 
