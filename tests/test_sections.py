@@ -58,3 +58,15 @@ def test_headings_numbered_as_parts():
     doc = Document([Paragraph("第一部分 总体情况"), Paragraph("正文。"), Paragraph("第六部分：其他需要报告的事项"),
                     Paragraph("无。")], "text")
     assert [s.key for s in outline(split_headings(doc)).sections] == ["general", "other_matters"]
+
+
+@pytest.mark.parametrize("heading,key", [
+    ("五、工作中存在的主要问题及改进措施", "issues_and_improvements"), ("五、存在问题及改进情况", "issues_and_improvements"),
+    ("一、基本情况", "general"), ("六、其他事项", "other_matters"),
+    ("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况", "review_litigation"),
+    ("三、依申请公开情况", "applications"),
+])
+def test_heading_variants(heading, key):
+    from report_extract.sections import HEADING, section_key
+
+    assert section_key(HEADING.fullmatch(heading)) == key

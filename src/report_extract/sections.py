@@ -17,14 +17,16 @@ from .labels import nfkc
 _ORD = r"(?:[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]{1,2}部分[、.．:：]?)\s*"
 # phrases per section; the first that matches names the section
 SECTION_PATTERNS: dict[str, str] = {
-    "general": r"(?:政府信息公开)?总体(?:工作)?情况|概述|基本工作情况|主要工作概述",
+    "general": r"(?:政府信息公开)?总体(?:工作)?情况|概述|概况|基本(?:工作)?情况|主要工作概述",
     "proactive": r"主动公开政府信息(?:的)?情况|主动公开(?:工作)?情况",
     "applications": r"收到和处理政府信息公开申请(?:的)?情况|依申请公开(?:政府信息)?(?:工作)?(?:的)?情况",
     "review_litigation": (
         r"(?:因)?(?:政府信息公开)?(?:工作)?(?:被)?(?:申请)?行政法?复议\s*[、和及与]?\s*(?:提起)?行政诉讼(?:的)?情况"
     ),
-    "issues_and_improvements": r"(?:政府信息公开工作)?存在(?:的)?(?:主要)?问题(?:及|和|与)?改进(?:情况|措施)",
-    "other_matters": r"其他需要报告的事项",
+    "issues_and_improvements": (
+        r"(?:政府信息公开)?(?:工作)?(?:中)?存在(?:的)?(?:主要)?问题(?:及|和|与)?(?:其)?改进(?:情况|措施|方向)"
+    ),
+    "other_matters": r"其他需要报告的事项|其他(?:需要说明的)?事项",
 }
 SECTION_NUMBER = {key: i + 1 for i, key in enumerate(SECTION_PATTERNS)}
 HEADING = re.compile(
