@@ -11,7 +11,7 @@ import yaml
 
 import report_extract
 from conftest import FIXTURES, codes
-from generate import build, fixtures, glued_fixtures, render_layout, render_text
+from generate import build, fixtures, glued_fixtures, render_cells, render_layout, render_text
 from report_extract.model import json_schema
 from report_extract.writers import as_data, to_yaml
 
@@ -35,7 +35,7 @@ BROKEN = {
     "v2021-glued-ambiguous.page": "ambiguous_digits",
 }
 CLEAN = ["v2021-clean", "v2019-clean", "v2021-clean-b", "v2021-clean-c", "v2021-clean.gb18030",
-         "v2021-clean.layout"]
+         "v2021-clean.layout", "v2021-clean.cells"]
 ALL = sorted(p.name for p in FIXTURES.glob("*.txt"))
 
 
@@ -140,10 +140,12 @@ def test_every_fixture_validates_against_the_schema_and_round_trips_yaml(name):
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
 
 
-def test_text_laid_out_in_columns_reads_like_its_tab_separated_twin():
-    layout, tabs = extract("v2021-clean.layout"), extract("v2021-clean")
-    assert layout.tables == tabs.tables
-    assert [s.key for s in layout.sections] == [s.key for s in tabs.sections]
+@pytest.mark.parametrize("variant", ["v2021-clean.layout", "v2021-clean.cells"])
+def test_text_laid_out_in_columns_or_one_cell_a_line_reads_like_its_tab_separated_twin(variant):
+    other, tabs = extract(variant), extract("v2021-clean")
+    assert other.tables == tabs.tables
+    assert [(s.key, s.text) for s in other.sections][3:] == [(s.key, s.text) for s in tabs.sections][3:]
+    assert other.sections[1].text == ""
 
 
 def test_committed_fixtures_are_what_the_generator_writes():
@@ -153,3 +155,4 @@ def test_committed_fixtures_are_what_the_generator_writes():
         assert (FIXTURES / f"{name}.page.txt").read_text(encoding="utf-8") == text, name
     layout = render_layout(fixtures()["v2021-clean"])
     assert (FIXTURES / "v2021-clean.layout.txt").read_text(encoding="utf-8") == layout
+    assert (FIXTURES / "v2021-clean.cells.txt").read_text(encoding="utf-8") == render_cells(fixtures()["v2021-clean"])

@@ -145,14 +145,31 @@ def _read_tables(blocks, outline, template: Template, consumed: set[int], cut: d
         scope = section.blocks if section else ([] if rows else blocks)
         if spec.key == "review_litigation" and spec.key in assembled:
             scope = []  # its one row is in the table; prose about reviews is not a second one
-        for para in (b for b in scope if isinstance(b, Paragraph) and ids[id(b)] not in consumed):
+        least = 1 if spec.key == "review_litigation" else 2
+        paragraphs = [b for b in scope if isinstance(b, Paragraph) and ids[id(b)] not in consumed]
+        for para in paragraphs:
             found, start, end = tables.read_stream(para.text, spec, para.page)
-            if len(found) >= (1 if spec.key == "review_litigation" else 2):
+            if len(found) >= least:
                 rows += found
                 cut[ids[id(para)]] = _widen(para.text, start, end, spec)
+        if not rows and section is not None:
+            rows = _stream_across_paragraphs(paragraphs, spec, least, ids, consumed)
         if rows:
             results[spec.key] = map_table(rows, spec)
     return results
+
+
+def _stream_across_paragraphs(paragraphs, spec, least: int, ids: dict, consumed: set[int]) -> list:
+    """A table whose cells each stand in a paragraph of their own (text saved one cell a line):
+    read the section's paragraphs that are not sentences as one stream."""
+    cells = [p for p in paragraphs if not p.text.rstrip().endswith(("。", "；", "！", "？"))]
+    if len(cells) < 4:
+        return []
+    found, _, _ = tables.read_stream(" ".join(p.text for p in cells), spec, cells[0].page)
+    if len(found) < least:
+        return []
+    consumed.update(ids[id(p)] for p in cells)
+    return found
 
 
 def _widen(text: str, start: int, end: int, spec) -> tuple[int, int]:
