@@ -227,3 +227,17 @@ def test_yaml_results_are_reused_and_xlsx_without_openpyxl_says_how(tmp_path):
     failed = subprocess.run([sys.executable, "-c", hide], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert failed.returncode == 2
     assert "pip install 'report-extract[xlsx]'" in failed.stderr
+
+
+def test_two_inputs_that_would_share_a_result_file_both_get_one(tmp_path):
+    from report_extract.batch import discover
+
+    archive, elsewhere = tmp_path / "archive", tmp_path / "elsewhere"
+    (archive / "deep").mkdir(parents=True)
+    elsewhere.mkdir()
+    (archive / "r.txt").write_text("x", encoding="utf-8")
+    (elsewhere / "r.txt").write_text("y", encoding="utf-8")
+    (archive / "deep" / "r.txt").symlink_to(elsewhere / "r.txt")  # resolves outside the archive
+    jobs, missing = discover([str(archive), str(archive / "r.txt")])  # r.txt named twice, read once
+    assert sorted(Path(j.path).relative_to(archive).as_posix() for j in jobs) == ["deep/r.txt", "r.txt"]
+    assert sorted(j.rel for j in jobs) == ["r.txt", "r.txt~2"] and missing == []

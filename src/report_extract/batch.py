@@ -79,12 +79,17 @@ def discover(paths: list[str]) -> tuple[list[Job], list[dict]]:
             found.append((str(root), _relative(root, base)))
         else:
             skipped.append(_summary(str(root), "failed", error="no such file or folder"))
-    seen, jobs = set(), []
+    seen, jobs, paths_seen = set(), [], set()
     for path, rel in found:
-        if rel in seen:
+        if path in paths_seen:  # the same file named twice
             continue
-        seen.add(rel)
-        jobs.append(Job(len(jobs), path, rel))
+        paths_seen.add(path)
+        unique, n = rel, 1
+        while unique in seen:  # two inputs that would share a result file (links from elsewhere)
+            n += 1
+            unique = f"{rel}~{n}"
+        seen.add(unique)
+        jobs.append(Job(len(jobs), path, unique))
     return jobs, skipped
 
 
