@@ -41,9 +41,6 @@ class Document:
     pages: int | None = None
     title_hint: str | None = None  # a title the container gives (a crawler's header, <title>)
 
-    def tables(self) -> list[Table]:
-        return [b for b in self.blocks if isinstance(b, Table)]
-
 
 def table_from_texts(rows: list[list[str]], page: int | None = None) -> Table:
     """A table from rows of cell texts, as text formats give them (no spans)."""

@@ -51,8 +51,9 @@ def build_report(doc: Document, source: Source) -> Report:
     consumed: set[int] = set()  # ids of blocks that belong to tables, not prose
     cut: dict[int, tuple[int, int]] = {}  # paragraph id -> span of glued table text in it
     spec_template = BY_KEY.get(template)
+    ids = {id(b): i for i, b in enumerate(blocks)}  # block -> its index, the key of consumed and cut
     if spec_template:
-        results = _read_tables(blocks, outline, spec_template, consumed, cut)
+        results = _read_tables(blocks, ids, outline, spec_template, consumed, cut)
     if not outline.sections and not results and not title:
         raise ReportError("not a government information-disclosure annual report: no report title, numbered "
                           "sections or template tables found", source.path)
@@ -61,7 +62,7 @@ def build_report(doc: Document, source: Source) -> Report:
             if spec.key not in results:
                 problems.append(Problem(code="missing_table", severity="error", table=spec.key,
                                         message=f"table '{spec.title}' was not found"))
-    section_models = _sections(blocks, outline, consumed, cut)
+    section_models = _sections(ids, outline, consumed, cut)
     if template in ("v2021", "v2019"):
         found = {s.key for s in section_models}
         for key in SECTION_KEYS:
@@ -131,13 +132,13 @@ def _all_text(blocks):
             yield block.text
 
 
-def _read_tables(blocks, outline, template: Template, consumed: set[int], cut: dict) -> dict[str, TableResult]:
+def _read_tables(blocks, ids: dict, outline, template: Template, consumed: set[int],
+                 cut: dict) -> dict[str, TableResult]:
     """Each template table from its table blocks, plus the rows that stand as glued text in the
     paragraphs of its section (web-page text, or rows a converter pulled out of the table)."""
     assembled = {a.spec_key: a for a in tables.assemble(blocks, template)}
     for a in assembled.values():
         consumed.update(a.block_ids + a.debris_ids)
-    ids = {id(b): i for i, b in enumerate(blocks)}
     results: dict[str, TableResult] = {}
     for spec in template.tables:
         rows = list(assembled[spec.key].rows) if spec.key in assembled else []
@@ -183,8 +184,7 @@ def _widen(text: str, start: int, end: int, spec) -> tuple[int, int]:
     return start, end
 
 
-def _sections(blocks, outline: sections.Outline, consumed: set[int], cut: dict) -> list[Section]:
-    ids = {id(b): i for i, b in enumerate(blocks)}
+def _sections(ids: dict, outline: sections.Outline, consumed: set[int], cut: dict) -> list[Section]:
     out = []
     for span in outline.sections:
         paragraphs = []

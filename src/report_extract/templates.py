@@ -13,8 +13,6 @@ COUNT = "count"  # integer >= 0
 SIGNED = "signed"  # integer, may be negative (本年增/减)
 MONEY = "money"  # decimal >= 0
 
-TEMPLATES = ("v2021", "v2019", "pre2019", "unknown")
-
 
 @dataclass(frozen=True)
 class Column:
@@ -43,14 +41,8 @@ class TableSpec:
     header_words: tuple[str, ...] = ()  # header labels: recognise the table, never data rows
     ordered: bool = True  # labels repeat (1. 2. … in every group): rows are matched in order
 
-    def row(self, key: str) -> Row:
-        return next(r for r in self.rows if r.key == key)
-
     def columns_of(self, row: Row) -> tuple[Column, ...]:
         return row.columns or self.columns
-
-    def required_rows(self) -> list[Row]:
-        return [r for r in self.rows if not r.replaces]
 
 
 @dataclass(frozen=True)
