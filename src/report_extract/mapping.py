@@ -42,16 +42,27 @@ def is_header(row: ObservedRow, spec: TableSpec) -> bool:
     (column labels, 信息内容, the 第二十条 captions), not row labels or fragments of them."""
     if any(numbers.parse(v).status in (numbers.NUMBER, numbers.PLACEHOLDER) for v in row.values):
         return False
-    if not row.labels:
-        return False
-    words = _header_words(spec)
-    hits = 0
-    for label in row.labels:
-        as_header = max(similarity(label, w) for w in words)
-        as_row = max(similarity(label, r.label) for r in spec.rows)
-        if as_header >= 0.75 and as_header > as_row and split_ordinal(label)[0] is None:
-            hits += 1
-    return hits > 0 and hits >= len(row.labels) / 2
+    return bool(row.labels) and _header_labels(tuple(row.labels), spec)
+
+
+_HEADER_LABELS: dict[tuple[int, tuple[str, ...]], bool] = {}
+
+
+def _header_labels(labels: tuple[str, ...], spec: TableSpec) -> bool:
+    """Whether most labels are header words (cached: the same labels come back in every report)."""
+    key = (id(spec), labels)
+    if key not in _HEADER_LABELS:
+        words = _header_words(spec)
+        hits = 0
+        for label in labels:
+            as_header = max(similarity(label, w) for w in words)
+            as_row = max(similarity(label, r.label) for r in spec.rows)
+            if as_header >= 0.75 and as_header > as_row and split_ordinal(label)[0] is None:
+                hits += 1
+        if len(_HEADER_LABELS) > 65536:
+            _HEADER_LABELS.clear()
+        _HEADER_LABELS[key] = hits > 0 and hits >= len(labels) / 2
+    return _HEADER_LABELS[key]
 
 
 _HEADER_WORDS: dict[int, tuple[str, ...]] = {}
@@ -94,17 +105,19 @@ def _label_score(labels: tuple[str, ...], label: str, group: str) -> float:
 def align(rows: list[ObservedRow], spec: TableSpec) -> list[Row | None]:
     """For each observed row, its template row (or None), in order."""
     n, m = len(rows), len(spec.rows)
-    scores = [[_pair_score(o, t) for t in spec.rows] for o in rows]
+    scores = [_pair_scores(o, spec) for o in rows]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     move = [[0] * (m + 1) for _ in range(n + 1)]  # 0: skip row, 1: skip template row, 2: pair
     for i in range(n - 1, -1, -1):
-        for j in range(m, -1, -1):
-            options = [(best[i + 1][j], 0)]
-            if j < m:
-                options.append((best[i][j + 1], 1))
-                if scores[i][j] is not None:
-                    options.append((best[i + 1][j + 1] + scores[i][j], 2))
-            best[i][j], move[i][j] = max(options, key=lambda o: (o[0], o[1]))
+        here, below, pair_scores = best[i], best[i + 1], scores[i]
+        here[m] = below[m]
+        for j in range(m - 1, -1, -1):  # the best of the three moves; a tie goes to the later move
+            value, step = below[j], 0
+            if here[j + 1] >= value:
+                value, step = here[j + 1], 1
+            if pair_scores[j] is not None and below[j + 1] + pair_scores[j] >= value:
+                value, step = below[j + 1] + pair_scores[j], 2
+            here[j], move[i][j] = value, step
     out: list[Row | None] = [None] * n
     i = j = 0
     while i < n and j <= m:
@@ -157,11 +170,13 @@ def match_best(rows: list[ObservedRow], spec: TableSpec) -> list[Row | None]:
     return out
 
 
-def _pair_score(row: ObservedRow, target: Row) -> float | None:
+def _pair_scores(row: ObservedRow, spec: TableSpec) -> list[float | None]:
+    """The row's score against each template row; None where the pair may not be made."""
     if not row.labels:
-        return None if target.replaces else UNLABELLED
-    score = label_score(row, target)
-    return score if score >= MATCH else None
+        return [None if target.replaces else UNLABELLED for target in spec.rows]
+    labels = tuple(row.labels)
+    scores = [_label_score(labels, target.label, target.group) for target in spec.rows]
+    return [score if score >= MATCH else None for score in scores]
 
 
 def _check_gap_fillers(rows: list[ObservedRow], out: list[Row | None], spec: TableSpec) -> list[Row | None]:

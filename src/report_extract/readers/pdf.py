@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import functools
 import re
+import struct
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
+from types import SimpleNamespace
 
 from ..document import Cell, Document, Paragraph, Table
 from ..errors import ReportError
@@ -26,12 +30,10 @@ _ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][�
 _WIDE_SPACE = re.compile(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])")
 
 
-class Char:
-    __slots__ = ("text", "x0", "y0", "x1", "y1", "cx", "cy", "height")
-
-    def __init__(self, text: str, x0: float, y0: float, x1: float, y1: float):
-        self.text, self.x0, self.y0, self.x1, self.y1 = text, x0, y0, x1, y1
-        self.cx, self.cy, self.height = (x0 + x1) / 2, (y0 + y1) / 2, y1 - y0
+# A character is a plain tuple (x0, y0, x1, y1, text) in PDF space (y grows upwards): a page has
+# a thousand of them, and tuples cost a fraction of objects to make, sort and read.
+Char = tuple[float, float, float, float, str]
+X0, Y0, X1, Y1, TEXT = range(5)
 
 
 @dataclass
@@ -55,6 +57,42 @@ class Grid:
     @property
     def bbox(self) -> tuple[float, float, float, float]:
         return self.xs[0], self.ys[-1], self.xs[-1], self.ys[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _capi() -> SimpleNamespace:
+    """pdfium's C functions, called with plain integers for pointers and handles.
+
+    pypdfium2's typed prototypes convert every argument through ctypes, and that costs more than
+    pdfium's own work for calls made once per character or path (about a thousand a page); these
+    prototypes take the same functions at the same addresses with the cheapest conversions."""
+    import pypdfium2.raw as raw
+
+    pointer, integer = ctypes.c_void_p, ctypes.c_int
+    stdcall = getattr(ctypes, "_FUNCFLAG_STDCALL", 0)
+
+    def bind(function, restype, *argtypes):
+        factory = ctypes.WINFUNCTYPE if stdcall and function._flags_ & stdcall else ctypes.CFUNCTYPE
+        return factory(restype, *argtypes)(ctypes.cast(function, pointer).value)
+
+    return SimpleNamespace(
+        count_chars=bind(raw.FPDFText_CountChars, integer, pointer),
+        char_box=bind(raw.FPDFText_GetCharBox, integer, pointer, integer, *[pointer] * 4),
+        count_objects=bind(raw.FPDFPage_CountObjects, integer, pointer),
+        get_object=bind(raw.FPDFPage_GetObject, pointer, pointer, integer),
+        count_form_objects=bind(raw.FPDFFormObj_CountObjects, integer, pointer),
+        get_form_object=bind(raw.FPDFFormObj_GetObject, pointer, pointer, ctypes.c_ulong),
+        object_type=bind(raw.FPDFPageObj_GetType, integer, pointer),
+        bounds=bind(raw.FPDFPageObj_GetBounds, integer, pointer, *[pointer] * 4),
+        draw_mode=bind(raw.FPDFPath_GetDrawMode, integer, pointer, pointer, pointer),
+        fill_color=bind(raw.FPDFPageObj_GetFillColor, integer, pointer, *[pointer] * 4),
+        PATH=raw.FPDF_PAGEOBJ_PATH,
+        FORM=raw.FPDF_PAGEOBJ_FORM,
+    )
+
+
+def _address(handle) -> int:
+    return ctypes.cast(handle, ctypes.c_void_p).value
 
 
 def read(data: bytes, name: str = "<stdin>") -> Document:
@@ -117,11 +155,11 @@ def _read_page(page, number: int) -> PageContent:
     chars, bad = _chars(page)
     grids = [g for g in _grids(_edges(page)) if len(g.cells) >= 2]
     in_cells: list[list[list[Char]]] = [[[] for _ in g.cells] for g in grids]
-    boxes = [(g.bbox, g, bucket) for g, bucket in zip(grids, in_cells)]
+    boxes = [(*g.bbox, g, bucket) for g, bucket in zip(grids, in_cells)]
     free: list[Char] = []
     for ch in chars:
-        x, y = ch.cx, ch.cy
-        for (x0, y0, x1, y1), g, bucket in boxes:
+        x, y = (ch[X0] + ch[X1]) * 0.5, (ch[Y0] + ch[Y1]) * 0.5
+        for x0, y0, x1, y1, g, bucket in boxes:
             if x0 <= x <= x1 and y0 <= y <= y1:
                 index = _locate(g, x, y)
                 if index is not None:
@@ -137,18 +175,19 @@ def _read_page(page, number: int) -> PageContent:
 def _chars(page) -> tuple[list[Char], int]:
     """Every character with its box, through pdfium's C API (the Python wrappers cost more than
     pdfium itself at a thousand characters a page)."""
-    import pypdfium2.raw as raw
-
+    c = _capi()
     textpage = page.get_textpage()
-    handle = textpage.raw
-    count = raw.FPDFText_CountChars(handle)
-    text = textpage.get_text_range(0, count) if count > 0 else ""
+    handle = _address(textpage.raw)
+    count = max(c.count_chars(handle), 0)
+    text = textpage.get_text_range(0, count) if count else ""
     aligned = len(text) == count
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    refs = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
-    get_box = raw.FPDFText_GetCharBox
+    box = (ctypes.c_double * 4)()  # left, right, bottom, top
+    at = ctypes.addressof(box)
+    left, right, bottom, top = at, at + 8, at + 16, at + 24
+    unpack, view = struct.Struct("4d").unpack_from, memoryview(box)
+    char_box = c.char_box
     chars, bad = [], 0
-    for i in range(max(count, 0)):
+    for i in range(count):
         ch = text[i] if aligned else textpage.get_text_range(i, 1)
         if not ch or ch in "\r\n":
             continue
@@ -156,13 +195,13 @@ def _chars(page) -> tuple[list[Char], int]:
         if code < 32 or 0xE000 <= code <= 0xF8FF or code == 0xFFFD or 0x7F <= code < 0xA0:
             bad += 1  # control or private-use characters: a font without a Unicode mapping
             continue
-        get_box(handle, i, *refs)
-        x0, x1, y0, y1 = left.value, right.value, bottom.value, top.value
+        char_box(handle, i, left, right, bottom, top)
+        x0, x1, y0, y1 = unpack(view)
         if x1 <= x0 or y1 <= y0:
             if ch.isspace():
                 continue
             x1, y1 = max(x1, x0 + 0.1), max(y1, y0 + 0.1)
-        chars.append(Char(ch, x0, y0, x1, y1))
+        chars.append((x0, y0, x1, y1, ch))
     textpage.close()
     return chars, bad
 
@@ -173,7 +212,7 @@ def _check_text_layer(pages: list[PageContent], name: str) -> None:
     if bad > max(20, 0.3 * (total + bad)):
         raise ReportError("the PDF's fonts have no Unicode mapping, so its text cannot be read "
                           "(only OCR could); OCR is not available in report-extract", name)
-    if sum(1 for p in pages for ch in _iter_chars(p) if not ch.text.isspace()) < 20:
+    if sum(1 for p in pages for ch in _iter_chars(p) if not ch[TEXT].isspace()) < 20:
         raise ReportError("the PDF has no text layer (a scanned report?); OCR is not available in "
                           "report-extract", name)
 
@@ -187,17 +226,16 @@ def _iter_chars(page: PageContent):
 
 
 # --- ruling lines -> grids ----------------------------------------------------------------------
-def _path_objects(container, count_fn, get_fn, depth: int = 0):
-    """Path objects of a page, and of the form XObjects in it (raw pdfium handles)."""
-    import pypdfium2.raw as raw
-
+def _path_objects(c: SimpleNamespace, container: int, count_fn, get_fn, depth: int = 0):
+    """Path objects of a page, and of the form XObjects in it (pdfium handles as integers)."""
+    object_type = c.object_type
     for i in range(count_fn(container)):
         obj = get_fn(container, i)
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_PATH:
+        kind = object_type(obj)
+        if kind == c.PATH:
             yield obj
-        elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 8:
-            yield from _path_objects(obj, raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, depth + 1)
+        elif kind == c.FORM and depth < 8:
+            yield from _path_objects(c, obj, c.count_form_objects, c.get_form_object, depth + 1)
 
 
 def _edges(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
@@ -205,23 +243,27 @@ def _edges(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, fl
 
     Positions of objects inside form XObjects are taken as pdfium reports them (page space for
     the forms Word, WPS and LibreOffice write)."""
-    import pypdfium2.raw as raw
-
+    c = _capi()
     horizontal, vertical = [], []
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
-    for obj in _path_objects(page.raw, raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject):
-        raw.FPDFPageObj_GetBounds(obj, *bounds)
-        x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
+    box = (ctypes.c_float * 4)()  # left, bottom, right, top
+    at = ctypes.addressof(box)
+    corners = (at, at + 4, at + 8, at + 12)
+    mode = (ctypes.c_int * 2)()  # fill mode, stroke
+    fill_at = ctypes.addressof(mode)
+    color = (ctypes.c_uint * 4)()  # r, g, b, a
+    channels = [ctypes.addressof(color) + 4 * k for k in range(4)]
+    for obj in _path_objects(c, _address(page.raw), c.count_objects, c.get_object):
+        c.bounds(obj, *corners)
+        x0, y0, x1, y1 = box
         w, h = x1 - x0, y1 - y0
-        raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
-        if stroke.value:
+        c.draw_mode(obj, fill_at, fill_at + 4)
+        fill, stroke = mode
+        if stroke:
             pass
-        elif fill.value and min(w, h) < 2.5:
-            raw.FPDFPageObj_GetFillColor(obj, *(ctypes.byref(v) for v in (r, g, b, a)))
-            if a.value == 0 or min(r.value, g.value, b.value) > 200:
+        elif fill and min(w, h) < 2.5:
+            c.fill_color(obj, *channels)
+            r, g, b, a = color
+            if a == 0 or min(r, g, b) > 200:
                 continue  # a white or invisible thin fill is no rule
         else:
             continue  # a filled box: a cell background, not a rule
@@ -229,7 +271,7 @@ def _edges(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, fl
             horizontal.append(((y0 + y1) / 2, x0, x1))
         elif w < 2.5 and h > 2:
             vertical.append(((x0 + x1) / 2, y0, y1))
-        elif stroke.value and w > 2 and h > 2:  # a stroked rectangle: its four sides
+        elif stroke and w > 2 and h > 2:  # a stroked rectangle: its four sides
             horizontal += [(y0, x0, x1), (y1, x0, x1)]
             vertical += [(x0, y0, y1), (x1, y0, y1)]
     return horizontal, vertical
@@ -294,21 +336,37 @@ def _grids(edges) -> list[Grid]:
     for x, y0, y1 in vertical:
         vseg.setdefault(xs[x], []).append((ys[y0], ys[y1]))
     hseg, vseg = _merge(hseg), _merge(vseg)
-    points = {(x, y) for y, hs in hseg.items() for x, vs in vseg.items()
-              if _covers(hs, x, x) and _covers(vs, y, y)}
+    points = _intersections(hseg, vseg)
     by_row: dict[float, list[float]] = {}
     by_col: dict[float, list[float]] = {}
     for x, y in points:
         by_row.setdefault(y, []).append(x)
         by_col.setdefault(x, []).append(y)
+    for row in by_row.values():
+        row.sort()
+    for col in by_col.values():
+        col.sort()
     boxes = []
     for x, y in points:  # (x, y) is a cell's top-left corner: y is its top
-        rights = sorted(v for v in by_row[y] if v > x)
-        downs = sorted((v for v in by_col[x] if v < y), reverse=True)
+        row, col = by_row[y], by_col[x]
+        rights = row[bisect.bisect_right(row, x):]
+        downs = col[:bisect.bisect_left(col, y)][::-1]
         box = _smallest_cell(x, y, rights, downs, points, hseg, vseg)
         if box:
             boxes.append(box)
     return _group(boxes)
+
+
+def _intersections(hseg: dict, vseg: dict) -> set[tuple[float, float]]:
+    """Points where a horizontal and a vertical rule meet (or one ends on the other)."""
+    columns = sorted(vseg)
+    points = set()
+    for y, spans in hseg.items():
+        for a, b in spans:
+            for x in columns[bisect.bisect_left(columns, a - TOL):bisect.bisect_right(columns, b + TOL)]:
+                if _covers(vseg[x], y, y):
+                    points.add((x, y))
+    return points
 
 
 def _smallest_cell(x, y, rights, downs, points, hseg, vseg):
@@ -336,35 +394,34 @@ def _group(boxes: list[tuple[float, float, float, float]]) -> list[Grid]:
     corner_owner: dict[tuple[float, float], int] = {}
     for i, (x0, y0, x1, y1) in enumerate(boxes):
         for corner in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)):
-            if corner in corner_owner:
-                parent[find(i)] = find(corner_owner[corner])
-            else:
-                corner_owner[corner] = i
-    groups: dict[int, list[int]] = {}
-    for i in range(len(boxes)):
-        groups.setdefault(find(i), []).append(i)
-    grids = []
-    for members in groups.values():
-        cells_boxes = [boxes[i] for i in members]
-        xs = sorted({v for b in cells_boxes for v in (b[0], b[2])})
-        ys = sorted({v for b in cells_boxes for v in (b[1], b[3])}, reverse=True)
-        grid = Grid(xs, ys, [], neg_ys=[-v for v in ys])
-        for x0, y0, x1, y1 in sorted(cells_boxes, key=lambda b: (-b[3], b[0])):
-            row, col = ys.index(y1), xs.index(x0)
-            rowspan, colspan = ys.index(y0) - row, xs.index(x1) - col
-            index = len(grid.cells)
-            grid.cells.append((row, col, rowspan, colspan))
-            for r in range(row, row + rowspan):
-                for c in range(col, col + colspan):
-                    grid.slot[(r, c)] = index
-        grids.append(grid)
-    return grids
+            owner = corner_owner.setdefault(corner, i)
+            if owner != i:
+                parent[find(i)] = find(owner)
+    groups: dict[int, list[tuple[float, float, float, float]]] = {}
+    for i, box in enumerate(boxes):
+        groups.setdefault(find(i), []).append(box)
+    return [_grid(members) for members in groups.values()]
+
+
+def _grid(boxes: list[tuple[float, float, float, float]]) -> Grid:
+    xs = sorted({v for b in boxes for v in (b[0], b[2])})
+    ys = sorted({v for b in boxes for v in (b[1], b[3])}, reverse=True)
+    column = {x: k for k, x in enumerate(xs)}
+    line = {y: k for k, y in enumerate(ys)}
+    grid = Grid(xs, ys, [], neg_ys=[-v for v in ys])
+    for x0, y0, x1, y1 in sorted(boxes, key=lambda b: (-b[3], b[0])):
+        row, col = line[y1], column[x0]
+        rowspan, colspan = line[y0] - row, column[x1] - col
+        index = len(grid.cells)
+        grid.cells.append((row, col, rowspan, colspan))
+        for r in range(row, row + rowspan):
+            for c in range(col, col + colspan):
+                grid.slot[(r, c)] = index
+    return grid
 
 
 def _locate(grid: Grid, x: float, y: float) -> int | None:
-    x0, y0, x1, y1 = grid.bbox
-    if not (x0 <= x <= x1 and y0 <= y <= y1):
-        return None
+    """The cell at (x, y), a point inside the grid's box."""
     col = bisect.bisect_right(grid.xs, x) - 1
     row = bisect.bisect_left(grid.neg_ys, -y) - 1
     return grid.slot.get((max(row, 0), min(col, len(grid.xs) - 2)))
@@ -383,13 +440,17 @@ def _cell_text(chars: list[Char]) -> str:
     character a line), a space between Latin words and between numbers."""
     if not chars:
         return ""
-    if len(chars) <= 12 and max(c.cy for c in chars) - min(c.cy for c in chars) < 0.5 * chars[0].height:
-        ordered = sorted(chars, key=lambda c: c.x0)  # one short line: a number, most often
-        if all(b.x0 - a.x1 <= 0.45 * max(a.height, 1.0) for a, b in zip(ordered, ordered[1:])):
-            return "".join(c.text for c in ordered).strip()
-    lines = _lines(chars)
+    first = chars[0]
+    height = first[Y1] - first[Y0]
+    if len(chars) <= 12:
+        middles = [c[Y0] + c[Y1] for c in chars]  # twice the centres
+        if max(middles) - min(middles) < height:  # one short line: a number, most often
+            ordered = sorted(chars)
+            gap = 0.45 * max(height, 1.0)
+            if all(b[X0] - a[X1] <= gap for a, b in zip(ordered, ordered[1:])):
+                return "".join(c[TEXT] for c in ordered).strip()
     out = ""
-    for line in lines:
+    for line in _lines(chars):
         text = line.text.strip()
         if not text:
             continue
@@ -400,37 +461,49 @@ def _cell_text(chars: list[Char]) -> str:
 
 
 # --- lines and paragraphs --------------------------------------------------------------------
+_BY_TOP = itemgetter(Y1)
+_BY_LEFT = itemgetter(X0)
+
+
 def _lines(chars: list[Char]) -> list[Line]:
     """Characters -> lines (top to bottom), with a space where a gap stands between characters."""
-    if not chars:
-        return []
-    ordered = sorted(chars, key=lambda c: -c.y1)
     rows: list[list[Char]] = []
     low = high = 0.0  # vertical extent of the line being built
-    for ch in ordered:
+    for ch in sorted(chars, key=_BY_TOP, reverse=True):
+        y0, y1 = ch[Y0], ch[Y1]
+        height = y1 - y0
         # a character joins the line its box overlaps by half its height: a comma's glyph sits
         # low inside the line, the next line lies wholly below it
-        if rows and min(high, ch.y1) - max(low, ch.y0) >= 0.5 * min(ch.height, high - low):
+        if rows and min(high, y1) - max(low, y0) >= 0.5 * min(height, high - low):
             rows[-1].append(ch)
-            low, high = min(low, ch.y0), max(high, ch.y1) if high - low < 2 * ch.height else high
+            if high - low < 2 * height and y1 > high:
+                high = y1
+            if y0 < low:
+                low = y0
             continue
         rows.append([ch])
-        low, high = ch.y0, ch.y1
-    lines = []
-    for row in rows:
-        row.sort(key=lambda c: c.x0)
-        sizes = sorted(c.height for c in row if not c.text.isspace()) or [10.0]
-        size = sizes[len(sizes) // 2] or 10.0
-        text = ""
-        prev = None
-        for ch in row:
-            if prev is not None and ch.x0 - prev.x1 > 0.45 * size and not text.endswith(" ") and ch.text != " ":
-                text += " "
-            text += ch.text
-            prev = ch
-        text = _WIDE_SPACE.sub("", re.sub(r" {2,}", " ", text))
-        lines.append(Line(row, text, min(c.x0 for c in row), max(c.x1 for c in row), max(c.y1 for c in row), size))
-    return lines
+        low, high = y0, y1
+    return [_line(row) for row in rows]
+
+
+def _line(row: list[Char]) -> Line:
+    row.sort(key=_BY_LEFT)
+    sizes = sorted(c[Y1] - c[Y0] for c in row if not c[TEXT].isspace()) or [10.0]
+    size = sizes[len(sizes) // 2] or 10.0
+    gap = 0.45 * size
+    parts = []
+    previous_end = None
+    for x0, _, x1, _, text in row:
+        if previous_end is not None and x0 - previous_end > gap and text != " " and parts[-1] != " ":
+            parts.append(" ")
+        parts.append(text)
+        previous_end = x1
+    text = "".join(parts)
+    if "  " in text:
+        text = re.sub(r" {2,}", " ", text)
+    if " " in text:
+        text = _WIDE_SPACE.sub("", text)
+    return Line(row, text, min(c[X0] for c in row), max(c[X1] for c in row), max(c[Y1] for c in row), size)
 
 
 def _paragraphs(lines: list[Line], page: int):
