@@ -10,11 +10,11 @@ in a table becomes lines, then paragraphs; page numbers and running headers and 
 
 from __future__ import annotations
 
-import bisect
 import ctypes
 import functools
 import re
 import struct
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -161,7 +161,10 @@ def _read_page(page, number: int) -> PageContent:
         x, y = (ch[X0] + ch[X1]) * 0.5, (ch[Y0] + ch[Y1]) * 0.5
         for x0, y0, x1, y1, g, bucket in boxes:
             if x0 <= x <= x1 and y0 <= y <= y1:
-                index = _locate(g, x, y)
+                # the cell at (x, y): grid lines found by bisection, spans by the slot map
+                row = bisect_left(g.neg_ys, -y) - 1
+                col = bisect_right(g.xs, x) - 1
+                index = g.slot.get((row if row > 0 else 0, col if col < len(g.xs) - 2 else len(g.xs) - 2))
                 if index is not None:
                     bucket[index].append(ch)
                     break
@@ -349,8 +352,8 @@ def _grids(edges) -> list[Grid]:
     boxes = []
     for x, y in points:  # (x, y) is a cell's top-left corner: y is its top
         row, col = by_row[y], by_col[x]
-        rights = row[bisect.bisect_right(row, x):]
-        downs = col[:bisect.bisect_left(col, y)][::-1]
+        rights = row[bisect_right(row, x):]
+        downs = col[:bisect_left(col, y)][::-1]
         box = _smallest_cell(x, y, rights, downs, points, hseg, vseg)
         if box:
             boxes.append(box)
@@ -363,7 +366,7 @@ def _intersections(hseg: dict, vseg: dict) -> set[tuple[float, float]]:
     points = set()
     for y, spans in hseg.items():
         for a, b in spans:
-            for x in columns[bisect.bisect_left(columns, a - TOL):bisect.bisect_right(columns, b + TOL)]:
+            for x in columns[bisect_left(columns, a - TOL):bisect_right(columns, b + TOL)]:
                 if _covers(vseg[x], y, y):
                     points.add((x, y))
     return points
@@ -420,13 +423,6 @@ def _grid(boxes: list[tuple[float, float, float, float]]) -> Grid:
     return grid
 
 
-def _locate(grid: Grid, x: float, y: float) -> int | None:
-    """The cell at (x, y), a point inside the grid's box."""
-    col = bisect.bisect_right(grid.xs, x) - 1
-    row = bisect.bisect_left(grid.neg_ys, -y) - 1
-    return grid.slot.get((max(row, 0), min(col, len(grid.xs) - 2)))
-
-
 def _table(grid: Grid, cell_chars: list[list[Char]], page: int) -> Table:
     rows: list[list[Cell]] = [[] for _ in range(len(grid.ys) - 1)]
     for (row, col, rowspan, colspan), chars in zip(grid.cells, cell_chars):
@@ -440,15 +436,21 @@ def _cell_text(chars: list[Char]) -> str:
     character a line), a space between Latin words and between numbers."""
     if not chars:
         return ""
+    middles = [c[Y0] + c[Y1] for c in chars]  # twice the centres
     first = chars[0]
     height = first[Y1] - first[Y0]
-    if len(chars) <= 12:
-        middles = [c[Y0] + c[Y1] for c in chars]  # twice the centres
-        if max(middles) - min(middles) < height:  # one short line: a number, most often
-            ordered = sorted(chars)
+    if max(middles) - min(middles) < height:  # one line: a number, a short label
+        chars.sort(key=_BY_LEFT)
+        if len(chars) <= 12:  # most often a number: its characters close together, no space
             gap = 0.45 * max(height, 1.0)
-            if all(b[X0] - a[X1] <= gap for a, b in zip(ordered, ordered[1:])):
-                return "".join(c[TEXT] for c in ordered).strip()
+            previous = None
+            for ch in chars:
+                if previous is not None and ch[X0] - previous > gap:
+                    break
+                previous = ch[X1]
+            else:
+                return "".join([c[TEXT] for c in chars]).strip()
+        return _line_text(chars)[0].strip()
     out = ""
     for line in _lines(chars):
         text = line.text.strip()
@@ -488,7 +490,13 @@ def _lines(chars: list[Char]) -> list[Line]:
 
 def _line(row: list[Char]) -> Line:
     row.sort(key=_BY_LEFT)
-    sizes = sorted(c[Y1] - c[Y0] for c in row if not c[TEXT].isspace()) or [10.0]
+    text, size = _line_text(row)
+    return Line(row, text, row[0][X0], max([c[X1] for c in row]), max([c[Y1] for c in row]), size)
+
+
+def _line_text(row: list[Char]) -> tuple[str, float]:
+    """The text of one line's characters (sorted left to right) and its type size."""
+    sizes = sorted([c[Y1] - c[Y0] for c in row if not c[TEXT].isspace()]) or [10.0]
     size = sizes[len(sizes) // 2] or 10.0
     gap = 0.45 * size
     parts = []
@@ -503,7 +511,7 @@ def _line(row: list[Char]) -> Line:
         text = re.sub(r" {2,}", " ", text)
     if " " in text:
         text = _WIDE_SPACE.sub("", text)
-    return Line(row, text, min(c[X0] for c in row), max(c[X1] for c in row), max(c[Y1] for c in row), size)
+    return text, size
 
 
 def _paragraphs(lines: list[Line], page: int):
