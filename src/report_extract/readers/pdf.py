@@ -25,6 +25,7 @@ from ..errors import ReportError
 from .text import PAGE_MARK
 
 TOL = 1.5  # points: rules closer than this are the same line
+_UNMAPPED = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
 _ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）])")
 # a space between two CJK characters or punctuation is layout (justified text), not text
 _WIDE_SPACE = re.compile(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])")
@@ -183,20 +184,19 @@ def _chars(page) -> tuple[list[Char], int]:
     handle = _address(textpage.raw)
     count = max(c.count_chars(handle), 0)
     text = textpage.get_text_range(0, count) if count else ""
-    aligned = len(text) == count
+    letters = text if len(text) == count else [  # characters beyond the BMP: one at a time
+        "" if _UNMAPPED.match(t) else t for t in (textpage.get_text_range(i, 1) for i in range(count))]
+    # control or private-use characters: a font without a Unicode mapping
+    unmapped = _UNMAPPED.findall(text)
+    skip = {"", "\r", "\n", *unmapped}
     box = (ctypes.c_double * 4)()  # left, right, bottom, top
     at = ctypes.addressof(box)
     left, right, bottom, top = at, at + 8, at + 16, at + 24
     unpack, view = struct.Struct("4d").unpack_from, memoryview(box)
     char_box = c.char_box
-    chars, bad = [], 0
-    for i in range(count):
-        ch = text[i] if aligned else textpage.get_text_range(i, 1)
-        if not ch or ch in "\r\n":
-            continue
-        code = ord(ch[0])
-        if code < 32 or 0xE000 <= code <= 0xF8FF or code == 0xFFFD or 0x7F <= code < 0xA0:
-            bad += 1  # control or private-use characters: a font without a Unicode mapping
+    chars = []
+    for i, ch in enumerate(letters):
+        if ch in skip:
             continue
         char_box(handle, i, left, right, bottom, top)
         x0, x1, y0, y1 = unpack(view)
@@ -206,7 +206,7 @@ def _chars(page) -> tuple[list[Char], int]:
             x1, y1 = max(x1, x0 + 0.1), max(y1, y0 + 0.1)
         chars.append((x0, y0, x1, y1, ch))
     textpage.close()
-    return chars, bad
+    return chars, len(unmapped)
 
 
 def _check_text_layer(pages: list[PageContent], name: str) -> None:
