@@ -17,6 +17,7 @@ import struct
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from operator import itemgetter
 from types import SimpleNamespace
 
@@ -215,7 +216,8 @@ def _check_text_layer(pages: list[PageContent], name: str) -> None:
     if bad > max(20, 0.3 * (total + bad)):
         raise ReportError("the PDF's fonts have no Unicode mapping, so its text cannot be read "
                           "(only OCR could); OCR is not available in report-extract", name)
-    if sum(1 for p in pages for ch in _iter_chars(p) if not ch[TEXT].isspace()) < 20:
+    visible = (ch for p in pages for ch in _iter_chars(p) if not ch[TEXT].isspace())
+    if next(islice(visible, 19, None), None) is None:  # fewer than 20 visible characters
         raise ReportError("the PDF has no text layer (a scanned report?); OCR is not available in "
                           "report-extract", name)
 
@@ -386,24 +388,27 @@ def _smallest_cell(x, y, rights, downs, points, hseg, vseg):
 
 def _group(boxes: list[tuple[float, float, float, float]]) -> list[Grid]:
     """Cells that share corners are one table; each table gets its grid of lines and spans."""
-    parent = list(range(len(boxes)))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    corner_owner: dict[tuple[float, float], int] = {}
+    at_corner: dict[tuple[float, float], list[int]] = {}
     for i, (x0, y0, x1, y1) in enumerate(boxes):
         for corner in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)):
-            owner = corner_owner.setdefault(corner, i)
-            if owner != i:
-                parent[find(i)] = find(owner)
-    groups: dict[int, list[tuple[float, float, float, float]]] = {}
-    for i, box in enumerate(boxes):
-        groups.setdefault(find(i), []).append(box)
-    return [_grid(members) for members in groups.values()]
+            at_corner.setdefault(corner, []).append(i)
+    seen = [False] * len(boxes)
+    grids = []
+    for start in range(len(boxes)):
+        if seen[start]:
+            continue
+        seen[start] = True
+        stack, members = [start], []
+        while stack:
+            x0, y0, x1, y1 = box = boxes[stack.pop()]
+            members.append(box)
+            for corner in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)):
+                for other in at_corner[corner]:
+                    if not seen[other]:
+                        seen[other] = True
+                        stack.append(other)
+        grids.append(_grid(members))
+    return grids
 
 
 def _grid(boxes: list[tuple[float, float, float, float]]) -> Grid:
