@@ -44,5 +44,5 @@ def test_a_row_broken_by_a_page_break_is_glued_back():
     second = rows_of([["性文件", "", "", ""], ["第二十条第（五）项"], ["行政许可", "7"]], table_index=1)
     result = map_table(first + second, PROACTIVE_V2021)
     assert result.values["normative_documents"] == {"issued": 1, "repealed": 2, "in_force": 30}
-    assert result.provenance["proactive.normative_documents.issued"].label == "行政规范性文件"
+    assert result.provenance["proactive.normative_documents.issued"]["label"] == "行政规范性文件"
     assert result.values["administrative_licensing"] == {"decisions": 7}

@@ -17,7 +17,7 @@ from typing import Callable
 
 from . import numbers
 from .labels import similarity, split_ordinal
-from .model import Problem, Provenance
+from .model import Problem
 from .tables import ObservedRow, cell_kind
 from .templates import COUNT, MONEY, REVIEW, Column, Row, TableSpec
 
@@ -28,7 +28,9 @@ UNLABELLED = 0.3  # what a row without a label may score (only as a gap filler)
 @dataclass
 class TableResult:
     values: dict[str, dict[str, int | Decimal | None]] = field(default_factory=dict)
-    provenance: dict[str, Provenance] = field(default_factory=dict)
+    # flat key -> the fields of its Provenance, as a plain dict: a report has hundreds, and the
+    # Report model validates them all at once
+    provenance: dict[str, dict] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     units: dict[str, str] = field(default_factory=dict)
     row_pages: dict[str, int | None] = field(default_factory=dict)
@@ -369,26 +371,26 @@ def _store(result: TableResult, spec: TableSpec, key: str, columns, row: Observe
     result.problems += problems
     if readings:
         result.undecided[key] = readings
-    result.values[key] = {}
+    values = result.values[key] = {}
     result.row_pages[key] = row.page
+    misaligned = any(p.code in ("extra_cells", "missing_cells") for p in problems)
+    prefix = f"{spec.key}.{key}."
     blanks = 0
     for col, cell, text in zip(columns, parsed, raw):
-        flat = f"{spec.key}.{key}.{col.key}"
-        value = cell.value
-        result.values[key][col.key] = value
-        result.provenance[flat] = Provenance(raw=text, label=row.label, page=row.page, table=row.table_index,
-                                             note=cell.note or None if cell.status == numbers.NUMBER else None)
-        cell_where = {**where, "column": col.key}
-        if cell.status == numbers.TEXT:
+        flat = prefix + col.key
+        value, status = cell.value, cell.status
+        values[col.key] = value
+        result.provenance[flat] = {"raw": text, "label": row.label, "page": row.page, "table": row.table_index,
+                                   "note": cell.note or None if status == numbers.NUMBER else None}
+        if status == numbers.TEXT:
             result.unknown.add(flat)
-        if cell.status in (numbers.BLANK, numbers.PLACEHOLDER):
+        if status in (numbers.BLANK, numbers.PLACEHOLDER):
             blanks += 1
-        elif cell.status == numbers.TEXT and text.strip() and not row.glued and not any(
-                p.code in ("extra_cells", "missing_cells") for p in problems):
-            result.problems.append(_problem("not_a_number", "error", cell_where,
+        elif status == numbers.TEXT and text.strip() and not row.glued and not misaligned:
+            result.problems.append(_problem("not_a_number", "error", {**where, "column": col.key},
                                             f"cell holds '{text.strip()}', not a number"))
         if value is not None and value < 0 and col.kind in (COUNT, MONEY):
-            result.problems.append(_problem("negative_value", "error", cell_where,
+            result.problems.append(_problem("negative_value", "error", {**where, "column": col.key},
                                             f"a count below zero: {value}", found=value))
         unit = cell.unit or (row.unit if row.glued else "")
         if col.kind == MONEY and unit:
@@ -413,7 +415,7 @@ def _decide_by_columns(result: TableResult, spec: TableSpec) -> None:
         for p in result.problems:
             if p.code == "ambiguous_digits" and p.row == key:
                 p.code, p.severity = "glued_digits", "info"
-                p.message = (f"'{result.provenance[f'{spec.key}.{key}.{spec.columns[0].key}'].raw}' read as "
+                p.message = (f"'{result.provenance[f'{spec.key}.{key}.{spec.columns[0].key}']['raw']}' read as "
                              f"{' | '.join(map(str, fitting[0]))}: the only split the column sums allow")
 
 
@@ -489,7 +491,7 @@ def _map_review(data: list[ObservedRow], spec: TableSpec, result: TableResult) -
         result.row_pages[g.key] = row.page
         for c in spec.columns:
             prov = scratch.provenance[f"{spec.key}.all.{g.key}.{c.key}"]
-            result.provenance[f"{spec.key}.{g.key}.{c.key}"] = prov.model_copy(update={"label": g.label})
+            result.provenance[f"{spec.key}.{g.key}.{c.key}"] = {**prov, "label": g.label}
     for p in scratch.problems:
         if p.column and "." in p.column:
             p.row, p.column = p.column.split(".")

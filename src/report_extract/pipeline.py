@@ -94,8 +94,8 @@ def _label_problems(problems: list[Problem], provenance: dict) -> None:
         if problem.table and problem.row and (problem.label is None or problem.page is None):
             prov = next((v for k, v in provenance.items() if k.startswith(f"{problem.table}.{problem.row}.")), None)
             if prov is not None:
-                problem.label = problem.label or prov.label or None
-                problem.page = problem.page if problem.page is not None else prov.page
+                problem.label = problem.label or prov["label"] or None
+                problem.page = problem.page if problem.page is not None else prov["page"]
 
 
 def _title_candidates(doc: Document, outline: sections.Outline) -> list[str]:
