@@ -176,9 +176,16 @@ def _pair_scores(row: ObservedRow, spec: TableSpec) -> list[float | None]:
     """The row's score against each template row; None where the pair may not be made."""
     if not row.labels:
         return [None if target.replaces else UNLABELLED for target in spec.rows]
-    labels = tuple(row.labels)
-    scores = [_label_score(labels, target.label, target.group) for target in spec.rows]
-    return [score if score >= MATCH else None for score in scores]
+    key = (id(spec), tuple(row.labels))
+    if key not in _PAIR_SCORES:  # the same labels come back in every report
+        if len(_PAIR_SCORES) > 65536:
+            _PAIR_SCORES.clear()
+        scores = [_label_score(key[1], target.label, target.group) for target in spec.rows]
+        _PAIR_SCORES[key] = [score if score >= MATCH else None for score in scores]
+    return _PAIR_SCORES[key]
+
+
+_PAIR_SCORES: dict[tuple[int, tuple[str, ...]], list[float | None]] = {}
 
 
 def _check_gap_fillers(rows: list[ObservedRow], out: list[Row | None], spec: TableSpec) -> list[Row | None]:

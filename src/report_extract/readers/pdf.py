@@ -231,16 +231,18 @@ def _iter_chars(page: PageContent):
 
 
 # --- ruling lines -> grids ----------------------------------------------------------------------
-def _path_objects(c: SimpleNamespace, container: int, count_fn, get_fn, depth: int = 0):
+def _path_objects(c: SimpleNamespace, container: int, count_fn, get_fn, depth: int = 0) -> list[int]:
     """Path objects of a page, and of the form XObjects in it (pdfium handles as integers)."""
-    object_type = c.object_type
+    object_type, path, form = c.object_type, c.PATH, c.FORM
+    found = []
     for i in range(count_fn(container)):
         obj = get_fn(container, i)
         kind = object_type(obj)
-        if kind == c.PATH:
-            yield obj
-        elif kind == c.FORM and depth < 8:
-            yield from _path_objects(c, obj, c.count_form_objects, c.get_form_object, depth + 1)
+        if kind == path:
+            found.append(obj)
+        elif kind == form and depth < 8:
+            found += _path_objects(c, obj, c.count_form_objects, c.get_form_object, depth + 1)
+    return found
 
 
 def _edges(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
@@ -432,7 +434,7 @@ def _table(grid: Grid, cell_chars: list[list[Char]], page: int) -> Table:
     rows: list[list[Cell]] = [[] for _ in range(len(grid.ys) - 1)]
     for (row, col, rowspan, colspan), chars in zip(grid.cells, cell_chars):
         rows[row].append(Cell(_cell_text(chars), col=col, rowspan=rowspan, colspan=colspan))
-    rows = [sorted(r, key=lambda c: c.col) for r in rows if r]
+    rows = [r for r in rows if r]  # grid.cells run row by row, left to right
     return Table(rows, page=page, pages=[page] * len(rows))
 
 
