@@ -157,16 +157,16 @@ def _read_page(page, number: int) -> PageContent:
     chars, bad = _chars(page)
     grids = [g for g in _grids(_edges(page)) if len(g.cells) >= 2]
     in_cells: list[list[list[Char]]] = [[[] for _ in g.cells] for g in grids]
-    boxes = [(*g.bbox, g, bucket) for g, bucket in zip(grids, in_cells)]
+    boxes = [(*g.bbox, g.neg_ys, g.xs, len(g.xs) - 2, g.slot, bucket) for g, bucket in zip(grids, in_cells)]
     free: list[Char] = []
     for ch in chars:
         x, y = (ch[X0] + ch[X1]) * 0.5, (ch[Y0] + ch[Y1]) * 0.5
-        for x0, y0, x1, y1, g, bucket in boxes:
+        for x0, y0, x1, y1, neg_ys, xs, last_col, slot, bucket in boxes:
             if x0 <= x <= x1 and y0 <= y <= y1:
                 # the cell at (x, y): grid lines found by bisection, spans by the slot map
-                row = bisect_left(g.neg_ys, -y) - 1
-                col = bisect_right(g.xs, x) - 1
-                index = g.slot.get((row if row > 0 else 0, col if col < len(g.xs) - 2 else len(g.xs) - 2))
+                row = bisect_left(neg_ys, -y) - 1
+                col = bisect_right(xs, x) - 1
+                index = slot.get((row if row > 0 else 0, col if col < last_col else last_col))
                 if index is not None:
                     bucket[index].append(ch)
                     break
@@ -459,8 +459,9 @@ def _cell_text(chars: list[Char]) -> str:
                 return "".join([c[TEXT] for c in chars]).strip()
         return _line_text(chars)[0].strip()
     out = ""
-    for line in _lines(chars):
-        text = line.text.strip()
+    for row in _rows(chars):
+        row.sort(key=_BY_LEFT)
+        text = _line_text(row)[0].strip()
         if not text:
             continue
         if out and (out[-1].isascii() and out[-1].isalnum() and text[0].isascii() and text[0].isalnum()):
@@ -470,29 +471,38 @@ def _cell_text(chars: list[Char]) -> str:
 
 
 # --- lines and paragraphs --------------------------------------------------------------------
+_SPACES = frozenset(chr(code) for code in range(0x3001) if chr(code).isspace())
 _BY_TOP = itemgetter(Y1)
 _BY_LEFT = itemgetter(X0)
 
 
 def _lines(chars: list[Char]) -> list[Line]:
     """Characters -> lines (top to bottom), with a space where a gap stands between characters."""
+    return [_line(row) for row in _rows(chars)]
+
+
+def _rows(chars: list[Char]) -> list[list[Char]]:
+    """Characters grouped in lines, top to bottom (each line's characters in no set order)."""
     rows: list[list[Char]] = []
+    row: list[Char] = []
     low = high = 0.0  # vertical extent of the line being built
     for ch in sorted(chars, key=_BY_TOP, reverse=True):
         y0, y1 = ch[Y0], ch[Y1]
         height = y1 - y0
         # a character joins the line its box overlaps by half its height: a comma's glyph sits
         # low inside the line, the next line lies wholly below it
-        if rows and min(high, y1) - max(low, y0) >= 0.5 * min(height, high - low):
-            rows[-1].append(ch)
+        if row and (high if high < y1 else y1) - (low if low > y0 else y0) >= 0.5 * (
+                height if height < high - low else high - low):
+            row.append(ch)
             if high - low < 2 * height and y1 > high:
                 high = y1
             if y0 < low:
                 low = y0
             continue
-        rows.append([ch])
+        row = [ch]
+        rows.append(row)
         low, high = y0, y1
-    return [_line(row) for row in rows]
+    return rows
 
 
 def _line(row: list[Char]) -> Line:
@@ -503,7 +513,7 @@ def _line(row: list[Char]) -> Line:
 
 def _line_text(row: list[Char]) -> tuple[str, float]:
     """The text of one line's characters (sorted left to right) and its type size."""
-    sizes = sorted([c[Y1] - c[Y0] for c in row if not c[TEXT].isspace()]) or [10.0]
+    sizes = sorted([c[Y1] - c[Y0] for c in row if c[TEXT] not in _SPACES]) or [10.0]
     size = sizes[len(sizes) // 2] or 10.0
     gap = 0.45 * size
     parts = []
