@@ -390,27 +390,24 @@ def _smallest_cell(x, y, rights, downs, points, hseg, vseg):
 
 def _group(boxes: list[tuple[float, float, float, float]]) -> list[Grid]:
     """Cells that share corners are one table; each table gets its grid of lines and spans."""
-    at_corner: dict[tuple[float, float], list[int]] = {}
+    parent = list(range(len(boxes)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    corner_owner: dict[tuple[float, float], int] = {}
     for i, (x0, y0, x1, y1) in enumerate(boxes):
         for corner in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)):
-            at_corner.setdefault(corner, []).append(i)
-    seen = [False] * len(boxes)
-    grids = []
-    for start in range(len(boxes)):
-        if seen[start]:
-            continue
-        seen[start] = True
-        stack, members = [start], []
-        while stack:
-            x0, y0, x1, y1 = box = boxes[stack.pop()]
-            members.append(box)
-            for corner in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)):
-                for other in at_corner[corner]:
-                    if not seen[other]:
-                        seen[other] = True
-                        stack.append(other)
-        grids.append(_grid(members))
-    return grids
+            owner = corner_owner.setdefault(corner, i)
+            if owner != i:
+                parent[find(i)] = find(owner)
+    groups: dict[int, list[tuple[float, float, float, float]]] = {}
+    for i, box in enumerate(boxes):
+        groups.setdefault(find(i), []).append(box)
+    return [_grid(members) for members in groups.values()]
 
 
 def _grid(boxes: list[tuple[float, float, float, float]]) -> Grid:
@@ -418,16 +415,18 @@ def _grid(boxes: list[tuple[float, float, float, float]]) -> Grid:
     ys = sorted({v for b in boxes for v in (b[1], b[3])}, reverse=True)
     column = {x: k for k, x in enumerate(xs)}
     line = {y: k for k, y in enumerate(ys)}
-    grid = Grid(xs, ys, [], neg_ys=[-v for v in ys])
-    for x0, y0, x1, y1 in sorted(boxes, key=lambda b: (-b[3], b[0])):
-        row, col = line[y1], column[x0]
-        rowspan, colspan = line[y0] - row, column[x1] - col
-        index = len(grid.cells)
-        grid.cells.append((row, col, rowspan, colspan))
+    # (row, col, rowspan, colspan), row by row and left to right
+    cells = sorted([(line[y1], column[x0], line[y0] - line[y1], column[x1] - column[x0])
+                    for x0, y0, x1, y1 in boxes])
+    slot: dict[tuple[int, int], int] = {}
+    for index, (row, col, rowspan, colspan) in enumerate(cells):
+        if rowspan == 1 and colspan == 1:
+            slot[(row, col)] = index
+            continue
         for r in range(row, row + rowspan):
             for c in range(col, col + colspan):
-                grid.slot[(r, c)] = index
-    return grid
+                slot[(r, c)] = index
+    return Grid(xs, ys, cells, slot, neg_ys=[-v for v in ys])
 
 
 def _table(grid: Grid, cell_chars: list[list[Char]], page: int) -> Table:
