@@ -381,13 +381,13 @@ def _store(result: TableResult, spec: TableSpec, key: str, columns, row: Observe
     values = result.values[key] = {}
     result.row_pages[key] = row.page
     misaligned = any(p.code in ("extra_cells", "missing_cells") for p in problems)
-    prefix = f"{spec.key}.{key}."
+    prefix, label = f"{spec.key}.{key}.", row.label
     blanks = 0
     for col, cell, text in zip(columns, parsed, raw):
         flat = prefix + col.key
         value, status = cell.value, cell.status
         values[col.key] = value
-        result.provenance[flat] = {"raw": text, "label": row.label, "page": row.page, "table": row.table_index,
+        result.provenance[flat] = {"raw": text, "label": label, "page": row.page, "table": row.table_index,
                                    "note": cell.note or None if status == numbers.NUMBER else None}
         if status == numbers.TEXT:
             result.unknown.add(flat)

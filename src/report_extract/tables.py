@@ -77,16 +77,14 @@ def _vocabulary(spec: TableSpec) -> list[str]:
     return words
 
 
-def score_block(table: Table, spec: TableSpec) -> float:
-    """How many of the block's text cells are labels of this template table."""
+def score_block(texts: list[str], spec: TableSpec) -> float:
+    """How many of a block's text cells are labels of this template table."""
     _vocabulary(spec)
     score = 0.0
-    for row in table.rows:
-        for cell in row:
-            if cell_kind(cell.text) == "text":
-                best = _best_label_score(cell.text, id(spec))
-                if best >= 0.75:
-                    score += best
+    for text in texts:
+        best = _best_label_score(text, id(spec))
+        if best >= 0.75:
+            score += best
     return score
 
 
@@ -102,13 +100,14 @@ def classify(table: Table, template: Template, previous: str | None = None) -> s
     13 or more numbers is table 四's. A short block needs fewer label hits than a long one.
     """
     rows = [[c.text for c in r] for r in table.rows]
-    text_cells = sum(1 for r in rows for c in r if cell_kind(c) == "text")
+    texts = [c for r in rows for c in r if cell_kind(c) == "text"]
+    text_cells = len(texts)
     widest = max((len([c for c in r if c.strip() and cell_kind(c) == "value"]) for r in rows), default=0)
     if 13 <= widest <= 17:
         return REVIEW.key
     if text_cells == 0:
         return previous
-    scores = {spec.key: score_block(table, spec) for spec in template.tables}
+    scores = {spec.key: score_block(texts, spec) for spec in template.tables}
     key = max(scores, key=scores.get)
     return key if scores[key] >= min(1.5, 0.85 * text_cells) else None
 
