@@ -377,6 +377,8 @@ def _intersections(hseg: dict, vseg: dict) -> set[tuple[float, float]]:
 
 
 def _smallest_cell(x, y, rights, downs, points, hseg, vseg):
+    if not rights:  # a point on a table's right edge starts no cell
+        return None
     for y2 in downs:
         if not _covers(vseg[x], y2, y):
             break
@@ -402,7 +404,7 @@ def _group(boxes: list[tuple[float, float, float, float]]) -> list[Grid]:
     for i, (x0, y0, x1, y1) in enumerate(boxes):
         for corner in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)):
             owner = corner_owner.setdefault(corner, i)
-            if owner != i:
+            if owner != i and parent[owner] != parent[i]:
                 parent[find(i)] = find(owner)
     groups: dict[int, list[tuple[float, float, float, float]]] = {}
     for i, box in enumerate(boxes):
