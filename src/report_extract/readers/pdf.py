@@ -156,25 +156,46 @@ def _read_page(page, number: int) -> PageContent:
     height = page.get_height()
     chars, bad = _chars(page)
     grids = [g for g in _grids(_edges(page)) if len(g.cells) >= 2]
-    in_cells: list[list[list[Char]]] = [[[] for _ in g.cells] for g in grids]
-    boxes = [(*g.bbox, g.neg_ys, g.xs, len(g.xs) - 2, g.slot, bucket) for g, bucket in zip(grids, in_cells)]
-    free: list[Char] = []
-    for ch in chars:
-        x, y = (ch[X0] + ch[X1]) * 0.5, (ch[Y0] + ch[Y1]) * 0.5
-        for x0, y0, x1, y1, neg_ys, xs, last_col, slot, bucket in boxes:
-            if x0 <= x <= x1 and y0 <= y <= y1:
-                # the cell at (x, y): grid lines found by bisection, spans by the slot map
-                row = bisect_left(neg_ys, -y) - 1
-                col = bisect_right(xs, x) - 1
-                index = slot.get((row if row > 0 else 0, col if col < last_col else last_col))
-                if index is not None:
-                    bucket[index].append(ch)
-                    break
-        else:
-            free.append(ch)
+    in_cells, free = _place(chars, grids)
     content = PageContent(number, height, _lines(free), list(zip(grids, in_cells)), len(chars), bad)
     page.close()
     return content
+
+
+def _place(chars: list[Char], grids: list[Grid]) -> tuple[list[list[list[Char]]], list[Char]]:
+    """Each character into the cell that holds its centre (the first grid's, where grids
+    overlap), or into the free text. Characters come in reading order, most often several to a
+    cell, so the previous character's cell is tried first where grids do not overlap."""
+    in_cells: list[list[list[Char]]] = [[[] for _ in g.cells] for g in grids]
+    areas = [(*g.bbox, g, bucket) for g, bucket in zip(grids, in_cells)]
+    reuse = not any(a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+                    for k, a in enumerate(areas) for b in areas[k + 1:])
+    free: list[Char] = []
+    left = right = bottom = top = 0.0
+    last: list[Char] | None = None  # the cell the previous character went to
+    for ch in chars:
+        x, y = (ch[X0] + ch[X1]) * 0.5, (ch[Y0] + ch[Y1]) * 0.5
+        if last is not None and left <= x < right and bottom <= y < top:
+            last.append(ch)
+            continue
+        for x0, y0, x1, y1, g, bucket in areas:
+            if x0 <= x <= x1 and y0 <= y <= y1:
+                # the cell at (x, y): grid lines found by bisection, spans by the slot map
+                row = bisect_left(g.neg_ys, -y) - 1
+                col = bisect_right(g.xs, x) - 1
+                last_col = len(g.xs) - 2
+                index = g.slot.get((row if row > 0 else 0, col if col < last_col else last_col))
+                if index is not None:
+                    bucket[index].append(ch)
+                    if reuse:
+                        row, col, rowspan, colspan = g.cells[index]
+                        left, right, bottom, top = g.xs[col], g.xs[col + colspan], g.ys[row + rowspan], g.ys[row]
+                        last = bucket[index]
+                    break
+        else:
+            free.append(ch)
+            last = None
+    return in_cells, free
 
 
 def _chars(page) -> tuple[list[Char], int]:
@@ -442,8 +463,8 @@ def _table(grid: Grid, cell_chars: list[list[Char]], page: int) -> Table:
 def _cell_text(chars: list[Char]) -> str:
     """A cell's lines joined: no space between CJK characters (labels wrapped, or set one
     character a line), a space between Latin words and between numbers."""
-    if not chars:
-        return ""
+    if len(chars) <= 1:
+        return chars[0][TEXT].strip() if chars else ""
     middles = [c[Y0] + c[Y1] for c in chars]  # twice the centres
     first = chars[0]
     height = first[Y1] - first[Y0]
