@@ -27,6 +27,7 @@ from .text import PAGE_MARK
 
 TOL = 1.5  # points: rules closer than this are the same line
 _UNMAPPED = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
+_ASCII = re.compile(r"[\x00-\x7f]")
 _ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）])")
 # a space between two CJK characters or punctuation is layout (justified text), not text
 _WIDE_SPACE = re.compile(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])")
@@ -479,11 +480,11 @@ def _cell_text(chars: list[Char]) -> str:
                 previous = ch[X1]
             else:
                 return "".join([c[TEXT] for c in chars]).strip()
-        return _line_text(chars)[0].strip()
+        return _cell_line(chars)
     out = ""
     for row in _rows(chars):
         row.sort(key=_BY_LEFT)
-        text = _line_text(row)[0].strip()
+        text = _cell_line(row)
         if not text:
             continue
         if out and (out[-1].isascii() and out[-1].isalnum() and text[0].isascii() and text[0].isalnum()):
@@ -531,6 +532,15 @@ def _line(row: list[Char]) -> Line:
     row.sort(key=_BY_LEFT)
     text, size = _line_text(row)
     return Line(row, text, row[0][X0], max([c[X1] for c in row]), max([c[Y1] for c in row]), size)
+
+
+def _cell_line(row: list[Char]) -> str:
+    """One line of a cell (characters sorted left to right), stripped. A line with no ASCII
+    character is its characters joined: spaces between CJK characters are layout, never text."""
+    text = "".join([c[TEXT] for c in row])
+    if _ASCII.search(text) is None:
+        return text.strip()
+    return _line_text(row)[0].strip()
 
 
 def _line_text(row: list[Char]) -> tuple[str, float]:
