@@ -456,7 +456,8 @@ def _grid(boxes: list[tuple[float, float, float, float]]) -> Grid:
 def _table(grid: Grid, cell_chars: list[list[Char]], page: int) -> Table:
     rows: list[list[Cell]] = [[] for _ in range(len(grid.ys) - 1)]
     for (row, col, rowspan, colspan), chars in zip(grid.cells, cell_chars):
-        rows[row].append(Cell(_cell_text(chars), col=col, rowspan=rowspan, colspan=colspan))
+        text = chars[0][TEXT].strip() if len(chars) == 1 else _cell_text(chars)  # a digit, most often
+        rows[row].append(Cell(text, col=col, rowspan=rowspan, colspan=colspan))
     rows = [r for r in rows if r]  # grid.cells run row by row, left to right
     return Table(rows, page=page, pages=[page] * len(rows))
 
