@@ -1,6 +1,9 @@
 """PDF extraction speed, as a ratio to pdfplumber's extract_tables() over the same pages.
 
-    python benchmarks/pdf_speed.py [--runs 5] [--profile]
+    python benchmarks/pdf_speed.py [--runs 5] [--profile] [PDF ...]
+
+Without PDFs it measures the generated fixtures (and hongze-2023.pdf where the corpus is beside the
+project); with PDFs, those (your own archive, say).
 
 Both are timed in the same run on the same machine, alternately file by file, so the noise of a
 shared machine falls on both alike; the figure is the median of the runs' ratios (sum of our times
@@ -53,8 +56,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="print where our time goes")
+    parser.add_argument("pdfs", nargs="*", type=Path, help="PDFs to measure instead of the fixtures")
     args = parser.parse_args()
-    files = inputs()
+    files = args.pdfs or inputs()
     import pypdfium2
 
     pages = sum(len(pypdfium2.PdfDocument(str(p))) for p in files)
