@@ -217,3 +217,42 @@ def test_pre2019_report_has_sections_and_no_table_problems(tmp_path):
     assert [s.key for s in report.sections] == ["general", "proactive", "applications", "review_litigation",
                                                 "issues_and_improvements"]
     assert report.tables == {} and report.problems == []
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """A PDF file of the given objects (numbered from 1; 1 is the catalog), with its xref table."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def test_rules_drawn_inside_a_form_xobject_make_a_table():
+    # a 3 x 3 grid of stroked rules inside a form XObject; the digits are page text, one per cell
+    rules = b"".join(b"100 %d m 400 %d l S " % (y, y) for y in (700, 670, 640, 610))
+    rules += b"".join(b"%d 610 m %d 700 l S " % (x, x) for x in (100, 200, 300, 400))
+    text = b"BT /F1 12 Tf " + b"".join(b"1 0 0 1 %d %d Tm (%d) Tj " % (145 + 100 * c, 680 - 30 * r, 3 * r + c + 1)
+                                       for r in range(3) for c in range(3)) + b"ET"
+    caption = b"BT /F1 12 Tf 1 0 0 1 100 750 Tm (Rules drawn in a form XObject) Tj ET "
+    content = b"q /Fm1 Do Q " + caption + text
+    pdf = _pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /XObject << /Fm1 5 0 R >> /Font << /F1 6 0 R >> >> >>",
+        _stream(content),
+        _stream(rules, b"/Type /XObject /Subtype /Form /BBox [0 0 595 842]"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])
+    doc = pdf_reader.read(pdf, "form.pdf")
+    (table,) = [b for b in doc.blocks if isinstance(b, Table)]
+    assert [[c.text for c in row] for row in table.rows] == [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"]]

@@ -64,11 +64,14 @@ class Grid:
 
 @functools.lru_cache(maxsize=1)
 def _capi() -> SimpleNamespace:
-    """pdfium's C functions, called with plain integers for pointers and handles.
+    """pdfium's C functions, called with the cheapest argument passing ctypes has.
 
-    pypdfium2's typed prototypes convert every argument through ctypes, and that costs more than
-    pdfium's own work for calls made once per character or path (about a thousand a page); these
-    prototypes take the same functions at the same addresses with the cheapest conversions."""
+    They are called once per character or path, about a thousand times a page, and pypdfium2's
+    typed prototypes convert every argument, which costs more than pdfium's own work. These take
+    the same functions at the same addresses without argument types: every pointer or handle is
+    passed as a ``ctypes.c_void_p`` (see ``_pointer``) and every index as a Python int, which ctypes
+    hands over as a C int, the type of each of these parameters. Functions returning a pointer
+    return an int (or None)."""
     import pypdfium2.raw as raw
 
     pointer, integer = ctypes.c_void_p, ctypes.c_int
@@ -76,26 +79,37 @@ def _capi() -> SimpleNamespace:
 
     def bind(function, restype, *argtypes):
         factory = ctypes.WINFUNCTYPE if stdcall and function._flags_ & stdcall else ctypes.CFUNCTYPE
-        return factory(restype, *argtypes)(ctypes.cast(function, pointer).value)
+        prototype = factory(restype, *argtypes)(ctypes.cast(function, pointer).value)
+        if not argtypes:
+            prototype.argtypes = None
+        return prototype
 
     return SimpleNamespace(
-        count_chars=bind(raw.FPDFText_CountChars, integer, pointer),
-        char_box=bind(raw.FPDFText_GetCharBox, integer, pointer, integer, *[pointer] * 4),
-        count_objects=bind(raw.FPDFPage_CountObjects, integer, pointer),
-        get_object=bind(raw.FPDFPage_GetObject, pointer, pointer, integer),
-        count_form_objects=bind(raw.FPDFFormObj_CountObjects, integer, pointer),
+        count_chars=bind(raw.FPDFText_CountChars, integer),
+        char_box=bind(raw.FPDFText_GetCharBox, integer),
+        count_objects=bind(raw.FPDFPage_CountObjects, integer),
+        get_object=bind(raw.FPDFPage_GetObject, pointer),
+        count_form_objects=bind(raw.FPDFFormObj_CountObjects, integer),
+        # its index is an unsigned long, not a C int: typed
         get_form_object=bind(raw.FPDFFormObj_GetObject, pointer, pointer, ctypes.c_ulong),
-        object_type=bind(raw.FPDFPageObj_GetType, integer, pointer),
-        bounds=bind(raw.FPDFPageObj_GetBounds, integer, pointer, *[pointer] * 4),
-        draw_mode=bind(raw.FPDFPath_GetDrawMode, integer, pointer, pointer, pointer),
-        fill_color=bind(raw.FPDFPageObj_GetFillColor, integer, pointer, *[pointer] * 4),
+        object_type=bind(raw.FPDFPageObj_GetType, integer),
+        bounds=bind(raw.FPDFPageObj_GetBounds, integer),
+        draw_mode=bind(raw.FPDFPath_GetDrawMode, integer),
+        fill_color=bind(raw.FPDFPageObj_GetFillColor, integer),
         PATH=raw.FPDF_PAGEOBJ_PATH,
         FORM=raw.FPDF_PAGEOBJ_FORM,
     )
 
 
-def _address(handle) -> int:
-    return ctypes.cast(handle, ctypes.c_void_p).value
+def _pointer(handle) -> ctypes.c_void_p:
+    """A pypdfium2 handle, or an address, as the pointer object the functions of ``_capi`` take."""
+    return ctypes.c_void_p(handle) if isinstance(handle, int) else ctypes.cast(handle, ctypes.c_void_p)
+
+
+def _pointers(buffer, size: int, n: int) -> list[ctypes.c_void_p]:
+    """Pointers to the ``n`` items (of ``size`` bytes) of a ctypes array."""
+    start = ctypes.addressof(buffer)
+    return [ctypes.c_void_p(start + size * k) for k in range(n)]
 
 
 def read(data: bytes, name: str = "<stdin>") -> Document:
@@ -204,7 +218,7 @@ def _chars(page) -> tuple[list[Char], int]:
     pdfium itself at a thousand characters a page)."""
     c = _capi()
     textpage = page.get_textpage()
-    handle = _address(textpage.raw)
+    handle = _pointer(textpage.raw)
     count = max(c.count_chars(handle), 0)
     text = textpage.get_text_range(0, count) if count else ""
     letters = text if len(text) == count else [  # characters beyond the BMP: one at a time
@@ -213,8 +227,7 @@ def _chars(page) -> tuple[list[Char], int]:
     unmapped = _UNMAPPED.findall(text)
     skip = {"", "\r", "\n", *unmapped}
     box = (ctypes.c_double * 4)()  # left, right, bottom, top
-    at = ctypes.addressof(box)
-    left, right, bottom, top = at, at + 8, at + 16, at + 24
+    left, right, bottom, top = _pointers(box, 8, 4)
     unpack, view = struct.Struct("4d").unpack_from, memoryview(box)
     char_box = c.char_box
     chars = []
@@ -255,10 +268,10 @@ def _iter_chars(page: PageContent):
 # --- ruling lines -> grids ----------------------------------------------------------------------
 def _path_objects(c: SimpleNamespace, container: int, count_fn, get_fn, depth: int = 0) -> list[int]:
     """Path objects of a page, and of the form XObjects in it (pdfium handles as integers)."""
-    object_type, path, form = c.object_type, c.PATH, c.FORM
+    object_type, path, form, pointer = c.object_type, c.PATH, c.FORM, ctypes.c_void_p
     found = []
     for i in range(count_fn(container)):
-        obj = get_fn(container, i)
+        obj = pointer(get_fn(container, i))
         kind = object_type(obj)
         if kind == path:
             found.append(obj)
@@ -275,17 +288,16 @@ def _edges(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, fl
     c = _capi()
     horizontal, vertical = [], []
     box = (ctypes.c_float * 4)()  # left, bottom, right, top
-    at = ctypes.addressof(box)
-    corners = (at, at + 4, at + 8, at + 12)
+    corners = _pointers(box, 4, 4)
     mode = (ctypes.c_int * 2)()  # fill mode, stroke
-    fill_at = ctypes.addressof(mode)
+    modes = _pointers(mode, 4, 2)
     color = (ctypes.c_uint * 4)()  # r, g, b, a
-    channels = [ctypes.addressof(color) + 4 * k for k in range(4)]
-    for obj in _path_objects(c, _address(page.raw), c.count_objects, c.get_object):
+    channels = _pointers(color, 4, 4)
+    for obj in _path_objects(c, _pointer(page.raw), c.count_objects, c.get_object):
         c.bounds(obj, *corners)
         x0, y0, x1, y1 = box
         w, h = x1 - x0, y1 - y0
-        c.draw_mode(obj, fill_at, fill_at + 4)
+        c.draw_mode(obj, *modes)
         fill, stroke = mode
         if stroke:
             pass
