@@ -411,13 +411,15 @@ def _intersections(hseg: dict, vseg: dict) -> set[tuple[float, float]]:
 
 
 def _smallest_cell(x, y, rights, downs, points, hseg, vseg):
+    """The smallest box with (x, y) as its top-left corner and a rule along each of its sides."""
     if not rights:  # a point on a table's right edge starts no cell
         return None
+    top, left = hseg[y], vseg[x]
     for y2 in downs:
-        if not _covers(vseg[x], y2, y):
+        if not _covers(left, y2, y):
             break
         for x2 in rights:
-            if not _covers(hseg[y], x, x2):
+            if not _covers(top, x, x2):
                 break
             if (x2, y2) in points and _covers(hseg[y2], x, x2) and _covers(vseg[x2], y2, y):
                 return (x, y2, x2, y)
@@ -426,23 +428,23 @@ def _smallest_cell(x, y, rights, downs, points, hseg, vseg):
 
 def _group(boxes: list[tuple[float, float, float, float]]) -> list[Grid]:
     """Cells that share corners are one table; each table gets its grid of lines and spans."""
-    parent = list(range(len(boxes)))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    parent = list(range(len(boxes)))  # union-find over the boxes, through the corners they share
     corner_owner: dict[tuple[float, float], int] = {}
     for i, (x0, y0, x1, y1) in enumerate(boxes):
+        root = i
         for corner in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)):
-            owner = corner_owner.setdefault(corner, i)
-            if owner != i and parent[owner] != parent[i]:
-                parent[find(i)] = find(owner)
+            other = corner_owner.setdefault(corner, i)
+            while parent[other] != other:
+                other = parent[other]
+            if other < root:  # the older set takes the newer one in: trees stay shallow
+                parent[root] = root = other
+            elif other > root:
+                parent[other] = root
     groups: dict[int, list[tuple[float, float, float, float]]] = {}
     for i, box in enumerate(boxes):
-        groups.setdefault(find(i), []).append(box)
+        while parent[i] != i:
+            parent[i] = i = parent[parent[i]]
+        groups.setdefault(i, []).append(box)
     return [_grid(members) for members in groups.values()]
 
 
