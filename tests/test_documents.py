@@ -12,7 +12,7 @@ import pytest
 
 import report_extract
 from conftest import FIXTURES, ROOT, codes, corpus_file, problems_of
-from generate import DOCUMENT_FIXTURES, LAYOUT_FIXTURES
+from generate import BORDER_FIXTURES, DOCUMENT_FIXTURES, LAYOUT_FIXTURES
 from report_extract.document import Table
 from report_extract.readers import doc as doc_reader
 from report_extract.readers import pdf as pdf_reader
@@ -42,6 +42,14 @@ def test_table_three_broken_across_pages_is_joined(name):
     withheld = {pages[k] for k in pages if k.startswith("withheld_")}
     assert len(withheld) == 2  # the page break falls inside the group （三）不予公开
     assert len(set(pages.values())) >= 3
+
+
+@pytest.mark.parametrize("name", sorted(BORDER_FIXTURES))
+def test_tables_without_their_outer_side_borders_read_like_the_text_twin(name):
+    report, twin = extract(f"{name}.pdf"), extract(f"{BORDER_FIXTURES[name][0]}.txt")
+    assert report.tables == twin.tables
+    assert codes(report) == codes(twin) == set()
+    assert report.provenance["applications.new_received.natural_person"].label.startswith("一、本年新收")
 
 
 def test_repeated_header_rows_are_seen_and_dropped():

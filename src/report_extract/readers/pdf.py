@@ -331,6 +331,30 @@ def _closures(vertical: list[tuple[float, float, float]]) -> list[tuple[float, f
     return out
 
 
+def _open_sides(hseg: dict, vseg: dict) -> dict:
+    """A table drawn without its outer left or right border: where two horizontal rules end at
+    the same x and an inner vertical rule joins them (they bound a row of one table), that x is a
+    rule between them. Rules that no vertical joins (page separators, two tables one above the
+    other) are left open."""
+    ends: dict[float, list[tuple[float, float, float]]] = {}
+    for y, spans in hseg.items():
+        for a, b in spans:
+            ends.setdefault(a, []).append((y, a, b))
+            ends.setdefault(b, []).append((y, a, b))
+    added: dict[float, list[tuple[float, float]]] = {}
+    for x, rules in ends.items():
+        rules.sort()
+        for (y0, a0, b0), (y1, a1, b1) in zip(rules, rules[1:]):
+            if x in vseg and _covers(vseg[x], y0, y1):
+                continue
+            low, high = max(a0, a1), min(b0, b1)  # the x-range both rules run over
+            if any(low + TOL < vx < high - TOL and _covers(spans, y0, y1) for vx, spans in vseg.items()):
+                added.setdefault(x, []).append((y0, y1))
+    if not added:
+        return vseg
+    return _merge({x: list(vseg.get(x, [])) + added.get(x, []) for x in vseg.keys() | added.keys()})
+
+
 def _snap(values: list[float]) -> dict[float, float]:
     """Each value -> the first of its cluster (values closer than TOL are one line)."""
     out: dict[float, float] = {}
@@ -377,6 +401,7 @@ def _grids(edges) -> list[Grid]:
     for x, y0, y1 in vertical:
         vseg.setdefault(xs[x], []).append((ys[y0], ys[y1]))
     hseg, vseg = _merge(hseg), _merge(vseg)
+    vseg = _open_sides(hseg, vseg)
     points = _intersections(hseg, vseg)
     by_row: dict[float, list[float]] = {}
     by_col: dict[float, list[float]] = {}
