@@ -26,6 +26,9 @@ from ..errors import ReportError
 from .text import PAGE_MARK
 
 TOL = 1.5  # points: rules closer than this are the same line
+# points: a stroked or dark-filled bar thinner than this is one rule along its middle (a thick
+# border, drawn by LibreOffice as a stroked rectangle), never a box: no table row is that low
+THICK = 6.0
 _UNMAPPED = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
 _ASCII = re.compile(r"[\x00-\x7f]")
 _ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）])")
@@ -301,16 +304,16 @@ def _edges(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, fl
         fill, stroke = mode
         if stroke:
             pass
-        elif fill and min(w, h) < 2.5:
+        elif fill and min(w, h) < THICK:
             c.fill_color(obj, *channels)
             r, g, b, a = color
             if a == 0 or min(r, g, b) > 200:
                 continue  # a white or invisible thin fill is no rule
         else:
             continue  # a filled box: a cell background, not a rule
-        if h < 2.5 and w > 2:
+        if h < THICK and w > 2 and w >= 2 * h:  # a rule, or a thick border drawn as a bar
             horizontal.append(((y0 + y1) / 2, x0, x1))
-        elif w < 2.5 and h > 2:
+        elif w < THICK and h > 2 and h >= 2 * w:
             vertical.append(((x0 + x1) / 2, y0, y1))
         elif stroke and w > 2 and h > 2:  # a stroked rectangle: its four sides
             horizontal += [(y0, x0, x1), (y1, x0, x1)]
