@@ -321,17 +321,39 @@ def _edges(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, fl
     return horizontal, vertical
 
 
-def _closures(vertical: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
-    """A table cut by a page break often lacks its last (or first) horizontal rule: where three or
-    more vertical rules end at the same height, that height is a rule too."""
+def _closures(horizontal: list[tuple[float, float, float]],
+              vertical: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """A table cut by a page break often lacks its last (or first) horizontal rule, and a table
+    drawn without outer borders lacks both: where three or more vertical rules end at the same
+    height, that height is a rule too. It runs as far as the horizontal rules lying across those
+    verticals (to the table's own edges where its outer side borders are missing)."""
     out = []
     for end in (1, 2):
-        groups: dict[float, list[float]] = {}
+        groups: dict[float, list[tuple[float, float, float]]] = {}
         snapped = _snap([v[end] for v in vertical])
         for v in vertical:
-            groups.setdefault(snapped[v[end]], []).append(v[0])
-        out += [(y, min(xs), max(xs)) for y, xs in groups.items() if len(xs) >= 3]
+            groups.setdefault(snapped[v[end]], []).append(v)
+        for y, ends in groups.items():
+            if len(ends) < 3:
+                continue
+            left, right = min(v[0] for v in ends), max(v[0] for v in ends)
+            bottom, top = min(v[1] for v in ends), max(v[2] for v in ends)
+            across = [(x0, x1) for hy, x0, x1 in horizontal
+                      if bottom - TOL <= hy <= top + TOL and x0 <= right and x1 >= left]
+            if across:  # the table's own edges, where no border is drawn
+                edge = min(x0 for x0, _ in across)
+                if edge < left and not _ruled(vertical, edge, y):
+                    left = edge
+                edge = max(x1 for _, x1 in across)
+                if edge > right and not _ruled(vertical, edge, y):
+                    right = edge
+            out.append((y, left, right))
     return out
+
+
+def _ruled(vertical: list[tuple[float, float, float]], x: float, y: float) -> bool:
+    """Whether a vertical rule runs at x and reaches height y."""
+    return any(abs(vx - x) <= TOL and y0 - TOL <= y <= y1 + TOL for vx, y0, y1 in vertical)
 
 
 def _open_sides(hseg: dict, vseg: dict) -> dict:
@@ -394,7 +416,7 @@ def _grids(edges) -> list[Grid]:
     horizontal, vertical = edges
     if not horizontal or not vertical:
         return []
-    horizontal = horizontal + _closures(vertical)
+    horizontal = horizontal + _closures(horizontal, vertical)
     ys = _snap([y for y, _, _ in horizontal] + [y for _, y0, y1 in vertical for y in (y0, y1)])
     xs = _snap([x for x, _, _ in vertical] + [x for _, x0, x1 in horizontal for x in (x0, x1)])
     hseg: dict[float, list] = {}
