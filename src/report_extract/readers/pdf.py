@@ -327,6 +327,8 @@ def _closures(horizontal: list[tuple[float, float, float]],
     drawn without outer borders lacks both: where three or more vertical rules end at the same
     height, that height is a rule too. It runs as far as the horizontal rules lying across those
     verticals (to the table's own edges where its outer side borders are missing)."""
+    columns = {round(x) + d for x, _, _ in vertical for d in (-1, 0, 1)}
+    open_ends = any(round(x0) not in columns or round(x1) not in columns for _, x0, x1 in horizontal)
     out = []
     for end in (1, 2):
         groups: dict[float, list[tuple[float, float, float]]] = {}
@@ -338,8 +340,8 @@ def _closures(horizontal: list[tuple[float, float, float]],
                 continue
             left, right = min(v[0] for v in ends), max(v[0] for v in ends)
             bottom, top = min(v[1] for v in ends), max(v[2] for v in ends)
-            across = [(x0, x1) for hy, x0, x1 in horizontal
-                      if bottom - TOL <= hy <= top + TOL and x0 <= right and x1 >= left]
+            across = [(x0, x1) for hy, x0, x1 in horizontal  # (none to look at where every side is ruled)
+                      if open_ends and bottom - TOL <= hy <= top + TOL and x0 <= right and x1 >= left]
             if across:  # the table's own edges, where no border is drawn
                 edge = min(x0 for x0, _ in across)
                 if edge < left and not _ruled(vertical, edge, y):
