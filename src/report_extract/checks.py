@@ -27,9 +27,10 @@ def _fmt(value) -> int | float:
 
 def check_applications(table: dict, pages: dict, unknown: set[str] = frozenset()) -> list[Problem]:
     problems: list[Problem] = []
+    blocked = {k for k in unknown if k.startswith("applications.")}
 
     def readable(rows, col):
-        return not any(f"applications.{r}.{col}" in unknown for r in rows)
+        return not blocked or not any(f"applications.{r}.{col}" in blocked for r in rows)
     outcome_rows = [r for r in OUTCOME_ROWS if r in table]
     for col in (c.key for c in APPLICANT_COLUMNS):
         def cell(row, col=col):
@@ -82,7 +83,7 @@ def check_review(table: dict, pages: dict, unknown: set[str] = frozenset()) -> l
 def _total_of_parts(code: str, table: str, row: str, cols: dict, parts: list[str], pages: dict,
                     unknown: set[str], says: str) -> list[Problem]:
     """R3/R4: a row's ``total`` cell against the sum of its ``parts`` cells."""
-    if any(f"{table}.{row}.{c}" in unknown for c in parts + ["total"]):
+    if unknown and any(f"{table}.{row}.{c}" in unknown for c in parts + ["total"]):
         return []
     values = [cols.get(c) for c in parts]
     found = cols.get("total")
