@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from report_extract.mapping import map_table
-from report_extract.tables import ObservedRow, split_row
+from report_extract.tables import ObservedRow, read_stream, split_row
 from report_extract.templates import APPLICATIONS_V2021, PROACTIVE_V2021, REVIEW
 
 
@@ -46,3 +46,15 @@ def test_a_row_broken_by_a_page_break_is_glued_back():
     assert result.values["normative_documents"] == {"issued": 1, "repealed": 2, "in_force": 30}
     assert result.provenance["proactive.normative_documents.issued"]["label"] == "行政规范性文件"
     assert result.values["administrative_licensing"] == {"decisions": 7}
+
+
+def test_a_label_cut_short_does_not_take_a_row_of_another_ordinal():
+    # "2.其他法律行政法规禁止公开" cut short to "2.其他" (its cell wrapped, its rest lost) must not
+    # be read as the row "3.其他" of group (六): the ordinals disagree
+    text = "（三）不予公开 1.属于国家秘密 0 0 0 0 0 5 5 2.其他 0 40 0 0 0 8 48 3.危及“三安全一稳定” 0 0 0 0 0 0 0"
+    rows, _, _ = read_stream(text, APPLICATIONS_V2021)
+    assert [(r.labels, r.values) for r in rows] == [(["1.属于国家秘密"], ["0 0 0 0 0 5 5"]),
+                                                    (["3.危及“三安全一稳定”"], ["0 0 0 0 0 0 0"])]
+    # glued digits before an ordinal are the previous row's last value: "…0002.其他法律…" is row 2
+    rows, _, _ = read_stream("1.属于国家秘密00000002.其他法律行政法规禁止公开0000000", APPLICATIONS_V2021)
+    assert len(rows) == 2 and rows[1].labels[0].endswith("2.其他法律行政法规禁止公开")

@@ -226,6 +226,7 @@ def _row_stream(text: str, spec: TableSpec, page: int | None) -> tuple[list[Obse
 
 def _find_row(text: str, label: str, pos: int):
     pattern = _label_pattern(label)
+    wanted = split_ordinal(label)[0]
     for match in pattern.finditer(text, pos):
         after = match.end()
         # an annotation (（区分处理的，…）), or the part of it before the numbers when the label was
@@ -235,10 +236,25 @@ def _find_row(text: str, label: str, pos: int):
         run = _RUN.match(text, after)
         digits = _strip_next_ordinal(text, after, run.group(0)) if run else ""
         if digits.strip():
-            unit = _UNIT_AFTER.match(text, after + len(digits))
             label_start = _ordinal_start(text, match.start())
+            if not _same_ordinal(split_ordinal(text[label_start:match.end()])[0], wanted):
+                continue  # "2.其他…" cut short is not the row "3.其他"
+            unit = _UNIT_AFTER.match(text, after + len(digits))
             return label_start, after, digits, unit.group(1) if unit else ""
     return None
+
+
+def _same_ordinal(seen: str | None, wanted: str | None) -> bool:
+    """Ordinals of one style (2. and 3., (二) and (三)) must agree; a missing one, or one of
+    another style (3、 for 三、), is no evidence either way. In glued text the digits before an
+    ordinal may be the previous row's last value (``…0002.其他``), so a digit ordinal agrees by its
+    last digits."""
+    if not seen or not wanted:
+        return True
+    style = (seen.startswith("("), seen.lstrip("(").isdigit())
+    if style != (wanted.startswith("("), wanted.lstrip("(").isdigit()):
+        return True
+    return seen.endswith(wanted) if style == (False, True) else seen == wanted
 
 
 def _ordinal_start(text: str, start: int) -> int:
