@@ -51,10 +51,9 @@ def test_a_row_broken_by_a_page_break_is_glued_back():
 def test_a_label_cut_short_does_not_take_a_row_of_another_ordinal():
     # "2.其他法律行政法规禁止公开" cut short to "2.其他" (its cell wrapped, its rest lost) must not
     # be read as the row "3.其他" of group (六): the ordinals disagree
-    text = "（三）不予公开 1.属于国家秘密 0 0 0 0 0 5 5 2.其他 0 40 0 0 0 8 48 3.危及“三安全一稳定” 0 0 0 0 0 0 0"
+    text = "（三）不予公开 1.属于国家秘密 0 0 0 0 0 5 5 2.其他 0 40 0 0 0 8 48 3.危 0 0 0 0 0 0 0"
     rows, _, _ = read_stream(text, APPLICATIONS_V2021)
-    assert [(r.labels, r.values) for r in rows] == [(["1.属于国家秘密"], ["0 0 0 0 0 5 5"]),
-                                                    (["3.危及“三安全一稳定”"], ["0 0 0 0 0 0 0"])]
+    assert [(r.labels, r.values) for r in rows] == [(["1.属于国家秘密"], ["0 0 0 0 0 5 5"])]
     # glued digits before an ordinal are the previous row's last value: "…0002.其他法律…" is row 2
     rows, _, _ = read_stream("1.属于国家秘密00000002.其他法律行政法规禁止公开0000000", APPLICATIONS_V2021)
     assert len(rows) == 2 and rows[1].labels[0].endswith("2.其他法律行政法规禁止公开")
