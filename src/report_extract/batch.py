@@ -468,9 +468,8 @@ def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict]
                 "template": summary["template"]}
         flat = data["flat"]
         sheets["wide"].add({**meta, **flat})
-        for key in fields:
-            if key in flat:
-                sheets["long"].add_values([job.path, meta["organization"], meta["year"], key, flat[key]])
+        sheets["long"].add_rows([[job.path, meta["organization"], meta["year"], key, flat[key]]
+                                 for key in fields if key in flat])
         problems = [p for p in data["problems"] if p["code"] not in crossyear.CROSS_YEAR_CODES]
         for problem in problems + cross.get(job.index, []):
             sheets["problems"].add({**meta, **problem})
@@ -488,16 +487,18 @@ class _CsvSheet:
     def __init__(self, path: Path, columns):
         self.path, self.columns = path, list(columns)
         self.tmp = path.with_name(f".{path.name}.tmp")
-        self.handle = open(self.tmp, "w", encoding="utf-8-sig", newline="")
+        # the BOM by hand: the utf-8-sig codec encodes each write in Python, a long sheet has many
+        self.handle = open(self.tmp, "w", encoding="utf-8", newline="")
+        self.handle.write("\ufeff")
         self.writer = csv.writer(self.handle, lineterminator="\n")
         self.writer.writerow(self.columns)
 
     def add(self, row: dict) -> None:
         self.writer.writerow(["" if (v := row.get(c)) is None else v for c in self.columns])
 
-    def add_values(self, values: list) -> None:
-        """A row given in column order (the long sheet's many rows)."""
-        self.writer.writerow(["" if v is None else v for v in values])
+    def add_rows(self, rows: list[list]) -> None:
+        """Rows given in column order (the long sheet's many rows), written in one call."""
+        self.writer.writerows([["" if v is None else v for v in row] for row in rows])
 
     def close(self) -> None:
         self.handle.close()
