@@ -4,7 +4,9 @@ pdfium (pypdfium2, which comes with pdfplumber) gives every character with its b
 object with its bounds, 40–50 times faster than pdfplumber's layout pass. Tables are rebuilt from
 the stroked ruling lines (lattice): cells from the intersections of horizontal and vertical rules,
 spans from the grid lines a cell covers, text from the characters whose centre falls inside a cell.
-Filled rectangles (white or coloured cell backgrounds, highlight boxes) are not rules. What is not
+Filled rectangles (white or coloured cell backgrounds, highlight boxes) are not rules; a thick border
+drawn as a bar is one rule. Borders a table style leaves out are supplied where the other rules show
+them: the bottom of a table cut by a page break, outer sides left open, inner rules only. What is not
 in a table becomes lines, then paragraphs; page numbers and running headers and footers are left out.
 """
 
@@ -415,6 +417,8 @@ def _covers(spans: list[tuple[float, float]], a: float, b: float) -> bool:
 
 
 def _grids(edges) -> list[Grid]:
+    """Tables of a page from its rules: rules snapped to shared lines, missing borders supplied,
+    a cell from each crossing that is the top-left corner of a box ruled on all four sides."""
     horizontal, vertical = edges
     if not horizontal or not vertical:
         return []
