@@ -275,3 +275,14 @@ def test_rules_drawn_inside_a_form_xobject_make_a_table():
     doc = pdf_reader.read(pdf, "form.pdf")
     (table,) = [b for b in doc.blocks if isinstance(b, Table)]
     assert [[c.text for c in row] for row in table.rows] == [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"]]
+
+
+def test_a_page_that_cannot_be_loaded_is_a_clear_error(tmp_path):
+    # the page tree names an object that is not a page
+    path = tmp_path / "broken-page.pdf"
+    path.write_bytes(_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", b"42"]))
+    result = run("extract", path)
+    assert result.returncode == 3
+    assert result.stderr.decode().strip().endswith("broken-page.pdf: a damaged PDF: page 1 cannot be read "
+                                                   "(Failed to load page.)")
+    assert b"Traceback" not in result.stderr

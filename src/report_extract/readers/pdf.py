@@ -125,7 +125,12 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
     except pdfium.PdfiumError as exc:
         raise ReportError(_open_error(str(exc)), name) from None
     try:
-        pages = [_read_page(pdf[i], i + 1) for i in range(len(pdf))]
+        pages = []
+        for i in range(len(pdf)):
+            try:
+                pages.append(_read_page(pdf[i], i + 1))
+            except pdfium.PdfiumError as exc:
+                raise ReportError(f"a damaged PDF: page {i + 1} cannot be read ({exc})", name) from None
     finally:
         pdf.close()
     if not pages:
