@@ -12,7 +12,7 @@ import pytest
 
 import report_extract
 from conftest import FIXTURES, ROOT, codes, corpus_file, problems_of
-from generate import BORDER_FIXTURES, DOCUMENT_FIXTURES, LAYOUT_FIXTURES
+from generate import BORDER_FIXTURES, DOCUMENT_FIXTURES, LAYOUT_FIXTURES, pdf_file
 from report_extract.document import Table
 from report_extract.readers import doc as doc_reader
 from report_extract.readers import pdf as pdf_reader
@@ -238,19 +238,6 @@ def test_pre2019_report_has_sections_and_no_table_problems(tmp_path):
     assert report.tables == {} and report.problems == []
 
 
-def _pdf(objects: list[bytes]) -> bytes:
-    """A PDF file of the given objects (numbered from 1; 1 is the catalog), with its xref table."""
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
 def _stream(data: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
 
@@ -263,7 +250,7 @@ def test_rules_drawn_inside_a_form_xobject_make_a_table():
                                        for r in range(3) for c in range(3)) + b"ET"
     caption = b"BT /F1 12 Tf 1 0 0 1 100 750 Tm (Rules drawn in a form XObject) Tj ET "
     content = b"q /Fm1 Do Q " + caption + text
-    pdf = _pdf([
+    pdf = pdf_file([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
@@ -280,7 +267,7 @@ def test_rules_drawn_inside_a_form_xobject_make_a_table():
 def test_a_page_that_cannot_be_loaded_is_a_clear_error(tmp_path):
     # the page tree names an object that is not a page
     path = tmp_path / "broken-page.pdf"
-    path.write_bytes(_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", b"42"]))
+    path.write_bytes(pdf_file([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", b"42"]))
     result = run("extract", path)
     assert result.returncode == 3
     assert result.stderr.decode().strip().endswith("broken-page.pdf: a damaged PDF: page 1 cannot be read "
