@@ -213,6 +213,9 @@ def worker_main(options_json: str) -> None:
             where = None
             if data is not None:  # the bulk goes to this worker's spool file, not through the pipe
                 where = [str(spool_path), spool.tell()]
+                # first what the cross-year checks need, so that they need not parse the rest
+                brief = {"essentials": data.pop("essentials"), "codes": sorted({p["code"] for p in data["problems"]})}
+                spool.write(json.dumps(brief, ensure_ascii=False) + "\n")
                 spool.write(json.dumps(data, ensure_ascii=False) + "\n")
                 spool.flush()
             sys.stdout.write(json.dumps([job.index, summary, where], ensure_ascii=False) + "\n")
@@ -263,8 +266,9 @@ class _Slot:
 
 
 class _Spool:
-    """What each result contributes to the spreadsheets: one JSON line per input in the workers'
-    temporary spool files, found again by (file, offset). The parent holds offsets, not reports."""
+    """What each result contributes to the spreadsheets: two JSON lines per input in the workers'
+    temporary spool files (a brief one for the cross-year checks, then the whole), found again by
+    (file, offset). The parent holds offsets, not reports."""
 
     def __init__(self, outdir: Path):
         self.outdir = outdir
@@ -296,6 +300,19 @@ class _Spool:
             self.where[index] = (where[0], where[1])
 
     def get(self, index: int) -> dict | None:
+        """The input's flat values and problems."""
+        handle = self._at(index)
+        if handle is None:
+            return None
+        handle.readline()
+        return json.loads(handle.readline())
+
+    def brief(self, index: int) -> dict | None:
+        """The input's cross-year essentials and problem codes only."""
+        handle = self._at(index)
+        return None if handle is None else json.loads(handle.readline())
+
+    def _at(self, index: int):
         if index not in self.where:
             return None
         path, offset = self.where[index]
@@ -303,7 +320,7 @@ class _Spool:
             self.handles[path] = open(path, encoding="utf-8")
         handle = self.handles[path]
         handle.seek(offset)
-        return json.loads(handle.readline())
+        return handle
 
     def close(self) -> None:
         self.summaries.close()
@@ -409,17 +426,17 @@ def _cross_year(jobs: list[Job], spool: _Spool, options: Options) -> tuple[dict[
     Returns every input's cross-year problems and the new problem counts of the results changed."""
     records, had = [], set()  # (index, {organization, year}) only: the numbers stay in the spool
     for job in jobs:
-        data = spool.get(job.index)
-        if data is None:
+        brief = spool.brief(job.index)
+        if brief is None:
             continue
-        if data["essentials"]:
-            records.append((job.index, {k: data["essentials"][k] for k in ("organization", "year")}))
-        if any(p["code"] in crossyear.CROSS_YEAR_CODES for p in data["problems"]):
+        if brief["essentials"]:
+            records.append((job.index, {k: brief["essentials"][k] for k in ("organization", "year")}))
+        if any(code in crossyear.CROSS_YEAR_CODES for code in brief["codes"]):
             had.add(job.index)
     found: dict[int, list] = {}
     counts: dict[int, dict] = {}
     for earlier, later in crossyear.pairs(records):
-        problems = crossyear.check(spool.get(earlier)["essentials"], spool.get(later)["essentials"])
+        problems = crossyear.check(spool.brief(earlier)["essentials"], spool.brief(later)["essentials"])
         if problems:
             found.setdefault(later, []).extend(p.model_dump(mode="json") for p in problems)
     for job in jobs:
