@@ -139,7 +139,7 @@ def process(job: Job, options: Options) -> dict:
     from .writers import as_data, to_json, to_yaml
 
     try:
-        report = extract(job.path, data)
+        report = extract(job.path, data, sha256=digest)
     except ReportError as exc:
         return _summary(job.path, "failed", error=exc.reason, start=start)
     except Exception as exc:  # a bug of ours: recorded, the batch goes on

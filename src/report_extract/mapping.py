@@ -52,8 +52,7 @@ _HEADER_LABELS: dict[tuple[int, tuple[str, ...]], bool] = {}
 
 def _header_labels(labels: tuple[str, ...], spec: TableSpec) -> bool:
     """Whether most labels are header words (cached: the same labels come back in every report)."""
-    key = (id(spec), labels)
-    if key not in _HEADER_LABELS:
+    def compute() -> bool:
         words = _header_words(spec)
         hits = 0
         for label in labels:
@@ -61,10 +60,18 @@ def _header_labels(labels: tuple[str, ...], spec: TableSpec) -> bool:
             as_row = max(similarity(label, r.label) for r in spec.rows)
             if as_header >= 0.75 and as_header > as_row and split_ordinal(label)[0] is None:
                 hits += 1
-        if len(_HEADER_LABELS) > 65536:
-            _HEADER_LABELS.clear()
-        _HEADER_LABELS[key] = hits > 0 and hits >= len(labels) / 2
-    return _HEADER_LABELS[key]
+        return hits > 0 and hits >= len(labels) / 2
+
+    return _memo(_HEADER_LABELS, (id(spec), labels), compute)
+
+
+def _memo(store: dict, key, compute):
+    """``store[key]``, computed once; the store is emptied when it grows past 65,536 entries."""
+    if key not in store:
+        if len(store) > 65536:
+            store.clear()
+        store[key] = compute()
+    return store[key]
 
 
 _HEADER_WORDS: dict[int, tuple[str, ...]] = {}
@@ -176,13 +183,13 @@ def _pair_scores(row: ObservedRow, spec: TableSpec) -> list[float | None]:
     """The row's score against each template row; None where the pair may not be made."""
     if not row.labels:
         return [None if target.replaces else UNLABELLED for target in spec.rows]
-    key = (id(spec), tuple(row.labels))
-    if key not in _PAIR_SCORES:  # the same labels come back in every report
-        if len(_PAIR_SCORES) > 65536:
-            _PAIR_SCORES.clear()
-        scores = [_label_score(key[1], target.label, target.group) for target in spec.rows]
-        _PAIR_SCORES[key] = [score if score >= MATCH else None for score in scores]
-    return _PAIR_SCORES[key]
+    labels = tuple(row.labels)
+
+    def compute() -> list[float | None]:
+        scores = [_label_score(labels, target.label, target.group) for target in spec.rows]
+        return [score if score >= MATCH else None for score in scores]
+
+    return _memo(_PAIR_SCORES, (id(spec), labels), compute)  # the same labels come back in every report
 
 
 _PAIR_SCORES: dict[tuple[int, tuple[str, ...]], list[float | None]] = {}

@@ -17,8 +17,9 @@ from .templates import BY_KEY, SECTION_KEYS, SECTION_TABLES, V2019, V2021, Templ
 _PRE2019_HEADINGS = ("概述", "依申请公开", "收费及减免", "不予公开政府信息")
 
 
-def extract(path: str | Path, data: bytes | None = None) -> Report:
-    """Read one report. ``data`` given: read those bytes and use ``path`` only as the name.
+def extract(path: str | Path, data: bytes | None = None, sha256: str | None = None) -> Report:
+    """Read one report. ``data`` given: read those bytes and use ``path`` only as the name;
+    ``sha256``, their digest where the caller has it already (batch checks it for reuse).
 
     Raises ReportError for an input that cannot be read as a report.
     """
@@ -35,7 +36,7 @@ def extract(path: str | Path, data: bytes | None = None) -> Report:
         except OSError as exc:
             raise ReportError(f"cannot be read ({exc.strerror or exc})", name) from None
     doc = readers.read(data, name)
-    source = Source(path=name, format=doc.format, sha256=hashlib.sha256(data).hexdigest(), pages=doc.pages)
+    source = Source(path=name, format=doc.format, sha256=sha256 or hashlib.sha256(data).hexdigest(), pages=doc.pages)
     return build_report(doc, source)
 
 
