@@ -49,6 +49,8 @@ class Options:
     timeout: float = 60.0
     jobs: int = 0
     xlsx: bool = False
+    scheduler: str | None = None  # a Dask scheduler's address, or local:N; None: local worker processes
+    shared_fs: bool = False  # cluster workers can read the inputs' paths themselves
 
 
 @dataclass
@@ -123,7 +125,6 @@ def result_path(outdir: Path, rel: str, fmt: str) -> Path:
 def process(job: Job, options: Options) -> dict:
     """Read one input and write its result; return its summary line."""
     start = time.perf_counter()
-    _fault_injection(job.path)
     try:
         data = Path(job.path).read_bytes()
     except OSError as exc:
@@ -131,21 +132,40 @@ def process(job: Job, options: Options) -> dict:
     digest = hashlib.sha256(data).hexdigest()
     out = result_path(options.outdir, job.rel, options.fmt)
     if not options.force:
-        existing = _load(out, options.fmt)
-        if existing is not None and existing.get("source", {}).get("sha256") == digest:
+        existing = current(out, options.fmt, digest)
+        if existing is not None:
             return _summary_of(job.path, existing, start)
+    summary, text = work(job.path, data, digest, options.fmt, start)
+    if text is not None:
+        write_atomic(out, text)
+    return summary
+
+
+def work(path: str, data: bytes, digest: str, fmt: str, start: float) -> tuple[dict, str | None]:
+    """The unit of work, wherever it runs (a local worker process or a cluster worker): one input's
+    bytes in; its summary line (what the spreadsheets need under ``data``) and the text of its
+    result file out (None when it failed). Reads and writes no files of its own."""
+    _fault_injection(path)
     from .errors import ReportError
     from .pipeline import extract
     from .writers import as_data, to_json, to_yaml
 
     try:
-        report = extract(job.path, data, sha256=digest)
+        report = extract(path, data, sha256=digest)
     except ReportError as exc:
-        return _summary(job.path, "failed", error=exc.reason, start=start)
+        return _summary(path, "failed", error=exc.reason, start=start), None
     except Exception as exc:  # a bug of ours: recorded, the batch goes on
-        return _summary(job.path, "failed", error=f"internal error ({type(exc).__name__}: {exc})", start=start)
-    write_atomic(out, to_json(report) + "\n" if options.fmt == "json" else to_yaml(report))
-    return _summary_of(job.path, as_data(report), start)
+        return _summary(path, "failed", error=f"internal error ({type(exc).__name__}: {exc})", start=start), None
+    text = to_json(report) + "\n" if fmt == "json" else to_yaml(report)
+    return _summary_of(path, as_data(report), start), text
+
+
+def current(out: Path, fmt: str, digest: str) -> dict | None:
+    """The result already in the output folder when it was made from these same bytes."""
+    existing = _load(out, fmt)
+    if existing is not None and existing.get("source", {}).get("sha256") == digest:
+        return existing
+    return None
 
 
 def _fault_injection(path: str) -> None:
@@ -210,16 +230,21 @@ def worker_main(options_json: str) -> None:
             job = Job(**json.loads(line))
             summary = process(job, options)
             data = summary.pop("data", None)
-            where = None
-            if data is not None:  # the bulk goes to this worker's spool file, not through the pipe
-                where = [str(spool_path), spool.tell()]
-                # first what the cross-year checks need, so that they need not parse the rest
-                brief = {"essentials": data.pop("essentials"), "codes": sorted({p["code"] for p in data["problems"]})}
-                spool.write(json.dumps(brief, ensure_ascii=False) + "\n")
-                spool.write(json.dumps(data, ensure_ascii=False) + "\n")
-                spool.flush()
+            # the bulk goes to this worker's spool file, not through the pipe
+            where = None if data is None else spool_write(spool, spool_path, data)
             sys.stdout.write(json.dumps([job.index, summary, where], ensure_ascii=False) + "\n")
             sys.stdout.flush()
+
+
+def spool_write(handle, path: Path, data: dict) -> list:
+    """Append an input's spool lines to an open spool file; returns where they start."""
+    where = [str(path), handle.tell()]
+    # first what the cross-year checks need, so that they need not parse the rest
+    brief = {"essentials": data.pop("essentials"), "codes": sorted({p["code"] for p in data["problems"]})}
+    handle.write(json.dumps(brief, ensure_ascii=False) + "\n")
+    handle.write(json.dumps(data, ensure_ascii=False) + "\n")
+    handle.flush()
+    return where
 
 
 class _Slot:
@@ -352,7 +377,7 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
     try:
         if jobs:
             try:
-                _pool(jobs, options, done, spool)
+                _executor(options)(jobs, options, done, spool)
             except KeyboardInterrupt:
                 outcome.interrupted = True
         if not outcome.interrupted:
@@ -360,6 +385,17 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
     finally:
         spool.close()
     return outcome
+
+
+def _executor(options: Options):
+    """Where the jobs run: local worker processes, or a Dask cluster (``options.scheduler``). Either
+    calls ``done(index, summary, where)`` once per job, in completion order, with the input's spool
+    lines at ``where``; results are in the output folder by then."""
+    if options.scheduler:
+        from .cluster import run_jobs
+
+        return run_jobs
+    return _pool
 
 
 def _pool(jobs: list[Job], options: Options, done, spool: _Spool) -> None:
