@@ -420,7 +420,7 @@ def _pool(jobs: list[Job], options: Options, done, spool: _Spool) -> None:
                         slot.job = None
                         done(*received)
                 elif time.monotonic() - slot.started > options.timeout:
-                    failure = f"timed out after {options.timeout:g} s (the worker was stopped)"
+                    failure = timed_out(options.timeout)
                 if failure:
                     job = slot.job
                     summary = _summary(job.path, "failed", error=failure)
@@ -440,6 +440,11 @@ def _death(slot: _Slot) -> str:
         code = slot.process.wait(timeout=2)
     except subprocess.TimeoutExpired:
         code = None
+    return crash_reason(code)
+
+
+def crash_reason(code: int | None) -> str:
+    """Why an input failed whose worker process ended with ``code`` while reading it."""
     if code is not None and code < 0:
         try:
             name = signal.Signals(-code).name
@@ -447,6 +452,10 @@ def _death(slot: _Slot) -> str:
             name = f"signal {-code}"
         return f"the worker crashed ({name}) while reading this file"
     return f"the worker stopped unexpectedly (exit code {code}) while reading this file"
+
+
+def timed_out(timeout: float) -> str:
+    return f"timed out after {timeout:g} s (the worker was stopped)"
 
 
 # --- after the inputs: cross-year checks, then the summaries ----------------------------------------

@@ -113,11 +113,16 @@ def batch(
     xlsx: bool = typer.Option(False, "--xlsx", help="also write report.xlsx (needs openpyxl)"),
     force: bool = typer.Option(False, "--force", help="redo inputs whose result is current"),
     timeout: float = typer.Option(60.0, "--timeout", min=1, help="seconds one input may take"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="run on a Dask cluster: the scheduler's "
+                                            "address (tcp://HOST:8786), or local:N for N local Dask workers"),
+    shared_fs: bool = typer.Option(False, "--shared-fs", help="with --scheduler: the workers can read the inputs' "
+                                   "paths (a shared file system), so only paths are sent"),
 ):
     """Extract a whole archive into OUTDIR: one result per input, summary/wide/long/problems CSV,
     and the cross-year checks. Inputs already done (same content) are reused; failures never
     stop the batch."""
     from .batch import Options, run
+    from .cluster import ClusterError  # Dask itself is imported only for --scheduler
 
     if xlsx:
         try:
@@ -125,9 +130,18 @@ def batch(
         except ImportError:
             _say("--xlsx needs openpyxl: pip install 'report-extract[xlsx]'")
             raise typer.Exit(EXIT_USAGE) from None
-    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx)
+    if shared_fs and not scheduler:
+        _say("--shared-fs goes with --scheduler")
+        raise typer.Exit(EXIT_USAGE)
+    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx,
+                      scheduler=scheduler, shared_fs=shared_fs)
     with _batch_progress() as progress:
-        outcome = run(paths, options, progress)
+        try:
+            outcome = run(paths, options, progress)
+        except ClusterError as exc:
+            progress.stop()
+            _say(str(exc))
+            raise typer.Exit(EXIT_UNREADABLE) from None
     failed = outcome.failed
     if outcome.interrupted:
         _say(f"interrupted: {outcome.done} inputs finished and kept in {outdir}; run the same command again "
@@ -164,9 +178,13 @@ class _batch_progress:
             self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0)
         self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed)
 
-    def __exit__(self, *exc):
+    def stop(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+            self.bar = None
+
+    def __exit__(self, *exc):
+        self.stop()
         return False
 
 

@@ -1,0 +1,358 @@
+"""Batch on a Dask cluster: where the jobs run when ``batch --scheduler`` is given.
+
+The unit of work is the local batch's own (``batch.work``: one input's bytes in; summary, spool data
+and result text out). Only where it runs changes:
+
+- The client (this process) walks the archive, checks which results are current (same sha256), sends
+  each remaining input's bytes to the cluster (or only its path with ``--shared-fs``), and writes each
+  result file atomically, and its spool lines, as the answers arrive. Cross-year checks, the CSVs and
+  resuming stay in ``batch.run``: a cluster run leaves the same folder as a local one.
+- On a Dask worker, each task hands the input to a child process of that worker (one per worker
+  thread, reused from task to task). A deadline on the child is what stops a runaway native call: at
+  ``--timeout`` the child's process group is killed and a new child started; a child that crashes
+  (segfault in a native library) is a failed row, as in a local batch, and the worker lives on.
+- A Dask worker that dies mid-file (killed, out of memory, machine lost) is Dask's business: the
+  scheduler runs the task elsewhere, and after ``distributed.scheduler.allowed-failures`` deaths (the
+  scheduler's setting; ``LOCAL_ALLOWED_FAILURES`` for ``local:N``) the input is recorded as failed and
+  the batch goes on. Losing the scheduler ends the run with one clear error; the results written so
+  far are kept and the same command resumes.
+
+Dask is imported only here and only when asked for (the ``dask`` extra).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import select
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from . import batch
+from .writers import write_atomic
+
+# Inputs are sent to the workers in memory; one larger than this is recorded as failed (a worker
+# that can read the archive itself takes any size: --shared-fs).
+MAX_SEND_MB = int(os.environ.get("REPORT_EXTRACT_MAX_SEND_MB", "256"))
+# Larger inputs go straight to a worker (scatter) instead of riding in the task through the scheduler.
+INLINE_BYTES = 1 << 20
+# Tasks in flight per worker thread: enough to keep workers busy, few enough that the client and the
+# scheduler never hold more than a handful of inputs' bytes.
+IN_FLIGHT_PER_THREAD = 2
+# How often a task may be on a worker that dies before the input is recorded as failed (local:N only;
+# a scheduler you start yourself has its own distributed.scheduler.allowed-failures, default 3).
+LOCAL_ALLOWED_FAILURES = 2
+CONNECT_TIMEOUT = "10s"
+
+
+class ClusterError(Exception):
+    """The cluster cannot be used or went away: one line for the user."""
+
+
+# --- the client ------------------------------------------------------------------------------------
+def run_jobs(jobs: list[batch.Job], options: batch.Options, done, spool) -> None:
+    """``batch._executor``'s cluster choice: every job on the cluster, ``done(index, summary, where)``
+    for each as its answer arrives, result files written here."""
+    quiet = _quiet_dask()
+    client, cluster = connect(options.scheduler)
+    try:
+        _Feeder(client, jobs, options, done, spool).run()
+    finally:
+        try:
+            client.close(timeout=10)
+            if cluster is not None:
+                cluster.close(timeout=10)
+        except Exception:  # closing what is already gone
+            pass
+        quiet()
+
+
+def connect(scheduler: str):
+    """A client on the scheduler at ``scheduler``, or on a LocalCluster for ``local:N``."""
+    try:
+        import dask
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ClusterError("--scheduler needs Dask distributed: pip install 'report-extract[dask]'") from None
+    cluster = None
+    try:
+        if scheduler.startswith("local:"):
+            count = scheduler.partition(":")[2]
+            if not count.isdigit() or int(count) < 1:
+                raise ClusterError(f"--scheduler {scheduler}: say how many local workers, e.g. local:2")
+            with dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES}):
+                cluster = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=logging.CRITICAL)
+            return Client(cluster), cluster
+        return Client(scheduler, timeout=CONNECT_TIMEOUT), None
+    except ClusterError:
+        raise
+    except Exception as exc:
+        if cluster is not None:
+            cluster.close()
+        raise ClusterError(f"cannot use the Dask scheduler at {scheduler} ({type(exc).__name__}: {exc})") from None
+
+
+def _quiet_dask():
+    """Dask's own log lines (worker deaths, reconnect attempts) are not for this tool's user: the
+    outcome of each input is in summary.csv and a lost scheduler is one error line. Returns undo."""
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    return lambda: logger.setLevel(level)
+
+
+class _Feeder:
+    """Keeps a bounded number of tasks in flight and takes their answers in completion order."""
+
+    def __init__(self, client, jobs: list[batch.Job], options: batch.Options, done, spool):
+        self.client, self.options, self.done = client, options, done
+        self.queue = list(reversed(jobs))
+        self.spool_path = spool.new_file()
+        self.spool = open(self.spool_path, "w", encoding="utf-8")
+        self.running: dict = {}  # future -> job
+        self.run_id = uuid.uuid4().hex[:8]
+
+    def run(self) -> None:
+        from distributed import as_completed
+
+        try:
+            self.answers = as_completed()
+            self._fill()
+            for future in self.answers:
+                job = self.running.pop(future)
+                self._take(job, future)
+                future.release()
+                self._fill()
+        finally:
+            self.spool.close()
+
+    def _window(self) -> int:
+        try:
+            threads = sum(self.client.nthreads().values())
+        except Exception:
+            threads = 1
+        return max(2, IN_FLIGHT_PER_THREAD * threads)
+
+    def _fill(self) -> None:
+        window = self._window()
+        while self.queue and len(self.running) < window:
+            self._submit(self.queue.pop())
+
+    def _submit(self, job: batch.Job, known: str | None = None, ignore_current: bool = False) -> None:
+        """Send one input to the cluster, or finish it here when its result is current."""
+        start = time.perf_counter()
+        out = batch.result_path(self.options.outdir, job.rel, self.options.fmt)
+        check = not (self.options.force or ignore_current)
+        if self.options.shared_fs:
+            data = digest = None
+            if check and known is None:  # the worker hashes the file and says whether it changed
+                known = ((batch._load(out, self.options.fmt) or {}).get("source") or {}).get("sha256")
+        else:
+            try:
+                size = os.path.getsize(job.path)
+                if size > MAX_SEND_MB << 20:
+                    return self._finish(job, batch._summary(job.path, "failed", start=start, error=(
+                        f"larger than the {MAX_SEND_MB} MiB sent to cluster workers (raise "
+                        "REPORT_EXTRACT_MAX_SEND_MB, or use --shared-fs when workers can read the archive)")))
+                data = Path(job.path).read_bytes()
+            except OSError as exc:
+                return self._finish(job, batch._summary(
+                    job.path, "failed", error=f"cannot be read ({exc.strerror or exc})", start=start))
+            digest = hashlib.sha256(data).hexdigest()
+            existing = batch.current(out, self.options.fmt, digest) if check else None
+            if existing is not None:
+                return self._finish(job, batch._summary_of(job.path, existing, start))
+            if len(data) > INLINE_BYTES:
+                data = self.client.scatter(data, hash=False)
+        future = self.client.submit(task, job.path, data, digest, known, self.options.fmt, self.options.timeout,
+                                    key=f"report-extract-{self.run_id}-{job.index}", pure=False)
+        self.running[future] = job
+        self.answers.add(future)
+
+    def _take(self, job: batch.Job, future) -> None:
+        from distributed import KilledWorker
+
+        if future.status == "cancelled":
+            raise ClusterError(f"lost the Dask scheduler at {self.options.scheduler}; the results so far are kept "
+                               f"in {self.options.outdir}: run the same command again to go on")
+        try:
+            answer = future.result()
+        except KilledWorker as exc:
+            return self._finish(job, batch._summary(job.path, "failed", error=(
+                f"{exc.allowed_failures + 1} cluster workers died while reading this file (KilledWorker)")))
+        except Exception as exc:  # an error of the cluster, not of the input
+            return self._finish(job, batch._summary(job.path, "failed", error=(
+                f"the cluster could not run this input ({type(exc).__name__}: {exc})")))
+        if answer[0] == "unchanged":  # --shared-fs: the worker found the bytes the result was made from
+            existing = batch._load(batch.result_path(self.options.outdir, job.rel, self.options.fmt),
+                                   self.options.fmt)
+            if existing is None or (existing.get("source") or {}).get("sha256") != answer[1]:
+                return self._submit(job, ignore_current=True)  # the result went meanwhile: make it again
+            return self._finish(job, batch._summary_of(job.path, existing, time.perf_counter()))
+        summary, text = answer[1], answer[2]
+        if text is not None:
+            write_atomic(batch.result_path(self.options.outdir, job.rel, self.options.fmt), text)
+        self._finish(job, summary)
+
+    def _finish(self, job: batch.Job, summary: dict) -> None:
+        data = summary.pop("data", None)
+        where = None if data is None else batch.spool_write(self.spool, self.spool_path, data)
+        self.done(job.index, summary, where)
+
+
+# --- on a Dask worker --------------------------------------------------------------------------------
+def task(path: str, data: bytes | None, digest: str | None, known: str | None, fmt: str, timeout: float) -> tuple:
+    """One input, on a Dask worker, through one of this worker's child processes. Returns
+    ("done", summary, result text or None), or ("unchanged", sha256) when the worker read the file
+    itself and it is what the current result was made from."""
+    child = _Child.take()
+    started = time.monotonic()
+    try:
+        answer = child.ask((path, data, digest, known, fmt), timeout)
+    except _ChildTimedOut:
+        child.kill()
+        summary = batch._summary(path, "failed", error=batch.timed_out(timeout))
+        summary["seconds"] = round(time.monotonic() - started, 3)
+        return ("done", summary, None)
+    except _ChildDied as exc:
+        child.kill()
+        summary = batch._summary(path, "failed", error=batch.crash_reason(exc.code))
+        summary["seconds"] = round(time.monotonic() - started, 3)
+        return ("done", summary, None)
+    _Child.give_back(child)
+    return answer
+
+
+class _ChildTimedOut(Exception):
+    pass
+
+
+class _ChildDied(Exception):
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+class _Child:
+    """A ``python -m report_extract.cluster --child`` process of this Dask worker: requests and
+    answers as length-prefixed pickles on its stdin and stdout. Idle ones wait in a shared list."""
+
+    idle: list[_Child] = []
+    lock = threading.Lock()
+
+    def __init__(self):
+        self.process = subprocess.Popen([sys.executable, "-m", "report_extract.cluster", "--child"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)  # its own group: a kill takes helpers too
+
+    @classmethod
+    def take(cls) -> _Child:
+        with cls.lock:
+            while cls.idle:
+                child = cls.idle.pop()
+                if child.process.poll() is None:
+                    return child
+        return cls()
+
+    @classmethod
+    def give_back(cls, child: _Child) -> None:
+        with cls.lock:
+            cls.idle.append(child)
+
+    def ask(self, request: tuple, timeout: float):
+        try:
+            _send(self.process.stdin, request)
+        except OSError:
+            raise _ChildDied(self._code()) from None
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        if not ready:
+            raise _ChildTimedOut()
+        answer = _receive(self.process.stdout)
+        if answer is None:
+            raise _ChildDied(self._code())
+        return answer
+
+    def _code(self):
+        try:
+            return self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+
+def _send(stream, message) -> None:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack("<Q", len(payload)))
+    stream.write(payload)
+    stream.flush()
+
+
+def _receive(stream):
+    header = stream.read(8)
+    if len(header) < 8:
+        return None
+    size = struct.unpack("<Q", header)[0]
+    payload = stream.read(size)
+    if len(payload) < size:
+        return None
+    return pickle.loads(payload)
+
+
+def child_main() -> None:
+    """A Dask worker's child: one input a request, until its stdin closes (or its worker is gone)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the client's to handle
+    requests = sys.stdin.buffer
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever a library prints must not mix with the answers
+    parent = os.getppid()
+
+    def orphaned() -> None:  # the worker was killed: stop, even in the middle of an input
+        while True:
+            time.sleep(1)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=orphaned, daemon=True).start()
+    while (request := _receive(requests)) is not None:
+        path, data, digest, known, fmt = request
+        start = time.perf_counter()
+        if data is None:  # --shared-fs: read where the client found it
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                summary = batch._summary(path, "failed", error=f"cannot be read ({exc.strerror or exc})", start=start)
+                _send(answers, ("done", summary, None))
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            if digest == known:
+                _send(answers, ("unchanged", digest))
+                continue
+        summary, text = batch.work(path, data, digest, fmt, start)
+        _send(answers, ("done", summary, text))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 2 and sys.argv[1] == "--child":
+        child_main()
+    else:
+        sys.exit("this is report-extract's cluster worker child; use: report-extract batch --scheduler")
