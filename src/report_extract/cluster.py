@@ -34,6 +34,7 @@ import sys
 import threading
 import time
 import uuid
+from concurrent.futures import CancelledError
 from pathlib import Path
 
 from . import batch
@@ -61,7 +62,7 @@ class ClusterError(Exception):
 def run_jobs(jobs: list[batch.Job], options: batch.Options, done, spool) -> None:
     """``batch._executor``'s cluster choice: every job on the cluster, ``done(index, summary, where)``
     for each as its answer arrives, result files written here."""
-    quiet = _quiet_dask()
+    loud = _quiet_dask()
     client, cluster = connect(options.scheduler)
     try:
         _Feeder(client, jobs, options, done, spool).run()
@@ -72,7 +73,7 @@ def run_jobs(jobs: list[batch.Job], options: batch.Options, done, spool) -> None
                 cluster.close(timeout=10)
         except Exception:  # closing what is already gone
             pass
-        quiet()
+    loud()  # not after an error: the client may still be giving up on a lost scheduler
 
 
 def connect(scheduler: str):
@@ -88,7 +89,9 @@ def connect(scheduler: str):
             count = scheduler.partition(":")[2]
             if not count.isdigit() or int(count) < 1:
                 raise ClusterError(f"--scheduler {scheduler}: say how many local workers, e.g. local:2")
-            with dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES}):
+            # one task at a time on each worker thread: a worker that dies takes no other input with it
+            with dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES,
+                                  "distributed.scheduler.worker-saturation": 1.0}):
                 cluster = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True,
                                        dashboard_address=None, silence_logs=logging.CRITICAL)
             return Client(cluster), cluster
@@ -104,10 +107,20 @@ def connect(scheduler: str):
 def _quiet_dask():
     """Dask's own log lines (worker deaths, reconnect attempts) are not for this tool's user: the
     outcome of each input is in summary.csv and a lost scheduler is one error line. Returns undo."""
-    logger = logging.getLogger("distributed")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    return lambda: logger.setLevel(level)
+    try:
+        import distributed  # noqa: F401  (its import sets its loggers' levels)
+    except ImportError:
+        pass  # connect() says what to install
+    names = ["distributed"] + [n for n in logging.root.manager.loggerDict if n.startswith("distributed.")]
+    levels = {name: logging.getLogger(name).level for name in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+    def undo() -> None:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+
+    return undo
 
 
 class _Feeder:
@@ -181,11 +194,13 @@ class _Feeder:
     def _take(self, job: batch.Job, future) -> None:
         from distributed import KilledWorker
 
-        if future.status == "cancelled":
-            raise ClusterError(f"lost the Dask scheduler at {self.options.scheduler}; the results so far are kept "
-                               f"in {self.options.outdir}: run the same command again to go on")
         try:
+            if future.status == "cancelled":
+                raise CancelledError()
             answer = future.result()
+        except CancelledError:  # only the client cancels, when it lost the scheduler
+            raise ClusterError(f"lost the Dask scheduler at {self.options.scheduler}; the results so far are kept "
+                               f"in {self.options.outdir}: run the same command again to go on") from None
         except KilledWorker as exc:
             return self._finish(job, batch._summary(job.path, "failed", error=(
                 f"{exc.allowed_failures + 1} cluster workers died while reading this file (KilledWorker)")))
@@ -214,6 +229,7 @@ def task(path: str, data: bytes | None, digest: str | None, known: str | None, f
     """One input, on a Dask worker, through one of this worker's child processes. Returns
     ("done", summary, result text or None), or ("unchanged", sha256) when the worker read the file
     itself and it is what the current result was made from."""
+    _worker_fault(path)
     child = _Child.take()
     started = time.monotonic()
     try:
@@ -230,6 +246,15 @@ def task(path: str, data: bytes | None, digest: str | None, known: str | None, f
         return ("done", summary, None)
     _Child.give_back(child)
     return answer
+
+
+def _worker_fault(path: str) -> None:
+    """For tests of cluster runs: REPORT_EXTRACT_FAULTS="killworker:NAME" kills the Dask worker itself
+    (as the kernel's out-of-memory killer would) on inputs whose path contains NAME."""
+    for fault in filter(None, os.environ.get("REPORT_EXTRACT_FAULTS", "").split(",")):
+        kind, _, needle = fault.partition(":")
+        if kind == "killworker" and needle and needle in path:
+            os.kill(os.getpid(), signal.SIGKILL)
 
 
 class _ChildTimedOut(Exception):
