@@ -204,11 +204,41 @@ def _summary_of(path: str, data: dict, start: float) -> dict:
     info = data.get("report", {})
     flat = {f"{t}.{r}.{c}": v for t, rows in data.get("tables", {}).items() for r, cols in rows.items()
             for c, v in cols.items()}
-    return {"path": path, "status": "problems" if counts["error"] else "ok", "template": info.get("template"),
-            "organization": info.get("organization"), "year": info.get("year"), "errors": counts["error"],
-            "warnings": counts["warning"], "infos": counts["info"], "error": "",
-            "seconds": round(time.perf_counter() - start, 3),
-            "data": {"flat": flat, "problems": problems, "essentials": crossyear.essentials(data)}}
+    summary = {"path": path, "status": "problems" if counts["error"] else "ok", "template": info.get("template"),
+               "organization": info.get("organization"), "year": info.get("year"), "errors": counts["error"],
+               "warnings": counts["warning"], "infos": counts["info"], "error": ""}
+    rows = sheet_rows(summary, flat, problems)
+    summary["seconds"] = round(time.perf_counter() - start, 3)
+    summary["data"] = {"flat": flat, "problems": problems, "essentials": crossyear.essentials(data), "rows": rows}
+    return summary
+
+
+_SHEET_COLUMNS: dict[str, list[str]] = {}
+
+
+def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str]:
+    """An input's rows of wide.csv, long.csv and problems.csv (but for the cross-year ones) as CSV
+    text, made where the input was read, in parallel: the parent only copies them into the sheets."""
+    if not _SHEET_COLUMNS:
+        wide = wide_columns()
+        _SHEET_COLUMNS.update(wide=wide, fields=wide[len(WIDE_META):])
+    meta = {"path": summary["path"], "organization": summary["organization"], "year": summary["year"],
+            "template": summary["template"]}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def text(rows) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        return buffer.getvalue()
+
+    wide_row = {**meta, **flat}
+    return {"wide": text([[wide_row.get(c) for c in _SHEET_COLUMNS["wide"]]]),
+            "long": text([meta["path"], meta["organization"], meta["year"], key, flat[key]]
+                         for key in _SHEET_COLUMNS["fields"] if key in flat),
+            "problems": text([row.get(c) for c in PROBLEM_COLUMNS] for row in (
+                {**meta, **p} for p in problems if p["code"] not in crossyear.CROSS_YEAR_CODES))}
 
 
 def _summary(path: str, status: str, error: str = "", start: float | None = None) -> dict:
@@ -239,10 +269,12 @@ def worker_main(options_json: str) -> None:
 def spool_write(handle, path: Path, data: dict) -> list:
     """Append an input's spool lines to an open spool file; returns where they start."""
     where = [str(path), handle.tell()]
-    # first what the cross-year checks need, so that they need not parse the rest
+    # first what the cross-year checks need, so that they need not parse the rest; last the sheets' rows
     brief = {"essentials": data.pop("essentials"), "codes": sorted({p["code"] for p in data["problems"]})}
+    rows = data.pop("rows")
     handle.write(json.dumps(brief, ensure_ascii=False) + "\n")
     handle.write(json.dumps(data, ensure_ascii=False) + "\n")
+    handle.write(json.dumps(rows, ensure_ascii=False) + "\n")
     handle.flush()
     return where
 
@@ -291,9 +323,9 @@ class _Slot:
 
 
 class _Spool:
-    """What each result contributes to the spreadsheets: two JSON lines per input in the workers'
-    temporary spool files (a brief one for the cross-year checks, then the whole), found again by
-    (file, offset). The parent holds offsets, not reports."""
+    """What each result contributes to the spreadsheets: three JSON lines per input in the workers'
+    temporary spool files (a brief one for the cross-year checks, then the whole, then its rows of
+    the sheets as CSV text), found again by (file, offset). The parent holds offsets, not reports."""
 
     def __init__(self, outdir: Path):
         self.outdir = outdir
@@ -329,6 +361,15 @@ class _Spool:
         handle = self._at(index)
         if handle is None:
             return None
+        handle.readline()
+        return json.loads(handle.readline())
+
+    def rows(self, index: int) -> dict | None:
+        """The input's rows of wide.csv, long.csv and problems.csv, as CSV text."""
+        handle = self._at(index)
+        if handle is None:
+            return None
+        handle.readline()
         handle.readline()
         return json.loads(handle.readline())
 
@@ -513,27 +554,22 @@ def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict]
                   cross: dict[int, list], counts: dict[int, dict], options: Options) -> None:
     """summary.csv, wide.csv, long.csv, problems.csv (UTF-8 with BOM), and report.xlsx on request,
     in input order, from the spool."""
-    wide = wide_columns()
-    fields = wide[len(WIDE_META):]
     sheets = {name: _CsvSheet(options.outdir / f"{name}.csv", columns) for name, columns in (
-        ("summary", SUMMARY_COLUMNS), ("wide", wide), ("long", WIDE_META[:3] + ("field", "value")),
+        ("summary", SUMMARY_COLUMNS), ("wide", wide_columns()), ("long", WIDE_META[:3] + ("field", "value")),
         ("problems", PROBLEM_COLUMNS))}
     for job in jobs:
         if job.index not in statuses:
             continue
         summary = {**spool.get_summary(job.index), **counts.get(job.index, {})}
         sheets["summary"].add(summary)
-        data = spool.get(job.index)
-        if data is None:
+        rows = spool.rows(job.index)
+        if rows is None:
             continue
+        for name in ("wide", "long", "problems"):  # made by the workers: copied here
+            sheets[name].handle.write(rows[name])
         meta = {"path": job.path, "organization": summary["organization"], "year": summary["year"],
                 "template": summary["template"]}
-        flat = data["flat"]
-        sheets["wide"].add({**meta, **flat})
-        sheets["long"].add_rows([[job.path, meta["organization"], meta["year"], key, flat[key]]
-                                 for key in fields if key in flat])
-        problems = [p for p in data["problems"] if p["code"] not in crossyear.CROSS_YEAR_CODES]
-        for problem in problems + cross.get(job.index, []):
+        for problem in cross.get(job.index, []):
             sheets["problems"].add({**meta, **problem})
     for summary in missing:
         sheets["summary"].add(summary)
@@ -557,10 +593,6 @@ class _CsvSheet:
 
     def add(self, row: dict) -> None:
         self.writer.writerow(["" if (v := row.get(c)) is None else v for c in self.columns])
-
-    def add_rows(self, rows: list[list]) -> None:
-        """Rows given in column order (the long sheet's many rows), written in one call."""
-        self.writer.writerows([["" if v is None else v for v in row] for row in rows])
 
     def close(self) -> None:
         self.handle.close()

@@ -138,11 +138,12 @@ class _Feeder:
         from distributed import as_completed
 
         try:
-            self.answers = as_completed()
+            # results are gathered in the background as tasks finish, not one round trip each here
+            self.answers = as_completed(with_results=True, raise_errors=False)
             self._fill()
-            for future in self.answers:
+            for future, answer in self.answers:
                 job = self.running.pop(future)
-                self._take(job, future)
+                self._take(job, future, answer)
                 future.release()
                 self._fill()
         finally:
@@ -191,22 +192,21 @@ class _Feeder:
         self.running[future] = job
         self.answers.add(future)
 
-    def _take(self, job: batch.Job, future) -> None:
+    def _take(self, job: batch.Job, future, answer) -> None:
         from distributed import KilledWorker
 
-        try:
-            if future.status == "cancelled":
-                raise CancelledError()
-            answer = future.result()
-        except CancelledError:  # only the client cancels, when it lost the scheduler
+        if future.status == "cancelled" or isinstance(answer, CancelledError):
+            # only the client cancels, when it lost the scheduler
             raise ClusterError(f"lost the Dask scheduler at {self.options.scheduler}; the results so far are kept "
-                               f"in {self.options.outdir}: run the same command again to go on") from None
-        except KilledWorker as exc:
+                               f"in {self.options.outdir}: run the same command again to go on")
+        if future.status == "error":  # as_completed gives (type, exception, traceback)
+            answer = answer[1]
+        if isinstance(answer, KilledWorker):
             return self._finish(job, batch._summary(job.path, "failed", error=(
-                f"{exc.allowed_failures + 1} cluster workers died while reading this file (KilledWorker)")))
-        except Exception as exc:  # an error of the cluster, not of the input
+                f"{answer.allowed_failures + 1} cluster workers died while reading this file (KilledWorker)")))
+        if isinstance(answer, BaseException):  # an error of the cluster, not of the input
             return self._finish(job, batch._summary(job.path, "failed", error=(
-                f"the cluster could not run this input ({type(exc).__name__}: {exc})")))
+                f"the cluster could not run this input ({type(answer).__name__}: {answer})")))
         if answer[0] == "unchanged":  # --shared-fs: the worker found the bytes the result was made from
             existing = batch._load(batch.result_path(self.options.outdir, job.rel, self.options.fmt),
                                    self.options.fmt)

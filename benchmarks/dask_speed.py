@@ -1,0 +1,123 @@
+"""Batch throughput on Dask against local worker processes, on one generated archive, in one run.
+
+    python benchmarks/dask_speed.py [--bodies 52] [--runs 3]
+
+Measured, each a median over --runs (every run redoes every input: --force):
+- local --jobs 2 against a Dask cluster of 2 single-threaded workers, already running (as a cluster
+  is when a batch is sent to it). Goal: Dask overhead <= 15%.
+- the same cluster with 1 worker against 2 workers. Goal: >= 1.8x.
+- --scheduler local:2 as one command (the LocalCluster's start-up included), for the record.
+- seconds per input by format, from summary.csv (the figures the README's estimate starts from).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+PARENT = """
+import json, sys, time
+from pathlib import Path
+from report_extract.batch import Options, run
+scheduler = sys.argv[4] or None
+start = time.perf_counter()
+outcome = run([sys.argv[1]], Options(outdir=Path(sys.argv[2]), jobs=int(sys.argv[3]), force=True,
+                                     scheduler=scheduler))
+print(json.dumps({"seconds": time.perf_counter() - start, "inputs": outcome.total}))
+"""
+
+
+def measure(archive: Path, jobs: int = 2, scheduler: str = "", keep: Path | None = None) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = keep or Path(tmp)
+        result = subprocess.run([sys.executable, "-c", PARENT, str(archive), str(out), str(jobs), scheduler],
+                                capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(result.stdout.strip().splitlines()[-1])["seconds"]
+
+
+class Cluster:
+    """A scheduler and N single-threaded workers, as separate processes (`dask scheduler`, `dask worker`)."""
+
+    def __init__(self, workers: int, folder: Path):
+        self.file = folder / f"scheduler-{workers}.json"
+        self.scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--scheduler-file",
+                                           str(self.file), "--port", "0", "--no-dashboard"],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while not self.file.exists():
+            time.sleep(0.1)
+        self.address = json.loads(self.file.read_text())["address"]
+        self.workers = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", self.address,
+                                         "--nworkers", str(workers), "--nthreads", "1", "--no-dashboard"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        from distributed import Client
+
+        with Client(self.address) as client:
+            client.wait_for_workers(workers, timeout=120)
+
+    def close(self) -> None:
+        for process in (self.workers, self.scheduler):
+            process.terminate()
+            process.wait()
+
+
+def per_format(summary: Path) -> dict[str, tuple[int, float]]:
+    seconds: dict[str, list[float]] = {}
+    with open(summary, encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["status"] != "failed":
+                seconds.setdefault(Path(row["path"]).suffix.lstrip("."), []).append(float(row["seconds"]))
+    return {fmt: (len(values), sorted(values)[len(values) // 2]) for fmt, values in sorted(seconds.items())}
+
+
+def median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def main() -> None:
+    from batch_speed import make_archive
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bodies", type=int, default=52, help="bodies x 5 years (+ PDF/DOCX copies) in the archive")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "archive"
+        count = make_archive(archive, args.bodies)
+        print(f"{count} inputs", flush=True)
+        two, one = Cluster(2, Path(tmp)), Cluster(1, Path(tmp))
+        try:
+            measure(archive, scheduler=two.address)  # the workers' first children start here
+            measure(archive, scheduler=one.address)
+            local, dask2, dask1, whole = [], [], [], []
+            for _ in range(args.runs):
+                local.append(measure(archive, jobs=2))
+                dask2.append(measure(archive, scheduler=two.address))
+                dask1.append(measure(archive, scheduler=one.address))
+                whole.append(measure(archive, scheduler="local:2"))
+                print(f"--jobs 2 {local[-1]:.2f} s; Dask 2 workers {dask2[-1]:.2f} s, 1 worker {dask1[-1]:.2f} s; "
+                      f"--scheduler local:2 (start-up included) {whole[-1]:.2f} s", flush=True)
+            keep = Path(tmp) / "kept"
+            measure(archive, scheduler=two.address, keep=keep)
+        finally:
+            two.close()
+            one.close()
+        overhead = median(dask2) / median(local) - 1
+        print(f"Dask (2 workers) against --jobs 2: {overhead:+.1%} time (goal <= +15%)")
+        print(f"Dask 2 workers against 1: {median(dask1) / median(dask2):.2f}x throughput (goal >= 1.8x)")
+        print(f"--scheduler local:2 as one command against --jobs 2: {median(whole) / median(local) - 1:+.1%} time")
+        for fmt, (n, seconds) in per_format(keep / "summary.csv").items():
+            print(f"  .{fmt}: {n} inputs, median {seconds * 1000:.0f} ms each (in the worker)")
+
+
+if __name__ == "__main__":
+    main()
