@@ -179,3 +179,16 @@ def test_unreachable_scheduler_and_misuse_are_one_line(tmp_path):
     assert result.stderr == "report-extract: --scheduler local:zero: say how many local workers, e.g. local:2\n"
     result = subprocess.run([*base, "--shared-fs"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "--shared-fs goes with --scheduler" in result.stderr
+
+
+def test_ctrl_c_on_the_terminal_stops_client_and_local_workers_quietly(archive, tmp_path):
+    out = tmp_path / "interrupted"
+    command = [sys.executable, "-m", "report_extract", "batch", str(archive), "-o", str(out), "--scheduler", "local:2"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    _wait_for_results(out, 20, process)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal does: to the client and its local workers
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    lines = [line for line in stderr.decode().splitlines() if not line.startswith("[")]
+    assert len(lines) == 1 and lines[0].startswith("report-extract: interrupted: ")

@@ -94,7 +94,9 @@ def connect(scheduler: str):
                                   "distributed.scheduler.worker-saturation": 1.0}):
                 cluster = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True,
                                        dashboard_address=None, silence_logs=logging.CRITICAL)
-            return Client(cluster), cluster
+            client = Client(cluster)
+            client.register_plugin(_LocalWorker())  # also on workers started again after a death
+            return client, cluster
         return Client(scheduler, timeout=CONNECT_TIMEOUT), None
     except ClusterError:
         raise
@@ -102,6 +104,24 @@ def connect(scheduler: str):
         if cluster is not None:
             cluster.close()
         raise ClusterError(f"cannot use the Dask scheduler at {scheduler} ({type(exc).__name__}: {exc})") from None
+
+
+def _LocalWorker():
+    """A worker plugin for ``local:N``: the workers share the client's terminal, so Ctrl-C reaches
+    them too; the client decides what it stops (the workers end with the client), and no worker
+    prints a traceback over the terminal."""
+    from distributed import WorkerPlugin
+
+    class LocalWorker(WorkerPlugin):
+        name = "report-extract-local-worker"
+
+        def setup(self, worker) -> None:
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+            except ValueError:  # not the worker process's main thread: nothing to do there
+                pass
+
+    return LocalWorker()
 
 
 def _quiet_dask():
