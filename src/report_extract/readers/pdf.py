@@ -17,12 +17,12 @@ import functools
 import re
 import struct
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from types import SimpleNamespace
 
-from .. import lattice
-from ..document import Document
+from .. import lattice, layout
+from ..document import Document, Table
 from ..errors import ReportError
 from ..lattice import TEXT, THICK, Char, Grid, Line
 from .text import PAGE_MARK
@@ -124,11 +124,13 @@ class PageContent:
     tables: list[tuple[Grid, list[list[Char]]]]  # grid and the chars of each cell
     n_chars: int = 0
     bad_chars: int = 0
+    layout_tables: list[tuple[float, Table]] = field(default_factory=list)  # (top, table) read from text layout
 
     def blocks(self):
         """Paragraphs and tables of the page, top to bottom."""
         items = [(grid.bbox[3], "table", (grid, chars)) for grid, chars in self.tables]
         items += [(line.top, "line", line) for line in self.lines]
+        items += [(top, "layout", table) for top, table in self.layout_tables]
         items.sort(key=lambda item: -item[0])
         lines: list[Line] = []
         for _, kind, item in items:
@@ -137,7 +139,7 @@ class PageContent:
                 continue
             yield from lattice.paragraphs(lines, self.number)
             lines = []
-            yield lattice.to_table(*item, self.number)
+            yield item if kind == "layout" else lattice.to_table(*item, self.number)
         yield from lattice.paragraphs(lines, self.number)
 
 
@@ -146,7 +148,9 @@ def _read_page(page, number: int) -> PageContent:
     chars, bad = _chars(page)
     grids = [g for g in lattice.grids(_edges(page)) if len(g.cells) >= 2]
     in_cells, free = lattice.place(chars, grids)
-    content = PageContent(number, height, lattice.lines(free), list(zip(grids, in_cells)), len(chars), bad)
+    # tables drawn with partial or no rules, in the text no ruled table took
+    layout_tables, free_lines = layout.read(lattice.lines(free), number)
+    content = PageContent(number, height, free_lines, list(zip(grids, in_cells)), len(chars), bad, layout_tables)
     page.close()
     return content
 
