@@ -123,8 +123,13 @@ def read(lines: list[Line], page: int | None = None) -> tuple[list[tuple[float, 
     return tables, [ln for i, ln in enumerate(lines) if i not in taken]
 
 
-def _value_start(split: dict[int, list[Word]], firsts: dict[int, int], rows: list[int]) -> float:
-    return min(split[i][firsts[i]][0] for i in rows)
+def _value_start(split: dict[int, list[Word]], firsts: dict[int, int], rows: list[int]) -> tuple[float, float]:
+    """Where the cells of a block start (the median left edge of the value lines' first cells: a
+    row shifted by a cell too many or too few does not move it), and how far a wrapped label may
+    reach (the right edge of the first cells)."""
+    lefts = sorted(split[i][firsts[i]][0] for i in rows)
+    rights = sorted(split[i][firsts[i]][1] for i in rows)
+    return lefts[(len(lefts) - 1) // 2], rights[len(rights) // 2]
 
 
 def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int]) -> list[list[int]]:
@@ -171,23 +176,27 @@ def _near(lines: list[Line], above: int, below: int) -> bool:
     return lines[above].top - lines[below].top <= 1.8 * max(lines[above].size, lines[below].size)
 
 
-def _label_only(split: dict[int, list[Word]], k: int, start: float) -> bool:
+def _label_only(split: dict[int, list[Word]], k: int, start: tuple[float, float]) -> bool:
+    """A line of label text only: every word starts before the cells and none runs past the
+    first column of cells (a label wider than its cell may reach into it; prose runs on)."""
     ws = split[k]
-    return bool(ws) and all(w[1] <= start + 1 for w in ws) and not ws[-1][2].endswith(_SENTENCE_END)
+    return bool(ws) and all(w[0] < start[0] - 1 and w[1] <= start[1] + 1 for w in ws) and not ws[-1][
+        2].endswith(_SENTENCE_END)
 
 
-def _inside(lines: list[Line], split: dict[int, list[Word]], k: int, start: float) -> bool:
+def _inside(lines: list[Line], split: dict[int, list[Word]], k: int, start: tuple[float, float]) -> bool:
     """A line between two value lines that belongs to their table: wrapped labels, or a header."""
     return _label_only(split, k, start) or _header_words(split[k], start)
 
 
-def _header_words(ws: list[Word], start: float) -> bool:
-    """Column headings: several words, at least one of them in the value area, none a sentence."""
-    return (len(ws) >= 2 and any(w[0] >= start - 1 for w in ws)
+def _header_words(ws: list[Word], start: tuple[float, float]) -> bool:
+    """Column headings (or cell text wrapped): several words or one in the cells' area, none a
+    sentence or a heading."""
+    return ((len(ws) >= 2 or ws and ws[0][0] >= start[0] - 1) and any(w[0] >= start[0] - 1 for w in ws)
             and not any(w[2].endswith(_SENTENCE_END) or _HEADING.match(w[2]) for w in ws))
 
 
-def _header(lines: list[Line], split: dict[int, list[Word]], k: int, below: int, start: float) -> bool:
+def _header(lines: list[Line], split: dict[int, list[Word]], k: int, below: int, start: tuple[float, float]) -> bool:
     """A line above a table that is part of it: a header line, a caption of the table's first row,
     or the end of a label cut by the page break."""
     if not _near(lines, k, below):
@@ -200,21 +209,39 @@ def _header(lines: list[Line], split: dict[int, list[Word]], k: int, below: int,
     return len(ws) == 1 and len(ws[0][2]) <= 20 and not ws[0][2].endswith(_SENTENCE_END)
 
 
+def _wrapped_cells(row: dict, ws: list[Word], start: float) -> bool:
+    """Whether the words of a line in the cells' area go on text cells of the row above (a cell
+    that holds words, wrapped), not a header line."""
+    texts = [w for w in row.get("words", []) if not _is_value(w[2])]
+    cells = [w for w in ws if w[0] >= start]
+    return bool(texts) and all(any(w[0] < t[1] and w[1] > t[0] for t in texts) for w in cells)
+
+
 def _row() -> dict:
     """A row being built: label chars per label column (with where each column's text last
     stood, and whether it began with an ordinal), cell chars per value column, the cell words."""
     return {"labels": {}, "cells": {}, "loose": False, "words": [], "ordinal": {}, "right": {}, "line": {}}
 
 
-def _columns(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """x-ranges of the columns: the words' spans merged where they overlap."""
-    out: list[list[float]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
+def _columns(spans: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
+    """x-ranges of the columns from the cell words' spans of each value line: where the words of
+    at least two lines overlap (of one, for a table of one line). A cell of a row shifted by a
+    cell too many or too few stands alone and makes no column."""
+    least = 2 if len(spans) >= 2 else 1
+    events = sorted([(a, 1) for row in spans for a, _ in row] + [(b, -1) for row in spans for _, b in row],
+                    key=lambda e: (e[0], -e[1]))
+    out: list[tuple[float, float]] = []
+    depth, opened = 0, 0.0
+    for x, step in events:
+        if step > 0:
+            depth += 1
+            if depth == least:
+                opened = x
         else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
+            if depth == least:
+                out.append((opened, x))
+            depth -= 1
+    return out
 
 
 def _label_columns(starts: list[float], size: float) -> list[float]:
@@ -229,10 +256,14 @@ def _label_columns(starts: list[float], size: float) -> list[float]:
 def _table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int], block: list[int],
            page: int | None) -> Table | None:
     values = [i for i in block if i in firsts]
-    start = _value_start(split, firsts, values) - 1
-    cols = _columns([(w[0], w[1]) for i in values for w in split[i][firsts[i]:]])
+    start = _value_start(split, firsts, values)[0] - 1
+    cols = _columns([[(w[0], w[1]) for w in split[i][firsts[i]:]] for i in values])
     size = sorted(lines[i].size for i in block)[len(block) // 2]
-    label_words = [w for i in block for w in split[i] if w[0] < start]
+
+    def in_cells(i: int, k: int, w: Word) -> bool:
+        return k >= firsts[i] if i in firsts else w[0] >= start
+
+    label_words = [w for i in block for k, w in enumerate(split[i]) if not in_cells(i, k, w)]
     edges = _label_columns([w[0] for w in label_words], size)
     n_labels = len(edges)
 
@@ -244,11 +275,9 @@ def _table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, in
         return col
 
     def value_col(word: Word) -> int | None:
-        mid = (word[0] + word[1]) / 2
-        for k, (a, b) in enumerate(cols):
-            if a - 1 <= mid <= b + 1:
-                return k
-        return None
+        """The one column the word overlaps, or None (none, or two)."""
+        hits = [k for k, (a, b) in enumerate(cols) if word[0] < b + 0.5 and word[1] > a - 0.5]
+        return hits[0] if len(hits) == 1 else None
 
     rows: list[dict] = []
     current: dict = {}
@@ -256,12 +285,12 @@ def _table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, in
     for i in block:
         ws = split[i]
         is_value_line = i in firsts
-        header = not is_value_line and any(w[0] >= start for w in ws)
+        header = not is_value_line and any(w[0] >= start for w in ws) and not _wrapped_cells(current, ws, start)
         if is_value_line or header or not rows:
             current = _row()
             rows.append(current)
-        for w in ws:
-            if w[0] >= start:
+        for k, w in enumerate(ws):
+            if in_cells(i, k, w):
                 current["words"].append(w)
                 col = value_col(w)
                 if col is None or col in current["cells"] and is_value_line:
