@@ -45,6 +45,8 @@ from .writers import write_atomic
 MAX_SEND_MB = int(os.environ.get("REPORT_EXTRACT_MAX_SEND_MB", "256"))
 # Larger inputs go straight to a worker (scatter) instead of riding in the task through the scheduler.
 INLINE_BYTES = 1 << 20
+# Inputs in one task: Dask costs a few milliseconds of CPU per task, a born-digital report some tens.
+TASK_INPUTS = 8
 # Tasks in flight per worker thread: enough to keep workers busy, few enough that the client and the
 # scheduler never hold more than a handful of inputs' bytes.
 IN_FLIGHT_PER_THREAD = 2
@@ -144,15 +146,18 @@ def _quiet_dask():
 
 
 class _Feeder:
-    """Keeps a bounded number of tasks in flight and takes their answers in completion order."""
+    """Keeps a bounded number of tasks in flight and takes their answers in completion order. A task
+    carries up to ``TASK_INPUTS`` inputs (one, when it is large): Dask's own cost is per task."""
 
     def __init__(self, client, jobs: list[batch.Job], options: batch.Options, done, spool):
         self.client, self.options, self.done = client, options, done
         self.queue = list(reversed(jobs))
         self.spool_path = spool.new_file()
         self.spool = open(self.spool_path, "w", encoding="utf-8")
-        self.running: dict = {}  # future -> job
+        self.running: dict = {}  # future -> its jobs
+        self.alone: list[batch.Job] = []  # inputs to send one to a task (their batch killed workers)
         self.run_id = uuid.uuid4().hex[:8]
+        self.tasks = 0
 
     def run(self) -> None:
         from distributed import as_completed
@@ -162,8 +167,8 @@ class _Feeder:
             self.answers = as_completed(with_results=True, raise_errors=False)
             self._fill()
             for future, answer in self.answers:
-                job = self.running.pop(future)
-                self._take(job, future, answer)
+                jobs = self.running.pop(future)
+                self._take(jobs, future, answer)
                 future.release()
                 self._fill()
         finally:
@@ -178,65 +183,98 @@ class _Feeder:
 
     def _fill(self) -> None:
         window = self._window()
-        while self.queue and len(self.running) < window:
-            self._submit(self.queue.pop())
+        while (self.queue or self.alone) and len(self.running) < window:
+            if self.alone:
+                item = self._prepare(self.alone.pop())
+                if item is not None:
+                    self._submit([item])
+                continue
+            batch_, size = [], 0
+            while self.queue and len(batch_) < TASK_INPUTS and size < INLINE_BYTES:
+                item = self._prepare(self.queue.pop())
+                if item is None:
+                    continue
+                if batch_ and item[3] + size > INLINE_BYTES:  # a large one goes alone, in the next task
+                    self._submit([item])
+                    break
+                batch_.append(item)
+                size += item[3]
+            if batch_:
+                self._submit(batch_)
 
-    def _submit(self, job: batch.Job, known: str | None = None, ignore_current: bool = False) -> None:
-        """Send one input to the cluster, or finish it here when its result is current."""
+    def _prepare(self, job: batch.Job, ignore_current: bool = False) -> tuple | None:
+        """(job, (path, data, digest, known), start, size) to send, or None when the input is done here
+        (its result is current, or it cannot be sent)."""
         start = time.perf_counter()
         out = batch.result_path(self.options.outdir, job.rel, self.options.fmt)
         check = not (self.options.force or ignore_current)
-        if self.options.shared_fs:
-            data = digest = None
-            if check and known is None:  # the worker hashes the file and says whether it changed
-                known = ((batch._load(out, self.options.fmt) or {}).get("source") or {}).get("sha256")
-        else:
-            try:
-                size = os.path.getsize(job.path)
-                if size > MAX_SEND_MB << 20:
-                    return self._finish(job, batch._summary(job.path, "failed", start=start, error=(
-                        f"larger than the {MAX_SEND_MB} MiB sent to cluster workers (raise "
-                        "REPORT_EXTRACT_MAX_SEND_MB, or use --shared-fs when workers can read the archive)")))
-                data = Path(job.path).read_bytes()
-            except OSError as exc:
-                return self._finish(job, batch._summary(
-                    job.path, "failed", error=f"cannot be read ({exc.strerror or exc})", start=start))
-            digest = hashlib.sha256(data).hexdigest()
-            existing = batch.current(out, self.options.fmt, digest) if check else None
-            if existing is not None:
-                return self._finish(job, batch._summary_of(job.path, existing, start))
-            if len(data) > INLINE_BYTES:
-                data = self.client.scatter(data, hash=False)
-        future = self.client.submit(task, job.path, data, digest, known, self.options.fmt, self.options.timeout,
-                                    key=f"report-extract-{self.run_id}-{job.index}", pure=False)
-        self.running[future] = job
+        if self.options.shared_fs:  # the worker reads it, hashes it and says whether it changed
+            known = ((batch._load(out, self.options.fmt) or {}).get("source") or {}).get("sha256") if check else None
+            return job, (job.path, None, None, known), start, 0
+        try:
+            size = os.path.getsize(job.path)
+            if size > MAX_SEND_MB << 20:
+                self._finish(job, batch._summary(job.path, "failed", start=start, error=(
+                    f"larger than the {MAX_SEND_MB} MiB sent to cluster workers (raise "
+                    "REPORT_EXTRACT_MAX_SEND_MB, or use --shared-fs when workers can read the archive)")))
+                return None
+            data = Path(job.path).read_bytes()
+        except OSError as exc:
+            self._finish(job, batch._summary(job.path, "failed", error=f"cannot be read ({exc.strerror or exc})",
+                                             start=start))
+            return None
+        digest = hashlib.sha256(data).hexdigest()
+        existing = batch.current(out, self.options.fmt, digest) if check else None
+        if existing is not None:
+            self._finish(job, batch._summary_of(job.path, existing, start))
+            return None
+        return job, (job.path, data, digest, None), start, len(data)
+
+    def _submit(self, items: list[tuple]) -> None:
+        inputs = [item[1] for item in items]
+        if len(items) == 1 and items[0][3] > INLINE_BYTES:
+            path, data, digest, known = inputs[0]
+            inputs = [(path, self.client.scatter(data, hash=False), digest, known)]
+        self.tasks += 1
+        future = self.client.submit(task, inputs, self.options.fmt, self.options.timeout, pure=False,
+                                    key=f"report-extract-{self.run_id}-{self.tasks}")
+        self.running[future] = [item[0] for item in items]
         self.answers.add(future)
 
-    def _take(self, job: batch.Job, future, answer) -> None:
+    def _take(self, jobs: list[batch.Job], future, answers) -> None:
         from distributed import KilledWorker
 
-        if future.status == "cancelled" or isinstance(answer, CancelledError):
+        if future.status == "cancelled" or isinstance(answers, CancelledError):
             # only the client cancels, when it lost the scheduler
             raise ClusterError(f"lost the Dask scheduler at {self.options.scheduler}; the results so far are kept "
                                f"in {self.options.outdir}: run the same command again to go on")
         if future.status == "error":  # as_completed gives (type, exception, traceback)
-            answer = answer[1]
-        if isinstance(answer, KilledWorker):
-            return self._finish(job, batch._summary(job.path, "failed", error=(
-                f"{answer.allowed_failures + 1} cluster workers died while reading this file (KilledWorker)")))
-        if isinstance(answer, BaseException):  # an error of the cluster, not of the input
-            return self._finish(job, batch._summary(job.path, "failed", error=(
-                f"the cluster could not run this input ({type(answer).__name__}: {answer})")))
-        if answer[0] == "unchanged":  # --shared-fs: the worker found the bytes the result was made from
-            existing = batch._load(batch.result_path(self.options.outdir, job.rel, self.options.fmt),
-                                   self.options.fmt)
-            if existing is None or (existing.get("source") or {}).get("sha256") != answer[1]:
-                return self._submit(job, ignore_current=True)  # the result went meanwhile: make it again
-            return self._finish(job, batch._summary_of(job.path, existing, time.perf_counter()))
-        summary, text = answer[1], answer[2]
-        if text is not None:
-            write_atomic(batch.result_path(self.options.outdir, job.rel, self.options.fmt), text)
-        self._finish(job, summary)
+            error = answers[1]
+            if isinstance(error, KilledWorker) and len(jobs) > 1:
+                self.alone.extend(reversed(jobs))  # one of them kills workers: find which, alone
+                return
+            if isinstance(error, KilledWorker):
+                reason = f"{error.allowed_failures + 1} cluster workers died while reading this file (KilledWorker)"
+            else:  # an error of the cluster, not of the input
+                reason = f"the cluster could not run this input ({type(error).__name__}: {error})"
+            for job in jobs:
+                self._finish(job, batch._summary(job.path, "failed", error=reason))
+            return
+        for job, answer in zip(jobs, answers):
+            if answer[0] == "unchanged":  # --shared-fs: the worker found the bytes the result was made from
+                out = batch.result_path(self.options.outdir, job.rel, self.options.fmt)
+                existing = batch._load(out, self.options.fmt)
+                if existing is None or (existing.get("source") or {}).get("sha256") != answer[1]:
+                    item = self._prepare(job, ignore_current=True)  # the result went meanwhile: make it again
+                    if item is not None:
+                        self._submit([item])
+                    continue
+                self._finish(job, batch._summary_of(job.path, existing, time.perf_counter()))
+                continue
+            summary, text = answer[1], answer[2]
+            if text is not None:
+                write_atomic(batch.result_path(self.options.outdir, job.rel, self.options.fmt), text)
+            self._finish(job, summary)
 
     def _finish(self, job: batch.Job, summary: dict) -> None:
         data = summary.pop("data", None)
@@ -245,10 +283,15 @@ class _Feeder:
 
 
 # --- on a Dask worker --------------------------------------------------------------------------------
-def task(path: str, data: bytes | None, digest: str | None, known: str | None, fmt: str, timeout: float) -> tuple:
-    """One input, on a Dask worker, through one of this worker's child processes. Returns
-    ("done", summary, result text or None), or ("unchanged", sha256) when the worker read the file
-    itself and it is what the current result was made from."""
+def task(inputs: list[tuple], fmt: str, timeout: float) -> list[tuple]:
+    """Inputs (path, bytes or None, sha256 or None, sha256 of the current result or None), on a Dask
+    worker, one by one through one of this worker's child processes, each with its own deadline.
+    Each answer is ("done", summary, result text or None), or ("unchanged", sha256) when the worker
+    read the file itself and it is what the current result was made from."""
+    return [_one(path, data, digest, known, fmt, timeout) for path, data, digest, known in inputs]
+
+
+def _one(path: str, data: bytes | None, digest: str | None, known: str | None, fmt: str, timeout: float) -> tuple:
     _worker_fault(path)
     child = _Child.take()
     started = time.monotonic()
