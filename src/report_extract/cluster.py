@@ -67,6 +67,9 @@ def run_jobs(jobs: list[batch.Job], options: batch.Options, done, spool) -> None
     loud = _quiet_dask()
     client, cluster = connect(options.scheduler)
     try:
+        if not client.nthreads():
+            print(f"report-extract: no Dask worker has joined {options.scheduler} yet; the batch starts when one does "
+                  f"(dask worker {client.scheduler.address})", file=sys.stderr, flush=True)
         _Feeder(client, jobs, options, done, spool).run()
     finally:
         try:
