@@ -127,6 +127,10 @@ def test_lost_scheduler_is_one_error_line_and_the_rerun_resumes(archive, referen
         workers = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nworkers", "2",
                                     "--nthreads", "1", "--no-dashboard"], env=environment,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        from distributed import Client
+
+        with Client(address) as client:
+            client.wait_for_workers(2, timeout=120)
         out = tmp_path / "dask"
         process = batch(archive, out, "--scheduler", address, env=FAULTS, wait=False)
         _wait_for_results(out, 60, process)
@@ -147,15 +151,21 @@ def test_lost_scheduler_is_one_error_line_and_the_rerun_resumes(archive, referen
     assert _tree(out) == _tree(reference)
 
 
-def test_shared_fs_reads_the_paths_on_the_workers_and_reuses_current_results(archive, tmp_path):
+def test_shared_fs_sends_paths_only_and_the_workers_tell_current_results(archive, tmp_path):
     small = tmp_path / "small"
     small.mkdir()
     for path in sorted((archive / "2025").glob("*.txt"))[:5]:
         (small / path.name).write_bytes(path.read_bytes())
     out, local = tmp_path / "out", tmp_path / "local"
     assert batch(small, local, "--jobs", "1").returncode == 0
-    assert batch(small, out, "--scheduler", "local:2", "--shared-fs").returncode == 0
+    nothing_sent = {"REPORT_EXTRACT_MAX_SEND_MB": "0"}  # no input's bytes may go to a worker
+    assert batch(small, out, "--scheduler", "local:2", "--shared-fs", env=nothing_sent).returncode == 0
     assert _tree(out) == _tree(local)
+    result = batch(small, tmp_path / "sent", "--scheduler", "local:1", env=nothing_sent)
+    assert result.returncode == 3
+    assert {r["error"] for r in read_csv(tmp_path / "sent" / "summary.csv")} == {
+        "larger than the 0 MiB sent to cluster workers (raise REPORT_EXTRACT_MAX_SEND_MB, or use --shared-fs "
+        "when workers can read the archive)"}
     stamps = {p: p.stat().st_mtime_ns for p in out.glob("*.json")}
     first = sorted(stamps)[0]
     first_input = small / first.name.removesuffix(".json")

@@ -7,14 +7,15 @@ and result text out). Only where it runs changes:
   each remaining input's bytes to the cluster (or only its path with ``--shared-fs``), and writes each
   result file atomically, and its spool lines, as the answers arrive. Cross-year checks, the CSVs and
   resuming stay in ``batch.run``: a cluster run leaves the same folder as a local one.
-- On a Dask worker, each task hands the input to a child process of that worker (one per worker
-  thread, reused from task to task). A deadline on the child is what stops a runaway native call: at
-  ``--timeout`` the child's process group is killed and a new child started; a child that crashes
-  (segfault in a native library) is a failed row, as in a local batch, and the worker lives on.
-- A Dask worker that dies mid-file (killed, out of memory, machine lost) is Dask's business: the
+- A task carries a few inputs (Dask's own cost is per task). On a Dask worker, it hands them one by
+  one to a child process of that worker (one per worker thread, reused from task to task). A
+  deadline on the child is what stops a runaway native call: at ``--timeout`` the child's process
+  group is killed and a new child started; a child that crashes (segfault in a native library) is a
+  failed row, as in a local batch, and the worker lives on.
+- A Dask worker that dies mid-task (killed, out of memory, machine lost) is Dask's business: the
   scheduler runs the task elsewhere, and after ``distributed.scheduler.allowed-failures`` deaths (the
-  scheduler's setting; ``LOCAL_ALLOWED_FAILURES`` for ``local:N``) the input is recorded as failed and
-  the batch goes on. Losing the scheduler ends the run with one clear error; the results written so
+  scheduler's setting; ``LOCAL_ALLOWED_FAILURES`` for ``local:N``) the task's inputs are sent again
+  one a task, so that only the input that kills workers is recorded as failed; the batch goes on. Losing the scheduler ends the run with one clear error; the results written so
   far are kept and the same command resumes.
 
 Dask is imported only here and only when asked for (the ``dask`` extra).
@@ -42,7 +43,7 @@ from .writers import write_atomic
 
 # Inputs are sent to the workers in memory; one larger than this is recorded as failed (a worker
 # that can read the archive itself takes any size: --shared-fs).
-MAX_SEND_MB = int(os.environ.get("REPORT_EXTRACT_MAX_SEND_MB", "256"))
+MAX_SEND_MB = int(_value) if (_value := os.environ.get("REPORT_EXTRACT_MAX_SEND_MB", "").strip()).isdigit() else 256
 # Larger inputs go straight to a worker (scatter) instead of riding in the task through the scheduler.
 INLINE_BYTES = 1 << 20
 # Inputs in one task: Dask costs a few milliseconds of CPU per task, a born-digital report some tens.
@@ -71,6 +72,12 @@ def run_jobs(jobs: list[batch.Job], options: batch.Options, done, spool) -> None
             print(f"report-extract: no Dask worker has joined {options.scheduler} yet; the batch starts when one does "
                   f"(dask worker {client.scheduler.address})", file=sys.stderr, flush=True)
         _Feeder(client, jobs, options, done, spool).run()
+    except ClusterError:
+        try:
+            client.close(timeout=1)  # the scheduler is gone: nothing to wait for
+        except Exception:
+            pass
+        raise
     finally:
         try:
             client.close(timeout=10)
@@ -97,8 +104,10 @@ def connect(scheduler: str):
             # one task at a time on each worker thread: a worker that dies takes no other input with it
             with dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES,
                                   "distributed.scheduler.worker-saturation": 1.0}):
+                # no dashboard; the scheduler's own HTTP endpoints on any free port, not 8787
                 cluster = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=logging.CRITICAL)
+                                       dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
+                                       silence_logs=logging.CRITICAL)
             client = Client(cluster)
             client.register_plugin(_LocalWorker())  # also on workers started again after a death
             return client, cluster
@@ -136,7 +145,8 @@ def _quiet_dask():
         import distributed  # noqa: F401  (its import sets its loggers' levels)
     except ImportError:
         pass  # connect() says what to install
-    names = ["distributed"] + [n for n in logging.root.manager.loggerDict if n.startswith("distributed.")]
+    names = ["distributed", "tornado"] + [n for n in logging.root.manager.loggerDict
+                                          if n.startswith(("distributed.", "tornado."))]
     levels = {name: logging.getLogger(name).level for name in names}
     for name in names:
         logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -166,13 +176,13 @@ class _Feeder:
         from distributed import as_completed
 
         try:
-            # results are gathered in the background as tasks finish, not one round trip each here
-            self.answers = as_completed(with_results=True, raise_errors=False)
+            self.answers = as_completed()
             self._fill()
-            for future, answer in self.answers:
-                jobs = self.running.pop(future)
-                self._take(jobs, future, answer)
-                future.release()
+            for futures in self.answers.batches():  # the tasks finished by now: one round trip for them all
+                for future, answer in zip(futures, self._gather(futures)):
+                    jobs = self.running.pop(future)
+                    self._take(jobs, answer)
+                    future.release()
                 self._fill()
         finally:
             self.spool.close()
@@ -244,15 +254,24 @@ class _Feeder:
         self.running[future] = [item[0] for item in items]
         self.answers.add(future)
 
-    def _take(self, jobs: list[batch.Job], future, answers) -> None:
+    def _gather(self, futures: list) -> list:
+        """The answers of finished tasks, and the exception of each that failed."""
+        lost = ClusterError(f"lost the Dask scheduler at {self.options.scheduler}; the results so far are kept "
+                            f"in {self.options.outdir}: run the same command again to go on")
+        if any(f.status == "cancelled" for f in futures):  # only the client cancels, when it lost the scheduler
+            raise lost
+        finished = [f for f in futures if f.status == "finished"]
+        try:
+            results = dict(zip(finished, self.client.gather(finished))) if finished else {}
+        except (CancelledError, OSError):
+            raise lost from None
+        return [results[f] if f in results else f.exception() for f in futures]
+
+    def _take(self, jobs: list[batch.Job], answers) -> None:
         from distributed import KilledWorker
 
-        if future.status == "cancelled" or isinstance(answers, CancelledError):
-            # only the client cancels, when it lost the scheduler
-            raise ClusterError(f"lost the Dask scheduler at {self.options.scheduler}; the results so far are kept "
-                               f"in {self.options.outdir}: run the same command again to go on")
-        if future.status == "error":  # as_completed gives (type, exception, traceback)
-            error = answers[1]
+        if isinstance(answers, BaseException):
+            error = answers
             if isinstance(error, KilledWorker) and len(jobs) > 1:
                 self.alone.extend(reversed(jobs))  # one of them kills workers: find which, alone
                 return
