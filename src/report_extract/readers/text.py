@@ -23,6 +23,11 @@ _NOTE_START = re.compile(r"^\s*注\s*[:：]")
 _SENTENCE_END = tuple("。！？；：!?;:")
 _METADATA_LINE = re.compile(r"^\s*[^\s:：]{1,12}\s*[:：]")
 _SEPARATOR_LINE = re.compile(r"^\s*={5,}.*={5,}\s*$")
+# grid tables (pandoc's markdown): border lines, and the rules of a row's border drawn beside a
+# cell that spans on (| 三、本年度办理结果 +-----+-----+)
+_GRID_BORDER = re.compile(r"^\s*\+[-=:+]*\+\s*$")
+_GRID_RULE = re.compile(r"(?:^|\s)\+[-=:+]*\+?\s*$|^\s*[-=:+]*\+\s*$")
+_PROSE_PLUS = re.compile(r"^\s*\+(?![-=:+]*\+\s*$)")  # "+3" in prose is not a grid line
 # a table written as HTML in markdown or text, alone or wrapped as MinerU writes it
 _HTML_TABLE_START = re.compile(r"^\s*(?:<html[^>]*>\s*)?(?:<body[^>]*>\s*)?<table[\s>]", re.I)
 _HTML_TABLE_OPEN = re.compile(r"<table[\s>]", re.I)
@@ -107,15 +112,16 @@ def _blocks(lines: list[str]):
             saw_page_mark = True
             page += 1
             continue
-        kind = "pipe" if line.lstrip().startswith("|") else ("tab" if "\t" in line else "")
+        kind = "pipe" if line.lstrip().startswith(("|", "+")) and not _PROSE_PLUS.match(line) else (
+            "tab" if "\t" in line else "")
         if kind:
             yield from flush_prose()
             if table and kind != table_kind:
                 yield from flush_table()
             table_kind = kind
             if kind == "pipe":
-                if not _PIPE_SEPARATOR.match(line):
-                    table.append([c.strip() for c in line.strip().strip("|").split("|")])
+                if not _PIPE_SEPARATOR.match(line) and not _GRID_BORDER.match(line):
+                    table.append([_GRID_RULE.sub("", c).strip() for c in line.strip().strip("|").split("|")])
             else:
                 table.append([c.strip() for c in line.split("\t")])
             continue
