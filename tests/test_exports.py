@@ -199,3 +199,10 @@ def test_grid_table_rules_are_not_prose_or_cells():
     assert [b.text for b in doc.blocks if not isinstance(b, Table)] == ["二、主动公开政府信息情况", "+3 件为新增。"]
     (table,) = [b for b in doc.blocks if isinstance(b, Table)]
     assert [[c.text for c in row] for row in table.rows] == [["规章", "0"], ["行政"], ["许可", "5"]]
+
+
+def test_text_after_a_table_on_its_line_is_kept():
+    md = "前文。\n\n<html><body><table><tr><td>1</td></tr></table></body></html> 注：单位为件。\n"
+    doc = text_reader.read(md.encode(), "a.md")
+    assert [b.text if not isinstance(b, Table) else [[c.text for c in r] for r in b.rows] for b in doc.blocks] == [
+        "前文。", [["1"]], "注：单位为件。"]

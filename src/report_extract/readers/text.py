@@ -32,6 +32,7 @@ _PROSE_PLUS = re.compile(r"^\s*\+(?![-=:+]*\+\s*$)")  # "+3" in prose is not a g
 _HTML_TABLE_START = re.compile(r"^\s*(?:<html[^>]*>\s*)?(?:<body[^>]*>\s*)?<table[\s>]", re.I)
 _HTML_TABLE_OPEN = re.compile(r"<table[\s>]", re.I)
 _HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
+_HTML_TABLE_TAIL = re.compile(r".*</table\s*>(?:\s*</body\s*>)?(?:\s*</html\s*>)?", re.I | re.S)
 MAX_HTML_TABLE_LINES = 5000  # an HTML table left open this long ends here; raise it for longer tables
 
 
@@ -97,10 +98,17 @@ def _blocks(lines: list[str]):
 
     html_table: list[str] = []  # the lines of a raw HTML table, while it is open
     depth = 0  # tables opened and not closed yet in it (tables may nest)
-    for line in lines:
+    pending = list(reversed(lines))  # a line's text after a table that ends in it comes back here
+    while pending:
+        line = pending.pop()
         if html_table or _HTML_TABLE_START.match(line):
-            html_table.append(line)
             depth += len(_HTML_TABLE_OPEN.findall(line)) - len(_HTML_TABLE_END.findall(line))
+            if depth <= 0:
+                end = _HTML_TABLE_TAIL.search(line)
+                if end and line[end.end():].strip():
+                    pending.append(line[end.end():])
+                    line = line[:end.end()]
+            html_table.append(line)
             if depth > 0 and len(html_table) <= MAX_HTML_TABLE_LINES:
                 continue
             yield from flush_prose()
@@ -140,6 +148,8 @@ def _html_tables(markup: str, page: int | None):
     from . import html
 
     for table in html.tables_in(markup):
+        if not table.rows:
+            continue
         table.page = page
         table.pages = [page] * len(table.rows) if page is not None else []
         yield table
