@@ -152,6 +152,8 @@ def test_html_is_recognised_by_content_whatever_the_name():
     assert sniff("# 标题\n\n<html><body><table><tr><td>1</td></tr></table></body></html>\n".encode(), "a.md") == "text"
     assert sniff("# 标题\n\n<table>\n<tr>\n<td><p>商业</p><p>企业</p></td><td><p>a</p></td>\n</tr>\n</table>\n"
                  .encode(), "a.md") == "text"
+    assert sniff("# 标题\n\n| 商业<br />企业 | 科研<br>机构 | 其他<br/>组织 |\n|---|---|---|\n| 1 | 2 | 3 |\n".encode(),
+                 "gfm.md") == "text"  # pandoc writes line breaks in pipe-table cells as <br />
     assert sniff("标题: 示例\n\n<html><body><p>一</p></body></html>".encode(), "saved.txt") == "html"
     assert sniff("一、总体情况\n2023年，3<5。".encode(), "a.txt") == "text"
 
