@@ -174,6 +174,14 @@ def test_numbering_through_paragraph_styles():
     assert got == ["一、", "（一）", "（二）", "二、", "", "", "三、"]
 
 
+def test_a_list_defined_by_a_numbering_style_counts_in_the_list_that_style_names():
+    styles = ('<w:style w:type="numbering" w:styleId="Outline"><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr>'
+              "</w:pPr></w:style>")
+    lists = numbering({0: '<w:styleLink w:val="Outline"/>' + lvl(0, "chineseCounting", "%1、"),
+                       1: '<w:numStyleLink w:val="Outline"/>'}, {1: (0, ""), 2: (1, "")}, styles)
+    assert rendered(lists, para(1), para(2), para(1)) == ["一、", "二、", "三、"]
+
+
 def test_absurd_definitions_stay_bounded():
     huge = "%1" * 5000
     lists = numbering({0: lvl(0, "upperLetter", huge, start=10 ** 40) + lvl(99, "decimal") + lvl(-5, "decimal"),

@@ -160,13 +160,13 @@ class Numbering:
                 if lvl is not None:
                     levels[index] = _level(lvl)
             self.instances[key] = ListInstance(abstract, starts, levels)
-        # paragraph styles: id -> (numId, ilvl, basedOn); the default paragraph style
+        # paragraph and numbering styles: id -> (numId, ilvl, basedOn); the default paragraph style
         self.styles: dict[str, tuple[str | None, int | None, str | None]] = {}
         self.default_style: str | None = None
         if styles_root is not None:
             for style in styles_root.iterchildren(W + "style"):
-                if style.get(W + "type", "paragraph") != "paragraph":
-                    continue
+                if style.get(W + "type", "paragraph") not in ("paragraph", "numbering"):
+                    continue  # numbering styles: what w:numStyleLink names
                 sid = style.get(W + "styleId")
                 if sid is None:
                     continue
