@@ -182,6 +182,16 @@ def test_a_list_defined_by_a_numbering_style_counts_in_the_list_that_style_names
     assert rendered(lists, para(1), para(2), para(1)) == ["一、", "二、", "三、"]
 
 
+def test_a_custom_format_is_read_by_its_fallback():
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    custom = (f'<mc:AlternateContent xmlns:mc="{mc}"><mc:Choice Requires="w14"><w:numFmt w:val="custom" '
+              'w:format="001, 002, 003, ..."/></mc:Choice><mc:Fallback><w:numFmt w:val="decimalZero"/>'
+              "</mc:Fallback></mc:AlternateContent>")
+    lists = numbering({0: f'<w:lvl w:ilvl="0"><w:start w:val="1"/>{custom}<w:lvlText w:val="%1、"/></w:lvl>'},
+                      {1: (0, "")})
+    assert rendered(lists, para(1), para(1)) == ["01、", "02、"]
+
+
 def test_absurd_definitions_stay_bounded():
     huge = "%1" * 5000
     lists = numbering({0: lvl(0, "upperLetter", huge, start=10 ** 40) + lvl(99, "decimal") + lvl(-5, "decimal"),

@@ -20,7 +20,8 @@ Word shows before its text:
   is a space, except after punctuation (``一、``, ``（一）``, ``1.``), where a reader writes none; an
   explicit space is a space; ``nothing`` is nothing.
 
-Bullets are no numbers and are not rendered (their symbols are glyphs of symbol fonts). Numbers
+A custom format (Word 2010's ``w:numFmt w:val="custom"`` inside ``mc:AlternateContent``) is read
+by its fallback. Bullets are no numbers and are not rendered (their symbols are glyphs of symbol fonts). Numbers
 beyond what a format can write (``①`` stops at 20, ``甲`` at 10) fall back to decimal, as Word does.
 Absurd definitions stay bounded: nine levels, numbers clamped, templates and link chains capped.
 """
@@ -32,6 +33,7 @@ import unicodedata
 from dataclasses import dataclass
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"  # Word 2010's custom formats
 NUMBERING_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
 STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 
@@ -113,7 +115,7 @@ def _level(lvl) -> Level:
     text_node = lvl.find(W + "lvlText")
     text = "" if text_node is None or _on(text_node.find(W + "null")) else (text_node.get(W + "val") or "")
     restart = lvl.find(W + "lvlRestart")
-    return Level(fmt=_val(lvl, W + "numFmt") or "decimal",
+    return Level(fmt=_val(lvl, W + "numFmt") or _val(lvl, f"{MC}AlternateContent/{MC}Fallback/{W}numFmt") or "decimal",
                  text=text[:MAX_LEVEL_TEXT],
                  start=_int(_val(lvl, W + "start"), 1),
                  restart=None if restart is None else _int(_val(restart), None, 0, MAX_LEVELS),
