@@ -33,6 +33,15 @@ def test_automatically_numbered_docx_reads_exactly_like_its_literal_twin(name):
     assert codes(numbered) == set()
 
 
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_the_pdf_libreoffice_prints_from_the_numbered_docx_reads_like_the_twin(name):
+    printed, twin = report_extract.extract(AUTONUM / f"{name}.pdf"), report_extract.extract(VARIANTS[name])
+    assert printed.tables == twin.tables
+    assert codes(printed) == codes(twin) == set()
+    assert (printed.report.organization, printed.report.year) == (twin.report.organization, twin.report.year)
+    assert [(s.key, s.heading) for s in printed.sections] == [(s.key, s.heading) for s in twin.sections]
+
+
 def test_without_the_numbers_the_sections_were_lost(monkeypatch):
     monkeypatch.setattr(docx_numbering, "labels", lambda part, body: {})
     report = report_extract.extract(AUTONUM / "v2021-clean.autonum.docx")
