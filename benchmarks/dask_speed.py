@@ -61,9 +61,12 @@ class Cluster:
         self.scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--scheduler-file",
                                            str(self.file), "--port", "0", "--no-dashboard"],
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while not self.file.exists():
-            time.sleep(0.1)
-        self.address = json.loads(self.file.read_text())["address"]
+        while True:  # the file appears before its content
+            try:
+                self.address = json.loads(self.file.read_text())["address"]
+                break
+            except (OSError, ValueError, KeyError):
+                time.sleep(0.1)
         self.workers = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", self.address,
                                          "--nworkers", str(workers), "--nthreads", "1", "--no-dashboard"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
