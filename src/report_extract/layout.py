@@ -39,6 +39,10 @@ _PUNCT_ROOM = 0.8
 _ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,2}\s*[.．、])")
 _HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*、")
 _SENTENCE_END = ("。", "；", "！", "？")
+# a number standing apart in a line's text (a line's text has a space at every gap after an ASCII
+# character): the cheap test that keeps pages of prose, and of ruled tables, from the rest of the work
+_STANDALONE = re.compile(r"(?:^|\s)[+\-－]?\d[\d,.]*(?=$|\s|[（(])")
+_PLACEHOLDER_CHARS = frozenset("/／\\—–-－―─×*无空")
 MIN_SINGLE_LINE_VALUES = 5  # one value line alone is a table only with this many numbers (table 四: 15)
 
 
@@ -99,9 +103,9 @@ def _first_value(ws: list[Word]) -> int | None:
 def read(lines: list[Line], page: int | None = None) -> tuple[list[tuple[float, Table]], list[Line]]:
     """Tables laid out without (full) rules among a page's lines (top to bottom), as (top, table),
     and the lines that are not in them."""
-    candidates = [i for i, ln in enumerate(lines) if any(ch.isdigit() or ch in "/—-－" for ch in ln.text)]
-    if len(candidates) < 1:
-        return [], lines
+    if not any(_STANDALONE.search(ln.text) for ln in lines):
+        return [], lines  # no number stands apart: prose (most pages, and those with ruled tables)
+    candidates = [i for i, ln in enumerate(lines) if any(ch.isdigit() or ch in _PLACEHOLDER_CHARS for ch in ln.text)]
     split: dict[int, list[Word]] = {}
     firsts: dict[int, int] = {}
     for i in candidates:
@@ -218,9 +222,53 @@ def _wrapped_cells(row: dict, ws: list[Word], start: float) -> bool:
 
 
 def _row() -> dict:
-    """A row being built: label chars per label column (with where each column's text last
-    stood, and whether it began with an ordinal), cell chars per value column, the cell words."""
-    return {"labels": {}, "cells": {}, "loose": False, "words": [], "ordinal": {}, "right": {}, "line": {}}
+    """A row being built: label chars per label column, cell chars per value column, the words
+    of its cells, and whether they could not all be put in columns of their own."""
+    return {"labels": [], "cells": {}, "loose": False, "words": []}
+
+
+def _label_units(lines, split, firsts, block, headers, in_cells, size) -> list[dict]:
+    """The label text of the block cut into the labels of cells, top to bottom.
+
+    A label begins at an ordinal (一、 （二） 3.). A word on the next line goes on with a label
+    standing above it when it is wrapped text of it: inside the line above (left- or right-aligned
+    text never wraps wider) or centred under it. A label without an ordinal holds one value line
+    at most (single-line labels one under the other, 行政许可 and 行政处罚); one with an ordinal may
+    span several (三、本年度办理结果, beside the rows it heads)."""
+    units: list[dict] = []
+    open_units: list[dict] = []
+    for i in block:
+        if i in headers and i not in firsts:  # a header line: its labels are the header row's
+            open_units = []
+            continue
+        for k, w in enumerate(split[i]):
+            if in_cells(i, k, w):
+                continue
+            ordinal = _ORDINAL.match(w[2]) is not None
+            unit = None if ordinal else next((u for u in open_units if _wraps(u, w, i, lines, size) and (
+                u["ordinal"] or i not in firsts or not any(j in firsts for j in range(u["lines"][0], i)))), None)
+            if unit is None:
+                unit = {"chars": [], "lines": [], "ordinal": ordinal, "x0": w[0], "last": (w[0], w[1])}
+                units.append(unit)
+            # text that stands under another label cuts it off
+            open_units = [u for u in open_units if u is unit or not (w[0] < u["last"][1] and w[1] > u["last"][0])]
+            if unit not in open_units:
+                open_units.append(unit)
+            unit["chars"].extend(w[3])
+            unit["lines"].append(i)
+            unit["last"] = (w[0], w[1])
+            unit["x0"] = min(unit["x0"], w[0])
+    return units
+
+
+def _wraps(unit: dict, w: Word, i: int, lines: list[Line], size: float) -> bool:
+    """Whether word ``w`` on line ``i`` is the wrapped text of a label last seen at unit["last"]."""
+    if unit["lines"][-1] == i or not _near(lines, unit["lines"][-1], i):
+        return False
+    x0, x1 = unit["last"]
+    inside = w[0] >= x0 - size / 2 and w[1] <= x1 + size
+    centred = abs((w[0] + w[1]) - (x0 + x1)) <= size
+    return inside or centred
 
 
 def _columns(spans: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
@@ -244,15 +292,6 @@ def _columns(spans: list[list[tuple[float, float]]]) -> list[tuple[float, float]
     return out
 
 
-def _label_columns(starts: list[float], size: float) -> list[float]:
-    """Left edges of the label columns: where label words start, clustered."""
-    edges: list[float] = []
-    for x in sorted(starts):
-        if not edges or x - edges[-1] > size:
-            edges.append(x)
-    return edges
-
-
 def _table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int], block: list[int],
            page: int | None) -> Table | None:
     values = [i for i in block if i in firsts]
@@ -263,69 +302,52 @@ def _table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, in
     def in_cells(i: int, k: int, w: Word) -> bool:
         return k >= firsts[i] if i in firsts else w[0] >= start
 
-    label_words = [w for i in block for k, w in enumerate(split[i]) if not in_cells(i, k, w)]
-    edges = _label_columns([w[0] for w in label_words], size)
-    n_labels = len(edges)
-
-    def label_col(x: float) -> int:
-        col = 0
-        for k, edge in enumerate(edges):
-            if x >= edge - size / 2:
-                col = k
-        return col
-
     def value_col(word: Word) -> int | None:
         """The one column the word overlaps, or None (none, or two)."""
         hits = [k for k, (a, b) in enumerate(cols) if word[0] < b + 0.5 and word[1] > a - 0.5]
         return hits[0] if len(hits) == 1 else None
 
-    rows: list[dict] = []
-    current: dict = {}
-    open_units: dict[int, dict] = {}  # label column -> the row whose label it holds last
+    # cells: each value line is a row, each header line too; cell text wrapped onto a line below
+    # goes with the row above
+    rows: list[tuple[float, dict]] = []  # (y, row)
+    by_line: dict[int, dict] = {}
+    current: dict = _row()
     for i in block:
         ws = split[i]
-        is_value_line = i in firsts
-        header = not is_value_line and any(w[0] >= start for w in ws) and not _wrapped_cells(current, ws, start)
-        if is_value_line or header or not rows:
-            current = _row()
-            rows.append(current)
+        header = i not in firsts and any(w[0] >= start for w in ws) and not _wrapped_cells(current, ws, start)
+        if i in firsts or header:
+            current = by_line[i] = _row()
+            rows.append((lines[i].top, current))
         for k, w in enumerate(ws):
-            if in_cells(i, k, w):
+            if (in_cells(i, k, w) or header) and (i in by_line or current["words"]):
+                if header and not in_cells(i, k, w):
+                    current["labels"].append((w[0], w[3]))
+                    continue
                 current["words"].append(w)
                 col = value_col(w)
-                if col is None or col in current["cells"] and is_value_line:
+                if col is None or col in current["cells"] and i in firsts:
                     current["loose"] = True
                 current["cells"].setdefault(col, []).extend(w[3])
-                continue
-            col = label_col(w[0])
-            unit = open_units.get(col)
-            ordinal = _ORDINAL.match(w[2]) is not None
-            # wrapped text is never wider than the line it continues
-            fits = unit is not None and w[1] <= unit["right"][col] + size and _near(
-                lines, unit["line"][col], i)
-            if is_value_line or header:
-                # a label spanning rows goes on over a value line whose text here is no new label
-                spans = fits and unit is not current and not header and not ordinal and unit["ordinal"][col]
-                target = unit if spans else current
-            elif fits and not ordinal:
-                target = unit
-            elif col not in current["labels"] and not current["cells"]:
-                target = current
-            else:  # a label line of its own: a row without numbers (a caption, a blank row)
-                target = current = _row()
-                rows.append(current)
-            if col not in target["labels"]:
-                target["ordinal"][col] = ordinal
-            target["labels"].setdefault(col, []).extend(w[3])
-            target["right"][col], target["line"][col] = w[1], i
-            open_units[col] = target
+    # labels: the text of each label column in units, each the label of the value line it stands
+    # beside (top-aligned, or centred on it), or a row of its own
+    for unit in _label_units(lines, split, firsts, block, by_line, in_cells, size):
+        top, bottom = lines[unit["lines"][0]].top, lines[unit["lines"][-1]].top
+        beside = [i for i in block if i in firsts and top + size / 2 >= lines[i].top >= bottom - size / 2]
+        if beside:
+            row = by_line[beside[0]]
+        else:
+            row = _row()
+            rows.append((top, row))
+        row["labels"].append((unit["x0"], unit["chars"]))
+    rows.sort(key=lambda item: -item[0])
     out: list[list[Cell]] = []
-    for row in rows:
-        cells = [Cell(cell_text(list(chars)), col=col) for col, chars in sorted(row["labels"].items())]
+    for _, row in rows:
+        texts = [cell_text(list(chars)) for _, chars in sorted(row["labels"], key=lambda label: label[0])]
         if row["loose"]:
-            cells += [Cell(w[2], col=n_labels + k) for k, w in enumerate(sorted(row["words"]))]
+            texts += [w[2] for w in sorted(row["words"])]
         elif row["cells"]:
-            cells += [Cell(cell_text(list(row["cells"].get(k, []))), col=n_labels + k) for k in range(len(cols))]
+            texts += [cell_text(list(row["cells"].get(k, []))) for k in range(len(cols))]
+        cells = [Cell(text, col=k) for k, text in enumerate(texts)]
         if cells:
             out.append(cells)
     if not out:
