@@ -160,7 +160,7 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
         start = _value_start(split, firsts, values)
         k = run[0] - 1
         taken = {j for r in out for j in r}
-        while k >= 0 and k not in taken and k not in firsts and _header(lines, split, k, k + 1, start):
+        while k >= 0 and k not in taken and k not in firsts and _header(lines, split, firsts, k, k + 1, start):
             run.insert(0, k)
             k -= 1
         k = run[-1] + 1
@@ -200,14 +200,17 @@ def _header_words(ws: list[Word], start: tuple[float, float]) -> bool:
             and not any(w[2].endswith(_SENTENCE_END) or _HEADING.match(w[2]) for w in ws))
 
 
-def _header(lines: list[Line], split: dict[int, list[Word]], k: int, below: int, start: tuple[float, float]) -> bool:
+def _header(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int], k: int, below: int,
+            start: tuple[float, float]) -> bool:
     """A line above a table that is part of it: a header line, a caption of the table's first row,
     or the end of a label cut by the page break."""
     if not _near(lines, k, below):
         return False
     ws = split[k]
-    if not ws or _HEADING.match(ws[0][2]):
+    if not ws:
         return False
+    if _HEADING.match(ws[0][2]):  # a heading, or the first line of a label centred on the row below
+        return below in firsts and _label_only(split, k, start)
     if _header_words(ws, start) or _label_only(split, k, start):
         return True
     return len(ws) == 1 and len(ws[0][2]) <= 20 and not ws[0][2].endswith(_SENTENCE_END)
@@ -217,6 +220,8 @@ def _wrapped_cells(row: dict, ws: list[Word], start: float) -> bool:
     """Whether the words of a line in the cells' area go on text cells of the row above (a cell
     that holds words, wrapped), not a header line."""
     texts = [w for w in row.get("words", []) if not _is_value(w[2])]
+    if len(texts) == len(row.get("words", [])):
+        return False  # a row of text only is a header; the line below is another
     cells = [w for w in ws if w[0] >= start]
     return bool(texts) and all(any(w[0] < t[1] and w[1] > t[0] for t in texts) for w in cells)
 
@@ -248,7 +253,7 @@ def _label_units(lines, split, firsts, block, headers, in_cells, size) -> list[d
             unit = None if ordinal else next((u for u in open_units if _wraps(u, w, i, lines, size) and (
                 u["ordinal"] or i not in firsts or not any(j in firsts for j in range(u["lines"][0], i)))), None)
             if unit is None:
-                unit = {"chars": [], "lines": [], "ordinal": ordinal, "x0": w[0], "last": (w[0], w[1])}
+                unit = {"chars": [], "lines": [], "ordinal": ordinal, "x0": w[0], "x1": w[1], "last": (w[0], w[1])}
                 units.append(unit)
             # text that stands under another label cuts it off
             open_units = [u for u in open_units if u is unit or not (w[0] < u["last"][1] and w[1] > u["last"][0])]
@@ -257,18 +262,19 @@ def _label_units(lines, split, firsts, block, headers, in_cells, size) -> list[d
             unit["chars"].extend(w[3])
             unit["lines"].append(i)
             unit["last"] = (w[0], w[1])
-            unit["x0"] = min(unit["x0"], w[0])
+            unit["x0"], unit["x1"] = min(unit["x0"], w[0]), max(unit["x1"], w[1])
     return units
 
 
 def _wraps(unit: dict, w: Word, i: int, lines: list[Line], size: float) -> bool:
-    """Whether word ``w`` on line ``i`` is the wrapped text of a label last seen at unit["last"]."""
+    """Whether word ``w`` on line ``i`` is wrapped text of the label ``unit`` (whose lines so far
+    span unit["x0"] to unit["x1"])."""
     if unit["lines"][-1] == i or not _near(lines, unit["lines"][-1], i):
         return False
-    x0, x1 = unit["last"]
-    inside = w[0] >= x0 - size / 2 and w[1] <= x1 + size
-    centred = abs((w[0] + w[1]) - (x0 + x1)) <= size
-    return inside or centred
+    x0, x1 = unit["x0"], unit["x1"]
+    if w[1] - w[0] > x1 - x0 + size:
+        return False  # wrapped text is never wider than the line it wraps from
+    return w[0] >= x0 - size / 2 and w[1] <= x1 + size or abs((w[0] + w[1]) - (x0 + x1)) <= size
 
 
 def _columns(spans: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
