@@ -9,7 +9,7 @@ import pytest
 
 import report_extract
 from conftest import FIXTURES, ROOT, codes
-from generate import RULE_VARIANTS, RULES_DIR, rule_variant_fixtures
+from generate import RULE_VARIANTS, RULES_DIR, centred_variant_fixtures, rule_variant_fixtures
 from report_extract import layout
 from report_extract.lattice import lines
 
@@ -59,6 +59,22 @@ def test_every_fixture_in_every_rule_style_counted_right_wrong_missing():
     assert differing_codes == []
 
 
+@pytest.mark.parametrize("name", sorted(centred_variant_fixtures()))
+def test_cells_centred_across_and_down_read_like_top_aligned_ones(name):
+    """Labels centred on their row stand above and below the line of its numbers; numbers centred
+    under their header; 行政许可's one number centred across the three columns of its row."""
+    twin_name = centred_variant_fixtures()[name][0]
+    report = report_extract.extract(RULES_DIR / f"{name}.pdf")
+    twin = report_extract.extract(FIXTURES / f"{twin_name}.txt")
+    assert compare(report, twin) == ((198, 0, 0) if twin_name == "v2019-clean" else (200, 0, 0))
+    assert report.tables == twin.tables
+    assert codes(report) == codes(twin)
+    assert [(s.key, s.text) for s in report.sections] == [(s.key, s.text) for s in twin.sections]
+    if twin_name == "v2021-clean":
+        assert report.tables["proactive"]["administrative_licensing"] == {"decisions": 1868}
+        assert report.provenance["applications.new_received.total"].label.replace(" ", "") == "一、本年新收政府信息公开申请数量"
+
+
 @pytest.mark.parametrize("style", RULE_VARIANTS)
 def test_rows_shifted_by_a_cell_too_many_or_too_few_are_reported_not_guessed(style):
     """An irregular row (LibreOffice sets its cells off the columns of the others): its numbers
@@ -90,3 +106,15 @@ def test_prose_with_numbers_is_no_table_and_columns_come_from_many_rows():
     [(top, table)] = tables
     assert [[c.text for c in row] for row in table.rows] == [
         ["项目", "甲", "乙"], ["规章", "7", "12"], ["文件", "123", "4"], ["其他", "/", "56"]]
+
+
+def test_a_page_footer_below_a_table_is_not_a_row_of_it():
+    rows = []
+    for k, (label, a, b) in enumerate([("规章", "7", "12"), ("文件", "123", "4")]):
+        y = 200 - 14 * k
+        rows += _chars(label, 50, y) + _chars(a, 200, y) + _chars(b, 260, y)
+    footer = _chars("-", 250, 40) + _chars("2", 270, 40) + _chars("-", 290, 40)
+    tables, rest = layout.read(lines(rows + footer), 1)
+    [(_, table)] = tables
+    assert [[c.text for c in row] for row in table.rows] == [["规章", "7", "12"], ["文件", "123", "4"]]
+    assert [ln.text for ln in rest] == ["- 2 -"]

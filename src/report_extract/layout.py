@@ -8,16 +8,20 @@ text (PDF characters, OCR boxes), and turns each into a ``Table`` of the documen
 - A *value line* is a line whose words (runs of characters without a column gap) end in numbers
   or placeholders: row labels on the left, then the cells. Blocks are runs of value lines joined
   by lines that stand wholly in the label area (wrapped labels) or that are table headers; a line
-  of prose or a heading crossing into the value area ends a block.
+  of prose or a heading crossing into the value area ends a block, and so does a gap wider than
+  any between the rows of a table (a page footer).
 - Value columns come from the gaps between the words of the cell area across all value lines of
   the block: numbers are left-, right- or centre-aligned in their column, so the words of a column
   overlap each other and leave a gap before the next column. A row whose cells cannot all be put
   in a column of their own (two words in one column) keeps its cells in order without empty ones,
   so the template mapping places them only where the count decides and reports the row.
-- Label columns from where the label words start. A row starts at each value line; a label column's
-  text continues downwards over the lines below (cells are top-aligned), and a label that begins
-  with an ordinal (``一、`` ``（二）`` ``3.``) goes on over a following value line whose text in that
-  column has no ordinal of its own (a label spanning rows, such as 三、本年度办理结果).
+- Rows: each value line is a row (so is each header line). The label text is cut into labels: one
+  begins at an ordinal (``一、`` ``（二）`` ``3.``), and a word on the next line goes on with the
+  label above it when it is that label's wrapped text (inside its width, or centred under it).
+  A label is set beside the value line its lines stand around: top-aligned labels start on it,
+  centred ones stand above and below it. A label beside several value lines (三、本年度办理结果,
+  a group's label) is the first one's; one beside none is a row of its own (a caption, the end
+  of a label cut by a page break), which the mapping joins or leaves.
 
 Which table of the template a block is, and which row each of its rows is, is decided later from
 the labels, as for every other table (tables.py, mapping.py): nothing here knows a label.
@@ -43,6 +47,8 @@ _SENTENCE_END = ("。", "；", "！", "？")
 # character): the cheap test that keeps pages of prose, and of ruled tables, from the rest of the work
 _STANDALONE = re.compile(r"(?:^|\s)[+\-－]?\d[\d,.]*(?=$|\s|[（(])")
 _PLACEHOLDER_CHARS = frozenset("/／\\—–-－―─×*无空")
+_NOTED_NUMBER = re.compile(r"^\d[\d,.]*\s*[（(]")
+ROW_GAP = 3.5  # type sizes: lines of one table are never farther apart (a page footer is)
 MIN_SINGLE_LINE_VALUES = 5  # one value line alone is a table only with this many numbers (table 四: 15)
 
 
@@ -78,13 +84,10 @@ def _word(run: list[Char]) -> Word:
 
 
 def _is_value(text: str) -> bool:
-    return numbers.parse(text, "money").status in (numbers.NUMBER, numbers.PLACEHOLDER) or (
-        text[:1].isdigit() and numbers.parse(text, "money").status == numbers.TEXT and _lead_number(text))
-
-
-def _lead_number(text: str) -> bool:
-    """A number with a note after it: ``22（其中修订16件）``."""
-    return re.match(r"^\d[\d,.]*\s*[（(]", text) is not None
+    """A number (``22（其中修订16件）`` too: a number with a note) or a placeholder."""
+    status = numbers.parse(text, "money").status
+    return status in (numbers.NUMBER, numbers.PLACEHOLDER) or (
+        status == numbers.TEXT and _NOTED_NUMBER.match(text) is not None)
 
 
 def _first_value(ws: list[Word]) -> int | None:
@@ -93,8 +96,8 @@ def _first_value(ws: list[Word]) -> int | None:
     if not values:
         return None
     first = values[0]
-    if first == 0 and len(values) < 2:
-        return None  # a lone number: a page number, a figure in a line of its own
+    if first == 0 and sum(ws[i][2][:1].isdigit() for i in values) < 2:
+        return None  # no label and one number: a page number (- 2 -), a figure on a line of its own
     if len(values) < (len(ws) - first) / 2:
         return None  # mostly text after the first number: prose
     return first
@@ -133,7 +136,7 @@ def _value_start(split: dict[int, list[Word]], firsts: dict[int, int], rows: lis
     reach (the right edge of the first cells)."""
     lefts = sorted(split[i][firsts[i]][0] for i in rows)
     rights = sorted(split[i][firsts[i]][1] for i in rows)
-    return lefts[(len(lefts) - 1) // 2], rights[len(rights) // 2]
+    return lefts[(len(lefts) - 1) // 2], rights[(len(rights) - 1) // 2]
 
 
 def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int]) -> list[list[int]]:
@@ -146,7 +149,8 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
             last = runs[-1][-1]
             start = _value_start(split, firsts, [last, i])
             between = range(last + 1, i)
-            if all(_inside(lines, split, k, start) for k in between):
+            if all(_near(lines, k - 1, k, ROW_GAP) for k in range(last + 1, i + 1)) and all(
+                    _inside(split, firsts, k, start) for k in between):
                 runs[-1] += [*between, i]
                 continue
         runs.append([i])
@@ -164,7 +168,8 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
             run.insert(0, k)
             k -= 1
         k = run[-1] + 1
-        while k < len(lines) and k not in firsts and _near(lines, k - 1, k) and _label_only(split, k, start):
+        while (k < len(lines) and k not in firsts and _near(lines, k - 1, k) and _label_only(split, k, start)
+               and not _HEADING.match(split[k][0][2])):  # wrapped text never starts 一、: a heading
             run.append(k)
             k += 1
         out.append(run)
@@ -176,8 +181,9 @@ def _labelled(split, firsts, values) -> bool:
     return all(firsts[i] > 0 for i in values)
 
 
-def _near(lines: list[Line], above: int, below: int) -> bool:
-    return lines[above].top - lines[below].top <= 1.8 * max(lines[above].size, lines[below].size)
+def _near(lines: list[Line], above: int, below: int, sizes: float = 1.8) -> bool:
+    """Whether two lines are at most ``sizes`` type sizes apart (line to line)."""
+    return lines[above].top - lines[below].top <= sizes * max(lines[above].size, lines[below].size)
 
 
 def _label_only(split: dict[int, list[Word]], k: int, start: tuple[float, float]) -> bool:
@@ -188,16 +194,22 @@ def _label_only(split: dict[int, list[Word]], k: int, start: tuple[float, float]
         2].endswith(_SENTENCE_END)
 
 
-def _inside(lines: list[Line], split: dict[int, list[Word]], k: int, start: tuple[float, float]) -> bool:
-    """A line between two value lines that belongs to their table: wrapped labels, or a header."""
+def _inside(split: dict[int, list[Word]], firsts: dict[int, int], k: int, start: tuple[float, float]) -> bool:
+    """A line between two value lines that belongs to their table: wrapped labels, or a header.
+    A numbered line (一、…) is a label only right above a value line (centred on its row), else
+    a heading between two tables."""
+    if split[k] and _HEADING.match(split[k][0][2]) and not (k + 1 in firsts or k + 2 in firsts):
+        return False
     return _label_only(split, k, start) or _header_words(split[k], start)
 
 
 def _header_words(ws: list[Word], start: tuple[float, float]) -> bool:
-    """Column headings (or cell text wrapped): several words or one in the cells' area, none a
-    sentence or a heading."""
-    return ((len(ws) >= 2 or ws and ws[0][0] >= start[0] - 1) and any(w[0] >= start[0] - 1 for w in ws)
-            and not any(w[2].endswith(_SENTENCE_END) or _HEADING.match(w[2]) for w in ws))
+    """Column headings (or cell text wrapped): a word in the cells' area after a first one, or a
+    line that starts there; no sentence, no heading."""
+    if not ws or any(w[2].endswith(_SENTENCE_END) or _HEADING.match(w[2]) for w in ws):
+        return False
+    # a heading centred over its column may start left of the numbers under it
+    return ws[0][0] >= start[0] - 1 or any(w[1] > start[0] + 1 for w in ws[1:])
 
 
 def _header(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int], k: int, below: int,
