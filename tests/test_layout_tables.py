@@ -94,8 +94,10 @@ def _chars(text: str, x: float, y: float, size: float = 10.0):
 def test_prose_with_numbers_is_no_table_and_columns_come_from_many_rows():
     prose = (_chars("全年共办理申请 12 件，其中 3 件已答复。", 50, 700)
              + _chars("2023年 1月 5日", 50, 686))
+    prose += _chars("联系电话", 50, 660) + _chars("12345678", 200, 660)
+    prose += _chars("邮政编码", 50, 646) + _chars("350000", 200, 646)
     tables, rest = layout.read(lines(prose), 1)
-    assert tables == [] and len(rest) == 2
+    assert tables == [] and len(rest) == 4
     # numbers right-aligned under their header: columns from the gaps across the rows
     rows = _chars("项目", 50, 600) + _chars("甲", 200, 600) + _chars("乙", 260, 600)
     for k, (label, a, b) in enumerate([("规章", "7", "12"), ("文件", "123", "4"), ("其他", "/", "56")]):

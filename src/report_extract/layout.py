@@ -43,12 +43,14 @@ _PUNCT_ROOM = 0.8
 _ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,2}\s*[.．、])")
 _HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*、")
 _SENTENCE_END = ("。", "；", "！", "？")
+_CLAUSE = re.compile("[，。；！？]")
 # a number standing apart in a line's text (a line's text has a space at every gap after an ASCII
 # character): the cheap test that keeps pages of prose, and of ruled tables, from the rest of the work
 _STANDALONE = re.compile(r"(?:^|\s)[+\-－]?\d[\d,.]*(?=$|\s|[（(])")
 _PLACEHOLDER_CHARS = frozenset("/／\\—–-－―─×*无空")
 _NOTED_NUMBER = re.compile(r"^\d[\d,.]*\s*[（(]")
 ROW_GAP = 3.5  # type sizes: lines of one table are never farther apart (a page footer is)
+MIN_ONE_COLUMN_ROWS = 3  # a table of one column of numbers has at least this many rows
 MIN_SINGLE_LINE_VALUES = 5  # one value line alone is a table only with this many numbers (table 四: 15)
 
 
@@ -98,8 +100,8 @@ def _first_value(ws: list[Word]) -> int | None:
     first = values[0]
     if first == 0 and sum(ws[i][2][:1].isdigit() for i in values) < 2:
         return None  # no label and one number: a page number (- 2 -), a figure on a line of its own
-    if len(values) < (len(ws) - first) / 2:
-        return None  # mostly text after the first number: prose
+    if len(values) < (len(ws) - first) / 2 or any(_CLAUSE.search(w[2]) for w in ws[first:]):
+        return None  # mostly text after the first number, or a clause of a sentence: prose
     return first
 
 
@@ -315,6 +317,8 @@ def _table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, in
     values = [i for i in block if i in firsts]
     start = _value_start(split, firsts, values)[0] - 1
     cols = _columns([[(w[0], w[1]) for w in split[i][firsts[i]:]] for i in values])
+    if len(cols) < 2 and len(values) < MIN_ONE_COLUMN_ROWS:
+        return None  # two lines of a label and a number (联系电话 …, 邮政编码 …) are prose
     size = sorted(lines[i].size for i in block)[len(block) // 2]
 
     def in_cells(i: int, k: int, w: Word) -> bool:
