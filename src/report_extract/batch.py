@@ -27,7 +27,7 @@ from pathlib import Path
 from . import crossyear
 from .writers import WIDE_META, wide_columns, write_atomic
 
-EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".mht", ".mhtml")
+EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".xhtml", ".mht", ".mhtml")
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "year", "errors", "warnings", "infos", "error",
                    "seconds")
 PROBLEM_COLUMNS = ("path", "organization", "year", "code", "severity", "table", "row", "column", "page",
