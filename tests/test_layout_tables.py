@@ -55,8 +55,10 @@ def test_every_fixture_in_every_rule_style_counted_right_wrong_missing():
             totals[style][k] += n
         if codes(report) != codes(twin):
             differing_codes.append((name, codes(report) - codes(twin)))
+        if [(s.key, s.text) for s in report.sections] != [(s.key, s.text) for s in twin.sections]:
+            differing_codes.append((name, "sections"))  # table text left in prose, or prose taken
     assert totals == {style: [3179, 0, 0] for style in RULE_VARIANTS}
-    assert differing_codes == []
+    assert differing_codes == []  # (a label's last character alone atop the next page is joined)
 
 
 @pytest.mark.parametrize("name", sorted(centred_variant_fixtures()))
@@ -96,14 +98,16 @@ def test_prose_with_numbers_is_no_table_and_columns_come_from_many_rows():
              + _chars("2023年 1月 5日", 50, 686))
     prose += _chars("联系电话", 50, 660) + _chars("12345678", 200, 660)
     prose += _chars("邮政编码", 50, 646) + _chars("350000", 200, 646)
-    tables, rest = layout.read(lines(prose), 1)
+    found = layout.read(lines(prose), 1)
+    tables, rest = found.tables, found.rest
     assert tables == [] and len(rest) == 4
     # numbers right-aligned under their header: columns from the gaps across the rows
     rows = _chars("项目", 50, 600) + _chars("甲", 200, 600) + _chars("乙", 260, 600)
     for k, (label, a, b) in enumerate([("规章", "7", "12"), ("文件", "123", "4"), ("其他", "/", "56")]):
         y = 586 - 14 * k
         rows += _chars(label, 50, y) + _chars(a, 210 - 10 * len(a), y) + _chars(b, 270 - 10 * len(b), y)
-    tables, rest = layout.read(lines(rows), 1)
+    found = layout.read(lines(rows), 1)
+    tables, rest = found.tables, found.rest
     assert rest == []
     [(top, table)] = tables
     assert [[c.text for c in row] for row in table.rows] == [
@@ -116,7 +120,8 @@ def test_a_page_footer_below_a_table_is_not_a_row_of_it():
         y = 200 - 14 * k
         rows += _chars(label, 50, y) + _chars(a, 200, y) + _chars(b, 260, y)
     footer = _chars("-", 250, 40) + _chars("2", 270, 40) + _chars("-", 290, 40)
-    tables, rest = layout.read(lines(rows + footer), 1)
+    found = layout.read(lines(rows + footer), 1)
+    tables, rest = found.tables, found.rest
     [(_, table)] = tables
     assert [[c.text for c in row] for row in table.rows] == [["规章", "7", "12"], ["文件", "123", "4"]]
     assert [ln.text for ln in rest] == ["- 2 -"]

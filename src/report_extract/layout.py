@@ -30,6 +30,7 @@ the labels, as for every other table (tables.py, mapping.py): nothing here knows
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from . import numbers
 from .document import Cell, Table
@@ -51,6 +52,7 @@ _PLACEHOLDER_CHARS = frozenset("/／\\—–-－―─×*无空")
 _NOTED_NUMBER = re.compile(r"^\d[\d,.]*\s*[（(]")
 ROW_GAP = 3.5  # type sizes: lines of one table are never farther apart (a page footer is)
 MIN_ONE_COLUMN_ROWS = 3  # a table of one column of numbers has at least this many rows
+MAX_CARRIED_LINES = 6  # label lines at the top of a page that may end a label cut by the page break
 MIN_SINGLE_LINE_VALUES = 5  # one value line alone is a table only with this many numbers (table 四: 15)
 
 
@@ -105,11 +107,46 @@ def _first_value(ws: list[Word]) -> int | None:
     return first
 
 
-def read(lines: list[Line], page: int | None = None) -> tuple[list[tuple[float, Table]], list[Line]]:
-    """Tables laid out without (full) rules among a page's lines (top to bottom), as (top, table),
-    and the lines that are not in them."""
+@dataclass
+class PageTables:
+    tables: list[tuple[float, Table]]  # (top, table), top to bottom
+    rest: list[Line]  # the lines in no table
+    open_end: tuple[float, float] | None = None  # label area of a table that ends the page
+
+
+def read(lines: list[Line], page: int | None = None, continued: tuple[float, float] | None = None) -> PageTables:
+    """Tables laid out without (full) rules among a page's lines (top to bottom), and the lines
+    that are not in them. ``continued``: the label area of a table that ended the page before;
+    label text at the top of this page that stands in it is the end of a label the page break cut
+    (a row of its own, as a ruled table gives it, for the mapping to join)."""
+    result = _read(lines, page)
+    if continued and lines and result.rest and result.rest[0] is lines[0]:  # no table of this page took it
+        carried = _carried(result.rest, continued, page)
+        if carried:
+            result.rest = result.rest[len(carried[1]):]
+            result.tables.insert(0, (carried[1][0].top, carried[0]))
+    return result
+
+
+def _carried(lines: list[Line], area: tuple[float, float], page: int | None):
+    """A table piece of the label lines at the top of a page that go on from the page before."""
+    taken: list[Line] = []
+    for k, line in enumerate(lines[:MAX_CARRIED_LINES]):
+        ws = words(line)
+        if not ws or _HEADING.match(ws[0][2]) or ws[-1][2].endswith(_SENTENCE_END) or _ORDINAL.match(ws[0][2]):
+            break
+        if not all(w[0] < area[0] - 1 and w[1] <= area[1] + 1 for w in ws) or k and not _near(lines, k - 1, k):
+            break
+        taken.append(line)
+    if not taken:
+        return None
+    chars = [ch for line in taken for ch in line.chars]
+    return Table([[Cell(cell_text(chars))]], page=page, pages=[page]), taken
+
+
+def _read(lines: list[Line], page: int | None) -> PageTables:
     if not any(_STANDALONE.search(ln.text) for ln in lines):
-        return [], lines  # no number stands apart: prose (most pages, and those with ruled tables)
+        return PageTables([], lines)  # no number stands apart: prose (most pages, and those with ruled tables)
     candidates = [i for i, ln in enumerate(lines) if any(ch.isdigit() or ch in _PLACEHOLDER_CHARS for ch in ln.text)]
     split: dict[int, list[Word]] = {}
     firsts: dict[int, int] = {}
@@ -119,17 +156,22 @@ def read(lines: list[Line], page: int | None = None) -> tuple[list[tuple[float, 
         if first is not None:
             firsts[i] = first
     if not firsts:
-        return [], lines
+        return PageTables([], lines)
     for i in range(len(lines)):
         if i not in split:
             split[i] = words(lines[i])
     tables, taken = [], set()
+    open_end = None
     for block in _blocks(lines, split, firsts):
         table = _table(lines, split, firsts, block, page)
         if table is not None:
             tables.append((lines[block[0]].top, table))
             taken.update(block)
-    return tables, [ln for i, ln in enumerate(lines) if i not in taken]
+            last = block[-1]
+            # nothing after it on the page but a footer: its last row may go on overleaf
+            ends_page = last + 1 == len(lines) or not _near(lines, last, last + 1, ROW_GAP)
+            open_end = _value_start(split, firsts, [i for i in block if i in firsts]) if ends_page else None
+    return PageTables(tables, [ln for i, ln in enumerate(lines) if i not in taken], open_end)
 
 
 def _value_start(split: dict[int, list[Word]], firsts: dict[int, int], rows: list[int]) -> tuple[float, float]:
