@@ -31,7 +31,7 @@ EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", "
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "year", "errors", "warnings", "infos", "error",
                    "seconds")
 PROBLEM_COLUMNS = ("path", "organization", "year", "code", "severity", "table", "row", "column", "page",
-                   "expected", "found", "label", "message")
+                   "expected", "found", "label", "message", "message_zh")
 
 
 @dataclass

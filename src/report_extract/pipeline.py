@@ -6,7 +6,7 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-from . import checks, readers, sections, tables
+from . import checks, messages_zh, readers, sections, tables
 from .document import Document, Paragraph, Table
 from .errors import ReportError
 from .labels import compact
@@ -79,6 +79,7 @@ def build_report(doc: Document, source: Source) -> Report:
                                   unknown)
     provenance = {k: v for r in results.values() for k, v in r.provenance.items()}
     _label_problems(problems, provenance)
+    messages_zh.fill(problems, messages_zh.Context(table_values, provenance, template, year))
     return Report(
         source=source,
         report=ReportInfo(title=title, organization=org, year=year, template=template, units=units),
