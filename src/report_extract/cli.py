@@ -99,6 +99,30 @@ def _stderr_console():
     return Console(stderr=True)
 
 
+@app.command()
+def check(paths: List[str] = typer.Argument(..., help="report files; '-' reads stdin")):
+    """Show reports to a person: their problems in Chinese and their tables as the template draws
+    them. Exit 1 when a report has an error-level problem, 3 when an input cannot be read."""
+    from .views import terminal
+
+    out = terminal.console()
+    failures, errors = 0, False
+    for i, path in enumerate(paths):
+        report, error = _read_one(path)
+        if error:
+            failures += 1
+            _say(error)
+            continue
+        if i:
+            out.print("\n" + "═" * 40 + "\n")
+        terminal.show(report, out)
+        errors = errors or any(p.severity == "error" for p in report.problems)
+    if failures:
+        raise typer.Exit(EXIT_UNREADABLE)
+    if errors:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
 class BatchFormat(str, Enum):
     json = "json"
     yaml = "yaml"
