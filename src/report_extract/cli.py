@@ -24,6 +24,7 @@ class Format(str, Enum):
     yaml = "yaml"
     csv = "csv"
     jsonl = "jsonl"
+    html = "html"
 
 
 def _say(message: str) -> None:
@@ -135,6 +136,7 @@ def batch(
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="worker processes (default: the number of CPUs)"),
     fmt: BatchFormat = typer.Option(BatchFormat.json, "-f", "--format", help="format of each result file"),
     xlsx: bool = typer.Option(False, "--xlsx", help="also write report.xlsx (needs openpyxl)"),
+    html: bool = typer.Option(False, "--html", help="also write a page per report and index.html to browse them"),
     force: bool = typer.Option(False, "--force", help="redo inputs whose result is current"),
     timeout: float = typer.Option(60.0, "--timeout", min=1, help="seconds one input may take"),
 ):
@@ -149,7 +151,7 @@ def batch(
         except ImportError:
             _say("--xlsx needs openpyxl: pip install 'report-extract[xlsx]'")
             raise typer.Exit(EXIT_USAGE) from None
-    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx)
+    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx, html=html)
     with _batch_progress() as progress:
         outcome = run(paths, options, progress)
     failed = outcome.failed
