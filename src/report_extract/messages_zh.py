@@ -236,8 +236,9 @@ def _template_year_mismatch(p: Problem, ctx: Context) -> str:
 def _narrative_mismatch(p: Problem, ctx: Context) -> str:
     match = re.search(r"«(.*)»", p.message)
     sentence = match.group(1) if match else ""
-    page = f"第 {p.page} 页" if p.page else "正文"
-    return (f"{page}的文字“{sentence}”所说的 {num(p.expected)} 与{cell_name(p, ctx)}的 {num(p.found)} 不一致。")
+    heading = p.message.split(": the text says")[0] if ": the text says" in p.message else ""
+    where = "".join(x for x in (f"第{p.page}页" if p.page else "", f"“{heading}”" if heading else "") if x) or "正文"
+    return f"{where}的文字“{sentence}”所说的 {num(p.expected)} 与{cell_name(p, ctx)}的 {num(p.found)} 不一致。"
 
 
 def _carryover_mismatch(p: Problem, ctx: Context) -> str:
