@@ -124,6 +124,74 @@ def check(paths: List[str] = typer.Argument(..., help="report files; '-' reads s
         raise typer.Exit(EXIT_PROBLEMS)
 
 
+class CompareFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+@app.command()
+def compare(
+    a: str = typer.Argument(..., help="the earlier report (a report file, or a result JSON of extract/batch)"),
+    b: str = typer.Argument(..., help="the later report"),
+    fmt: CompareFormat = typer.Option(CompareFormat.text, "-f", "--format", help="output format"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write here instead of stdout"),
+):
+    """Two reports side by side: every table value with its change, the cross-year relations
+    (carry-over, documents in force), and the sentences of B that repeat A's, per section."""
+    import json
+
+    from .compare import compare as run_compare
+    from .views import compare_view, terminal
+    from .writers import write_atomic
+
+    reports = []
+    for path in (a, b):
+        report, error = _read_report_or_result(path)
+        if error:
+            _say(error)
+            raise typer.Exit(EXIT_UNREADABLE)
+        reports.append(report)
+    result = run_compare(*reports)
+    if fmt == CompareFormat.text and not output:
+        compare_view.show(result, terminal.console())
+        return
+    text = {"json": lambda: json.dumps(result, ensure_ascii=False, indent=2) + "\n",
+            "html": lambda: compare_view.html_page(result)}.get(fmt.value, lambda: _plain(compare_view.show, result))()
+    if output:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+def _plain(show, result) -> str:
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    show(result, Console(file=buffer, color_system=None, width=150))
+    return buffer.getvalue()
+
+
+def _read_report_or_result(path: str):
+    """A report file, or a result JSON that extract or batch wrote (read back, not re-extracted)."""
+    if path.endswith(".json"):
+        import json
+
+        from pydantic import ValidationError
+
+        from .model import Report
+
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            if isinstance(data, dict) and "schema_version" in data:
+                return Report.model_validate(data), None
+        except (OSError, ValueError, ValidationError) as exc:
+            return None, f"{path}: not a result of report-extract ({type(exc).__name__})"
+    return _read_one(path)
+
+
 class BatchFormat(str, Enum):
     json = "json"
     yaml = "yaml"

@@ -37,17 +37,26 @@ def show(report: Report, out: Console) -> None:
     for table, items in shape.by_table(report):
         out.print(Text(f"\n{shape.table_title(table)}" if table in shape.TABLE_ORDER else "\n全报告", style="bold"))
         for number, p in items:
-            # no blank inside the line: a terminal folds it at its width instead of breaking after the label
             page = f"第{p.page}页，" if p.page else ""  # the sentence names the row as the report writes it
-            out.print(Text.assemble(f"  ［{number}］", (shape.SEVERITY_ZH[p.severity], STYLE[p.severity]),
-                                    f"：{page}", (p.message_zh or p.message).replace(" ", "\u00a0")),
-                      overflow="fold")
+            sentence(out, Text.assemble(f"  ［{number}］", (shape.SEVERITY_ZH[p.severity], STYLE[p.severity]),
+                                        f"：{page}", p.message_zh or p.message))
     for key in shape.TABLE_ORDER:
         if key in report.tables:
             out.print()
             out.print(_table(report, key))
     if any(shape.flags(report)):
         out.print("［n］：该格或该行有第 n 个问题，见上方问题列表。")
+
+
+def sentence(out: Console, text: Text) -> None:
+    """A long Chinese line: folded at the terminal's width (not broken at its first blank, which
+    would leave a ragged first line); in a pipe, one line as it is."""
+    if out.is_terminal:
+        text = text.copy()
+        text.plain = text.plain.replace(" ", "\u00a0")
+        out.print(text, overflow="fold")
+    else:
+        out.print(text, soft_wrap=True)
 
 
 def _value(cell: shape.Cell) -> Text:
