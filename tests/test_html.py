@@ -129,10 +129,13 @@ def test_pages_in_a_real_browser(dashboard, tmp_path):
     hongze = corpus_file("hongze-2023.pdf")
     page = tmp_path / "hongze.html"
     page.write_text(report_page(extract(hongze)), encoding="utf-8")
+    compared = tmp_path / "compare.html"
+    assert cli("compare", FIXTURES / "v2021-compare-2022.txt", FIXTURES / "v2021-compare-2023.txt", "-f", "html",
+               "-o", compared).returncode == 0
     browser = Chromium(find())
     try:
         for path, name in ((page, "report"), (out / "index.html", "dashboard"),
-                           (out / f"{manifest['planted']}.html", "planted")):
+                           (out / f"{manifest['planted']}.html", "planted"), (compared, "compare")):
             loaded = browser.load(path)
             assert loaded["errors"] == [], name
             assert loaded["requests"] == [path.resolve().as_uri()], name  # nothing but the file itself

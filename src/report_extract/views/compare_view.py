@@ -95,7 +95,7 @@ def html_page(result: dict) -> str:
             f'<tr><td class="label">{e(v["row"])}</td><td class="label">{e(v["column"])}</td>'
             f'<td class="v">{e(num(v["a"]) if v["a"] is not None else "")}</td>'
             f'<td class="v">{e(num(v["b"]) if v["b"] is not None else "")}</td>'
-            f'<td class="v{" flag" if v["change"] else ""}" data-key="{e(v["field"])}">{e(_change(v["change"]))}</td></tr>'
+            f'<td class="v{" changed" if v["change"] else ""}" data-key="{e(v["field"])}">{e(_change(v["change"]))}</td></tr>'
             for v in values)
         parts.append(f"<h2>{e(heading)}</h2><table><tr><th>行</th><th>栏</th><th>A {e(a['year'] or '')}</th>"
                      f"<th>B {e(b['year'] or '')}</th><th>变化</th></tr>{body}</table>")
