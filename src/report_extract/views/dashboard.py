@@ -29,8 +29,8 @@ def write_page(result: Path, data: dict | Report) -> None:
 
 
 def _grade(row: dict) -> str:
-    if row.get("status") == "failed":
-        return "failed"
+    if row.get("status") in ("failed", "not_a_report"):
+        return row["status"]
     if row.get("errors"):
         return "error"
     if row.get("warnings"):
@@ -94,7 +94,7 @@ def natural(text: str) -> list:
 
 
 def _rank(row: dict) -> int:
-    return {"ok": 0, "warning": 1, "error": 2, "failed": -1}[_grade(row)]
+    return {"ok": 0, "warning": 1, "error": 2}.get(_grade(row), -1)
 
 
 COLUMNS = (("path", "文件"), ("status", "状态"), ("organization", "机关"), ("year", "年度"), ("template", "模板"),
