@@ -3,15 +3,22 @@ draws them with flagged cells marked; plain text in a pipe; exit 1 on an error-l
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 from conftest import FIXTURES, ROOT, corpus_file
 
 
-def check(*paths):
+def check(*paths, env=None):
     return subprocess.run([sys.executable, "-m", "report_extract", "check", *map(str, paths)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env=_environ(env or {}))
+
+
+def _environ(changes: dict) -> dict:
+    """os.environ with ``changes`` (None removes a variable)."""
+    environ = {**os.environ, **changes}
+    return {k: v for k, v in environ.items() if v is not None}
 
 
 def test_hongze_problems_grouped_with_pages_and_flagged_cells():
@@ -20,7 +27,7 @@ def test_hongze_problems_grouped_with_pages_and_flagged_cells():
     out = result.stdout
     assert "\x1b[" not in out  # a pipe gets no colour codes
     assert "洪泽区人民政府2023年政府信息公开工作年度报告" in out
-    assert "机关：洪泽区人民政府　年度：2023　模板：2021 年版模板" in out
+    assert "机关：洪泽区人民政府　年度：2023　模板：2021年版模板" in out
     assert "问题：错误 5，警告 0，提示 0" in out
     review = out.index("\n四、政府信息公开行政复议、行政诉讼情况\n")
     assert out.index("［4］错误：第4页，「四、政府信息公开行政复议、行政诉讼情况」“行政复议”") > review
@@ -46,3 +53,11 @@ def test_unreadable_input_is_named_and_exits_3():
     assert result.returncode == 3
     assert "no-such.pdf: no such file" in result.stderr
     assert "示例市清河区白鹭镇人民政府" in result.stdout
+
+
+def test_colour_only_on_a_terminal_and_no_padding_in_a_pipe():
+    plain = check(FIXTURES / "v2021-balance.txt", env={"FORCE_COLOR": None})
+    assert "\x1b[" not in plain.stdout
+    assert not [line for line in plain.stdout.splitlines() if line != line.rstrip()]
+    coloured = check(FIXTURES / "v2021-balance.txt", env={"FORCE_COLOR": "1"})  # as rich sees a terminal
+    assert "\x1b[1;37;41m3［1］" in coloured.stdout  # the flagged cell, white on red

@@ -167,10 +167,10 @@ def compare(
 def _plain(show, result) -> str:
     import io
 
-    from rich.console import Console
+    from .views.terminal import console
 
     buffer = io.StringIO()
-    show(result, Console(file=buffer, color_system=None, width=150))
+    show(result, console(buffer))
     return buffer.getvalue()
 
 

@@ -22,7 +22,7 @@ TABLE_HEADINGS = {"proactive": "二、主动公开政府信息情况", "applicat
 SECTION_HEADINGS = dict(zip(SECTION_KEYS, ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
                                            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况",
                                            "六、其他需要报告的事项")))
-TEMPLATE_NAMES = {"v2021": "2021 年版模板", "v2019": "2019 年版模板", "pre2019": "2019 年以前的格式",
+TEMPLATE_NAMES = {"v2021": "2021年版模板", "v2019": "2019年版模板", "pre2019": "2019年以前的格式",
                   "unknown": "未识别的格式"}
 _APPLICANT_LABELS = {c.key: c.label for c in APPLICANT_COLUMNS} | {"other_org": "法人或其他组织·其他"}
 _REVIEW_ROWS = {r.key: (f"{r.group}·{r.label}" if r.group else r.label) for r in REVIEW.rows}

@@ -5,6 +5,9 @@ a pipe (no colour codes), colour only on a terminal."""
 
 from __future__ import annotations
 
+import io
+import sys
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -19,11 +22,29 @@ PLAIN_WIDTH = 150  # a pipe has no width: wide enough for table 三 without wrap
 
 
 def console(file=None) -> Console:
-    """A console that colours only a terminal (and honours NO_COLOR)."""
+    """A console that colours only a terminal (and honours NO_COLOR); in a pipe, plain lines
+    without the blanks that pad them to the table's width."""
     out = Console(file=file, highlight=False, soft_wrap=False)
     if not out.is_terminal:
-        out = Console(file=file, highlight=False, color_system=None, width=PLAIN_WIDTH, soft_wrap=False)
+        out = Console(file=_TrimmedLines(file or sys.stdout), highlight=False, color_system=None, width=PLAIN_WIDTH,
+                      soft_wrap=False)
     return out
+
+
+class _TrimmedLines(io.TextIOBase):
+    """Writes whole lines to ``target``, each without trailing blanks."""
+
+    def __init__(self, target):
+        self.target, self.pending = target, ""
+
+    def write(self, text: str) -> int:
+        *lines, self.pending = (self.pending + text).split("\n")
+        for line in lines:
+            self.target.write(line.rstrip() + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        self.target.flush()
 
 
 def show(report: Report, out: Console) -> None:
