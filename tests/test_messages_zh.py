@@ -7,7 +7,8 @@ import re
 
 from conftest import FIXTURES, corpus_file, problems_of
 from report_extract import crossyear, extract
-from report_extract.messages_zh import WORDING
+from report_extract.messages_zh import WORDING, describe
+from report_extract.model import Problem
 from report_extract.problems import CODES
 
 
@@ -40,8 +41,19 @@ def test_balance_names_the_rows_as_the_report_writes_them():
     first = problems_of(report, "balance")[0]
     assert first.message_zh == (
         "「三、收到和处理政府信息公开申请情况」“自然人”栏：第一项加第二项之和（394+2=396）不等于第三项加第四项之和"
-        "（394+3=397）。“一、本年新收政府信息公开申请数量”加“二、上年结转政府信息公开申请数量”应等于“(七) 总计”加"
+        "（394+3=397）。“一、本年新收政府信息公开申请数量”加“二、上年结转政府信息公开申请数量”应等于“（七）总计”加"
         "“四、结转下年度继续办理”。")
+
+
+def test_a_label_is_the_reports_where_it_differs_from_the_templates_in_words():
+    def wording(label):
+        return describe(Problem(code="not_a_number", severity="error", table="applications",
+                                row="withheld_prohibited_by_law", column="total", label=label,
+                                message="cell holds 'x', not a number"))
+    assert wording("2.其他法律行政止公开") == (  # hongze's typo, as the report writes it
+        "「三、收到和处理政府信息公开申请情况」“2.其他法律行政止公开”行“总计”栏写的是“x”，不是数字，按无数字处理。")
+    # a digit of the cell before glued to the label, other brackets: the same label, the template's
+    assert "“2.其他法律行政法规禁止公开”行" in wording("02.其他法律行政法规禁止公开")
 
 
 def test_every_fixture_problem_is_worded_without_english_keys():

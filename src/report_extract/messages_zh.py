@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from .labels import split_ordinal
 from .model import Problem
 from .templates import APPLICANT_COLUMNS, BY_KEY, OUTCOME_ROWS, REVIEW, REVIEW_COLUMNS, SECTION_KEYS
 
@@ -69,19 +70,32 @@ def row_label(problem: Problem, ctx: Context, row: str | None = None) -> str:
     row = row or problem.row
     if problem.table == "review_litigation":
         return _REVIEW_ROWS.get(row, row or "")
-    if row == problem.row and problem.label:
-        return problem.label
-    written = ctx.written(problem.table or "", row or "").get("label")
-    if written:
-        return written
+    written = problem.label if row == problem.row and problem.label else \
+        ctx.written(problem.table or "", row or "").get("label")
+    template = _template_label(problem.table, row, ctx)
+    if written and template and _same_words(written, template):
+        return template  # the same label; the template's has no stray digits or spaces of the reading
+    return written or template or row or ""
+
+
+def _template_label(table: str | None, row: str | None, ctx: Context) -> str:
     for template in (BY_KEY.get(ctx.template or ""), BY_KEY["v2021"], BY_KEY["v2019"]):
         if template is None:
             continue
-        spec = next((t for t in template.tables if t.key == problem.table), None)
+        spec = next((t for t in template.tables if t.key == table), None)
         hit = next((r for r in spec.rows if r.key == row), None) if spec else None
         if hit:
             return hit.label
-    return row or ""
+    return ""
+
+
+def _same_words(written: str, template: str) -> bool:
+    """The written label is the template's (ordinals and punctuation aside); a typo stays as written."""
+    return _words(written).endswith(_words(template)) and bool(_words(template))
+
+
+def _words(label: str) -> str:
+    return re.sub(r"[\d\W_a-zA-Z一二三四五六七八九十]+", "", split_ordinal(label)[1] if label else "")
 
 
 def column_label(problem: Problem, ctx: Context, column: str | None = None) -> str:
@@ -213,11 +227,11 @@ def _glued_raw(p: Problem) -> str:
 def _glued_digits(p: Problem, ctx: Context) -> str:
     match = re.search(r"read as (.*?):", p.message)
     split = f"，读作 {match.group(1)}" if match else ""
-    return (f"{_row_where(p, ctx)}的数字之间没有分隔（“{_glued_raw(p)}”）；按表内勾稽关系只有一种拆分方法{split}。")
+    return f"{_row_where(p, ctx)}中，数字之间没有分隔（“{_glued_raw(p)}”）；按表内勾稽关系只有一种拆分方法{split}。"
 
 
 def _ambiguous_digits(p: Problem, ctx: Context) -> str:
-    return (f"{_row_where(p, ctx)}的数字之间没有分隔（“{_glued_raw(p)}”），按表内勾稽关系仍有多种拆分方法；"
+    return (f"{_row_where(p, ctx)}中，数字之间没有分隔（“{_glued_raw(p)}”），按表内勾稽关系仍有多种拆分方法；"
             "各种拆法不一致的数值留空，请核对原件。")
 
 

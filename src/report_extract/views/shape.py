@@ -42,13 +42,14 @@ def numbered(report: Report) -> list[tuple[int, Problem]]:
 
 def flags(report: Report) -> tuple[dict[str, list[int]], dict[tuple[str, str], list[int]]]:
     """(flat key -> problem numbers, (table, row) -> problem numbers). A problem placed on a cell
-    (table, row and column) flags that cell; one placed on a row only, the row."""
+    (table, row and column) flags that cell; one placed on a row only, the row (errors and warnings:
+    a note such as glued_digits is listed, not marked)."""
     cells: dict[str, list[int]] = {}
     rows: dict[tuple[str, str], list[int]] = {}
     for n, p in numbered(report):
         if p.table and p.row and p.column:
             cells.setdefault(f"{p.table}.{p.row}.{p.column}", []).append(n)
-        elif p.table and p.row:
+        elif p.table and p.row and p.severity != "info":
             rows.setdefault((p.table, p.row), []).append(n)
     return cells, rows
 

@@ -18,6 +18,7 @@ from ..templates import REVIEW_COLUMNS
 from . import shape
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+INFO_LISTED = 3  # notes (info) of one code listed per table; the rest are counted
 PLAIN_WIDTH = 150  # a pipe has no width: wide enough for table 三 without wrapping its numbers
 
 
@@ -57,10 +58,20 @@ def show(report: Report, out: Console) -> None:
                             f"，警告 {n['warning']}，提示 {n['info']}"))
     for table, items in shape.by_table(report):
         out.print(Text(f"\n{shape.table_title(table)}" if table in shape.TABLE_ORDER else "\n全报告", style="bold"))
+        shown: dict[str, list[int]] = {}
         for number, p in items:
+            if p.severity == "info":  # notes of one kind beyond the first few are counted, not listed
+                shown.setdefault(p.code, []).append(number)
+                if len(shown[p.code]) > INFO_LISTED:
+                    continue
             page = f"第{p.page}页，" if p.page else ""  # the sentence names the row as the report writes it
             sentence(out, Text.assemble(f"  ［{number}］", (shape.SEVERITY_ZH[p.severity], STYLE[p.severity]),
                                         f"：{page}", p.message_zh or p.message))
+        for numbers in shown.values():
+            if len(numbers) > INFO_LISTED:
+                rest = numbers[INFO_LISTED:]
+                out.print(Text(f"  ……另有 {len(rest)} 条同类提示（［{rest[0]}］至［{rest[-1]}］），"
+                               "见 JSON 或 HTML 页面。", style=STYLE["info"]))
     for key in shape.TABLE_ORDER:
         if key in report.tables:
             out.print()
