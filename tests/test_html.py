@@ -55,8 +55,8 @@ def test_hongze_page_highlights_exactly_its_flagged_cells():
     assert "结果维持、结果纠正、其他结果、尚未审结之和为 10+1+0+0=11" in tree.get_element_by_id("p4").text_content()
     # the review table is the official one row of fifteen cells under merged headers
     review = tree.xpath("//table[@class='t-review_litigation']")[0]
-    assert [len(r.xpath("td")) for r in review.xpath("tr")] == [0, 0, 0, 15]
-    assert review.xpath("tr[1]/th/@colspan") == ["5", "10"]
+    assert [len(r.xpath("td")) for r in review.xpath(".//tr")] == [0, 0, 0, 15]
+    assert review.xpath("thead/tr[1]/th/@colspan") == ["5", "10"]
     assert "2023年，洪泽区人民政府坚持以习近平新时代中国特色社会主义思想为指导" in page  # the sections below
     assert_self_contained(page)
 

@@ -145,7 +145,8 @@ def applications_table(report: Report) -> str:
             out.append(_row(line, cells))
         else:
             out.append(_row(line, _label_td(line, ' colspan="3"')))
-    return '<table class="t-applications">' + head + "".join(out) + "</table>"
+    # the header in <thead>: a printed table that runs over a page repeats it
+    return f'<table class="t-applications"><thead>{head}</thead><tbody>' + "".join(out) + "</tbody></table>"
 
 
 def review_table(report: Report) -> str:
@@ -157,7 +158,7 @@ def review_table(report: Report) -> str:
             + f"<tr>{labels}{labels}</tr>")
     flagged = any(line.flags for line in lines)
     body = f'<tr{" class=rowflag" if flagged else ""}>' + "".join(_td(c) for line in lines for c in line.cells) + "</tr>"
-    return '<table class="t-review_litigation">' + head + body + "</table>"
+    return f'<table class="t-review_litigation"><thead>{head}</thead><tbody>{body}</tbody></table>'
 
 
 TABLES = {"proactive": proactive_table, "applications": applications_table, "review_litigation": review_table}
