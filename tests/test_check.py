@@ -61,3 +61,13 @@ def test_colour_only_on_a_terminal_and_no_padding_in_a_pipe():
     assert not [line for line in plain.stdout.splitlines() if line != line.rstrip()]
     coloured = check(FIXTURES / "v2021-balance.txt", env={"FORCE_COLOR": "1"})  # as rich sees a terminal
     assert "\x1b[1;37;41m3［1］" in coloured.stdout  # the flagged cell, white on red
+
+
+def test_a_result_json_is_shown_as_it_was_written(tmp_path):
+    result = tmp_path / "balance.json"
+    subprocess.run([sys.executable, "-m", "report_extract", "extract", str(FIXTURES / "v2021-balance.txt"), "-o",
+                    str(result)], cwd=ROOT, check=True, timeout=120)
+    shown = check(result)
+    assert shown.returncode == 1
+    line = next(x for x in shown.stdout.splitlines() if x.startswith("│ 四、结转下年度继续办理"))
+    assert "3［1］" in line and "6［2］" in line

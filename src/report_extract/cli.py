@@ -101,7 +101,7 @@ def _stderr_console():
 
 
 @app.command()
-def check(paths: List[str] = typer.Argument(..., help="report files; '-' reads stdin")):
+def check(paths: List[str] = typer.Argument(..., help="report files, or result JSON of extract/batch; '-' reads stdin")):
     """Show reports to a person: their problems in Chinese and their tables as the template draws
     them. Exit 1 when a report has an error-level problem, 3 when an input cannot be read."""
     from .views import terminal
@@ -109,7 +109,7 @@ def check(paths: List[str] = typer.Argument(..., help="report files; '-' reads s
     out = terminal.console()
     failures, errors = 0, False
     for i, path in enumerate(paths):
-        report, error = _read_one(path)
+        report, error = _read_report_or_result(path)
         if error:
             failures += 1
             _say(error)
