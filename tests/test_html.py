@@ -111,6 +111,10 @@ def test_batch_html_index_lists_every_input_and_links_each_page(dashboard):
     grid_row = tree.xpath(f"//table[@class='grid']/tr[td[1]='{org}']")[0]
     assert [td.get("class") for td in grid_row.xpath("td")[1:]] == ["cell", "cell ok", "cell ok", "cell warning",
                                                                      "cell ok", "cell ok"]
+    planted_row = next(r for r in rows if r.xpath("td[1]")[0].text_content() == planted)
+    assert planted_row.get("data-codes") == "carryover_mismatch"
+    codes = {a.get("data-code"): a.getparent().getparent().xpath("td[3]")[0].text for a in tree.xpath("//a[@class='code']")}
+    assert codes["balance"] == "1" and codes["review_total"] == "1" and "carryover_mismatch" in codes
     planted_page = (out / f"{planted}.html").read_text(encoding="utf-8")
     assert flagged(planted_page) == {"applications.carried_over.natural_person", "applications.carried_over.total"}
     assert "而上一年度报告“四、结转下年度继续办理”为" in planted_page
@@ -151,5 +155,9 @@ def test_pages_in_a_real_browser(dashboard, tmp_path):
                                  "document.querySelectorAll('#inputs th')[5].click(); "
                                  "document.querySelector('#inputs tbody tr td:nth-child(6)').textContent")
         assert first == "2"
+        shown = browser.evaluate("document.querySelector('a.code[data-code=balance]').click(); "
+                                 "[].filter.call(document.querySelectorAll('#inputs tbody tr'), "
+                                 "function(r){return r.style.display!=='none'}).length")
+        assert shown == 1
     finally:
         browser.close()

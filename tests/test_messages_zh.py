@@ -7,13 +7,13 @@ import re
 
 from conftest import FIXTURES, corpus_file, problems_of
 from report_extract import crossyear, extract
-from report_extract.messages_zh import WORDING, describe
+from report_extract.messages_zh import CODE_NAMES, WORDING, describe
 from report_extract.model import Problem
 from report_extract.problems import CODES
 
 
 def test_every_registered_code_has_chinese_wording():
-    assert set(WORDING) == set(CODES)
+    assert set(WORDING) == set(CODES) == set(CODE_NAMES)
 
 
 def test_seed_extra_cells_in_chinese():

@@ -425,7 +425,7 @@ def finish(jobs: list[Job], statuses: dict[int, str], missing: list[dict], spool
     cross, counts = _cross_year(jobs, spool, options)
     _write_tables(jobs, statuses, missing, spool, cross, counts, options)
     if options.html:
-        dashboard.write_batch(jobs, statuses, missing, spool, counts, options)
+        dashboard.write_batch(jobs, statuses, missing, spool, counts, options, cross)
 
 
 def _cross_year(jobs: list[Job], spool: _Spool, options: Options) -> tuple[dict[int, list], dict[int, dict]]:

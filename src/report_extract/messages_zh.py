@@ -30,6 +30,18 @@ _REVIEW_ROWS = {r.key: (f"{r.group}·{r.label}" if r.group else r.label) for r i
 _REVIEW_COLUMNS = {c.key: c.label for c in REVIEW_COLUMNS}
 
 
+# what each code finds, in a few words (lists and filters of the dashboard)
+CODE_NAMES = {
+    "balance": "表三收支不平衡", "outcome_sum": "表三办理结果合计不符", "row_total": "表三行合计不符",
+    "review_total": "表四合计不符", "missing_section": "缺少部分", "missing_table": "缺少表格", "missing_row": "缺少行",
+    "extra_cells": "数字多于栏数", "missing_cells": "数字少于栏数", "not_a_number": "格内不是数字",
+    "negative_value": "负数", "unknown_row": "模板外的行", "glued_digits": "数字粘连（已拆分）",
+    "ambiguous_digits": "数字粘连（无法拆分）", "blank_cells": "空格或占位符", "template_year_mismatch": "模板与年度不符",
+    "narrative_mismatch": "正文与表格不符", "carryover_mismatch": "与上年结转不符", "in_force_drift": "现行有效件数与上年不符",
+    "ocr_corrected": "识别更正", "ocr_uncertain": "识别存疑",
+}
+
+
 @dataclass
 class Context:
     """What the wording may quote of the report a problem belongs to."""

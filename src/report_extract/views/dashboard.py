@@ -10,9 +10,13 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+from ..crossyear import CROSS_YEAR_CODES
+from ..messages_zh import CODE_NAMES
 from ..model import Report
+from ..problems import CODES
 from ..writers import write_atomic
 from .html import e, page, report_page
+from .shape import SEVERITY_ZH
 
 STATUS_ZH = {"ok": "通过", "problems": "有错误", "failed": "无法读取", "not_a_report": "不是年度报告"}
 GRID_CLASS = {"error": "error", "warning": "warning", "ok": "ok"}
@@ -49,7 +53,7 @@ def index_page(rows: list[dict], title: str = "批量处理结果") -> str:
              '<p class="meta">' + f"<span>共 {total} 个输入</span>" + "".join(
                  f"<span>{e(STATUS_ZH.get(s, s))} {n}</span>" for s, n in sorted(by_status.items())) + "</p>",
              '<h2>各机关各年度</h2><p class="note">红：有错误；橙：有警告；绿：无问题；点击打开该报告。</p>',
-             _grid(rows), "<h2>全部输入</h2>", _table(rows)]
+             _grid(rows), _codes(rows), "<h2>全部输入</h2>", _table(rows)]
     failed = [r for r in rows if r["status"] == "failed"]
     if failed:
         parts.append(f'<h2 id="failed">无法读取的输入（{len(failed)}）</h2><ul>'
@@ -86,6 +90,24 @@ def _grid(rows: list[dict]) -> str:
             tds.append(f'<td class="cell {GRID_CLASS.get(grade, grade)}" title="{e(tip)}">{link}</td>')
         body.append(f'<tr><td class="label">{e(org)}</td>{"".join(tds)}</tr>')
     return '<table class="grid">' + head + "".join(body) + "</table>"
+
+
+def _codes(rows: list[dict]) -> str:
+    """How many reports have each kind of problem; a click filters the inputs to them."""
+    count: dict[str, int] = {}
+    for row in rows:
+        for code in row.get("codes", []):
+            count[code] = count.get(code, 0) + 1
+    if not count:
+        return ""
+    order = {"error": 0, "warning": 1, "info": 2}
+    items = sorted(count, key=lambda c: (order.get(CODES[c].severity if c in CODES else "info", 3), c))
+    body = "".join(f'<tr><td><span class="sev {CODES[c].severity if c in CODES else "info"}">'
+                   f'{e(SEVERITY_ZH.get(CODES[c].severity, "") if c in CODES else "")}</span>'
+                   f'<a href="#inputs" class="code" data-code="{e(c)}">{e(CODE_NAMES.get(c, c))}</a></td>'
+                   f'<td class="note">{e(c)}</td><td class="v">{count[c]}</td></tr>' for c in items)
+    return ('<h2>问题类型</h2><table class="codes"><tr><th>问题</th><th>代码</th><th>报告数</th></tr>'
+            + body + "</table>")
 
 
 def natural(text: str) -> list:
@@ -131,7 +153,8 @@ def _table(rows: list[dict]) -> str:
             if key == "status":
                 text = f'<span class="sev {e(value)}">{text}</span>'
             tds.append(f'<td class="note">{text}</td>' if key == "error" else f"<td>{text}</td>")
-        body.append(f'<tr data-grade="{_grade(row)}" data-status="{e(row["status"])}">{"".join(tds)}</tr>')
+        body.append(f'<tr data-grade="{_grade(row)}" data-status="{e(row["status"])}" '
+                    f'data-codes="{e(" ".join(row.get("codes", [])))}">{"".join(tds)}</tr>')
     controls = ('<p class="noprint"><input type="search" id="filter" placeholder="筛选：文件、机关、年度、状态…"> '
                 '<label><input type="checkbox" id="only-problems"> 只看有问题的</label> '
                 '<span id="shown" class="note"></span></p>')
@@ -145,7 +168,7 @@ SCRIPT = """
   var rows = Array.prototype.slice.call(body.rows);
   var filter = document.getElementById('filter'), only = document.getElementById('only-problems');
   var shown = document.getElementById('shown');
-  function text(r) { return (r.textContent + ' ' + r.dataset.status).toLowerCase(); }
+  function text(r) { return (r.textContent + ' ' + r.dataset.status + ' ' + r.dataset.codes).toLowerCase(); }
   var texts = rows.map(text);
   function apply() {
     var q = filter.value.trim().toLowerCase(), n = 0;
@@ -156,6 +179,9 @@ SCRIPT = """
     shown.textContent = '显示 ' + n + ' / ' + rows.length;
   }
   filter.addEventListener('input', apply);
+  Array.prototype.forEach.call(document.querySelectorAll('a.code'), function (a) {
+    a.addEventListener('click', function () { filter.value = a.dataset.code; apply(); });
+  });
   only.addEventListener('change', apply);
   Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
     var dir = 1;
@@ -192,7 +218,7 @@ def write_index(outdir: Path, rows: list[dict]) -> Path:
 
 
 def write_batch(jobs: list, statuses: dict[int, str], missing: list[dict], spool, counts: dict[int, dict],
-                options) -> Path:
+                options, cross: dict[int, list] | None = None) -> Path:
     """After a batch: the pages of results the cross-year checks rewrote (and any a worker did not
     write), then index.html."""
     from ..batch import _load, result_path
@@ -202,6 +228,10 @@ def write_batch(jobs: list, statuses: dict[int, str], missing: list[dict], spool
         if job.index not in statuses:
             continue
         row = {**spool.get_summary(job.index), **counts.get(job.index, {})}
+        brief = spool.brief(job.index)
+        if brief is not None:  # its codes as read, the cross-year ones as this run found them
+            row["codes"] = sorted({c for c in brief["codes"] if c not in CROSS_YEAR_CODES}
+                                  | {p["code"] for p in (cross or {}).get(job.index, [])})
         if row["status"] != "failed":
             result = result_path(options.outdir, job.rel, options.fmt)
             # its cross-year problems changed, or no worker wrote its page
