@@ -57,7 +57,8 @@ def index_page(rows: list[dict], title: str = "批量处理结果") -> str:
     failed = [r for r in rows if r["status"] == "failed"]
     if failed:
         parts.append(f'<h2 id="failed">无法读取的输入（{len(failed)}）</h2><ul>'
-                     + "".join(f"<li>{e(r['path'])}：{e(r.get('error'))}</li>" for r in failed) + "</ul>")
+                     + "".join(f"<li>{e(_shown_path(r['path'], _base(rows)))}：{e(r.get('error'))}</li>"
+                               for r in failed) + "</ul>")
     if _base(rows):
         parts.insert(2, f'<p class="note">文件路径相对于 {e(_base(rows))}</p>')
     return page(title, "\n".join(parts), SCRIPT)
