@@ -61,6 +61,10 @@ def test_cli_json_text_and_html(tmp_path):
     assert_self_contained(page)
     tree = lxml_html.fromstring(page)
     assert len(tree.xpath("//li[@class='repeat']")) == 4
+    # the tables as the template lays them out, each changed value A→B
+    cell = tree.get_element_by_id("c-applications.carried_over.natural_person")
+    assert cell.text_content() == "2→4" and "changed" in cell.get("class")
+    assert tree.get_element_by_id("c-applications.carried_over.total").text_content() == "4"
 
 
 def test_compare_reads_result_json_of_a_batch(tmp_path):

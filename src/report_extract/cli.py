@@ -157,7 +157,7 @@ def compare(
         compare_view.show(result, terminal.console())
         return
     text = {"json": lambda: json.dumps(result, ensure_ascii=False, indent=2) + "\n",
-            "html": lambda: compare_view.html_page(result)}.get(fmt.value, lambda: _plain(compare_view.show, result))()
+            "html": lambda: compare_view.html_page(result, reports[1])}.get(fmt.value, lambda: _plain(compare_view.show, result))()
     if output:
         write_atomic(output, text)
     else:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ..messages_zh import TABLE_HEADINGS, num
-from .html import e, page
+from ..model import Report
+from .html import TABLES, e, page
+from .shape import Cell
 from .terminal import STYLE, sentence
 
 
@@ -64,7 +68,29 @@ def _cell(v: dict | None) -> Text:
     return Text(f"{a or '空'}→{b or '空'}", style="bold")
 
 
-def html_page(result: dict) -> str:
+def _changed(cell: Cell, values: dict) -> Cell:
+    v = values.get(cell.key)
+    if v is None or v["a"] == v["b"]:
+        return replace(cell, flags=[])
+    a, b = ("空" if x is None else num(x) for x in (v["a"], v["b"]))
+    return replace(cell, text=f"{a}→{b}", flags=[], mark="changed")
+
+
+def _value_list(result: dict) -> str:
+    a, b = result["a"], result["b"]
+    body = "".join(
+        f'<tr><td class="label">{e(TABLE_HEADINGS.get(v["table"], v["table"])[:2])}</td>'
+        f'<td class="label">{e(v["row"])}</td><td class="label">{e(v["column"])}</td>'
+        f'<td class="v">{e(num(v["a"]) if v["a"] is not None else "")}</td>'
+        f'<td class="v">{e(num(v["b"]) if v["b"] is not None else "")}</td>'
+        f'<td class="v{" changed" if v["change"] else ""}" data-key="{e(v["field"])}">{e(_change(v["change"]))}</td></tr>'
+        for v in result["values"])
+    return (f"<table><tr><th>表</th><th>行</th><th>栏</th><th>A {e(a['year'] or '')}</th><th>B {e(b['year'] or '')}</th>"
+            f"<th>变化</th></tr>{body}</table>")
+
+
+def html_page(result: dict, layout: Report | None = None) -> str:
+    """The comparison as a page; ``layout`` (report B) draws the tables as the template does."""
     a, b = result["a"], result["b"]
     title = f"对比：{_title(a)} → {_title(b)}"
     parts = [f"<h1>{e(title)}</h1>",
@@ -87,16 +113,11 @@ def html_page(result: dict) -> str:
                     f"<td class=\"v\">{s['share']:.0%}</td><td class=\"label\"><ul>{listed}</ul></td></tr>")
     parts.append("<table><tr><th>部分</th><th>重复句数</th><th>比例</th><th>重复的句子</th></tr>" + "".join(rows)
                  + "</table>")
-    for table, heading in TABLE_HEADINGS.items():
-        values = [v for v in result["values"] if v["table"] == table]
-        if not values:
-            continue
-        body = "".join(
-            f'<tr><td class="label">{e(v["row"])}</td><td class="label">{e(v["column"])}</td>'
-            f'<td class="v">{e(num(v["a"]) if v["a"] is not None else "")}</td>'
-            f'<td class="v">{e(num(v["b"]) if v["b"] is not None else "")}</td>'
-            f'<td class="v{" changed" if v["change"] else ""}" data-key="{e(v["field"])}">{e(_change(v["change"]))}</td></tr>'
-            for v in values)
-        parts.append(f"<h2>{e(heading)}</h2><table><tr><th>行</th><th>栏</th><th>A {e(a['year'] or '')}</th>"
-                     f"<th>B {e(b['year'] or '')}</th><th>变化</th></tr>{body}</table>")
+    values = {v["field"]: v for v in result["values"]}
+    if layout is not None:  # the tables as the template lays them out (B's), each cell A→B
+        parts.append('<p class="note">表中“A→B”为两年数值的变化；悬停可见 B 的页码与行标题。</p>')
+        for table, heading in TABLE_HEADINGS.items():
+            if table in layout.tables:
+                parts.append(f"<h2>{e(heading)}</h2>" + TABLES[table](layout, lambda cell: _changed(cell, values)))
+    parts.append("<h2>全部数值</h2>" + _value_list(result))
     return page(title, "\n".join(parts))

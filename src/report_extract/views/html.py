@@ -12,6 +12,7 @@ from functools import lru_cache
 from html import escape
 from importlib import resources
 from string import Template
+from typing import Callable
 
 from ..model import Report
 from ..templates import REVIEW_COLUMNS
@@ -82,11 +83,20 @@ def problem_list(report: Report) -> str:
     return '<ol class="problems">' + "".join(items) + "</ol>"
 
 
+def _lines(report: Report, key: str, change: Callable | None) -> list[shape.Line]:
+    """The table's lines, each cell passed through ``change`` (the compare page shows A→B)."""
+    lines = shape.lines(report, key)
+    if change is not None:
+        for line in lines:
+            line.cells = [change(cell) for cell in line.cells]
+    return lines
+
+
 def _td(cell: shape.Cell, span: str = "") -> str:
     hover = "；".join(x for x in (f"第{cell.page}页" if cell.page else "", f"行：{cell.label}" if cell.label else "",
                                   f"原文：{cell.raw}" if cell.raw and cell.raw != cell.text else "") if x)
     text = e(cell.text)
-    classes = "v flag" if cell.flags else "v"
+    classes = "v flag" if cell.flags else f"v {cell.mark}".strip()
     if cell.flags:
         text = f'<a href="#p{cell.flags[0]}">{text or "空"}</a>' + "".join(
             f'<sup><a href="#p{n}">{n}</a></sup>' for n in cell.flags)
@@ -102,8 +112,8 @@ def _row(line: shape.Line, label_html: str) -> str:
     return f'<tr{" class=rowflag" if line.flags else ""}>{label_html}{"".join(_td(c) for c in line.cells)}</tr>'
 
 
-def proactive_table(report: Report) -> str:
-    lines = shape.lines(report, "proactive")
+def proactive_table(report: Report, change: Callable | None = None) -> str:
+    lines = _lines(report, "proactive", change)
     width = max(len(line.columns) for line in lines if line.kind == "group")
     out = []
     for line in lines:
@@ -120,8 +130,8 @@ def proactive_table(report: Report) -> str:
     return '<table class="t-proactive">' + "".join(out) + "</table>"
 
 
-def applications_table(report: Report) -> str:
-    lines = shape.lines(report, "applications")
+def applications_table(report: Report, change: Callable | None = None) -> str:
+    lines = _lines(report, "applications", change)
     head = ('<tr><th rowspan="3" colspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</th>'
             '<th colspan="7">申请人情况</th></tr>'
             '<tr><th rowspan="2">自然人</th><th colspan="5">法人或其他组织</th><th rowspan="2">总计</th></tr>'
@@ -149,8 +159,8 @@ def applications_table(report: Report) -> str:
     return f'<table class="t-applications"><thead>{head}</thead><tbody>' + "".join(out) + "</tbody></table>"
 
 
-def review_table(report: Report) -> str:
-    lines = shape.lines(report, "review_litigation")
+def review_table(report: Report, change: Callable | None = None) -> str:
+    lines = _lines(report, "review_litigation", change)
     labels = "".join(f"<th>{e(c.label)}</th>" for c in REVIEW_COLUMNS)
     head = ('<tr><th colspan="5">行政复议</th><th colspan="10">行政诉讼</th></tr>'
             + "<tr>" + "".join(f'<th rowspan="2">{e(c.label)}</th>' for c in REVIEW_COLUMNS)

@@ -22,6 +22,7 @@ class Cell:
     label: str = ""  # the row label as the report writes it
     page: int | None = None
     raw: str = ""
+    mark: str = ""  # a class of its own (the compare page marks changed values)
 
 
 @dataclass
