@@ -41,10 +41,14 @@ class Chromium:
         self.reader, self.writer = os.fdopen(ours_r, "rb"), os.fdopen(ours_w, "wb")
         self.next_id, self.events, self.buffer = 0, [], b""
         self.width, self.height = width, height
-        target = self.call("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        for domain in ("Page", "Runtime", "Log", "Network"):
-            self.call(f"{domain}.enable", session=True)
+        try:
+            target = self.call("Target.createTarget", url="about:blank")["targetId"]
+            self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+            for domain in ("Page", "Runtime", "Log", "Network"):
+                self.call(f"{domain}.enable", session=True)
+        except BaseException:
+            self.close()  # no browser or profile left behind
+            raise
 
     def _read(self) -> dict:
         while b"\0" not in self.buffer:
@@ -120,7 +124,7 @@ class Chromium:
     def close(self) -> None:
         try:
             self.call("Browser.close")
-        except Exception:
+        except (OSError, RuntimeError, ValueError):
             pass
         try:
             self.proc.wait(timeout=10)
