@@ -25,13 +25,14 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from . import crossyear
+from .views import dashboard
 from .writers import WIDE_META, wide_columns, write_atomic
 
 EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".xhtml", ".mht", ".mhtml")
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "year", "errors", "warnings", "infos", "error",
                    "seconds")
 PROBLEM_COLUMNS = ("path", "organization", "year", "code", "severity", "table", "row", "column", "page",
-                   "expected", "found", "label", "message")
+                   "expected", "found", "label", "message", "message_zh")
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Options:
     timeout: float = 60.0
     jobs: int = 0
     xlsx: bool = False
+    html: bool = False  # a page per report and index.html (views.dashboard)
     scheduler: str | None = None  # a Dask scheduler's address, or local:N; None: local worker processes
     shared_fs: bool = False  # cluster workers can read the inputs' paths themselves
 
@@ -134,17 +136,23 @@ def process(job: Job, options: Options) -> dict:
     if not options.force:
         existing = current(out, options.fmt, digest)
         if existing is not None:
+            if options.html and not dashboard.page_path(out).exists():
+                dashboard.write_page(out, existing)
             return _summary_of(job.path, existing, start)
-    summary, text = work(job.path, data, digest, options.fmt, start)
+    summary, text, page = work(job.path, data, digest, options.fmt, start, page=options.html)
     if text is not None:
         write_atomic(out, text)
+    if page is not None:
+        write_atomic(dashboard.page_path(out), page)
     return summary
 
 
-def work(path: str, data: bytes, digest: str, fmt: str, start: float) -> tuple[dict, str | None]:
+def work(path: str, data: bytes, digest: str, fmt: str, start: float,
+         page: bool = False) -> tuple[dict, str | None, str | None]:
     """The unit of work, wherever it runs (a local worker process or a cluster worker): one input's
-    bytes in; its summary line (what the spreadsheets need under ``data``) and the text of its
-    result file out (None when it failed). Reads and writes no files of its own."""
+    bytes in; its summary line (what the spreadsheets need under ``data``), the text of its result
+    file and, when ``page``, its HTML page out (None when it failed). Reads and writes no files of
+    its own."""
     _fault_injection(path)
     from .errors import ReportError
     from .pipeline import extract
@@ -153,11 +161,11 @@ def work(path: str, data: bytes, digest: str, fmt: str, start: float) -> tuple[d
     try:
         report = extract(path, data, sha256=digest)
     except ReportError as exc:
-        return _summary(path, "failed", error=exc.reason, start=start), None
+        return _summary(path, "failed", error=exc.reason, start=start), None, None
     except Exception as exc:  # a bug of ours: recorded, the batch goes on
-        return _summary(path, "failed", error=f"internal error ({type(exc).__name__}: {exc})", start=start), None
+        return _summary(path, "failed", error=f"internal error ({type(exc).__name__}: {exc})", start=start), None, None
     text = to_json(report) + "\n" if fmt == "json" else to_yaml(report)
-    return _summary_of(path, as_data(report), start), text
+    return _summary_of(path, as_data(report), start), text, dashboard.report_page(report) if page else None
 
 
 def current(out: Path, fmt: str, digest: str) -> dict | None:
@@ -284,7 +292,7 @@ class _Slot:
 
     def __init__(self, options: Options, spool: Path):
         config = json.dumps({"outdir": str(options.outdir), "fmt": options.fmt, "force": options.force,
-                             "spool": str(spool)})
+                             "html": options.html, "spool": str(spool)})
         self.process = subprocess.Popen([sys.executable, "-m", "report_extract.batch", "--worker", config],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.job: Job | None = None
@@ -504,6 +512,8 @@ def finish(jobs: list[Job], statuses: dict[int, str], missing: list[dict], spool
            options: Options) -> None:
     cross, counts = _cross_year(jobs, spool, options)
     _write_tables(jobs, statuses, missing, spool, cross, counts, options)
+    if options.html:
+        dashboard.write_batch(jobs, statuses, missing, spool, counts, options, cross)
 
 
 def _cross_year(jobs: list[Job], spool: _Spool, options: Options) -> tuple[dict[int, list], dict[int, dict]]:

@@ -39,6 +39,7 @@ from concurrent.futures import CancelledError
 from pathlib import Path
 
 from . import batch
+from .views import dashboard
 from .writers import write_atomic
 
 # Inputs are sent to the workers in memory; one larger than this is recorded as failed (a worker
@@ -239,7 +240,7 @@ class _Feeder:
         digest = hashlib.sha256(data).hexdigest()
         existing = batch.current(out, self.options.fmt, digest) if check else None
         if existing is not None:
-            self._finish(job, batch._summary_of(job.path, existing, start))
+            self._reuse(job, out, existing, start)
             return None
         return job, (job.path, data, digest, None), start, len(data)
 
@@ -249,8 +250,8 @@ class _Feeder:
             path, data, digest, known = inputs[0]
             inputs = [(path, self.client.scatter(data, hash=False), digest, known)]
         self.tasks += 1
-        future = self.client.submit(task, inputs, self.options.fmt, self.options.timeout, pure=False,
-                                    key=f"report-extract-{self.run_id}-{self.tasks}")
+        future = self.client.submit(task, inputs, self.options.fmt, self.options.timeout, self.options.html,
+                                    pure=False, key=f"report-extract-{self.run_id}-{self.tasks}")
         self.running[future] = [item[0] for item in items]
         self.answers.add(future)
 
@@ -291,12 +292,21 @@ class _Feeder:
                     if item is not None:
                         self._submit([item])
                     continue
-                self._finish(job, batch._summary_of(job.path, existing, time.perf_counter()))
+                self._reuse(job, out, existing, time.perf_counter())
                 continue
-            summary, text = answer[1], answer[2]
+            summary, text, page = answer[1:]
+            out = batch.result_path(self.options.outdir, job.rel, self.options.fmt)
             if text is not None:
-                write_atomic(batch.result_path(self.options.outdir, job.rel, self.options.fmt), text)
+                write_atomic(out, text)
+            if page is not None:
+                write_atomic(dashboard.page_path(out), page)
             self._finish(job, summary)
+
+    def _reuse(self, job: batch.Job, out: Path, existing: dict, start: float) -> None:
+        """A current result: its summary, and its page if one is asked for and missing."""
+        if self.options.html and not dashboard.page_path(out).exists():
+            dashboard.write_page(out, existing)
+        self._finish(job, batch._summary_of(job.path, existing, start))
 
     def _finish(self, job: batch.Job, summary: dict) -> None:
         data = summary.pop("data", None)
@@ -305,30 +315,31 @@ class _Feeder:
 
 
 # --- on a Dask worker --------------------------------------------------------------------------------
-def task(inputs: list[tuple], fmt: str, timeout: float) -> list[tuple]:
+def task(inputs: list[tuple], fmt: str, timeout: float, page: bool = False) -> list[tuple]:
     """Inputs (path, bytes or None, sha256 or None, sha256 of the current result or None), on a Dask
     worker, one by one through one of this worker's child processes, each with its own deadline.
-    Each answer is ("done", summary, result text or None), or ("unchanged", sha256) when the worker
-    read the file itself and it is what the current result was made from."""
-    return [_one(path, data, digest, known, fmt, timeout) for path, data, digest, known in inputs]
+    Each answer is ("done", summary, result text or None, page or None), or ("unchanged", sha256) when
+    the worker read the file itself and it is what the current result was made from."""
+    return [_one((path, data, digest, known, fmt, page), timeout) for path, data, digest, known in inputs]
 
 
-def _one(path: str, data: bytes | None, digest: str | None, known: str | None, fmt: str, timeout: float) -> tuple:
+def _one(request: tuple, timeout: float) -> tuple:
+    path = request[0]
     _worker_fault(path)
     child = _Child.take()
     started = time.monotonic()
     try:
-        answer = child.ask((path, data, digest, known, fmt), timeout)
+        answer = child.ask(request, timeout)
     except _ChildTimedOut:
         child.kill()
         summary = batch._summary(path, "failed", error=batch.timed_out(timeout))
         summary["seconds"] = round(time.monotonic() - started, 3)
-        return ("done", summary, None)
+        return ("done", summary, None, None)
     except _ChildDied as exc:
         child.kill()
         summary = batch._summary(path, "failed", error=batch.crash_reason(exc.code))
         summary["seconds"] = round(time.monotonic() - started, 3)
-        return ("done", summary, None)
+        return ("done", summary, None, None)
     _Child.give_back(child)
     return answer
 
@@ -444,21 +455,20 @@ def child_main() -> None:
 
     threading.Thread(target=orphaned, daemon=True).start()
     while (request := _receive(requests)) is not None:
-        path, data, digest, known, fmt = request
+        path, data, digest, known, fmt, page = request
         start = time.perf_counter()
         if data is None:  # --shared-fs: read where the client found it
             try:
                 data = Path(path).read_bytes()
             except OSError as exc:
                 summary = batch._summary(path, "failed", error=f"cannot be read ({exc.strerror or exc})", start=start)
-                _send(answers, ("done", summary, None))
+                _send(answers, ("done", summary, None, None))
                 continue
             digest = hashlib.sha256(data).hexdigest()
             if digest == known:
                 _send(answers, ("unchanged", digest))
                 continue
-        summary, text = batch.work(path, data, digest, fmt, start)
-        _send(answers, ("done", summary, text))
+        _send(answers, ("done", *batch.work(path, data, digest, fmt, start, page=page)))
 
 
 if __name__ == "__main__":
