@@ -1,6 +1,6 @@
 """report-extract batch on a Dask cluster (LocalCluster of 2 worker processes, and a scheduler with
-workers started as a user would): the output folder is the local batch's, byte for byte but for
-the timing column, also when a worker is killed mid-run, when the client is killed and run again,
+workers started as a user would): the output folder (results, CSVs, --html pages) is the local
+batch's, byte for byte but for the timing column, also when a worker is killed mid-run, when the client is killed and run again,
 and when the scheduler goes away and the run is resumed; a file that kills every worker it reaches
 is a failed row and the batch completes."""
 
@@ -34,7 +34,7 @@ def archive(tmp_path_factory):
 def reference(archive, tmp_path_factory):
     """What a local run with two worker processes leaves."""
     out = tmp_path_factory.mktemp("local")
-    result = batch(archive, out, "--jobs", "2", "--xlsx", env=FAULTS)
+    result = batch(archive, out, "--jobs", "2", "--xlsx", "--html", env=FAULTS)
     assert result.returncode == 3
     return out
 
@@ -54,10 +54,12 @@ def _descendants(pid: int) -> list:
 
 def test_local_cluster_leaves_the_same_folder_as_local_workers(archive, reference, tmp_path):
     out = tmp_path / "dask"
-    result = batch(archive, out, "--scheduler", "local:2", "--xlsx", env=FAULTS)
+    result = batch(archive, out, "--scheduler", "local:2", "--xlsx", "--html", env=FAULTS)
     assert result.returncode == 3, result.stderr.decode()
     assert b"323 inputs: 307 read, 16 failed" in result.stderr and b"Traceback" not in result.stderr
-    assert _tree(out) == _tree(reference)
+    tree = _tree(out)
+    assert tree == _tree(reference)
+    assert "index.html" in tree and sum(name.endswith(".html") for name in tree) == 308  # --html's pages too
     reasons = {Path(r["path"]).name: r["error"] for r in read_csv(out / "summary.csv") if r["status"] == "failed"}
     # a crash and a hang in a native library end the worker's child process, as they end a local worker
     assert reasons["crash-CRASHES.txt"] == "the worker crashed (SIGSEGV) while reading this file"
@@ -66,7 +68,7 @@ def test_local_cluster_leaves_the_same_folder_as_local_workers(archive, referenc
 
 def test_a_worker_killed_mid_run_changes_nothing(archive, reference, tmp_path):
     out = tmp_path / "dask"
-    process = batch(archive, out, "--scheduler", "local:2", "--xlsx", env=FAULTS, wait=False)
+    process = batch(archive, out, "--scheduler", "local:2", "--xlsx", "--html", env=FAULTS, wait=False)
     _wait_for_results(out, 60, process)
     workers = [p for p in _descendants(process.pid) if "spawn_main" in " ".join(p.cmdline())]
     assert len(workers) == 2
@@ -93,7 +95,7 @@ def test_a_file_that_kills_every_worker_it_reaches_is_a_failed_row(archive, tmp_
 
 def test_killed_client_then_rerun_leaves_the_same_folder(archive, reference, tmp_path):
     out = tmp_path / "dask"
-    process = batch(archive, out, "--scheduler", "local:2", "--xlsx", env=FAULTS, wait=False)
+    process = batch(archive, out, "--scheduler", "local:2", "--xlsx", "--html", env=FAULTS, wait=False)
     _wait_for_results(out, 100, process)
     family = _descendants(process.pid)
     os.kill(process.pid, signal.SIGKILL)
@@ -105,7 +107,7 @@ def test_killed_client_then_rerun_leaves_the_same_folder(archive, reference, tmp
             pass
     assert not (out / "summary.csv").exists()
     kept = len(list(out.rglob("*.json")))
-    result = batch(archive, out, "--scheduler", "local:2", "--xlsx", env=FAULTS)
+    result = batch(archive, out, "--scheduler", "local:2", "--xlsx", "--html", env=FAULTS)
     assert result.returncode == 3, result.stderr.decode()
     assert _tree(out) == _tree(reference)
     assert kept >= 100
@@ -146,7 +148,7 @@ def test_lost_scheduler_is_one_error_line_and_the_rerun_resumes(archive, referen
             if child is not None:
                 child.kill()
                 child.wait()
-    result = batch(archive, out, "--scheduler", "local:2", "--xlsx", env=FAULTS)
+    result = batch(archive, out, "--scheduler", "local:2", "--xlsx", "--html", env=FAULTS)
     assert result.returncode == 3, result.stderr.decode()
     assert _tree(out) == _tree(reference)
 
