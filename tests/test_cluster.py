@@ -188,6 +188,7 @@ def test_unreachable_scheduler_and_misuse_are_one_line(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
     result = subprocess.run([*base, "--scheduler", "local:zero"], cwd=ROOT, capture_output=True, text=True,
                             timeout=60)
+    assert result.returncode == 2
     assert result.stderr == "report-extract: --scheduler local:zero: say how many local workers, e.g. local:2\n"
     result = subprocess.run([*base, "--shared-fs"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "--shared-fs goes with --scheduler" in result.stderr

@@ -236,7 +236,7 @@ def batch(
         except ClusterError as exc:
             progress.stop()
             _say(str(exc))
-            raise typer.Exit(EXIT_UNREADABLE) from None
+            raise typer.Exit(EXIT_USAGE if exc.usage else EXIT_UNREADABLE) from None
     failed = outcome.failed
     if outcome.interrupted:
         _say(f"interrupted: {outcome.done} inputs finished and kept in {outdir}; run the same command again "

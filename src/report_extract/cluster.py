@@ -61,6 +61,8 @@ CONNECT_TIMEOUT = "10s"
 class ClusterError(Exception):
     """The cluster cannot be used or went away: one line for the user."""
 
+    usage = False  # the command line was wrong, not the cluster
+
 
 # --- the client ------------------------------------------------------------------------------------
 def run_jobs(jobs: list[batch.Job], options: batch.Options, done, spool) -> None:
@@ -101,7 +103,9 @@ def connect(scheduler: str):
         if scheduler.startswith("local:"):
             count = scheduler.partition(":")[2]
             if not count.isdigit() or int(count) < 1:
-                raise ClusterError(f"--scheduler {scheduler}: say how many local workers, e.g. local:2")
+                error = ClusterError(f"--scheduler {scheduler}: say how many local workers, e.g. local:2")
+                error.usage = True
+                raise error
             # one task at a time on each worker thread: a worker that dies takes no other input with it
             with dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES,
                                   "distributed.scheduler.worker-saturation": 1.0}):
