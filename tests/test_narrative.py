@@ -128,3 +128,20 @@ def test_statements_about_the_report_year_as_a_whole_are_checked(sentence):
     tables = {"applications": {"new_received": {"total": 1}}}
     [problem] = narrative.check([section], tables, "示例县自然资源局", 2023)
     assert (problem.row, problem.expected, problem.found) == ("new_received", 500, 1)
+
+
+@pytest.mark.parametrize(("sentence", "raised"), [
+    ("全年行政事业性收费0.12万元。", False),  # the table's 0.1234 at the two places the prose writes
+    ("全年行政事业性收费0.1234万元。", False),
+    ("全年行政事业性收费0.1235万元。", True),
+    ("全年行政事业性收费0.13万元。", True),
+    ("全年行政事业性收费0.1万元。", False),
+])
+def test_money_in_prose_is_compared_at_the_places_it_is_written_with(sentence, raised):
+    from report_extract.model import Section
+
+    section = Section(key="general", number=1, heading="一、总体情况", text=sentence)
+    tables = {"proactive": {"administrative_fees": {"amount_10k_yuan": 0.1234}}}
+    found = narrative.check([section], tables, "示例县自然资源局", 2023)
+    assert [(p.row, p.expected, p.found) for p in found] == (
+        [("administrative_fees", float(sentence[9:-3]), 0.1234)] if raised else [])

@@ -152,7 +152,8 @@ def _sentence(sentence: str, section, tables: dict, org: str, year: Optional[int
             continue
         if match.groupdict().get("year") and year and int(match.group("year")) != year + 1:
             continue
-        problem = _compare(claim, _number(match.groups()[-1]), tables, sentence, section, page_of)
+        written = match.groups()[-1]
+        problem = _compare(claim, _number(written), _decimals(written), tables, sentence, section, page_of)
         if problem:
             problems.append(problem)
     return problems
@@ -172,12 +173,19 @@ def _sum(tables: dict, keys: tuple[str, ...]):
     return None if any(v is None for v in values) else sum(values)
 
 
-def _compare(claim: Claim, stated: float, tables: dict, sentence: str, section, page_of) -> Optional[Problem]:
+def _decimals(written: str) -> int:
+    return len(written.split(".")[1]) if "." in written else 0
+
+
+def _compare(claim: Claim, stated: float, decimals: int, tables: dict, sentence: str, section,
+             page_of) -> Optional[Problem]:
     found = _sum(tables, claim.keys)
     if found is None:
         return None
     readings = [found] + [v for v in (_sum(tables, alt) for alt in claim.alternatives) if v is not None]
-    if any(abs(stated - v) < 0.005 for v in readings):
+    # prose rounds money to the places it writes (0.12万元 for a table's 0.1234): equal at those places
+    places = decimals if claim.money else 0
+    if any(abs(stated - v) < 0.5 * 10 ** -places + 1e-9 for v in readings):
         return None
     table, row, column = claim.keys[0].split(".")
     if len(claim.keys) > 1:
