@@ -147,8 +147,14 @@ def glue_broken_rows(rows: list[ObservedRow], spec: TableSpec) -> list[ObservedR
     """A row broken by a page break stands as two rows, one on each side of the break, one of them
     without numbers: glue them when the joined label names a template row better than either part."""
     out: list[ObservedRow] = []
-    for row in rows:
-        prev = out[-1] if out else None
+    anchor = None  # index in out of the row a row of the next piece may go on from
+    for k, row in enumerate(rows):
+        prev = out[anchor] if anchor is not None else None
+        after = rows[k + 1] if k + 1 < len(rows) else None
+        if (prev is not None and prev.table_index != row.table_index and not _has_numbers(row) and after is not None
+                and after.table_index == row.table_index and not _has_numbers(after)):
+            out.append(row)  # a header repeated atop the next page: the end of a cut label is under it
+            continue
         if (prev is not None and prev.table_index != row.table_index and not prev.glued and not row.glued
                 and (not _has_numbers(prev) or not _has_numbers(row)) and prev.labels and row.labels):
             joined = ObservedRow(prev.labels[:-1] + [prev.labels[-1] + row.labels[-1]],
@@ -156,8 +162,9 @@ def glue_broken_rows(rows: list[ObservedRow], spec: TableSpec) -> list[ObservedR
                                  prev.page if _has_numbers(prev) else row.page, prev.table_index)
             best = max(label_score(joined, t) for t in spec.rows)
             if best > max(max(label_score(prev, t), label_score(row, t)) for t in spec.rows):
-                out[-1] = joined
+                out[anchor] = joined
                 continue
+        anchor = len(out)
         out.append(row)
     return out
 
