@@ -49,6 +49,7 @@ class Options:
     timeout: float = 60.0
     jobs: int = 0
     xlsx: bool = False
+    ocr: str = "auto"
 
 
 @dataclass
@@ -139,7 +140,7 @@ def process(job: Job, options: Options) -> dict:
     from .writers import as_data, to_json, to_yaml
 
     try:
-        report = extract(job.path, data, sha256=digest)
+        report = extract(job.path, data, sha256=digest, ocr=options.ocr)
     except ReportError as exc:
         return _summary(job.path, "failed", error=exc.reason, start=start)
     except Exception as exc:  # a bug of ours: recorded, the batch goes on
@@ -227,7 +228,7 @@ class _Slot:
 
     def __init__(self, options: Options, spool: Path):
         config = json.dumps({"outdir": str(options.outdir), "fmt": options.fmt, "force": options.force,
-                             "spool": str(spool)})
+                             "ocr": options.ocr, "spool": str(spool)})
         self.process = subprocess.Popen([sys.executable, "-m", "report_extract.batch", "--worker", config],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.job: Job | None = None

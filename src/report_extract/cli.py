@@ -19,6 +19,16 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                        "(政府信息公开工作年度报告) into structured data.")
 
 
+class Ocr(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+OCR_HELP = ("auto: read scanned PDF pages and images (PNG, JPEG, TIFF) by OCR; always: every PDF page too; "
+            "never: no OCR (needs pip install 'report-extract[ocr]')")
+
+
 class Format(str, Enum):
     json = "json"
     yaml = "yaml"
@@ -30,15 +40,15 @@ def _say(message: str) -> None:
     print(f"report-extract: {message}", file=sys.stderr)
 
 
-def _read_one(path: str):
+def _read_one(path: str, ocr: str = "auto"):
     """(report, None) or (None, error line)."""
     from . import extract as api_extract
     from .errors import ReportError
 
     try:
         if path == "-":
-            return api_extract("<stdin>", sys.stdin.buffer.read()), None
-        return api_extract(path), None
+            return api_extract("<stdin>", sys.stdin.buffer.read(), ocr=ocr), None
+        return api_extract(path, ocr=ocr), None
     except ReportError as exc:
         return None, str(exc) if exc.path else f"{path}: {exc}"
     except Exception as exc:  # a bug of ours must not take a batch down or print a traceback
@@ -49,17 +59,19 @@ def _read_one(path: str):
 
 @app.command()
 def extract(
-    paths: List[str] = typer.Argument(..., help="report files (PDF, DOCX, HTML, text); '-' reads stdin"),
+    paths: List[str] = typer.Argument(..., help="report files (PDF, DOCX, HTML, text, PNG/JPEG/TIFF); "
+                                                "'-' reads stdin"),
     fmt: Format = typer.Option(Format.json, "-f", "--format", help="output format"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="write here instead of stdout"),
     strict: bool = typer.Option(False, "--strict", help="exit 1 when a report has error-level problems"),
+    ocr: Ocr = typer.Option(Ocr.auto, "--ocr", help=OCR_HELP),
 ):
     """Extract one or more reports. One report: one JSON document; several: one JSON object per line."""
     from .writers import render, write_atomic
 
     reports, failures = [], 0
     for path in _progress(paths):
-        report, error = _read_one(path)
+        report, error = _read_one(path, ocr.value)
         if error:
             failures += 1
             _say(error)
@@ -112,7 +124,9 @@ def batch(
     fmt: BatchFormat = typer.Option(BatchFormat.json, "-f", "--format", help="format of each result file"),
     xlsx: bool = typer.Option(False, "--xlsx", help="also write report.xlsx (needs openpyxl)"),
     force: bool = typer.Option(False, "--force", help="redo inputs whose result is current"),
-    timeout: float = typer.Option(60.0, "--timeout", min=1, help="seconds one input may take"),
+    timeout: float = typer.Option(60.0, "--timeout", min=1, help="seconds one input may take (an input read by "
+                                                                  "OCR: this much a page, see README)"),
+    ocr: Ocr = typer.Option(Ocr.auto, "--ocr", help=OCR_HELP),
 ):
     """Extract a whole archive into OUTDIR: one result per input, summary/wide/long/problems CSV,
     and the cross-year checks. Inputs already done (same content) are reused; failures never
@@ -125,7 +139,8 @@ def batch(
         except ImportError:
             _say("--xlsx needs openpyxl: pip install 'report-extract[xlsx]'")
             raise typer.Exit(EXIT_USAGE) from None
-    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx)
+    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx,
+                      ocr=ocr.value)
     with _batch_progress() as progress:
         outcome = run(paths, options, progress)
     failed = outcome.failed
