@@ -5,11 +5,11 @@ A cell read by OCR is *doubtful* when the recogniser's confidence in it is below
 found nothing in it: a digit the detector missed). Then:
 
 - relations broken: every single-character correction (a digit replaced, deleted or inserted) of
-  every doubtful cell is tried; where exactly one makes every relation hold, it is used and
-  reported as ``ocr_corrected`` (``found``: the raw reading). Otherwise the reading is kept and
-  each doubtful cell in a broken relation is reported as ``ocr_uncertain`` — each OCR cell of
-  the broken relations where none of them is doubtful, since one of them was misread or the
-  report contradicts itself;
+  every doubtful cell in a broken relation is tried; where exactly one correction makes every
+  relation that cell is in hold (and changes nothing else), it is used and reported as
+  ``ocr_corrected`` (``found``: the raw reading). Otherwise the reading is kept and every OCR
+  cell of a relation still broken is reported as ``ocr_uncertain``: one of them was misread
+  (however sure OCR was of it), or the report contradicts itself;
 - a doubtful number in no relation that holds (the proactive-disclosure table has none) is
   ``ocr_uncertain``: nothing confirms it. A doubtful number in a relation that holds is
   confirmed by it: a misread digit breaks every relation its cell is in.
@@ -79,37 +79,43 @@ def weigh(values: dict, provenance: dict, pages: dict, template: str, year, unkn
     state = _relation_state(values, pages, template, year, unknown)
     problems: list[Problem] = []
 
-    def in_relations(key) -> bool:
-        """Whether changing the cell changes what the relations report (it is in a checked one)."""
+    def varied(key, value) -> frozenset:
+        """The relation problems with the cell set to ``value`` (read as a number)."""
         old, blocked = get(key), key in unknown
         unknown.discard(key)
-        put(key, (old or 0) + 1)
-        changed = _relation_state(values, pages, template, year, unknown) != state
+        put(key, value)
+        changed = _relation_state(values, pages, template, year, unknown)
         put(key, old)
         if blocked:
             unknown.add(key)
         return changed
 
+    def touched(key) -> frozenset:
+        """The broken relations the cell is in (those its value changes)."""
+        return state - varied(key, (get(key) or 0) + 1)
+
+    def in_relations(key) -> bool:
+        """Whether the cell is in a relation the checks can check."""
+        return varied(key, (get(key) or 0) + 1) != state
+
     if state:
-        fixes = []
+        # a fix of a cell is a correction after which every broken relation it is in holds and
+        # nothing else changes; fixes that mend the same relations compete, and only one may
+        groups: dict[frozenset, list] = {}
         for key in doubtful[:MAX_TRIED]:
-            old, blocked = get(key), key in unknown
-            unknown.discard(key)
+            broken = touched(key)
+            if not broken:
+                continue
             for candidate in sorted(_edits(provenance[key]["raw"])):
-                put(key, candidate)
-                if not _relation_state(values, pages, template, year, unknown):
-                    fixes.append((key, candidate))
-                    if len(fixes) > 1:
-                        break
-            put(key, old)
-            if blocked:
-                unknown.add(key)
-            if len(fixes) > 1:
-                break
-        if len(fixes) == 1:
+                if varied(key, candidate) == state - broken:
+                    groups.setdefault(broken, []).append((key, candidate))
+        fixed = set()
+        for broken, fixes in groups.items():
+            if len(fixes) != 1 or broken & fixed:
+                continue
             key, value = fixes[0]
-            raw = provenance[key]["raw"]
-            found = get(key)
+            fixed |= broken
+            raw, found = provenance[key]["raw"], get(key)
             put(key, value)
             unknown.discard(key)
             t, r, c = _split(key)
@@ -117,17 +123,15 @@ def weigh(values: dict, provenance: dict, pages: dict, template: str, year, unkn
                 code="ocr_corrected", severity="warning", table=t, row=r, column=c, found=found, expected=value,
                 page=provenance[key]["page"],
                 message=f"OCR read '{raw}' (confidence {_conf(ocr[key])}); {value} is the only one-character "
-                        "correction that makes every relation hold, and is used"))
-            state = frozenset()
-        else:
-            suspects = [k for k in doubtful if in_relations(k)]
-            why = "no single-character correction of it" if not fixes else "more than one correction"
-            if not suspects:  # no doubtful cell in a broken relation: every OCR cell of them is suspect
-                broken = [k for k in ocr if in_relations(k) and _touches(k, state)]
-                suspects, why = broken, "a relation it is in does not hold, and OCR was confident in every cell"
-            for key in suspects:
-                problems.append(_uncertain(key, provenance, ocr, get(key),
-                                           f"{why} makes every relation hold; the reading is kept"))
+                        "correction that makes every relation it is in hold, and is used"))
+        state = _relation_state(values, pages, template, year, unknown)
+        if state:  # every OCR cell of a relation still broken: one of them was misread, or the report is wrong
+            tables = {p[1] for p in state}
+            for key in [k for k in ocr if _split(k)[0] in tables]:
+                if touched(key):
+                    why = ("a relation it is in does not hold and no single-character correction of one doubtful "
+                           "cell repairs it (a cell was misread, or the report contradicts itself)")
+                    problems.append(_uncertain(key, provenance, ocr, get(key), f"{why}; the reading is kept"))
     flagged = {(p.table, p.row, p.column) for p in problems}
     for key in doubtful:
         if _split(key) in flagged:
@@ -139,12 +143,6 @@ def weigh(values: dict, provenance: dict, pages: dict, template: str, year, unkn
             problems.append(_uncertain(key, provenance, ocr, get(key),
                                        "no relation confirms it; the reading is kept"))
     return problems
-
-
-def _touches(key: str, state: frozenset) -> bool:
-    """Whether the cell lies on a row or column of a broken relation (a cheap filter first)."""
-    t, r, c = _split(key)
-    return any(p[1] == t for p in state)
 
 
 def _conf(reading: dict) -> str:

@@ -8,6 +8,7 @@ makes it, so scanned and born-digital reports meet the same pipeline.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from io import BytesIO
 
@@ -63,8 +64,9 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
                 raise ReportError(_too_large((width, height, index + 1), max_pixels), name)
             pages.append(index + 1)
             try:
-                frame = ImageOps.exif_transpose(image) if index == 0 else image
-                grey = np.asarray(frame.convert("L"))
+                with _native_stderr_quiet():  # libtiff and libjpeg print their complaints on fd 2
+                    frame = ImageOps.exif_transpose(image) if index == 0 else image
+                    grey = np.asarray(frame.convert("L"))
             except Image.DecompressionBombError:
                 raise ReportError(_too_large((width, height, index + 1), max_pixels), name) from None
             except (OSError, ValueError, SyntaxError) as exc:
@@ -77,6 +79,29 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
     finally:
         image.close()
     return scan.document(contents, name, "image")
+
+
+@contextlib.contextmanager
+def _native_stderr_quiet():
+    """Native decoders write warnings to the process's stderr; the error we raise says it once."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        try:  # C stdio buffers what the decoder wrote: flushed into /dev/null, not after
+            import ctypes
+
+            ctypes.CDLL(None).fflush(None)
+        except (OSError, AttributeError):
+            pass
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _too_large(size, max_pixels: int) -> str:

@@ -156,6 +156,7 @@ class PageContent:
     n_chars: int = 0
     bad_chars: int = 0
     ocr: dict | None = None  # read by OCR: each text box (a Char) -> (confidence, box in pixels)
+    blank: bool = False  # a page image with no ink
 
     def blocks(self):
         """Paragraphs and tables of the page, top to bottom."""

@@ -270,7 +270,7 @@ def read_page(grey, number: int, dpi: float | None = None):
     np, cv2 = numpy_and_cv2()
     if is_blank(grey):
         return PageContent(number, grey.shape[0] * (72.0 / dpi if dpi else PAGE_WIDTH_PT / grey.shape[1]), [], [],
-                           ocr={})
+                           ocr={}, blank=True)
     upright, _ = deskew(grey)
     height_px, width_px = upright.shape
     scale = PAGE_WIDTH_PT / width_px if dpi is None else 72.0 / dpi  # points a pixel
@@ -328,11 +328,25 @@ def page_blocks(content) -> list:
             if not readings:
                 cell.ocr = OcrReading(None, None, content.number)
                 continue
+            cell.text = _digit_lookalikes(cell.text)
             boxes = [r[1] for r in readings]
             box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
                    max(b[3] for b in boxes))
             cell.ocr = OcrReading(min(r[0] for r in readings), tuple(round(v) for v in box), content.number)
     return blocks
+
+
+_LOOKALIKE = re.compile(r"[0-9OoDIl|]{1,9}")
+_AS_DIGIT = str.maketrans("OoDIl|", "000111")
+
+
+def _digit_lookalikes(text: str) -> str:
+    """A cell OCR read as digits with a letter among them (O for 0, l for 1: the recogniser's
+    alphabet has both) is digits; its confidence stays as read, so the checks still weigh it."""
+    if _LOOKALIKE.fullmatch(text) and not text.isdigit() and any(ch.isdigit() for ch in text) or text in (
+            "O", "o", "D"):
+        return text.translate(_AS_DIGIT)
+    return text
 
 
 def is_blank(grey) -> bool:
@@ -348,8 +362,10 @@ def document(contents: list, name: str, fmt: str):
     from .pdf import _drop_running_lines
 
     if not any(c.n_chars for c in contents):
-        what = "a blank page" if len(contents) == 1 else f"{len(contents)} blank pages"
-        raise ReportError(f"{what}: OCR found no text in the image", name)
+        if all(c.blank for c in contents):
+            what = "a blank page" if len(contents) == 1 else f"{len(contents)} blank pages"
+            raise ReportError(f"{what}: nothing is printed on it", name)
+        raise ReportError("OCR found no text in the image (a picture with no report in it?)", name)
     _drop_running_lines(contents)
     blocks = []
     for content in contents:
@@ -404,6 +420,6 @@ def _image_share(page) -> float:
     width, height = page.get_width(), page.get_height()
     best = 0.0
     for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
-        x0, y0, x1, y1 = obj.get_pos()
+        x0, y0, x1, y1 = obj.get_bounds()
         best = max(best, (x1 - x0) * (y1 - y0) / max(width * height, 1.0))
     return best
