@@ -29,7 +29,7 @@ from .writers import WIDE_META, wide_columns, write_atomic
 
 EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".mht", ".mhtml")
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "year", "errors", "warnings", "infos", "error",
-                   "seconds")
+                   "ocr_pages", "seconds")  # ocr_pages: how many pages were read by OCR (empty: none)
 PROBLEM_COLUMNS = ("path", "organization", "year", "code", "severity", "table", "row", "column", "page",
                    "expected", "found", "label", "message")
 
@@ -189,6 +189,7 @@ def _summary_of(path: str, data: dict, start: float) -> dict:
             "organization": info.get("organization"), "year": info.get("year"), "errors": counts["error"],
             "warnings": counts["warning"], "infos": counts["info"], "error": "",
             "seconds": round(time.perf_counter() - start, 3),
+            "ocr_pages": len(data.get("source", {}).get("ocr_pages") or []) or None,
             "data": {"flat": flat, "problems": problems, "essentials": crossyear.essentials(data)}}
 
 
@@ -205,10 +206,12 @@ def worker_main(options_json: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
     config = json.loads(options_json)
     spool_path = Path(config.pop("spool"))
+    new_input = _count_ocr_pages()
     options = Options(**{**config, "outdir": Path(config["outdir"])})
     with open(spool_path, "a", encoding="utf-8") as spool:
         for line in sys.stdin:
             job = Job(**json.loads(line))
+            new_input()
             summary = process(job, options)
             data = summary.pop("data", None)
             where = None
@@ -223,31 +226,66 @@ def worker_main(options_json: str) -> None:
             sys.stdout.flush()
 
 
+def _count_ocr_pages():
+    """In a worker: each page OCR starts on is told to the parent (``["ocr", pages so far]``), whose
+    timeout for the input grows with it: ``--timeout`` holds for each page read by OCR. Returns
+    the function that starts the count again, for the next input."""
+    from .readers import scan
+
+    count = 0
+
+    def started() -> None:
+        nonlocal count
+        count += 1
+        sys.stdout.write(json.dumps(["ocr", count]) + "\n")
+        sys.stdout.flush()
+
+    def reset() -> None:
+        nonlocal count
+        count = 0
+
+    scan.PAGE_STARTED = started
+    return reset
+
+
 class _Slot:
     """One worker process and the job it holds."""
 
     def __init__(self, options: Options, spool: Path):
         config = json.dumps({"outdir": str(options.outdir), "fmt": options.fmt, "force": options.force,
                              "ocr": options.ocr, "spool": str(spool)})
+        # unbuffered: a line read never reads the next one ahead, so select() sees every line
         self.process = subprocess.Popen([sys.executable, "-m", "report_extract.batch", "--worker", config],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        bufsize=0)
         self.job: Job | None = None
         self.started = 0.0
+        self.ocr_pages = 0  # pages of the current input that OCR has started on
 
     def give(self, job: Job) -> None:
-        self.job, self.started = job, time.monotonic()
+        self.job, self.started, self.ocr_pages = job, time.monotonic(), 0
         try:
             self.process.stdin.write((json.dumps(job.__dict__, ensure_ascii=False) + "\n").encode())
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             pass  # a worker that died: seen as its stdout closes
 
-    def receive(self) -> tuple[int, dict, list | None] | None:
+    def receive(self) -> tuple[int, dict, list | None] | str | None:
+        """The job's result; None when the worker died; "ocr" when it told how many pages of
+        the input OCR has started on."""
         line = self.process.stdout.readline()
         if not line:
             return None
-        index, summary, where = json.loads(line)
+        message = json.loads(line)
+        if message[0] == "ocr":
+            self.ocr_pages = message[1]
+            return "ocr"
+        index, summary, where = message
         return index, summary, where
+
+    def timeout(self, options: Options) -> float:
+        """--timeout for the input, or for each of its pages read by OCR."""
+        return options.timeout * max(1, self.ocr_pages)
 
     def stop(self, kill: bool = False) -> None:
         try:
@@ -381,11 +419,14 @@ def _pool(jobs: list[Job], options: Options, done, spool: _Spool) -> None:
                     received = slot.receive()
                     if received is None:
                         failure = _death(slot)
+                    elif received == "ocr":
+                        continue
                     else:
                         slot.job = None
                         done(*received)
-                elif time.monotonic() - slot.started > options.timeout:
-                    failure = f"timed out after {options.timeout:g} s (the worker was stopped)"
+                elif time.monotonic() - slot.started > slot.timeout(options):
+                    pages = f", {slot.ocr_pages} pages read by OCR" if slot.ocr_pages else ""
+                    failure = f"timed out after {slot.timeout(options):g} s{pages} (the worker was stopped)"
                 if failure:
                     job = slot.job
                     summary = _summary(job.path, "failed", error=failure)

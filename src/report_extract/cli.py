@@ -163,9 +163,11 @@ class _batch_progress:
 
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                 TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn(),
-                                TextColumn("failed: {task.fields[failed]}"), console=_stderr_console())
+                                TextColumn("failed: {task.fields[failed]}"), TextColumn("OCR: {task.fields[ocr]}"),
+                                console=_stderr_console())
             self.bar.start()
             self.task = None
+        self.ocr = 0  # inputs read by OCR
         self.start = time.monotonic()
         return self
 
@@ -173,11 +175,14 @@ class _batch_progress:
         rate = done / max(time.monotonic() - self.start, 1e-6)
         if self.bar is None:
             note = f" ({summary['error']})" if summary["error"] else ""
+            if summary.get("ocr_pages"):
+                note += f" [OCR: {summary['ocr_pages']} pages]"
             print(f"[{done}/{total}] {summary['status']}: {summary['path']}{note}", file=sys.stderr, flush=True)
             return
+        self.ocr += bool(summary.get("ocr_pages"))
         if self.task is None:
-            self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0)
-        self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed)
+            self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0, ocr=0)
+        self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed, ocr=self.ocr)
 
     def __exit__(self, *exc):
         if self.bar is not None:

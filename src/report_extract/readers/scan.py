@@ -45,6 +45,10 @@ REC_MIN_WIDTH = 48
 INK = 160  # grey level (0 black .. 255 white) below which a pixel is ink
 
 
+# called as OCR starts on each page (a batch worker tells its parent, whose timeout grows with it)
+PAGE_STARTED = None
+
+
 class OcrUnavailable(ReportError):
     pass
 
@@ -268,6 +272,8 @@ def read_page(grey, number: int, dpi: float | None = None):
     from .pdf import PageContent
 
     np, cv2 = numpy_and_cv2()
+    if PAGE_STARTED is not None:
+        PAGE_STARTED()
     if is_blank(grey):
         return PageContent(number, grey.shape[0] * (72.0 / dpi if dpi else PAGE_WIDTH_PT / grey.shape[1]), [], [],
                            ocr={}, blank=True)
