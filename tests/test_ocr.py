@@ -220,3 +220,26 @@ def test_the_real_report_read_from_its_page_images_matches_the_born_digital_read
     assert problem_keys(scanned) == problem_keys(truth)
     assert scanned.report == truth.report
     assert [s.heading for s in scanned.sections] == [s.heading for s in truth.sections]
+
+
+def test_batch_reads_a_page_image_by_ocr_and_says_so_in_the_summary(tmp_path):
+    import csv
+    import shutil
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copy(SCANS / "v2019-clean-300-p1.jpg", archive / "scan.jpg")
+    shutil.copy(FIXTURES / "v2021-clean.txt", archive / "text.txt")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "report_extract", "batch", str(archive), "-o", str(out),
+                             "--jobs", "1", "--timeout", "60"], capture_output=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr.decode()
+    with open(out / "summary.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = {_name(r["path"]): r for r in csv.DictReader(handle)}
+    assert rows["scan.jpg"]["ocr_pages"] == "1" and rows["scan.jpg"]["status"] in ("ok", "problems")
+    assert rows["text.txt"]["ocr_pages"] == ""
+    assert "scan.jpg [1 page read by OCR]" in result.stderr.decode()
+
+
+def _name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]

@@ -27,7 +27,8 @@ from pathlib import Path
 from . import crossyear
 from .writers import WIDE_META, wide_columns, write_atomic
 
-EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".mht", ".mhtml")
+EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".mht", ".mhtml",
+              ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # page images: read by OCR
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "year", "errors", "warnings", "infos", "error",
                    "ocr_pages", "seconds")  # ocr_pages: how many pages were read by OCR (empty: none)
 PROBLEM_COLUMNS = ("path", "organization", "year", "code", "severity", "table", "row", "column", "page",

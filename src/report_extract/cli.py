@@ -176,7 +176,8 @@ class _batch_progress:
         if self.bar is None:
             note = f" ({summary['error']})" if summary["error"] else ""
             if summary.get("ocr_pages"):
-                note += f" [OCR: {summary['ocr_pages']} pages]"
+                pages = summary["ocr_pages"]
+                note += f" [{pages} page{'s' if pages > 1 else ''} read by OCR]"
             print(f"[{done}/{total}] {summary['status']}: {summary['path']}{note}", file=sys.stderr, flush=True)
             return
         self.ocr += bool(summary.get("ocr_pages"))
