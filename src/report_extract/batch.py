@@ -25,14 +25,15 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from . import crossyear
+from .views import dashboard
 from .writers import WIDE_META, wide_columns, write_atomic
 
-EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".mht", ".mhtml",
+EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".xhtml", ".mht", ".mhtml",
               ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # page images: read by OCR
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "year", "errors", "warnings", "infos", "error",
                    "ocr_pages", "seconds")  # ocr_pages: how many pages were read by OCR (empty: none)
 PROBLEM_COLUMNS = ("path", "organization", "year", "code", "severity", "table", "row", "column", "page",
-                   "expected", "found", "label", "message")
+                   "expected", "found", "label", "message", "message_zh")
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Options:
     timeout: float = 60.0
     jobs: int = 0
     xlsx: bool = False
+    html: bool = False  # a page per report and index.html (views.dashboard)
     ocr: str = "auto"
 
 
@@ -135,6 +137,8 @@ def process(job: Job, options: Options) -> dict:
     if not options.force:
         existing = _load(out, options.fmt)
         if existing is not None and existing.get("source", {}).get("sha256") == digest:
+            if options.html and not dashboard.page_path(out).exists():
+                dashboard.write_page(out, existing)
             return _summary_of(job.path, existing, start)
     from .errors import ReportError
     from .pipeline import extract
@@ -147,6 +151,8 @@ def process(job: Job, options: Options) -> dict:
     except Exception as exc:  # a bug of ours: recorded, the batch goes on
         return _summary(job.path, "failed", error=f"internal error ({type(exc).__name__}: {exc})", start=start)
     write_atomic(out, to_json(report) + "\n" if options.fmt == "json" else to_yaml(report))
+    if options.html:
+        dashboard.write_page(out, report)
     return _summary_of(job.path, as_data(report), start)
 
 
@@ -254,7 +260,7 @@ class _Slot:
 
     def __init__(self, options: Options, spool: Path):
         config = json.dumps({"outdir": str(options.outdir), "fmt": options.fmt, "force": options.force,
-                             "ocr": options.ocr, "spool": str(spool)})
+                             "html": options.html, "ocr": options.ocr, "spool": str(spool)})
         # unbuffered: a line read never reads the next one ahead, so select() sees every line
         self.process = subprocess.Popen([sys.executable, "-m", "report_extract.batch", "--worker", config],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -461,6 +467,8 @@ def finish(jobs: list[Job], statuses: dict[int, str], missing: list[dict], spool
            options: Options) -> None:
     cross, counts = _cross_year(jobs, spool, options)
     _write_tables(jobs, statuses, missing, spool, cross, counts, options)
+    if options.html:
+        dashboard.write_batch(jobs, statuses, missing, spool, counts, options, cross)
 
 
 def _cross_year(jobs: list[Job], spool: _Spool, options: Options) -> tuple[dict[int, list], dict[int, dict]]:

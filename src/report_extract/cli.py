@@ -34,6 +34,7 @@ class Format(str, Enum):
     yaml = "yaml"
     csv = "csv"
     jsonl = "jsonl"
+    html = "html"
 
 
 def _say(message: str) -> None:
@@ -111,6 +112,98 @@ def _stderr_console():
     return Console(stderr=True)
 
 
+@app.command()
+def check(paths: List[str] = typer.Argument(..., help="report files, or result JSON of extract/batch; '-' reads stdin")):
+    """Show reports to a person: their problems in Chinese and their tables as the template draws
+    them. Exit 1 when a report has an error-level problem, 3 when an input cannot be read."""
+    from .views import terminal
+
+    out = terminal.console()
+    failures, errors = 0, False
+    for i, path in enumerate(paths):
+        report, error = _read_report_or_result(path)
+        if error:
+            failures += 1
+            _say(error)
+            continue
+        if i:
+            out.print("\n" + "═" * 40 + "\n")
+        terminal.show(report, out)
+        errors = errors or any(p.severity == "error" for p in report.problems)
+    if failures:
+        raise typer.Exit(EXIT_UNREADABLE)
+    if errors:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+class CompareFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+@app.command()
+def compare(
+    a: str = typer.Argument(..., help="the earlier report (a report file, or a result JSON of extract/batch)"),
+    b: str = typer.Argument(..., help="the later report"),
+    fmt: CompareFormat = typer.Option(CompareFormat.text, "-f", "--format", help="output format"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write here instead of stdout"),
+):
+    """Two reports side by side: every table value with its change, the cross-year relations
+    (carry-over, documents in force), and the sentences of B that repeat A's, per section."""
+    import json
+
+    from .compare import compare as run_compare
+    from .views import compare_view, terminal
+    from .writers import write_atomic
+
+    reports = []
+    for path in (a, b):
+        report, error = _read_report_or_result(path)
+        if error:
+            _say(error)
+            raise typer.Exit(EXIT_UNREADABLE)
+        reports.append(report)
+    result = run_compare(*reports)
+    if fmt == CompareFormat.text and not output:
+        compare_view.show(result, terminal.console())
+        return
+    text = {"json": lambda: json.dumps(result, ensure_ascii=False, indent=2) + "\n",
+            "html": lambda: compare_view.html_page(result, reports[1])}.get(fmt.value, lambda: _plain(compare_view.show, result))()
+    if output:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+def _plain(show, result) -> str:
+    import io
+
+    from .views.terminal import console
+
+    buffer = io.StringIO()
+    show(result, console(buffer))
+    return buffer.getvalue()
+
+
+def _read_report_or_result(path: str):
+    """A report file, or a result JSON that extract or batch wrote (read back, not re-extracted)."""
+    if path.endswith(".json"):
+        import json
+
+        from pydantic import ValidationError
+
+        from .model import Report
+
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            if isinstance(data, dict) and "schema_version" in data:
+                return Report.model_validate(data), None
+        except (OSError, ValueError, ValidationError) as exc:
+            return None, f"{path}: not a result of report-extract ({type(exc).__name__})"
+    return _read_one(path)
+
+
 class BatchFormat(str, Enum):
     json = "json"
     yaml = "yaml"
@@ -123,6 +216,7 @@ def batch(
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="worker processes (default: the number of CPUs)"),
     fmt: BatchFormat = typer.Option(BatchFormat.json, "-f", "--format", help="format of each result file"),
     xlsx: bool = typer.Option(False, "--xlsx", help="also write report.xlsx (needs openpyxl)"),
+    html: bool = typer.Option(False, "--html", help="also write a page per report and index.html to browse them"),
     force: bool = typer.Option(False, "--force", help="redo inputs whose result is current"),
     timeout: float = typer.Option(60.0, "--timeout", min=1, help="seconds one input may take (an input read by "
                                                                   "OCR: this much a page, see README)"),
@@ -139,7 +233,7 @@ def batch(
         except ImportError:
             _say("--xlsx needs openpyxl: pip install 'report-extract[xlsx]'")
             raise typer.Exit(EXIT_USAGE) from None
-    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx,
+    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx, html=html,
                       ocr=ocr.value)
     with _batch_progress() as progress:
         outcome = run(paths, options, progress)

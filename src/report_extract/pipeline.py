@@ -6,7 +6,7 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-from . import checks, ocr_check, readers, sections, tables
+from . import checks, messages_zh, narrative, ocr_check, readers, sections, tables
 from .document import Document, Paragraph, Table
 from .errors import ReportError
 from .labels import compact
@@ -82,7 +82,9 @@ def build_report(doc: Document, source: Source) -> Report:
     if doc.ocr_pages:
         problems += ocr_check.weigh(table_values, provenance, row_pages, template, year, unknown)
     problems += checks.run_checks(table_values, row_pages, template, year, unknown)
+    problems += narrative.check(section_models, table_values, org, year, _page_finder(blocks))
     _label_problems(problems, provenance)
+    messages_zh.fill(problems, messages_zh.Context(table_values, provenance, template, year))
     return Report(
         source=source,
         report=ReportInfo(title=title, organization=org, year=year, template=template, units=units),
@@ -101,6 +103,16 @@ def _label_problems(problems: list[Problem], provenance: dict) -> None:
             if prov is not None:
                 problem.label = problem.label or prov["label"] or None
                 problem.page = problem.page if problem.page is not None else prov["page"]
+
+
+def _page_finder(blocks):
+    """The page of the paragraph a sentence of the prose begins in (None where unknown)."""
+    paragraphs = [(compact(b.text), b.page) for b in blocks if isinstance(b, Paragraph) and b.page is not None]
+
+    def page_of(sentence: str, section) -> int | None:
+        head = compact(sentence)[:16]
+        return next((page for text, page in paragraphs if head in text), None)
+    return page_of
 
 
 def _title_candidates(doc: Document, outline: sections.Outline) -> list[str]:

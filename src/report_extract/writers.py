@@ -61,6 +61,10 @@ def render(reports: list[Report], fmt: str, several: bool = False) -> str:
     """The text of ``reports``; ``several`` inputs in JSON are one object per line."""
     if fmt == "csv":
         return to_csv(reports)
+    if fmt == "html":
+        from .views.html import reports_page
+
+        return reports_page(reports)
     if fmt == "jsonl" or (fmt == "json" and (several or len(reports) > 1)):
         return "".join(to_json(r, indent=None) + "\n" for r in reports)
     if fmt == "yaml":

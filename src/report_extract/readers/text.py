@@ -1,7 +1,8 @@
 """Plain text and markdown: what copy-paste, crawlers and PDF-to-markdown tools give.
 
-Tables come as tab-separated lines or markdown pipe rows (often in pieces, with wrapped labels on
-lines of their own); headings may carry markdown decorations; a line such as ``— 4 —`` is a page
+Tables come as tab-separated lines, markdown pipe rows (often in pieces, with wrapped labels on
+lines of their own), or raw HTML ``<table>`` blocks with their merged cells (pandoc, MinerU), read by
+the HTML reader's table code; headings may carry markdown decorations; a line such as ``— 4 —`` is a page
 number. Prose lines wrapped by a converter are joined again.
 """
 
@@ -22,6 +23,17 @@ _NOTE_START = re.compile(r"^\s*注\s*[:：]")
 _SENTENCE_END = tuple("。！？；：!?;:")
 _METADATA_LINE = re.compile(r"^\s*[^\s:：]{1,12}\s*[:：]")
 _SEPARATOR_LINE = re.compile(r"^\s*={5,}.*={5,}\s*$")
+# grid tables (pandoc's markdown): border lines, and the rules of a row's border drawn beside a
+# cell that spans on (| 三、本年度办理结果 +-----+-----+)
+_GRID_BORDER = re.compile(r"^\s*\+[-=:+]*\+\s*$")
+_GRID_RULE = re.compile(r"(?:^|\s)\+[-=:+]*\+?\s*$|^\s*[-=:+]*\+\s*$")
+_PROSE_PLUS = re.compile(r"^\s*\+(?![-=:+]*\+\s*$)")  # "+3" in prose is not a grid line
+# a table written as HTML in markdown or text, alone or wrapped as MinerU writes it
+_HTML_TABLE_START = re.compile(r"^\s*(?:<html[^>]*>\s*)?(?:<body[^>]*>\s*)?<table[\s>]", re.I)
+_HTML_TABLE_OPEN = re.compile(r"<table[\s>]", re.I)
+_HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
+_HTML_TABLE_TAIL = re.compile(r".*</table\s*>(?:\s*</body\s*>)?(?:\s*</html\s*>)?", re.I | re.S)
+MAX_HTML_TABLE_LINES = 5000  # an HTML table left open this long ends here; raise it for longer tables
 
 
 def decode(data: bytes, name: str) -> str:
@@ -84,20 +96,40 @@ def _blocks(lines: list[str]):
             yield table_from_texts(table, page if saw_page_mark else None)
         table = []
 
-    for line in lines:
+    html_table: list[str] = []  # the lines of a raw HTML table, while it is open
+    depth = 0  # tables opened and not closed yet in it (tables may nest)
+    pending = list(reversed(lines))  # a line's text after a table that ends in it comes back here
+    while pending:
+        line = pending.pop()
+        if html_table or _HTML_TABLE_START.match(line):
+            depth += len(_HTML_TABLE_OPEN.findall(line)) - len(_HTML_TABLE_END.findall(line))
+            if depth <= 0:
+                end = _HTML_TABLE_TAIL.search(line)
+                if end and line[end.end():].strip():
+                    pending.append(line[end.end():])
+                    line = line[:end.end()]
+            html_table.append(line)
+            if depth > 0 and len(html_table) <= MAX_HTML_TABLE_LINES:
+                continue
+            yield from flush_prose()
+            yield from flush_table()
+            yield from _html_tables("\n".join(html_table), page if saw_page_mark else None)
+            html_table, depth = [], 0
+            continue
         if PAGE_MARK.match(line):
             saw_page_mark = True
             page += 1
             continue
-        kind = "pipe" if line.lstrip().startswith("|") else ("tab" if "\t" in line else "")
+        kind = "pipe" if line.lstrip().startswith(("|", "+")) and not _PROSE_PLUS.match(line) else (
+            "tab" if "\t" in line else "")
         if kind:
             yield from flush_prose()
             if table and kind != table_kind:
                 yield from flush_table()
             table_kind = kind
             if kind == "pipe":
-                if not _PIPE_SEPARATOR.match(line):
-                    table.append([c.strip() for c in line.strip().strip("|").split("|")])
+                if not _PIPE_SEPARATOR.match(line) and not _GRID_BORDER.match(line):
+                    table.append([_GRID_RULE.sub("", c).strip() for c in line.strip().strip("|").split("|")])
             else:
                 table.append([c.strip() for c in line.split("\t")])
             continue
@@ -106,8 +138,21 @@ def _blocks(lines: list[str]):
             yield from flush_prose()
         else:
             prose.append(line)
+    if html_table:  # a table never closed: read what there is
+        yield from _html_tables("\n".join(html_table), page if saw_page_mark else None)
     yield from flush_table()
     yield from flush_prose()
+
+
+def _html_tables(markup: str, page: int | None):
+    from . import html
+
+    for table in html.tables_in(markup):
+        if not table.rows:
+            continue
+        table.page = page
+        table.pages = [page] * len(table.rows) if page is not None else []
+        yield table
 
 
 def _paragraphs(lines: list[str]):
