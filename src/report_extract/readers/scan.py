@@ -125,6 +125,14 @@ def deskew(grey):
     return upright, best
 
 
+def _rule_ink(grey):
+    """Ink for finding rules: a pixel clearly darker than the paper around it. A thin rule on a
+    blurred or light scan is grey, not black (a 1-pixel rule at 150 dpi blurred reads ~190), so a
+    fixed threshold loses it; noise stays below the margin."""
+    _, cv2 = numpy_and_cv2()
+    return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 30)
+
+
 def rules(ink, scale: float, height_px: int):
     """(horizontal (y, x0, x1), vertical (x, y0, y1)) ruling lines of a binarised page (ink = 255),
     in points (``scale`` points a pixel) with y growing upwards, and the mask of their pixels.
@@ -280,8 +288,7 @@ def read_page(grey, number: int, dpi: float | None = None):
     upright, _ = deskew(grey)
     height_px, width_px = upright.shape
     scale = PAGE_WIDTH_PT / width_px if dpi is None else 72.0 / dpi  # points a pixel
-    ink = np.where(upright < INK, 255, 0).astype(np.uint8)
-    edges, mask = rules(ink, scale, height_px)
+    edges, mask = rules(_rule_ink(upright), scale, height_px)
     grids = [g for g in lattice.grids(edges) if len(g.cells) >= 2]
     inset = 2
     cells = [(int(g.xs[c] / scale) + inset, int(height_px - g.ys[r] / scale) + inset,
