@@ -30,6 +30,9 @@ from .writers import WIDE_META, wide_columns, write_atomic
 
 EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".xhtml", ".mht", ".mhtml",
               ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # page images: read by OCR
+# seconds each page read by OCR may take at least, whatever --timeout says (loading the OCR models
+# and a page of a slow scan take longer than a text file); a --timeout above it raises it
+OCR_PAGE_TIMEOUT = 60.0
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "year", "errors", "warnings", "infos", "error",
                    "ocr_pages", "seconds")  # ocr_pages: how many pages were read by OCR (empty: none)
 PROBLEM_COLUMNS = ("path", "organization", "year", "code", "severity", "table", "row", "column", "page",
@@ -291,8 +294,11 @@ class _Slot:
         return index, summary, where
 
     def timeout(self, options: Options) -> float:
-        """--timeout for the input, or for each of its pages read by OCR."""
-        return options.timeout * max(1, self.ocr_pages)
+        """--timeout for the input; for an input read by OCR, --timeout (at least OCR_PAGE_TIMEOUT)
+        for each page OCR has started on."""
+        if self.ocr_pages:
+            return max(options.timeout, OCR_PAGE_TIMEOUT) * self.ocr_pages
+        return options.timeout
 
     def stop(self, kill: bool = False) -> None:
         try:

@@ -219,7 +219,7 @@ def batch(
     html: bool = typer.Option(False, "--html", help="also write a page per report and index.html to browse them"),
     force: bool = typer.Option(False, "--force", help="redo inputs whose result is current"),
     timeout: float = typer.Option(60.0, "--timeout", min=1, help="seconds one input may take (an input read by "
-                                                                  "OCR: this much a page, see README)"),
+                                                                  "OCR: this much, at least 60, a page)"),
     ocr: Ocr = typer.Option(Ocr.auto, "--ocr", help=OCR_HELP),
 ):
     """Extract a whole archive into OUTDIR: one result per input, summary/wide/long/problems CSV,
