@@ -28,9 +28,13 @@ from . import crossyear
 from .views import dashboard
 from .writers import WIDE_META, wide_columns, write_atomic
 
-EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".xhtml", ".mht", ".mhtml")
+EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".xhtml", ".mht", ".mhtml",
+              ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # page images: read by OCR
+# seconds each page read by OCR may take at least, whatever --timeout says (loading the OCR models
+# and a page of a slow scan take longer than a text file); a --timeout above it raises it
+OCR_PAGE_TIMEOUT = 60.0
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "year", "errors", "warnings", "infos", "error",
-                   "seconds")
+                   "ocr_pages", "seconds")  # ocr_pages: how many pages were read by OCR (empty: none)
 PROBLEM_COLUMNS = ("path", "organization", "year", "code", "severity", "table", "row", "column", "page",
                    "expected", "found", "label", "message", "message_zh")
 
@@ -53,6 +57,7 @@ class Options:
     html: bool = False  # a page per report and index.html (views.dashboard)
     scheduler: str | None = None  # a Dask scheduler's address, or local:N; None: local worker processes
     shared_fs: bool = False  # cluster workers can read the inputs' paths themselves
+    ocr: str = "auto"
 
 
 @dataclass
@@ -139,7 +144,7 @@ def process(job: Job, options: Options) -> dict:
             if options.html and not dashboard.page_path(out).exists():
                 dashboard.write_page(out, existing)
             return _summary_of(job.path, existing, start)
-    summary, text, page = work(job.path, data, digest, options.fmt, start, page=options.html)
+    summary, text, page = work(job.path, data, digest, options.fmt, start, page=options.html, ocr=options.ocr)
     if text is not None:
         write_atomic(out, text)
     if page is not None:
@@ -147,8 +152,8 @@ def process(job: Job, options: Options) -> dict:
     return summary
 
 
-def work(path: str, data: bytes, digest: str, fmt: str, start: float,
-         page: bool = False) -> tuple[dict, str | None, str | None]:
+def work(path: str, data: bytes, digest: str, fmt: str, start: float, page: bool = False,
+         ocr: str = "auto") -> tuple[dict, str | None, str | None]:
     """The unit of work, wherever it runs (a local worker process or a cluster worker): one input's
     bytes in; its summary line (what the spreadsheets need under ``data``), the text of its result
     file and, when ``page``, its HTML page out (None when it failed). Reads and writes no files of
@@ -159,7 +164,7 @@ def work(path: str, data: bytes, digest: str, fmt: str, start: float,
     from .writers import as_data, to_json, to_yaml
 
     try:
-        report = extract(path, data, sha256=digest)
+        report = extract(path, data, sha256=digest, ocr=ocr)
     except ReportError as exc:
         return _summary(path, "failed", error=exc.reason, start=start), None, None
     except Exception as exc:  # a bug of ours: recorded, the batch goes on
@@ -217,6 +222,7 @@ def _summary_of(path: str, data: dict, start: float) -> dict:
                "warnings": counts["warning"], "infos": counts["info"], "error": ""}
     rows = sheet_rows(summary, flat, problems)
     summary["seconds"] = round(time.perf_counter() - start, 3)
+    summary["ocr_pages"] = len(data.get("source", {}).get("ocr_pages") or []) or None
     summary["data"] = {"flat": flat, "problems": problems, "essentials": crossyear.essentials(data), "rows": rows}
     return summary
 
@@ -262,10 +268,12 @@ def worker_main(options_json: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
     config = json.loads(options_json)
     spool_path = Path(config.pop("spool"))
+    new_input = _count_ocr_pages()
     options = Options(**{**config, "outdir": Path(config["outdir"])})
     with open(spool_path, "a", encoding="utf-8") as spool:
         for line in sys.stdin:
             job = Job(**json.loads(line))
+            new_input()
             summary = process(job, options)
             data = summary.pop("data", None)
             # the bulk goes to this worker's spool file, not through the pipe
@@ -287,31 +295,69 @@ def spool_write(handle, path: Path, data: dict) -> list:
     return where
 
 
+def _count_ocr_pages():
+    """In a worker: each page OCR starts on is told to the parent (``["ocr", pages so far]``), whose
+    timeout for the input grows with it: ``--timeout`` holds for each page read by OCR. Returns
+    the function that starts the count again, for the next input."""
+    from .readers import scan
+
+    count = 0
+
+    def started() -> None:
+        nonlocal count
+        count += 1
+        sys.stdout.write(json.dumps(["ocr", count]) + "\n")
+        sys.stdout.flush()
+
+    def reset() -> None:
+        nonlocal count
+        count = 0
+
+    scan.PAGE_STARTED = started
+    return reset
+
+
 class _Slot:
     """One worker process and the job it holds."""
 
     def __init__(self, options: Options, spool: Path):
         config = json.dumps({"outdir": str(options.outdir), "fmt": options.fmt, "force": options.force,
-                             "html": options.html, "spool": str(spool)})
+                             "html": options.html, "ocr": options.ocr, "spool": str(spool)})
+        # unbuffered: a line read never reads the next one ahead, so select() sees every line
         self.process = subprocess.Popen([sys.executable, "-m", "report_extract.batch", "--worker", config],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        bufsize=0)
         self.job: Job | None = None
         self.started = 0.0
+        self.ocr_pages = 0  # pages of the current input that OCR has started on
 
     def give(self, job: Job) -> None:
-        self.job, self.started = job, time.monotonic()
+        self.job, self.started, self.ocr_pages = job, time.monotonic(), 0
         try:
             self.process.stdin.write((json.dumps(job.__dict__, ensure_ascii=False) + "\n").encode())
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             pass  # a worker that died: seen as its stdout closes
 
-    def receive(self) -> tuple[int, dict, list | None] | None:
+    def receive(self) -> tuple[int, dict, list | None] | str | None:
+        """The job's result; None when the worker died; "ocr" when it told how many pages of
+        the input OCR has started on."""
         line = self.process.stdout.readline()
         if not line:
             return None
-        index, summary, where = json.loads(line)
+        message = json.loads(line)
+        if message[0] == "ocr":
+            self.ocr_pages = message[1]
+            return "ocr"
+        index, summary, where = message
         return index, summary, where
+
+    def timeout(self, options: Options) -> float:
+        """--timeout for the input; for an input read by OCR, --timeout (at least OCR_PAGE_TIMEOUT)
+        for each page OCR has started on."""
+        if self.ocr_pages:
+            return max(options.timeout, OCR_PAGE_TIMEOUT) * self.ocr_pages
+        return options.timeout
 
     def stop(self, kill: bool = False) -> None:
         try:
@@ -465,11 +511,14 @@ def _pool(jobs: list[Job], options: Options, done, spool: _Spool) -> None:
                     received = slot.receive()
                     if received is None:
                         failure = _death(slot)
+                    elif received == "ocr":
+                        continue
                     else:
                         slot.job = None
                         done(*received)
-                elif time.monotonic() - slot.started > options.timeout:
-                    failure = timed_out(options.timeout)
+                elif time.monotonic() - slot.started > slot.timeout(options):
+                    pages = f", {slot.ocr_pages} pages read by OCR" if slot.ocr_pages else ""
+                    failure = f"timed out after {slot.timeout(options):g} s{pages} (the worker was stopped)"
                 if failure:
                     job = slot.job
                     summary = _summary(job.path, "failed", error=failure)

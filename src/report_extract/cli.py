@@ -19,6 +19,16 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                        "(政府信息公开工作年度报告) into structured data.")
 
 
+class Ocr(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+OCR_HELP = ("auto: read scanned PDF pages and images (PNG, JPEG, TIFF) by OCR; always: every PDF page too; "
+            "never: no OCR (needs pip install 'report-extract[ocr]')")
+
+
 class Format(str, Enum):
     json = "json"
     yaml = "yaml"
@@ -31,15 +41,15 @@ def _say(message: str) -> None:
     print(f"report-extract: {message}", file=sys.stderr)
 
 
-def _read_one(path: str):
+def _read_one(path: str, ocr: str = "auto"):
     """(report, None) or (None, error line)."""
     from . import extract as api_extract
     from .errors import ReportError
 
     try:
         if path == "-":
-            return api_extract("<stdin>", sys.stdin.buffer.read()), None
-        return api_extract(path), None
+            return api_extract("<stdin>", sys.stdin.buffer.read(), ocr=ocr), None
+        return api_extract(path, ocr=ocr), None
     except ReportError as exc:
         return None, str(exc) if exc.path else f"{path}: {exc}"
     except Exception as exc:  # a bug of ours must not take a batch down or print a traceback
@@ -50,17 +60,19 @@ def _read_one(path: str):
 
 @app.command()
 def extract(
-    paths: List[str] = typer.Argument(..., help="report files (PDF, DOCX, HTML, text); '-' reads stdin"),
+    paths: List[str] = typer.Argument(..., help="report files (PDF, DOCX, HTML, text, PNG/JPEG/TIFF); "
+                                                "'-' reads stdin"),
     fmt: Format = typer.Option(Format.json, "-f", "--format", help="output format"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="write here instead of stdout"),
     strict: bool = typer.Option(False, "--strict", help="exit 1 when a report has error-level problems"),
+    ocr: Ocr = typer.Option(Ocr.auto, "--ocr", help=OCR_HELP),
 ):
     """Extract one or more reports. One report: one JSON document; several: one JSON object per line."""
     from .writers import render, write_atomic
 
     reports, failures = [], 0
     for path in _progress(paths):
-        report, error = _read_one(path)
+        report, error = _read_one(path, ocr.value)
         if error:
             failures += 1
             _say(error)
@@ -206,7 +218,9 @@ def batch(
     xlsx: bool = typer.Option(False, "--xlsx", help="also write report.xlsx (needs openpyxl)"),
     html: bool = typer.Option(False, "--html", help="also write a page per report and index.html to browse them"),
     force: bool = typer.Option(False, "--force", help="redo inputs whose result is current"),
-    timeout: float = typer.Option(60.0, "--timeout", min=1, help="seconds one input may take"),
+    timeout: float = typer.Option(60.0, "--timeout", min=1, help="seconds one input may take (an input read by "
+                                                                  "OCR: this much, at least 60, a page)"),
+    ocr: Ocr = typer.Option(Ocr.auto, "--ocr", help=OCR_HELP),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="run on a Dask cluster: the scheduler's "
                                             "address (tcp://HOST:8786), or local:N for N local Dask workers"),
     shared_fs: bool = typer.Option(False, "--shared-fs", help="with --scheduler: the workers can read the inputs' "
@@ -228,8 +242,8 @@ def batch(
         _say("--shared-fs goes with --scheduler")
         raise typer.Exit(EXIT_USAGE)
     options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx,
-                      html=html, scheduler=scheduler,
-                      shared_fs=shared_fs)
+                      html=html, ocr=ocr.value,
+                      scheduler=scheduler, shared_fs=shared_fs)
     with _batch_progress() as progress:
         try:
             outcome = run(paths, options, progress)
@@ -257,9 +271,11 @@ class _batch_progress:
 
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                 TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn(),
-                                TextColumn("failed: {task.fields[failed]}"), console=_stderr_console())
+                                TextColumn("failed: {task.fields[failed]}"), TextColumn("OCR: {task.fields[ocr]}"),
+                                console=_stderr_console())
             self.bar.start()
             self.task = None
+        self.ocr = 0  # inputs read by OCR
         self.start = time.monotonic()
         return self
 
@@ -267,11 +283,15 @@ class _batch_progress:
         rate = done / max(time.monotonic() - self.start, 1e-6)
         if self.bar is None:
             note = f" ({summary['error']})" if summary["error"] else ""
+            if summary.get("ocr_pages"):
+                pages = summary["ocr_pages"]
+                note += f" [{pages} page{'s' if pages > 1 else ''} read by OCR]"
             print(f"[{done}/{total}] {summary['status']}: {summary['path']}{note}", file=sys.stderr, flush=True)
             return
+        self.ocr += bool(summary.get("ocr_pages"))
         if self.task is None:
-            self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0)
-        self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed)
+            self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0, ocr=0)
+        self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed, ocr=self.ocr)
 
     def stop(self) -> None:
         if self.bar is not None:

@@ -255,7 +255,7 @@ class _Feeder:
             inputs = [(path, self.client.scatter(data, hash=False), digest, known)]
         self.tasks += 1
         future = self.client.submit(task, inputs, self.options.fmt, self.options.timeout, self.options.html,
-                                    pure=False, key=f"report-extract-{self.run_id}-{self.tasks}")
+                                    self.options.ocr, pure=False, key=f"report-extract-{self.run_id}-{self.tasks}")
         self.running[future] = [item[0] for item in items]
         self.answers.add(future)
 
@@ -319,12 +319,12 @@ class _Feeder:
 
 
 # --- on a Dask worker --------------------------------------------------------------------------------
-def task(inputs: list[tuple], fmt: str, timeout: float, page: bool = False) -> list[tuple]:
+def task(inputs: list[tuple], fmt: str, timeout: float, page: bool = False, ocr: str = "auto") -> list[tuple]:
     """Inputs (path, bytes or None, sha256 or None, sha256 of the current result or None), on a Dask
     worker, one by one through one of this worker's child processes, each with its own deadline.
     Each answer is ("done", summary, result text or None, page or None), or ("unchanged", sha256) when
     the worker read the file itself and it is what the current result was made from."""
-    return [_one((path, data, digest, known, fmt, page), timeout) for path, data, digest, known in inputs]
+    return [_one((path, data, digest, known, fmt, page, ocr), timeout) for path, data, digest, known in inputs]
 
 
 def _one(request: tuple, timeout: float) -> tuple:
@@ -459,7 +459,7 @@ def child_main() -> None:
 
     threading.Thread(target=orphaned, daemon=True).start()
     while (request := _receive(requests)) is not None:
-        path, data, digest, known, fmt, page = request
+        path, data, digest, known, fmt, page, ocr = request
         start = time.perf_counter()
         if data is None:  # --shared-fs: read where the client found it
             try:
@@ -472,7 +472,7 @@ def child_main() -> None:
             if digest == known:
                 _send(answers, ("unchanged", digest))
                 continue
-        _send(answers, ("done", *batch.work(path, data, digest, fmt, start, page=page)))
+        _send(answers, ("done", *batch.work(path, data, digest, fmt, start, page=page, ocr=ocr)))
 
 
 if __name__ == "__main__":
