@@ -157,6 +157,7 @@ def as_if_ocr():
     def weigh():
         return ocr_check.weigh(values, provenance, pages, "v2021", 2023, set())
 
+    weigh.provenance = provenance  # for cells read as nothing at all
     return truth, values, misread, weigh
 
 
@@ -205,6 +206,22 @@ def test_a_confident_misreading_beside_doubtful_cells_is_flagged_too(as_if_ocr):
     assert {p.code for p in problems} == {"ocr_uncertain"}
     flagged = {p.column for p in problems if p.row == "carried_over"}
     assert {"research_institution", "social_welfare_org", "total"} <= flagged
+
+
+def test_a_row_read_blank_throughout_is_not_confirmed_by_relations_that_hold_only_vacuously(as_if_ocr):
+    """A table the recogniser lost reads as blank cells, whose relations hold with null read as 0:
+    seen on a 300-dpi skewed TIFF whose table 四 came back empty. Each such cell is flagged; a blank
+    cell beside numbers in its row stays unflagged."""
+    truth, values, misread, weigh = as_if_ocr
+    for column in values["review_litigation"]["litigation_direct"]:
+        key = f"review_litigation.litigation_direct.{column}"
+        values["review_litigation"]["litigation_direct"][column] = None
+        weigh.provenance[key]["raw"] = ""
+        weigh.provenance[key]["ocr"]["confidence"] = None
+    problems = weigh()
+    assert {(p.code, p.row) for p in problems} == {("ocr_uncertain", "litigation_direct")}
+    assert sorted(p.column for p in problems) == sorted(values["review_litigation"]["litigation_direct"])
+    assert all(p.found is None for p in problems)
 
 
 # --- the real corpus, rendered ------------------------------------------------------------------

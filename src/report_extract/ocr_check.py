@@ -138,7 +138,14 @@ def weigh(values: dict, provenance: dict, pages: dict, template: str, year, unkn
             continue
         raw = provenance[key]["raw"].strip()
         if not raw and ocr[key]["confidence"] is None:
-            continue  # a blank cell whose relations hold (or that is in none): nothing was there
+            t, r, _ = _split(key)
+            if any(v is not None for v in values[t][r].values()):
+                continue  # a blank cell beside numbers, whose relations hold: nothing was there
+            # a row read blank throughout satisfies its relations only because every cell is
+            # blank: a table the recogniser lost looks exactly like that, so it is not confirmed
+            problems.append(_uncertain(key, provenance, ocr, None,
+                                       "nothing was read in any cell of its row, so no relation confirms it"))
+            continue
         if not in_relations(key):
             problems.append(_uncertain(key, provenance, ocr, get(key),
                                        "no relation confirms it; the reading is kept"))
