@@ -552,10 +552,6 @@ def crash_reason(code: int | None) -> str:
     return f"the worker stopped unexpectedly (exit code {code}) while reading this file"
 
 
-def timed_out(timeout: float) -> str:
-    return f"timed out after {timeout:g} s (the worker was stopped)"
-
-
 # --- after the inputs: cross-year checks, then the summaries ----------------------------------------
 def finish(jobs: list[Job], statuses: dict[int, str], missing: list[dict], spool: _Spool,
            options: Options) -> None:

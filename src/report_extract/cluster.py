@@ -334,9 +334,10 @@ def _one(request: tuple, timeout: float) -> tuple:
     started = time.monotonic()
     try:
         answer = child.ask(request, timeout)
-    except _ChildTimedOut:
+    except _ChildTimedOut as exc:
         child.kill()
-        summary = batch._summary(path, "failed", error=batch.timed_out(timeout))
+        pages = f", {exc.pages} pages read by OCR" if exc.pages else ""
+        summary = batch._summary(path, "failed", error=f"timed out after {exc.limit:g} s{pages} (the worker was stopped)")
         summary["seconds"] = round(time.monotonic() - started, 3)
         return ("done", summary, None, None)
     except _ChildDied as exc:
@@ -358,7 +359,9 @@ def _worker_fault(path: str) -> None:
 
 
 class _ChildTimedOut(Exception):
-    pass
+    def __init__(self, limit: float, pages: int):
+        super().__init__(limit, pages)
+        self.limit, self.pages = limit, pages
 
 
 class _ChildDied(Exception):
@@ -398,13 +401,18 @@ class _Child:
             _send(self.process.stdin, request)
         except OSError:
             raise _ChildDied(self._code()) from None
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
-        if not ready:
-            raise _ChildTimedOut()
-        answer = _receive(self.process.stdout)
-        if answer is None:
-            raise _ChildDied(self._code())
-        return answer
+        start, limit, pages = time.monotonic(), timeout, 0
+        while True:  # an input read by OCR has --timeout (at least OCR_PAGE_TIMEOUT) a page, as locally
+            ready, _, _ = select.select([self.process.stdout], [], [], max(0.0, start + limit - time.monotonic()))
+            if not ready:
+                raise _ChildTimedOut(limit, pages)
+            answer = _receive(self.process.stdout)
+            if answer is None:
+                raise _ChildDied(self._code())
+            if answer[0] != "ocr":
+                return answer
+            pages = answer[1]
+            limit = max(timeout, batch.OCR_PAGE_TIMEOUT) * pages
 
     def _code(self):
         try:
@@ -458,7 +466,17 @@ def child_main() -> None:
                 os._exit(1)
 
     threading.Thread(target=orphaned, daemon=True).start()
+    from .readers import scan
+
+    pages = [0]
+
+    def page_started() -> None:  # told to the worker, whose deadline for the input grows with it
+        pages[0] += 1
+        _send(answers, ("ocr", pages[0]))
+
+    scan.PAGE_STARTED = page_started
     while (request := _receive(requests)) is not None:
+        pages[0] = 0
         path, data, digest, known, fmt, page, ocr = request
         start = time.perf_counter()
         if data is None:  # --shared-fs: read where the client found it
