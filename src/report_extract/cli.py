@@ -12,11 +12,33 @@ from typing import List, Optional
 
 import typer
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_UNREADABLE, EXIT_OUTPUT = 0, 1, 2, 3, 4
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]},
                   help="Turn Chinese government information-disclosure annual reports "
-                       "(政府信息公开工作年度报告) into structured data.")
+                       "(政府信息公开工作年度报告) into structured data.",
+                  epilog="\b\nExamples:\n  report-extract extract report.pdf\n  report-extract batch archive/ -o out/\n"
+                         "  report-extract schema > schema.json\n  report-extract --install-completion")
+_settings = {"quiet": False, "verbose": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        print(f"report-extract {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr: no progress, no summary."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Tracebacks of internal errors (for bug reports)."),
+):
+    _settings.update(quiet=quiet, verbose=verbose)
 
 
 class Format(str, Enum):
@@ -27,61 +49,133 @@ class Format(str, Enum):
 
 
 def _say(message: str) -> None:
-    print(f"report-extract: {message}", file=sys.stderr)
+    """One line on stderr, control characters and undecodable bytes of file names escaped."""
+    from .guard import shown
+
+    print(f"report-extract: {shown(message)}", file=sys.stderr, flush=True)
 
 
 def _read_one(path: str):
-    """(report, None) or (None, error line)."""
-    from . import extract as api_extract
+    """(report, None) or (None, error line). The reading runs in a child process under the memory
+    and time limits (guard.bounded), so no input can take the machine down or hang the command."""
+    from . import limits
     from .errors import ReportError
+    from .guard import InternalError, bounded, printable, read_stream
+    from .pipeline import extract as api_extract
 
+    name = "<stdin>" if path == "-" else printable(path)
     try:
-        if path == "-":
-            return api_extract("<stdin>", sys.stdin.buffer.read()), None
-        return api_extract(path), None
+        data = read_stream(getattr(sys.stdin, "buffer", None) if sys.stdin else None) if path == "-" else None
+        return bounded(api_extract, name if path == "-" else path, data, memory_mb=limits.MEMORY.value,
+                       timeout=limits.TIME.value, name=name), None
     except ReportError as exc:
-        return None, str(exc) if exc.path else f"{path}: {exc}"
+        return None, str(exc) if exc.path else f"{name}: {exc}"
     except Exception as exc:  # a bug of ours must not take a batch down or print a traceback
-        if os.environ.get("REPORT_EXTRACT_DEBUG"):
-            raise
-        return None, f"{path}: internal error while reading ({type(exc).__name__}: {exc}); please report it"
+        if _settings["verbose"] or os.environ.get("REPORT_EXTRACT_DEBUG"):
+            if isinstance(exc, InternalError):
+                print(exc.trace, file=sys.stderr)
+            else:
+                raise
+        return None, f"{name}: internal error while reading ({type(exc).__name__}: {exc}); please report it"
 
 
-@app.command()
+def _examples(*lines: str) -> str:
+    """An ``Examples:`` block for a command's help, kept as written (click's \\b)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+_EXTRACT_EXAMPLES = _examples(
+    "report-extract extract report.pdf                 # one JSON document",
+    "report-extract extract a.pdf b.docx > all.json    # several: one JSON array",
+    "report-extract extract -f jsonl *.pdf             # one JSON object a line",
+    "report-extract extract *.pdf -o out/              # one file per input in out/",
+    "report-extract extract report.pdf -o report.yaml  # format from the suffix",
+    "cat report.txt | report-extract extract -         # stdin",
+)
+
+
+@app.command(epilog=_EXTRACT_EXAMPLES)
 def extract(
-    paths: List[str] = typer.Argument(..., help="report files (PDF, DOCX, HTML, text); '-' reads stdin"),
-    fmt: Format = typer.Option(Format.json, "-f", "--format", help="output format"),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write here instead of stdout"),
-    strict: bool = typer.Option(False, "--strict", help="exit 1 when a report has error-level problems"),
+    paths: List[str] = typer.Argument(..., help="Report files (PDF, DOCX, HTML, text); '-' reads stdin."),
+    fmt: Optional[Format] = typer.Option(None, "-f", "--format", show_default="json, or from the -o suffix",
+                                         help="Output format: json (one document; an array for several "
+                                              "inputs), jsonl (one object a line), yaml, csv (one row a report)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", show_default="stdout",
+                                          help="Write to this file (atomically), or one file per input into "
+                                               "this folder when it is one."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when a report has error-level problems, "
+                                                        "saying which on stderr."),
+    max_memory: int = typer.Option(None, "--max-memory", min=64, metavar="MB", show_default="2048",
+                                   help="Memory limit of reading one input, in MB (REPORT_EXTRACT_MAX_MEMORY_MB)."),
+    timeout: float = typer.Option(None, "--timeout", min=1, metavar="SECONDS", show_default="300",
+                                  help="Seconds one input may take (REPORT_EXTRACT_TIMEOUT)."),
 ):
-    """Extract one or more reports. One report: one JSON document; several: one JSON object per line."""
-    from .writers import render, write_atomic
+    """Extract one or more reports to JSON, JSON lines, YAML or CSV on stdout (or -o)."""
+    from . import outputs
+    from .writers import render
 
-    reports, failures = [], 0
-    for path in _progress(paths):
-        report, error = _read_one(path)
-        if error:
-            failures += 1
-            _say(error)
-        else:
+    _apply_limits(max_memory, timeout)
+    try:
+        plan = outputs.plan(output, fmt.value if fmt else None)
+    except outputs.OutputError as exc:
+        _say(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    reports, failures, taken = [], 0, set()
+    try:
+        for path in _progress(paths):
+            report, error = _read_one(path)
+            if error:
+                failures += 1
+                _say(error)
+                continue
+            if plan.folder is not None:  # one file per input, written as each is read
+                outputs.write_file(plan.file_for(path, taken), render([report], plan.fmt))
             reports.append(report)
-    if reports:
-        text = render(reports, fmt.value, several=len(paths) > 1)
-        if output:
-            write_atomic(output, text)
-        else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+        if reports and plan.folder is None:
+            text = render(reports, plan.fmt, several=len(paths) > 1)
+            if plan.target is not None:
+                outputs.write_file(plan.target, text)
+            else:
+                outputs.write_stdout(text)
+    except outputs.OutputError as exc:
+        _say(str(exc))
+        raise typer.Exit(EXIT_OUTPUT) from None
     if failures:
         if len(paths) > 1:
             _say(f"{failures} of {len(paths)} inputs could not be read")
         raise typer.Exit(EXIT_UNREADABLE)
-    if strict and any(p.severity == "error" for r in reports for p in r.problems):
-        raise typer.Exit(EXIT_PROBLEMS)
+    if strict:
+        flagged = [line for line in map(_strict_line, reports) if line]
+        for line in flagged:
+            _say(line)
+        if flagged:
+            raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _strict_line(report) -> str | None:
+    """Why --strict fails a report: its error-level problems counted by code."""
+    from collections import Counter
+
+    counts = Counter(p.code for p in report.problems if p.severity == "error")
+    if not counts:
+        return None
+    total = sum(counts.values())
+    codes = ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"{report.source.path}: --strict: {total} error-level problem{'s' if total > 1 else ''} ({codes})"
+
+
+def _apply_limits(max_memory: int | None, timeout: float | None) -> None:
+    """Options that set a limit override its environment variable (limits.py)."""
+    from . import limits
+
+    if max_memory:
+        os.environ[limits.MEMORY.env] = str(int(max_memory))
+    if timeout:
+        os.environ[limits.TIME.env] = str(max(1, int(round(timeout))))
 
 
 def _progress(paths: list[str]):
-    if len(paths) < 2 or not sys.stderr.isatty():
+    if len(paths) < 2 or not sys.stderr.isatty() or _settings["quiet"]:
         yield from paths
         return
     from rich.progress import Progress
@@ -196,7 +290,7 @@ def schema():
 
 def main() -> None:
     try:
-        app()
+        app(prog_name="report-extract")
     except BrokenPipeError:  # `report-extract … | head`
         sys.stderr.close()
         sys.exit(0)

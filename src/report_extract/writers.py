@@ -58,13 +58,16 @@ def to_csv(reports: list[Report]) -> str:
 
 
 def render(reports: list[Report], fmt: str, several: bool = False) -> str:
-    """The text of ``reports``; ``several`` inputs in JSON are one object per line."""
+    """The text of ``reports``. Shapes are stable: json is one document for one input and one
+    array for ``several`` inputs (however many could be read); jsonl is always one object a line."""
     if fmt == "csv":
         return to_csv(reports)
-    if fmt == "jsonl" or (fmt == "json" and (several or len(reports) > 1)):
+    if fmt == "jsonl":
         return "".join(to_json(r, indent=None) + "\n" for r in reports)
     if fmt == "yaml":
         return "---\n".join(to_yaml(r) for r in reports)
+    if several or len(reports) > 1:
+        return "[\n" + ",\n".join(to_json(r) for r in reports) + "\n]\n"
     return "".join(to_json(r) + "\n" for r in reports)
 
 

@@ -24,7 +24,7 @@ def sniff(data: bytes, name: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         try:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, ValueError, OSError) as exc:
             raise ReportError(f"a damaged or truncated DOCX (zip) file ({exc})", name) from None
         if "word/document.xml" in names:
             return "docx"

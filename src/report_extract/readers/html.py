@@ -14,10 +14,12 @@ import email
 import email.policy
 import re
 
+from .. import limits
 from ..document import Cell, Document, Paragraph, Table
 from ..errors import ReportError
 from ..sections import HEADING, section_key
 
+_MULTIPART = re.compile(rb"content-type:\s*multipart/", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote", "pre",
           "header", "footer", "ul", "ol", "dl", "dt", "dd", "center", "form", "address", "figure", "tr", "br",
@@ -34,6 +36,7 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
         data, charset = _mhtml_html(data, name)
     else:
         charset = None
+    limits.TEXT_SIZE.check(len(data), limits.megabytes(len(data)), name)
     text = decode(data, charset, name)
     root = _parse(text, name)
     title = root.findtext(".//title")
@@ -52,7 +55,7 @@ def decode(data: bytes, declared: str | None, name: str) -> str:
         match = _META_CHARSET.search(data[:4096])
         declared = match.group(1).decode("ascii", "ignore") if match else None
     candidates = []
-    if declared:
+    if declared and _known_codec(_ALIASES.get(declared.lower(), declared.lower())):
         candidates.append(_ALIASES.get(declared.lower(), declared.lower()))
     candidates += ["utf-8", "gb18030"]
     for encoding in candidates:
@@ -63,6 +66,17 @@ def decode(data: bytes, declared: str | None, name: str) -> str:
     return data.decode(candidates[0] if candidates[0] != "utf-8" else "gb18030", errors="replace")
 
 
+def _known_codec(encoding: str) -> bool:
+    """A declared charset Python knows; an unknown one falls back to detection."""
+    import codecs
+
+    try:
+        codecs.lookup(encoding)
+        return True
+    except (LookupError, ValueError):
+        return False
+
+
 def _is_mhtml(data: bytes, name: str) -> bool:
     head = data[:2000].lower()
     return name.lower().endswith((".mht", ".mhtml")) or (b"mime-version:" in head and b"multipart/" in head)
@@ -70,7 +84,13 @@ def _is_mhtml(data: bytes, name: str) -> bool:
 
 def _mhtml_html(data: bytes, name: str) -> tuple[bytes, str | None]:
     """The first text/html part of an MHTML file, its transfer encoding undone."""
-    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    # the email parser recurses once per nested multipart: count them before parsing
+    nested = len(_MULTIPART.findall(data))
+    limits.NESTING.check(nested, f"an MHTML file with {nested:,} multipart containers", name)
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.compat32)
+    except RecursionError:
+        raise limits.NESTING.error("an MHTML file nested too deeply", name) from None
     for part in message.walk():
         if part.get_content_type() == "text/html":
             payload = part.get_payload(decode=True)
@@ -221,6 +241,7 @@ def _table(table) -> Table:
     rows: list[list[Cell]] = []
     taken: dict[tuple[int, int], bool] = {}
     trs = [tr for tr in table.iter("tr") if _owner_table(tr) is table]
+    _check_grid(trs)
     for r, tr in enumerate(trs):
         row: list[Cell] = []
         col = 0
@@ -229,7 +250,7 @@ def _table(table) -> Table:
                 continue
             while taken.get((r, col)):
                 col += 1
-            rowspan = _span(td.get("rowspan"))
+            rowspan = min(_span(td.get("rowspan")), len(trs) - r)  # as browsers: not past the table
             colspan = _span(td.get("colspan"))
             row.append(Cell(cell_text(td), col=col, rowspan=rowspan, colspan=colspan))
             for dr in range(rowspan):
@@ -238,6 +259,18 @@ def _table(table) -> Table:
             col += colspan
         rows.append(row)
     return Table(rows)
+
+
+def _check_grid(trs: list) -> None:
+    """Refuse a table whose spans would expand to more grid positions than the limit, before
+    expanding them (800 cells of colspan=rowspan=200 are 32 million positions)."""
+    total = 0
+    for r, tr in enumerate(trs):
+        rows_left = len(trs) - r
+        for td in tr:
+            if isinstance(td.tag, str) and td.tag in ("td", "th"):
+                total += min(_span(td.get("rowspan")), rows_left) * _span(td.get("colspan"))
+    limits.TABLE_CELLS.check(total, f"a table of {total:,} cells after its row and column spans")
 
 
 def _owner_table(tr):
@@ -249,6 +282,6 @@ def _owner_table(tr):
 
 def _span(value: str | None) -> int:
     try:
-        return max(1, min(int(str(value).strip()), 200))
+        return max(1, min(int(str(value).strip()[:9]), limits.SPAN.value))
     except (TypeError, ValueError):
         return 1

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from itertools import islice
 from types import SimpleNamespace
 
-from .. import lattice
+from .. import lattice, limits
 from ..document import Document
 from ..errors import ReportError
 from ..lattice import TEXT, THICK, Char, Grid, Line
@@ -84,12 +84,14 @@ def _pointers(buffer, size: int, n: int) -> list[ctypes.c_void_p]:
 def read(data: bytes, name: str = "<stdin>") -> Document:
     import pypdfium2 as pdfium
 
+    check_streams(data, name)
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise ReportError(_open_error(str(exc)), name) from None
     try:
         pages = []
+        limits.PAGES.check(len(pdf), f"a PDF of {len(pdf):,} pages", name)
         for i in range(len(pdf)):
             try:
                 pages.append(_read_page(pdf[i], i + 1))
@@ -105,6 +107,40 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
     for page in pages:
         blocks += page.blocks()
     return Document(blocks=blocks, format="pdf", pages=len(pages))
+
+
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def check_streams(data: bytes, name: str) -> None:
+    """Refuse a PDF with a compressed stream that inflates past the stream size limit, before
+    pdfium inflates it whole (a 1 GB content stream in a few kilobytes). Streams are never inside
+    object streams, so a scan of the bytes finds each one; each is inflated in pieces that are
+    counted and dropped. Streams that are not zlib data stop at their first bytes."""
+    import zlib
+
+    limit = limits.STREAM_SIZE
+    for match in _STREAM.finditer(data):
+        start = match.end()
+        header = data[start:start + 2]
+        if len(header) < 2 or header[0] & 0x0F != 8 or (header[0] << 8 | header[1]) % 31:
+            continue  # not zlib data (an image, an uncompressed stream)
+        inflater = zlib.decompressobj()
+        total, at = 0, start
+        try:
+            while at < len(data) and not inflater.eof:
+                piece = inflater.decompress(data[at:at + 65536], 1 << 22)
+                at += 65536
+                while True:
+                    total += len(piece)
+                    if total > limit.amount:
+                        raise limit.error(f"a PDF stream that inflates to more than "
+                                          f"{limits.megabytes(limit.amount)}", name)
+                    if not inflater.unconsumed_tail:
+                        break
+                    piece = inflater.decompress(inflater.unconsumed_tail, 1 << 22)
+        except zlib.error:
+            continue
 
 
 def _open_error(message: str) -> str:
@@ -206,17 +242,22 @@ def _iter_chars(page: PageContent):
 
 
 # --- ruling lines -> grids ----------------------------------------------------------------------
-def _path_objects(c: SimpleNamespace, container: int, count_fn, get_fn, depth: int = 0) -> list[int]:
+def _path_objects(c: SimpleNamespace, container: int, count_fn, get_fn, depth: int = 0,
+                  seen: list[int] | None = None) -> list[int]:
     """Path objects of a page, and of the form XObjects in it (pdfium handles as integers)."""
     object_type, path, form, pointer = c.object_type, c.PATH, c.FORM, ctypes.c_void_p
     found = []
-    for i in range(count_fn(container)):
+    seen = seen if seen is not None else [0]  # objects counted on this page so far
+    count = count_fn(container)
+    seen[0] += max(count, 0)
+    limits.PAGE_OBJECTS.check(seen[0], f"a PDF page of more than {seen[0]:,} drawing objects")
+    for i in range(count):
         obj = pointer(get_fn(container, i))
         kind = object_type(obj)
         if kind == path:
             found.append(obj)
         elif kind == form and depth < 8:
-            found += _path_objects(c, obj, c.count_form_objects, c.get_form_object, depth + 1)
+            found += _path_objects(c, obj, c.count_form_objects, c.get_form_object, depth + 1, seen)
     return found
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .. import limits
 from ..document import Document, Paragraph, table_from_texts
 from ..errors import ReportError
 
@@ -26,6 +27,7 @@ _SEPARATOR_LINE = re.compile(r"^\s*={5,}.*={5,}\s*$")
 
 def decode(data: bytes, name: str) -> str:
     """Bytes -> str: BOMs, UTF-8, else GB18030 (the superset of GB2312/GBK)."""
+    limits.TEXT_SIZE.check(len(data), limits.megabytes(len(data)), name)
     if not data.strip():
         raise ReportError("the file is empty", name)
     if data.startswith(b"\xef\xbb\xbf"):
