@@ -16,15 +16,18 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from . import crossyear
+from . import crossyear, guard, limits
+from .guard import printable
 from .writers import WIDE_META, wide_columns, write_atomic
 
 EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".mht", ".mhtml")
@@ -49,6 +52,7 @@ class Options:
     timeout: float = 60.0
     jobs: int = 0
     xlsx: bool = False
+    memory_mb: int = 0  # each worker's memory limit (0: limits.MEMORY)
 
 
 @dataclass
@@ -56,7 +60,9 @@ class Outcome:
     total: int = 0  # inputs found (and paths that do not exist)
     done: int = 0  # inputs finished, read or failed
     failed: int = 0
+    not_reports: int = 0  # read, but not annual reports: reported, not failures
     interrupted: bool = False
+    missing: list = None  # the paths named that do not exist
 
 
 # --- which inputs ------------------------------------------------------------------------------
@@ -78,7 +84,8 @@ def discover(paths: list[str]) -> tuple[list[Job], list[dict]]:
         elif root.is_file():
             found.append((str(root), _relative(root, base)))
         else:
-            skipped.append(_summary(str(root), "failed", error="no such file or folder"))
+            reason = "a symbolic link loop" if root.is_symlink() else "no such file or folder"
+            skipped.append(_summary(str(root), "failed", error=reason))
     seen, jobs, paths_seen = set(), [], set()
     for path, rel in found:
         if path in paths_seen:  # the same file named twice
@@ -93,8 +100,16 @@ def discover(paths: list[str]) -> tuple[list[Job], list[dict]]:
     return jobs, skipped
 
 
+def _resolved(path: Path) -> Path:
+    """The real path, or the absolute one where links loop (resolve() raises on a loop)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(path))
+
+
 def _common_base(roots: list[Path]) -> Path:
-    folders = [r.resolve() if r.is_dir() else r.resolve().parent for r in roots if r.exists()]
+    folders = [_resolved(r) if r.is_dir() else _resolved(r).parent for r in roots if r.exists()]
     if not folders:
         return Path.cwd()
     if len(folders) == 1 and roots[0].is_dir():
@@ -105,7 +120,7 @@ def _common_base(roots: list[Path]) -> Path:
 def _relative(path: Path, base: Path) -> str:
     """A path inside the output folder: never absolute, never climbing out of it."""
     try:
-        rel = path.resolve().relative_to(base)
+        rel = _resolved(path).relative_to(base)
     except ValueError:
         rel = Path(path.name)
     parts = [p for p in rel.parts if p not in ("", ".", "..") and not p.startswith("/")]
@@ -113,8 +128,8 @@ def _relative(path: Path, base: Path) -> str:
 
 
 def result_path(outdir: Path, rel: str, fmt: str) -> Path:
-    target = (outdir / f"{rel}.{fmt}").resolve()
-    if outdir.resolve() not in target.parents:
+    target = _resolved(outdir / f"{rel}.{fmt}")
+    if _resolved(outdir) not in target.parents:
         raise ValueError(f"output path {target} would leave {outdir}")
     return target
 
@@ -124,24 +139,37 @@ def process(job: Job, options: Options) -> dict:
     """Read one input and write its result; return its summary line."""
     start = time.perf_counter()
     _fault_injection(job.path)
+    from .errors import NotAReport, ReportError
+    from .guard import read_input
+
     try:
-        data = Path(job.path).read_bytes()
-    except OSError as exc:
-        return _summary(job.path, "failed", error=f"cannot be read ({exc.strerror or exc})", start=start)
+        data = read_input(job.path)
+    except ReportError as exc:
+        return _summary(job.path, "failed", error=exc.reason, start=start)
     digest = hashlib.sha256(data).hexdigest()
     out = result_path(options.outdir, job.rel, options.fmt)
     if not options.force:
         existing = _load(out, options.fmt)
         if existing is not None and existing.get("source", {}).get("sha256") == digest:
             return _summary_of(job.path, existing, start)
-    from .errors import ReportError
     from .pipeline import extract
     from .writers import as_data, to_json, to_yaml
 
     try:
         report = extract(job.path, data, sha256=digest)
+    except NotAReport as exc:
+        return _summary(job.path, "not_a_report", error=exc.reason, start=start)
     except ReportError as exc:
         return _summary(job.path, "failed", error=exc.reason, start=start)
+    except MemoryError:
+        from .guard import memory_error
+
+        return _summary(job.path, "failed", error=memory_error().reason, start=start)
+    except RecursionError:
+        from . import limits
+
+        return _summary(job.path, "failed", error=limits.NESTING.error("nested too deeply to read").reason,
+                        start=start)
     except Exception as exc:  # a bug of ours: recorded, the batch goes on
         return _summary(job.path, "failed", error=f"internal error ({type(exc).__name__}: {exc})", start=start)
     write_atomic(out, to_json(report) + "\n" if options.fmt == "json" else to_yaml(report))
@@ -184,7 +212,7 @@ def _summary_of(path: str, data: dict, start: float) -> dict:
     info = data.get("report", {})
     flat = {f"{t}.{r}.{c}": v for t, rows in data.get("tables", {}).items() for r, cols in rows.items()
             for c, v in cols.items()}
-    return {"path": path, "status": "problems" if counts["error"] else "ok", "template": info.get("template"),
+    return {"path": printable(path), "status": "problems" if counts["error"] else "ok", "template": info.get("template"),
             "organization": info.get("organization"), "year": info.get("year"), "errors": counts["error"],
             "warnings": counts["warning"], "infos": counts["info"], "error": "",
             "seconds": round(time.perf_counter() - start, 3),
@@ -192,7 +220,7 @@ def _summary_of(path: str, data: dict, start: float) -> dict:
 
 
 def _summary(path: str, status: str, error: str = "", start: float | None = None) -> dict:
-    return {"path": path, "status": status, "template": None, "organization": None, "year": None, "errors": None,
+    return {"path": printable(path), "status": status, "template": None, "organization": None, "year": None, "errors": None,
             "warnings": None, "infos": None, "error": error,
             "seconds": round(time.perf_counter() - start, 3) if start is not None else 0.0}
 
@@ -202,10 +230,14 @@ def worker_main(options_json: str) -> None:
     ``python -m report_extract.batch --worker`` process, so nothing depends on how the parent was
     started (multiprocessing's spawn would re-import the parent's main script)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
+    # the parent gone (killed): take the worker's whole process group (LibreOffice too) with it
+    signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
+    guard.die_with_parent(signal.SIGTERM)
     config = json.loads(options_json)
+    guard.set_memory_limit(config.pop("memory_mb", 0) or limits.MEMORY.value)
     spool_path = Path(config.pop("spool"))
     options = Options(**{**config, "outdir": Path(config["outdir"])})
-    with open(spool_path, "a", encoding="utf-8") as spool:
+    with open(spool_path, "a", encoding="utf-8", errors="backslashreplace") as spool:
         for line in sys.stdin:
             job = Job(**json.loads(line))
             summary = process(job, options)
@@ -218,7 +250,7 @@ def worker_main(options_json: str) -> None:
                 spool.write(json.dumps(brief, ensure_ascii=False) + "\n")
                 spool.write(json.dumps(data, ensure_ascii=False) + "\n")
                 spool.flush()
-            sys.stdout.write(json.dumps([job.index, summary, where], ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps([job.index, summary, where]) + "\n")  # ASCII: any file name passes
             sys.stdout.flush()
 
 
@@ -227,19 +259,29 @@ class _Slot:
 
     def __init__(self, options: Options, spool: Path):
         config = json.dumps({"outdir": str(options.outdir), "fmt": options.fmt, "force": options.force,
-                             "spool": str(spool)})
+                             "spool": str(spool), "memory_mb": options.memory_mb})
+        # its own temporary folder (LibreOffice's copies of inputs), removed with the worker
+        self.tmp = tempfile.mkdtemp(prefix="report-extract-worker-")
+        # its own process group, so that a timeout kills what it started (LibreOffice) too
         self.process = subprocess.Popen([sys.executable, "-m", "report_extract.batch", "--worker", config],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        start_new_session=True, env={**os.environ, "TMPDIR": self.tmp})
         self.job: Job | None = None
         self.started = 0.0
 
     def give(self, job: Job) -> None:
         self.job, self.started = job, time.monotonic()
         try:
-            self.process.stdin.write((json.dumps(job.__dict__, ensure_ascii=False) + "\n").encode())
+            self.process.stdin.write((json.dumps(job.__dict__) + "\n").encode())  # ASCII: any file name passes
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             pass  # a worker that died: seen as its stdout closes
+
+    def _kill_group(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, OSError):
+            pass
 
     def receive(self) -> tuple[int, dict, list | None] | None:
         line = self.process.stdout.readline()
@@ -251,13 +293,15 @@ class _Slot:
     def stop(self, kill: bool = False) -> None:
         try:
             if kill:
-                self.process.kill()
+                self._kill_group()
             else:
                 self.process.stdin.close()
             self.process.wait(timeout=5)
         except (subprocess.TimeoutExpired, OSError):
-            self.process.kill()
+            self._kill_group()
             self.process.wait()
+        self._kill_group()  # what the worker left running in its group, if anything
+        shutil.rmtree(self.tmp, ignore_errors=True)
         for stream in (self.process.stdin, self.process.stdout):
             try:
                 stream.close()
@@ -336,7 +380,7 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
     summaries and what the spreadsheets need wait in spool files."""
     options.outdir.mkdir(parents=True, exist_ok=True)
     jobs, missing = discover(paths)
-    outcome = Outcome(total=len(jobs) + len(missing), failed=len(missing))
+    outcome = Outcome(total=len(jobs) + len(missing), failed=len(missing), missing=missing)
     statuses: dict[int, str] = {}
     spool = _Spool(options.outdir)
 
@@ -346,6 +390,7 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
         statuses[index] = summary["status"]
         outcome.done += 1
         outcome.failed += summary["status"] == "failed"
+        outcome.not_reports += summary["status"] == "not_a_report"
         if progress:
             progress(outcome.done, len(jobs), outcome.failed, summary)
 
@@ -379,7 +424,7 @@ def _pool(jobs: list[Job], options: Options, done, spool: _Spool) -> None:
                 if slot.process.stdout in ready:
                     received = slot.receive()
                     if received is None:
-                        failure = _death(slot)
+                        failure = _death(slot, options.memory_mb)
                     else:
                         slot.job = None
                         done(*received)
@@ -399,7 +444,7 @@ def _pool(jobs: list[Job], options: Options, done, spool: _Spool) -> None:
             slot.stop(kill=bool(slot.job))
 
 
-def _death(slot: _Slot) -> str:
+def _death(slot: _Slot, memory_mb: int = 0) -> str:
     try:
         code = slot.process.wait(timeout=2)
     except subprocess.TimeoutExpired:
@@ -409,7 +454,8 @@ def _death(slot: _Slot) -> str:
             name = signal.Signals(-code).name
         except ValueError:
             name = f"signal {-code}"
-        return f"the worker crashed ({name}) while reading this file"
+        return (f"the worker crashed ({name}) while reading this file (over its memory limit of "
+                f"{memory_mb or limits.MEMORY.value:,} MB? {limits.MEMORY.how_to_raise()})")
     return f"the worker stopped unexpectedly (exit code {code}) while reading this file"
 
 
@@ -481,11 +527,11 @@ def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict]
         data = spool.get(job.index)
         if data is None:
             continue
-        meta = {"path": job.path, "organization": summary["organization"], "year": summary["year"],
+        meta = {"path": printable(job.path), "organization": summary["organization"], "year": summary["year"],
                 "template": summary["template"]}
         flat = data["flat"]
         sheets["wide"].add({**meta, **flat})
-        sheets["long"].add_rows([[job.path, meta["organization"], meta["year"], key, flat[key]]
+        sheets["long"].add_rows([[meta["path"], meta["organization"], meta["year"], key, flat[key]]
                                  for key in fields if key in flat])
         problems = [p for p in data["problems"] if p["code"] not in crossyear.CROSS_YEAR_CODES]
         for problem in problems + cross.get(job.index, []):

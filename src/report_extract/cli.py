@@ -198,46 +198,73 @@ class BatchFormat(str, Enum):
     yaml = "yaml"
 
 
-@app.command()
+_BATCH_EXAMPLES = _examples(
+    "report-extract batch archive/ -o out/                # every report under archive/",
+    "report-extract batch archive/ -o out/ -j 4 --xlsx    # 4 workers, and report.xlsx",
+    "report-extract batch a/ b.pdf -o out/ --timeout 120  # folders and files",
+    "report-extract batch archive/ -o out/ --force        # redo what is current",
+)
+
+
+@app.command(epilog=_BATCH_EXAMPLES)
 def batch(
-    paths: List[str] = typer.Argument(..., help="folders (searched recursively) and files"),
-    outdir: Path = typer.Option(..., "-o", "--output", help="the output folder"),
-    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="worker processes (default: the number of CPUs)"),
-    fmt: BatchFormat = typer.Option(BatchFormat.json, "-f", "--format", help="format of each result file"),
-    xlsx: bool = typer.Option(False, "--xlsx", help="also write report.xlsx (needs openpyxl)"),
-    force: bool = typer.Option(False, "--force", help="redo inputs whose result is current"),
-    timeout: float = typer.Option(60.0, "--timeout", min=1, help="seconds one input may take"),
+    paths: List[str] = typer.Argument(..., help="Folders (searched recursively) and files."),
+    outdir: Path = typer.Option(..., "-o", "--output", help="The output folder (made if missing)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, show_default="the number of CPUs",
+                             help="Worker processes."),
+    fmt: BatchFormat = typer.Option(BatchFormat.json, "-f", "--format", help="Format of each result file."),
+    xlsx: bool = typer.Option(False, "--xlsx", help="Also write report.xlsx (needs openpyxl)."),
+    force: bool = typer.Option(False, "--force", help="Redo inputs whose result is current."),
+    timeout: float = typer.Option(60.0, "--timeout", min=1, metavar="SECONDS",
+                                  help="Seconds one input may take; its worker is then stopped."),
+    max_memory: int = typer.Option(None, "--max-memory", min=64, metavar="MB", show_default="2048",
+                                   help="Memory limit of each worker, in MB (REPORT_EXTRACT_MAX_MEMORY_MB)."),
 ):
     """Extract a whole archive into OUTDIR: one result per input, summary/wide/long/problems CSV,
     and the cross-year checks. Inputs already done (same content) are reused; failures never
     stop the batch."""
     from .batch import Options, run
 
+    if outdir.exists() and not outdir.is_dir():
+        _say(f"-o {outdir}: is a file; batch writes into a folder (give a folder name)")
+        raise typer.Exit(EXIT_USAGE)
     if xlsx:
         try:
             import openpyxl  # noqa: F401
         except ImportError:
             _say("--xlsx needs openpyxl: pip install 'report-extract[xlsx]'")
             raise typer.Exit(EXIT_USAGE) from None
-    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx)
-    with _batch_progress() as progress:
-        outcome = run(paths, options, progress)
+    for path in paths:  # said at once, not only in summary.csv at the end
+        if not os.path.exists(path):
+            _say(f"{path}: {'a symbolic link loop' if os.path.islink(path) else 'no such file or folder'}")
+    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx,
+                      memory_mb=max_memory or 0)
+    try:
+        with _batch_progress() as progress:
+            outcome = run(paths, options, progress)
+    except OSError as exc:  # the output folder cannot be made or written
+        _say(f"cannot write into {outdir} ({exc.strerror or exc})")
+        raise typer.Exit(EXIT_OUTPUT) from None
     failed = outcome.failed
     if outcome.interrupted:
         _say(f"interrupted: {outcome.done} inputs finished and kept in {outdir}; run the same command again "
              "to go on")
         raise typer.Exit(130)
-    _say(f"{outcome.total} inputs: {outcome.total - failed} read, {failed} failed; results in {outdir}")
+    if not _settings["quiet"]:
+        read = outcome.total - failed - outcome.not_reports
+        _say(f"{outcome.total} inputs: {read} read, {outcome.not_reports} not reports, {failed} failed; "
+             f"results in {outdir}")
     if failed:
         raise typer.Exit(EXIT_UNREADABLE)
 
 
 class _batch_progress:
-    """A rich progress bar on a terminal; plain lines when stderr is a pipe or a file."""
+    """A rich progress bar on a terminal, each failure listed above it; plain lines when stderr
+    is a pipe or a file; nothing with --quiet."""
 
     def __enter__(self):
         self.bar = None
-        if sys.stderr.isatty():
+        if sys.stderr.isatty() and not _settings["quiet"]:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -249,13 +276,21 @@ class _batch_progress:
         return self
 
     def __call__(self, done: int, total: int, failed: int, summary: dict) -> None:
+        from .guard import shown
+
         rate = done / max(time.monotonic() - self.start, 1e-6)
+        if _settings["quiet"]:
+            return
         if self.bar is None:
             note = f" ({summary['error']})" if summary["error"] else ""
-            print(f"[{done}/{total}] {summary['status']}: {summary['path']}{note}", file=sys.stderr, flush=True)
+            print(shown(f"[{done}/{total}] {summary['status']}: {summary['path']}{note}"), file=sys.stderr,
+                  flush=True)
             return
         if self.task is None:
             self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0)
+        if summary["status"] == "failed":  # above the bar, which stays at the bottom
+            self.bar.console.print(shown(f"failed: {summary['path']}: {summary['error']}"), markup=False,
+                                   highlight=False, soft_wrap=True)
         self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed)
 
     def __exit__(self, *exc):
@@ -264,28 +299,51 @@ class _batch_progress:
         return False
 
 
-@app.command()
-def fields(as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table")):
+@app.command(epilog=_examples("report-extract fields                 # key, row label, column label, templates",
+                               "report-extract fields --json | jq .   # one JSON object a key"))
+def fields(as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table.")):
     """The canonical keys (table.row.column) with their Chinese labels."""
     import json
 
+    from .outputs import OutputError, write_stdout
     from .templates import iter_fields
 
-    for field in iter_fields():
-        if as_json:
-            print(json.dumps(field, ensure_ascii=False))
-        else:
-            print("\t".join([field["field"], field["row"], field["column"], ",".join(field["templates"])]))
+    lines = [json.dumps(field, ensure_ascii=False) if as_json else
+             "\t".join([field["field"], field["row"], field["column"], ",".join(field["templates"])])
+             for field in iter_fields()]
+    _emit("".join(line + "\n" for line in lines), write_stdout, OutputError)
 
 
-@app.command()
+@app.command(epilog=_examples("report-extract schema > schema.json",
+                              "report-extract schema | jq '.\"$defs\".Problem.properties.code.oneOf'"))
 def schema():
-    """The JSON Schema of the output."""
+    """The JSON Schema of the output, problem codes as an enum with their severity and meaning."""
     import json
 
     from .model import json_schema
+    from .outputs import OutputError, write_stdout
 
-    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    _emit(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", write_stdout, OutputError)
+
+
+@app.command(epilog=_examples("report-extract limits",
+                              "REPORT_EXTRACT_MAX_PAGES=5000 report-extract extract big.pdf"))
+def limits():
+    """The limits on hostile input in force, and the environment variable that raises each."""
+    from . import limits as named
+    from .outputs import OutputError, write_stdout
+
+    rows = [f"{limit.key:18} {limit.value:>10,} {limit.unit:16} {limit.env}"
+            + (f" or {limit.option}" if limit.option else "") for limit in named.ALL]
+    _emit("".join(row + "\n" for row in rows), write_stdout, OutputError)
+
+
+def _emit(text: str, write, error) -> None:
+    try:
+        write(text)
+    except error as exc:
+        _say(str(exc))
+        raise typer.Exit(EXIT_OUTPUT) from None
 
 
 def main() -> None:

@@ -151,6 +151,19 @@ def set_memory_limit(megabytes: int) -> None:
         pass
 
 
+def die_with_parent(signal_number: int = signal.SIGTERM) -> None:
+    """Linux: this process gets ``signal_number`` when its parent dies (prctl PR_SET_PDEATHSIG),
+    so a batch worker does not run on as an orphan after the batch is killed."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal_number), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
+
+
 def memory_error(name: str | None = None) -> ReportError:
     return limits.MEMORY.error("reading it needed more memory", name)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import checks, limits, readers, sections, tables
 from .document import Document, Paragraph, Table
-from .errors import ReportError
+from .errors import NotAReport
 from .guard import printable, read_input
 from .labels import compact
 from .mapping import TableResult, map_table
@@ -50,7 +50,7 @@ def build_report(doc: Document, source: Source) -> Report:
     if spec_template:
         results = _read_tables(blocks, ids, outline, spec_template, consumed, cut)
     if not outline.sections and not results and not title:
-        raise ReportError("not a government information-disclosure annual report: no report title, numbered "
+        raise NotAReport("not a government information-disclosure annual report: no report title, numbered "
                           "sections or template tables found", source.path)
     if spec_template:
         for spec in spec_template.tables:

@@ -40,6 +40,8 @@ def sniff(data: bytes, name: str) -> str:
 
 
 def read(data: bytes, name: str) -> Document:
+    if not data.strip(b" \t\r\n\x00"):  # whatever the name promises
+        raise ReportError("the file is empty", name)
     kind = sniff(data, name)
     promised = _PROMISED.get(PurePath(name).suffix.lower())
     if promised and kind != promised and not (promised == "doc" and kind == "docx"):

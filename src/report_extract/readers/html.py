@@ -42,6 +42,8 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
     title = root.findtext(".//title")
     container = _report_container(root)
     blocks = list(_blocks(container))
+    if not blocks:
+        raise ReportError("a web page with no text", name)
     return Document(blocks=blocks, format="html", title_hint=(title or "").strip() or None)
 
 
