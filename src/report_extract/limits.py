@@ -64,6 +64,10 @@ ZIP_MEMBERS = Limit("zip member count", "REPORT_EXTRACT_MAX_ZIP_MEMBERS", 10_000
                     "members of a DOCX (zip)")
 TABLE_CELLS = Limit("table cells", "REPORT_EXTRACT_MAX_TABLE_CELLS", 200_000, "cells",
                     "grid positions of one table after rowspan/colspan expansion, counted before expanding")
+DOCUMENT_CELLS = Limit("document cells", "REPORT_EXTRACT_MAX_CELLS", 100_000, "cells",
+                       "table cells of one document, all tables together (a report has about 400)")
+DOCUMENT_BLOCKS = Limit("document blocks", "REPORT_EXTRACT_MAX_BLOCKS", 200_000, "paragraphs and rows",
+                        "paragraphs and table rows of one document (lines of a text file)")
 SPAN = Limit("cell span", "REPORT_EXTRACT_MAX_SPAN", 1_000, "rows or columns",
              "rowspan or colspan of one cell (larger spans are clamped to it, as browsers clamp colspan)")
 NESTING = Limit("nesting depth", "REPORT_EXTRACT_MAX_NESTING", 200, "levels",
@@ -82,7 +86,7 @@ MEMORY = Limit("memory", "REPORT_EXTRACT_MAX_MEMORY_MB", 2_048, "MB",
 TIME = Limit("time", "REPORT_EXTRACT_TIMEOUT", 300, "seconds",
              "seconds one input may take (batch: --timeout, 60 by default)", option="--timeout")
 
-ALL: tuple[Limit, ...] = (INPUT_SIZE, TEXT_SIZE, UNZIPPED_SIZE, XML_PART_SIZE, ZIP_MEMBERS, TABLE_CELLS, SPAN,
+ALL: tuple[Limit, ...] = (INPUT_SIZE, TEXT_SIZE, UNZIPPED_SIZE, XML_PART_SIZE, ZIP_MEMBERS, TABLE_CELLS, DOCUMENT_CELLS, DOCUMENT_BLOCKS, SPAN,
                           NESTING, PAGES, STREAM_SIZE, PAGE_OBJECTS, NUMBER_DIGITS, MEMORY, TIME)
 
 

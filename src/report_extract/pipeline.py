@@ -30,8 +30,18 @@ def extract(path: str | Path, data: bytes | None = None, sha256: str | None = No
     else:
         limits.INPUT_SIZE.check(len(data), limits.megabytes(len(data)), name)
     doc = readers.read(data, name)
+    check_size(doc, name)
     source = Source(path=name, format=doc.format, sha256=sha256 or hashlib.sha256(data).hexdigest(), pages=doc.pages)
     return build_report(doc, source)
+
+
+def check_size(doc: Document, name: str) -> None:
+    """Refuse a document too large for the stages after reading (each linear, but not free)."""
+    tables = [b for b in doc.blocks if isinstance(b, Table)]
+    cells = sum(len(row) for t in tables for row in t.rows)
+    limits.DOCUMENT_CELLS.check(cells, f"a document of {cells:,} table cells", name)
+    blocks = len(doc.blocks) - len(tables) + sum(len(t.rows) for t in tables)
+    limits.DOCUMENT_BLOCKS.check(blocks, f"a document of {blocks:,} paragraphs and table rows", name)
 
 
 def build_report(doc: Document, source: Source) -> Report:

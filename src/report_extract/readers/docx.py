@@ -20,6 +20,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 def read(data: bytes, name: str = "<stdin>") -> Document:
     body = _body(data, name)
+    cells = sum(1 for _ in body.iter(W + "tc"))  # counted in C, before any cell is read
+    limits.DOCUMENT_CELLS.check(cells, f"a DOCX of {cells:,} table cells", name)
     return Document(blocks=list(_blocks(body)), format="docx")
 
 

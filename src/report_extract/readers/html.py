@@ -41,6 +41,8 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
     root = _parse(text, name)
     title = root.findtext(".//title")
     container = _report_container(root)
+    cells = sum(1 for _ in container.iter("td", "th"))  # counted in C, before any cell is read
+    limits.DOCUMENT_CELLS.check(cells, f"a web page of {cells:,} table cells", name)
     blocks = list(_blocks(container))
     if not blocks:
         raise ReportError("a web page with no text", name)

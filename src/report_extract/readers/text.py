@@ -50,6 +50,8 @@ def decode(data: bytes, name: str) -> str:
 
 def read(data: bytes, name: str = "<stdin>") -> Document:
     text = decode(data, name).replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.count("\n")
+    limits.DOCUMENT_BLOCKS.check(lines, f"a text of {lines:,} lines", name)
     title_hint, text = _strip_crawler_header(text)
     return Document(blocks=list(_blocks(text.split("\n"))), format="text", title_hint=title_hint)
 
