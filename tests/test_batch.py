@@ -65,7 +65,7 @@ def test_every_input_gets_exactly_the_right_status(finished):
     reasons = {Path(r["path"]).name: r["error"] for r in rows if r["status"] == "failed"}
     assert reasons["slow-HANGS.txt"] == "timed out after 5 s (the worker was stopped)"
     assert reasons["crash-CRASHES.txt"] == ("the worker crashed (SIGSEGV) while reading this file (over its memory "
-                                            "limit of 2,048 MB? raise it with --max-memory or "
+                                            "limit of 1,536 MB? raise it with --max-memory or "
                                             "REPORT_EXTRACT_MAX_MEMORY_MB=N)")
     assert "encrypted PDF" in reasons["encrypted.pdf"] and "file is empty" in reasons["empty.txt"]
 

@@ -178,7 +178,9 @@ def process(job: Job, options: Options) -> dict:
 
 def _fault_injection(path: str) -> None:
     """For tests of the batch itself: REPORT_EXTRACT_FAULTS="hang:NAME,crash:NAME" makes the worker
-    hang or die (as a native library would) on inputs whose path contains NAME."""
+    hang or die (as a native library would) on inputs whose path contains NAME; "orphan:NAME"
+    starts a child (as LibreOffice would), writes a file in the temporary folder, notes both in
+    PATH.note and hangs; "hog:NAME" allocates memory until it fails."""
     faults = os.environ.get("REPORT_EXTRACT_FAULTS", "")
     for fault in filter(None, faults.split(",")):
         kind, _, needle = fault.partition(":")
@@ -187,6 +189,17 @@ def _fault_injection(path: str) -> None:
                 time.sleep(10 ** 6)
             elif kind == "crash":
                 os.kill(os.getpid(), signal.SIGSEGV)
+            elif kind == "orphan":
+                child = subprocess.Popen(["sleep", "1000"])
+                handle, scratch = tempfile.mkstemp(prefix="copy-of-input-")
+                os.close(handle)
+                note = {"worker": os.getpid(), "child": child.pid, "tmp": tempfile.gettempdir(), "scratch": scratch}
+                Path(path + ".note").write_text(json.dumps(note), encoding="utf-8")
+                time.sleep(10 ** 6)
+            elif kind == "hog":
+                hoard = []
+                while True:
+                    hoard.append(bytearray(64 << 20))
 
 
 def _load(path: Path, fmt: str) -> dict | None:
@@ -240,7 +253,10 @@ def worker_main(options_json: str) -> None:
     with open(spool_path, "a", encoding="utf-8", errors="backslashreplace") as spool:
         for line in sys.stdin:
             job = Job(**json.loads(line))
-            summary = process(job, options)
+            try:
+                summary = process(job, options)
+            except MemoryError:  # over the worker's memory limit, anywhere: this input fails, not the batch
+                summary = _summary(job.path, "failed", error=guard.memory_error().reason)
             data = summary.pop("data", None)
             where = None
             if data is not None:  # the bulk goes to this worker's spool file, not through the pipe
@@ -529,8 +545,9 @@ def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict]
             continue
         meta = {"path": printable(job.path), "organization": summary["organization"], "year": summary["year"],
                 "template": summary["template"]}
+        tally = {k: summary[k] for k in ("status", "errors", "warnings", "infos")}
         flat = data["flat"]
-        sheets["wide"].add({**meta, **flat})
+        sheets["wide"].add({**meta, **tally, **flat})
         sheets["long"].add_rows([[meta["path"], meta["organization"], meta["year"], key, flat[key]]
                                  for key in fields if key in flat])
         problems = [p for p in data["problems"] if p["code"] not in crossyear.CROSS_YEAR_CODES]

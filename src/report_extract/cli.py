@@ -76,7 +76,8 @@ def _read_one(path: str):
                 print(exc.trace, file=sys.stderr)
             else:
                 raise
-        return None, f"{name}: internal error while reading ({type(exc).__name__}: {exc}); please report it"
+        what = str(exc) if isinstance(exc, InternalError) else f"{type(exc).__name__}: {exc}"
+        return None, f"{name}: internal error while reading ({what}); please report it"
 
 
 def _examples(*lines: str) -> str:
@@ -96,16 +97,17 @@ _EXTRACT_EXAMPLES = _examples(
 
 @app.command(epilog=_EXTRACT_EXAMPLES)
 def extract(
-    paths: List[str] = typer.Argument(..., help="Report files (PDF, DOCX, HTML, text); '-' reads stdin."),
+    paths: List[str] = typer.Argument(..., metavar="FILE", help="Report files (PDF, DOCX, HTML, text); '-' reads stdin."),
     fmt: Optional[Format] = typer.Option(None, "-f", "--format", show_default="json, or from the -o suffix",
+                                         metavar="json|jsonl|yaml|csv",
                                          help="Output format: json (one document; an array for several "
                                               "inputs), jsonl (one object a line), yaml, csv (one row a report)."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", show_default="stdout",
+    output: Optional[Path] = typer.Option(None, "-o", "--output", show_default="stdout", metavar="FILE|FOLDER",
                                           help="Write to this file (atomically), or one file per input into "
                                                "this folder when it is one."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when a report has error-level problems, "
                                                         "saying which on stderr."),
-    max_memory: int = typer.Option(None, "--max-memory", min=64, metavar="MB", show_default="2048",
+    max_memory: int = typer.Option(None, "--max-memory", min=64, metavar="MB", show_default="1536",
                                    help="Memory limit of reading one input, in MB (REPORT_EXTRACT_MAX_MEMORY_MB)."),
     timeout: float = typer.Option(None, "--timeout", min=1, metavar="SECONDS", show_default="300",
                                   help="Seconds one input may take (REPORT_EXTRACT_TIMEOUT)."),
@@ -208,16 +210,17 @@ _BATCH_EXAMPLES = _examples(
 
 @app.command(epilog=_BATCH_EXAMPLES)
 def batch(
-    paths: List[str] = typer.Argument(..., help="Folders (searched recursively) and files."),
-    outdir: Path = typer.Option(..., "-o", "--output", help="The output folder (made if missing)."),
-    jobs: int = typer.Option(0, "--jobs", "-j", min=0, show_default="the number of CPUs",
+    paths: List[str] = typer.Argument(..., metavar="PATH", help="Folders (searched recursively) and files."),
+    outdir: Path = typer.Option(..., "-o", "--output", metavar="FOLDER", help="The output folder (made if missing)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, metavar="N", show_default="the number of CPUs",
                              help="Worker processes."),
-    fmt: BatchFormat = typer.Option(BatchFormat.json, "-f", "--format", help="Format of each result file."),
+    fmt: BatchFormat = typer.Option(BatchFormat.json, "-f", "--format", metavar="json|yaml",
+                                    help="Format of each result file."),
     xlsx: bool = typer.Option(False, "--xlsx", help="Also write report.xlsx (needs openpyxl)."),
     force: bool = typer.Option(False, "--force", help="Redo inputs whose result is current."),
     timeout: float = typer.Option(60.0, "--timeout", min=1, metavar="SECONDS",
                                   help="Seconds one input may take; its worker is then stopped."),
-    max_memory: int = typer.Option(None, "--max-memory", min=64, metavar="MB", show_default="2048",
+    max_memory: int = typer.Option(None, "--max-memory", min=64, metavar="MB", show_default="1536",
                                    help="Memory limit of each worker, in MB (REPORT_EXTRACT_MAX_MEMORY_MB)."),
 ):
     """Extract a whole archive into OUTDIR: one result per input, summary/wide/long/problems CSV,
@@ -234,11 +237,11 @@ def batch(
         except ImportError:
             _say("--xlsx needs openpyxl: pip install 'report-extract[xlsx]'")
             raise typer.Exit(EXIT_USAGE) from None
+    _apply_limits(max_memory, None)  # the workers inherit it, and the messages name it
     for path in paths:  # said at once, not only in summary.csv at the end
         if not os.path.exists(path):
             _say(f"{path}: {'a symbolic link loop' if os.path.islink(path) else 'no such file or folder'}")
-    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx,
-                      memory_mb=max_memory or 0)
+    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx)
     try:
         with _batch_progress() as progress:
             outcome = run(paths, options, progress)

@@ -13,6 +13,7 @@ and output targets checked before any work.
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 import re
@@ -88,7 +89,9 @@ def read_stream(stream, name: str = "<stdin>") -> bytes:
     try:
         data = stream.read(limit.amount + 1)
     except (OSError, ValueError) as exc:  # a closed or unreadable descriptor
-        raise ReportError(f"standard input cannot be read ({_os_reason(exc)})", name) from None
+        if isinstance(exc, ValueError) or getattr(exc, "errno", None) == errno.EBADF:
+            raise ReportError("standard input is closed", name) from None
+        raise ReportError(f"standard input cannot be read ({exc.strerror or exc})", name) from None
     if data is None:
         data = b""
     limit.check(len(data), f"more than {limits.megabytes(limit.amount)}", name)

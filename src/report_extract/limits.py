@@ -71,7 +71,8 @@ DOCUMENT_BLOCKS = Limit("document blocks", "REPORT_EXTRACT_MAX_BLOCKS", 200_000,
 SPAN = Limit("cell span", "REPORT_EXTRACT_MAX_SPAN", 1_000, "rows or columns",
              "rowspan or colspan of one cell (larger spans are clamped to it, as browsers clamp colspan)")
 NESTING = Limit("nesting depth", "REPORT_EXTRACT_MAX_NESTING", 200, "levels",
-                "nested elements of a web page, and nested multipart containers of an MHTML file")
+                "nested multipart containers of an MHTML file, nested PDF form XObjects (DOCX XML: libxml2's "
+                "own bound of 256)")
 PAGES = Limit("page count", "REPORT_EXTRACT_MAX_PAGES", 2_000, "pages", "pages of a PDF")
 STREAM_SIZE = Limit("stream size", "REPORT_EXTRACT_MAX_STREAM_MB", 256, "MB",
                     "bytes one compressed PDF stream inflates to, measured (and not kept) before pdfium loads it")
@@ -80,7 +81,7 @@ PAGE_OBJECTS = Limit("page objects", "REPORT_EXTRACT_MAX_PAGE_OBJECTS", 500_000,
 NUMBER_DIGITS = Limit("number digits", "REPORT_EXTRACT_MAX_DIGITS", 30, "digits",
                       "digits of one number in a cell; a longer run of digits is text (not_a_number), "
                       "the report is still read")
-MEMORY = Limit("memory", "REPORT_EXTRACT_MAX_MEMORY_MB", 2_048, "MB",
+MEMORY = Limit("memory", "REPORT_EXTRACT_MAX_MEMORY_MB", 1_536, "MB",
                "memory of the process reading one input (a batch worker, or extract's reading process)",
                option="--max-memory")
 TIME = Limit("time", "REPORT_EXTRACT_TIMEOUT", 300, "seconds",

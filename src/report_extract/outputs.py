@@ -95,9 +95,11 @@ def write_stdout(text: str) -> None:
     except BrokenPipeError:
         raise
     except (OSError, ValueError) as exc:
-        reason = "no space left on the device" if getattr(exc, "errno", None) == errno.ENOSPC else \
-            (getattr(exc, "strerror", None) or str(exc))
+        number = getattr(exc, "errno", None)
         silence_stdout()
+        if number == errno.EBADF or isinstance(exc, ValueError):
+            raise OutputError("cannot write the output: standard output is closed (use -o FILE)") from None
+        reason = "no space left on the device" if number == errno.ENOSPC else (getattr(exc, "strerror", None) or str(exc))
         raise OutputError(f"cannot write to standard output ({reason})") from None
 
 

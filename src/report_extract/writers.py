@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .model import Report
 
-WIDE_META = ("path", "organization", "year", "template")  # then every canonical flat key
+# then every canonical flat key; status and problem counts so a sheet can be filtered on them
+WIDE_META = ("path", "organization", "year", "template", "status", "errors", "warnings", "infos")
 
 
 def as_data(report: Report) -> dict:
@@ -37,8 +38,10 @@ def wide_columns() -> list[str]:
 
 def wide_row(report: Report) -> dict:
     """One report as one spreadsheet row: metadata and every flat key (empty where absent)."""
+    counts = {s: sum(p.severity == s for p in report.problems) for s in ("error", "warning", "info")}
     row = {"path": report.source.path, "organization": report.report.organization, "year": report.report.year,
-           "template": report.report.template}
+           "template": report.report.template, "status": "problems" if counts["error"] else "ok",
+           "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"]}
     row.update(report.flat())
     return row
 
