@@ -657,7 +657,7 @@ def run_case(name: str, case: Case, timeout: float, cap_mb: int) -> Result:
 def _classify(case: Case, code: int, out: bytes, err: bytes, hung: bool, peak: float, seconds: float):
     text = err.decode("utf-8", "replace")
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    first = lines[0][:150] if lines else ""
+    first = lines[0] if lines else ""
     if hung:
         return "HANG", first
     if "Traceback" in text:
@@ -856,7 +856,7 @@ def _mutation_summary(mutated: list[Result]) -> Result:
 
 def _row(r: Result) -> str:
     code = "-" if r.exit is None else str(r.exit)
-    return f"{r.name:34} {code:>4} {r.seconds:8.2f} {r.peak_mb:9.1f}  {r.outcome:11} {r.detail}"
+    return f"{r.name:34} {code:>4} {r.seconds:8.2f} {r.peak_mb:9.1f}  {r.outcome:11} {r.detail[:200]}"
 
 
 def totals(results: list[Result]) -> dict:

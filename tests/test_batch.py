@@ -129,7 +129,7 @@ def test_wide_csv_in_pandas_and_the_workbook(finished):
     book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
     assert book.sheetnames == ["summary", "wide", "long", "problems"]
     rows = list(book["wide"].iter_rows(values_only=True))
-    header, first = rows[0], rows[1]
+    header, first = rows[0], rows[2]  # rows[1]: the Chinese labels
     column = header.index("applications.new_received.total")
     match = frame[frame["path"] == first[0]].iloc[0]
     assert first[column] == match["applications.new_received.total"]

@@ -394,3 +394,42 @@ def test_workers_end_with_the_parent(tmp_path):
     while time.monotonic() < deadline and (_alive(note["child"]) or _alive(note["worker"])):
         time.sleep(0.1)
     assert not _alive(note["worker"]) and not _alive(note["child"])
+
+
+def test_spreadsheets_carry_status_counts_and_flag_cells_in_the_workbook(tmp_path):
+    import csv
+
+    openpyxl = pytest.importorskip("openpyxl")
+    (tmp_path / "in").mkdir()
+    for name in ("v2021-clean.txt", "v2021-balance.txt"):
+        (tmp_path / "in" / name).write_bytes((FIXTURES / name).read_bytes())
+    out = tmp_path / "out"
+    assert batch(tmp_path / "in", "-o", out, "--xlsx").returncode == 0
+    with open(out / "wide.csv", encoding="utf-8-sig", newline="") as handle:
+        wide = {Path(r["path"]).name: r for r in csv.DictReader(handle)}
+    assert [(wide[n]["status"], wide[n]["errors"]) for n in ("v2021-balance.txt", "v2021-clean.txt")] == [
+        ("problems", "2"), ("ok", "0")]
+    text = run("extract", "-f", "csv", FIXTURES / "v2021-balance.txt").stdout.decode("utf-8-sig")
+    row = next(csv.DictReader(text.splitlines()))
+    assert (row["status"], row["errors"], row["warnings"]) == ("problems", "2", "0")
+
+    book = openpyxl.load_workbook(out / "report.xlsx")
+    sheet = book["wide"]
+    assert sheet.freeze_panes == "B3" and sheet.auto_filter.ref.startswith("A2:")
+    header = [c.value for c in sheet[1]]
+    chinese = [c.value for c in sheet[2]]
+    assert chinese[header.index("organization")] == "机关"
+    key = "applications.new_received.natural_person"
+    assert chinese[header.index(key)] == "一、本年新收政府信息公开申请数量 · 自然人"
+    assert sheet.column_dimensions["A"].width > 20
+    balance = next(r for r in sheet.iter_rows(min_row=3) if r[0].value.endswith("v2021-balance.txt"))
+    data = json.loads(run("extract", FIXTURES / "v2021-balance.txt").stdout)
+    flagged = {f"{p['table']}.{p['row']}.{p['column']}": p for p in data["problems"] if p["code"] == "balance"}
+    assert len(flagged) == 2
+    for key, problem in flagged.items():
+        cell = balance[header.index(key)]
+        assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+        assert cell.comment.text == f"[balance] {problem['message']}"
+    clean = next(r for r in sheet.iter_rows(min_row=3) if r[0].value.endswith("v2021-clean.txt"))
+    assert all(c.comment is None for c in clean)
+    assert book["summary"].freeze_panes == "A3"

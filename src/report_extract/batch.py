@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -558,6 +557,8 @@ def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict]
     for sheet in sheets.values():
         sheet.close()
     if options.xlsx:
+        from .workbook import write_xlsx
+
         write_xlsx(options.outdir, [(name, sheets[name].path) for name in ("summary", "wide", "long", "problems")])
 
 
@@ -583,36 +584,6 @@ class _CsvSheet:
     def close(self) -> None:
         self.handle.close()
         os.replace(self.tmp, self.path)
-
-
-def write_xlsx(outdir: Path, sheets: list[tuple[str, Path]]) -> None:
-    """The CSVs as sheets of one workbook (openpyxl, an optional extra), numbers as numbers."""
-    try:
-        from openpyxl import Workbook
-    except ImportError:
-        raise RuntimeError("writing report.xlsx needs openpyxl: pip install 'report-extract[xlsx]'") from None
-    book = Workbook(write_only=True)
-    for name, path in sheets:
-        sheet = book.create_sheet(name)
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            for i, row in enumerate(csv.reader(handle)):
-                sheet.append(row if i == 0 else [_cell(v) for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    target = outdir / "report.xlsx"
-    tmp = target.with_name(".report.xlsx.tmp")
-    tmp.write_bytes(buffer.getvalue())
-    os.replace(tmp, target)
-
-
-def _cell(value: str):
-    if value == "":
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return value
-    return int(number) if number.is_integer() and "." not in value else number
 
 
 if __name__ == "__main__":
