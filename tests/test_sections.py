@@ -70,3 +70,30 @@ def test_heading_variants(heading, key):
     from report_extract.sections import HEADING, section_key
 
     assert section_key(HEADING.fullmatch(heading)) == key
+
+
+@pytest.mark.parametrize("trail", [
+    "首页 > 政务公开 > 政府信息公开年报 > ", "首页>政务公开>政府信息公开年报>", "首页政务公开政府信息公开年报",
+    "当前位置：首页 » 信息公开 » 年度报告 » ", "您当前的位置：首页信息公开法定主动公开内容年度报告",
+    "首页 · 政务公开 · ", "首页 政务公开 政府信息公开年报 ", "您现在的位置：政务公开年报", "当前位置：政务公开＞",
+])
+def test_navigation_before_the_title_is_not_the_organisation(trail):
+    title = "示例市清河区水务局2023年政府信息公开工作年度报告"
+    assert find_title([trail + title]) == (title, "示例市清河区水务局", 2023)
+    assert find_title([trail + "示例市清河区水务局政府信息公开工作年度报告（2023年度）"])[1:] == ("示例市清河区水务局", 2023)
+
+
+def test_navigation_with_no_organisation_after_it_names_none():
+    assert find_title(["首页政务公开2023年政府信息公开工作年度报告"]) == ("2023年政府信息公开工作年度报告", None, 2023)
+
+
+def test_glued_web_text_with_its_navigation_keeps_the_organisation():
+    import report_extract
+    from generate import build, render_glued
+
+    made = build(5, "示例市清河区水务局", 2023)
+    text = render_glued(made).replace("正文 " + "=" * 20 + "\n", "正文 " + "=" * 20 + "\n首页政务公开政府信息公开年报", 1)
+    assert "年报示例市清河区水务局2023年" in text
+    report = report_extract.extract("page.txt", text.encode())
+    assert (report.report.organization, report.report.year) == ("示例市清河区水务局", 2023)
+    assert report.report.title == "示例市清河区水务局2023年政府信息公开工作年度报告"

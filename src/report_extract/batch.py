@@ -29,7 +29,7 @@ from . import crossyear, guard, limits
 from .guard import printable
 from .writers import WIDE_META, wide_columns, write_atomic
 
-EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".mht", ".mhtml")
+EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".xhtml", ".mht", ".mhtml")
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "year", "errors", "warnings", "infos", "error",
                    "seconds")
 PROBLEM_COLUMNS = ("path", "organization", "year", "code", "severity", "table", "row", "column", "page",

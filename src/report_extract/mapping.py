@@ -9,10 +9,11 @@ exactly as many template rows as there are unlabelled rows.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, product
 from typing import Callable
 
 from . import numbers
@@ -412,47 +413,66 @@ def _store(result: TableResult, spec: TableSpec, key: str, columns, row: Observe
     return blanks
 
 
+MAX_JOINT_READINGS = 4096  # combinations of undecided glued rows tried together; above it, row by row
+_APPLICATION_COLUMNS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+                        "legal_service_agency", "other_org", "total")
+
+
 def _decide_by_columns(result: TableResult, spec: TableSpec) -> None:
-    """A glued row the row sum could not split: keep the one reading that makes the column sums
-    of table 三 hold (R1 and R2), checked only where every other cell they need is known."""
+    """Glued rows the row sums could not split: a row's reading is kept when it is the only one that,
+    with some reading of the other undecided rows, makes every column sum of table 三 hold that
+    can be checked (R1 and R2). Undecided rows are tried together (``220000022`` in 本年新收 and in
+    总计 are decided by the outcome rows through 总计); otherwise the values stay null."""
     from .templates import OUTCOME_ROWS
 
     table = result.values
-    for key, readings in list(result.undecided.items()):
-        fitting = [r for r in readings if _columns_hold(table, key, r, OUTCOME_ROWS)]
-        if len(fitting) != 1:
-            continue
-        for col, value in zip(spec.columns, fitting[0]):
-            table[key][col.key] = value
-            result.unknown.discard(f"{spec.key}.{key}.{col.key}")
-        del result.undecided[key]
-        for p in result.problems:
-            if p.code == "ambiguous_digits" and p.row == key:
-                p.code, p.severity = "glued_digits", "info"
-                p.message = (f"'{result.provenance[f'{spec.key}.{key}.{spec.columns[0].key}']['raw']}' read as "
-                             f"{' | '.join(map(str, fitting[0]))}: the only split the column sums allow")
+    changed = True
+    while changed and result.undecided:
+        changed = False
+        keys = list(result.undecided)
+        joint = math.prod(len(result.undecided[k]) for k in keys) <= MAX_JOINT_READINGS
+        for group in ([keys] if joint else [[k] for k in keys]):
+            fitting = [dict(zip(group, combination)) for combination in
+                       product(*(result.undecided[k] for k in group))]
+            fitting = [c for c in fitting if _columns_hold(table, c, OUTCOME_ROWS)]
+            for key in group:
+                choices = {tuple(c[key]) for c in fitting}
+                if len(choices) == 1:
+                    _decide(result, spec, key, list(choices.pop()))
+                    changed = True
+            if changed:
+                break
 
 
-def _columns_hold(table: dict, key: str, reading: list, outcome_rows: tuple[str, ...]) -> bool:
-    checked = False
-    for c, col in enumerate(("natural_person", "commercial_enterprise", "research_institution",
-                             "social_welfare_org", "legal_service_agency", "other_org", "total")):
+def _decide(result: TableResult, spec: TableSpec, key: str, reading: list) -> None:
+    for col, value in zip(spec.columns, reading):
+        result.values[key][col.key] = value
+        result.unknown.discard(f"{spec.key}.{key}.{col.key}")
+    del result.undecided[key]
+    for p in result.problems:
+        if p.code == "ambiguous_digits" and p.row == key:
+            p.code, p.severity = "glued_digits", "info"
+            p.message = (f"'{result.provenance[f'{spec.key}.{key}.{spec.columns[0].key}']['raw']}' read as "
+                         f"{' | '.join(map(str, reading))}: the only split the column sums allow")
+
+
+def _columns_hold(table: dict, assigned: dict[str, list], outcome_rows: tuple[str, ...]) -> bool:
+    """Whether the readings ``assigned`` (row key -> values) keep R1 and R2 in every column where
+    all the cells of a relation that involves them are known."""
+    rows = [r for r in outcome_rows if r in table]
+    relations = [(rows, ["outcome_total"]),
+                 (["new_received", "carried_over"], ["outcome_total", "carried_forward"])]
+    relations = [(left, right) for left, right in relations if any(k in left + right for k in assigned)]
+    for c, col in enumerate(_APPLICATION_COLUMNS):
         def cell(row, c=c, col=col):
-            return reading[c] if row == key else table.get(row, {}).get(col)
-        relations = []
-        rows = [r for r in outcome_rows if r in table]
-        if key in rows or key == "outcome_total":
-            relations.append((rows, ["outcome_total"]))
-        if key in ("new_received", "carried_over", "outcome_total", "carried_forward"):
-            relations.append((["new_received", "carried_over"], ["outcome_total", "carried_forward"]))
+            return assigned[row][c] if row in assigned else table.get(row, {}).get(col)
         for left, right in relations:
             cells = [cell(r) for r in left + right]
             if any(v is None for v in cells):
                 continue
-            checked = True
             if sum(cells[:len(left)]) != sum(cells[len(left):]):
                 return False
-    return checked
+    return True
 
 
 def _review_row(candidates: list[ObservedRow]) -> ObservedRow:

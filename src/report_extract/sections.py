@@ -154,11 +154,32 @@ def find_title(candidates: list[str]) -> tuple[str | None, str | None, int | Non
         for pattern in (_YEAR_FIRST, _ORG_FIRST, _YEAR_AFTER):
             match = pattern.search(squeezed)
             if match:
-                org = re.sub(r"(关于|的)$", "", match.group("org").strip("（()）"))
+                cut = _navigation_end(match.group("org"), squeezed[:match.start("org")])
+                org = re.sub(r"(关于|的)$", "", match.group("org")[cut:].strip("（()）·"))
                 whole = text.strip()
-                title = whole if _arabic_years(_SPACE.sub("", nfkc(whole))) == match.group(0) else match.group(0)
-                return title, org or None, int(match.group("year"))
+                if cut:  # the title starts where the navigation ends
+                    title = squeezed[match.start("org") + cut:match.end()].lstrip("·")
+                else:
+                    title = whole if _arabic_years(_SPACE.sub("", nfkc(whole))) == match.group(0) else match.group(0)
+                return title, org if len(org) >= 2 else None, int(match.group("year"))
     return None, None, None
+
+
+# a page's navigation saved before the title (首页 > 政务公开 > 政府信息公开年报 > …, or the same
+# words glued): it starts with 首页 or 当前位置, and its column names end in these words
+_NAVIGATION_START = re.compile(r"^(?:[您你]?(?:当前|现在)?(?:的|所在)?位置[:：]?)?首页|^[您你]?(?:当前|现在)(?:的|所在)?位置")
+_NAVIGATION_BEFORE = re.compile(r"(?:首页|位置)[^\u4e00-\u9fff]{0,3}$")
+_NAVIGATION_WORD = re.compile(r"首页|公开|年报|年度报告|专栏|目录|内容|栏目")
+
+
+def _navigation_end(org: str, before: str) -> int:
+    """Where the navigation before an organisation's name ends (0: there is none). No body's name
+    starts with 首页 or 当前位置 (nor follows them, ``位置：政务公开>…``); the name begins after the
+    last column name of the trail."""
+    if not (_NAVIGATION_START.match(org) or _NAVIGATION_BEFORE.search(before)):
+        return 0
+    ends = [m.end() for m in _NAVIGATION_WORD.finditer(org)]
+    return max(ends, default=0)
 
 
 def find_year(texts: list[str]) -> int | None:

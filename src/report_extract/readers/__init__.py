@@ -7,6 +7,7 @@ Format libraries are imported only when a file of that format is read, which kee
 
 from __future__ import annotations
 
+import re
 import zipfile
 from io import BytesIO
 from pathlib import PurePath
@@ -34,9 +35,29 @@ def sniff(data: bytes, name: str) -> str:
     lowered = head[:1024].lower()
     if name.lower().endswith((".mht", ".mhtml")) or b"mime-version:" in lowered[:300]:
         return "html"
-    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered or b"<body" in lowered:
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or looks_like_html(data[:8192]):
         return "html"
     return "text"
+
+
+# a tag that starts an HTML page or fragment (a CMS body starts straight with <p> or <table>)
+_FIRST_TAG = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<(?:!--|!doctype|html|head|body|meta|title|style|p|div|table|tbody|tr|"
+                        rb"span|font|center|h[1-6]|section|article|strong|b|br|ul|ol|img|a)[\s>/]", re.I)
+# a whole table written as HTML inside markdown (MinerU: <html><body><table>…), and any table block
+_EMBEDDED_PAGE = re.compile(rb"<html[^>]*>\s*<body[^>]*>\s*<table", re.I)
+_TABLE_BLOCK = re.compile(rb"<table.*?(?:</table>|$)", re.I | re.S)
+_PAGE_TAG = re.compile(rb"<(?:html|body)[\s>]", re.I)
+_PROSE_TAG = re.compile(rb"</p>|<br\s*/?>|</div>", re.I)
+
+
+def looks_like_html(head: bytes) -> bool:
+    """HTML by content, whatever the file's name: a page (maybe after a crawler's header), or a
+    fragment that starts with a tag or sets its prose in <p>/<br>/<div>. Markdown and text that
+    carry HTML tables (pandoc, MinerU) stay text: tags inside their table blocks do not count."""
+    if _FIRST_TAG.match(head):
+        return True
+    outside_tables = _TABLE_BLOCK.sub(b"", _EMBEDDED_PAGE.sub(b"<table", head))
+    return bool(_PAGE_TAG.search(outside_tables[:1024])) or len(_PROSE_TAG.findall(outside_tables)) >= 3
 
 
 def read(data: bytes, name: str) -> Document:

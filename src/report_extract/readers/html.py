@@ -49,6 +49,13 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
     return Document(blocks=blocks, format="html", title_hint=(title or "").strip() or None)
 
 
+def tables_in(markup: str, name: str = "<table>") -> list[Table]:
+    """The tables of an HTML snippet, read as in a page: markdown and text carry tables with merged
+    cells as raw HTML (pandoc, MinerU's ``<html><body><table>…``)."""
+    root = _parse(markup, name)
+    return [_table(t) for t in root.iter("table") if not _is_layout_table(t)]
+
+
 # --- bytes -> text ------------------------------------------------------------------------------
 def decode(data: bytes, declared: str | None, name: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
@@ -117,7 +124,19 @@ def _parse(text: str, name: str):
         root = lxml.html.document_fromstring(text, parser=parser)
     except Exception as exc:  # lxml's ParserError and friends on pages with nothing in them
         raise ReportError(f"a web page that cannot be parsed ({exc})", name) from None
+    _word_list_labels(root)
     return root
+
+
+def _word_list_labels(root) -> None:
+    """Word writes an auto-numbered paragraph's number (``一、``) in a ``mso-list:Ignore`` span,
+    padded with non-breaking spaces that stand for the tab after it: the number alone is kept."""
+    for span in list(root.iter("span")):
+        if "mso-list:ignore" in re.sub(r"\s", "", (span.get("style") or "").lower()):
+            label = _SPACE.sub(" ", span.text_content()).strip()
+            for child in list(span):
+                span.remove(child)  # keeps no tail: the children's tails are part of the label
+            span.text = label
 
 
 # --- the report inside the page ---------------------------------------------------------------
@@ -138,12 +157,14 @@ def _report_container(root):
         body = root.find("body")
         return body if body is not None else root
     wanted = len({key for _, key in headings})
-    chains = {id(e): {id(a) for a in _ancestors(e)} for e, _ in headings}
-    table_chains = [{id(a) for a in _ancestors(t)} for t in tables]
+    # sets of the elements themselves, not of id(): lxml makes a proxy object per access and frees
+    # it when unused, so an id() can be reused by another element's proxy
+    chains = [(set(_ancestors(e)), key) for e, key in headings]
+    table_chains = [set(_ancestors(t)) for t in tables]
     seed = tables[0] if tables else headings[0][0]
     for candidate in _ancestors(seed):
-        inside = {key for e, key in headings if id(candidate) in chains[id(e)]}
-        if len(inside) >= wanted and all(id(candidate) in chain for chain in table_chains):
+        inside = {key for chain, key in chains if candidate in chain}
+        if len(inside) >= wanted and all(candidate in chain for chain in table_chains):
             return candidate
     return root
 
@@ -244,7 +265,7 @@ def _table(table) -> Table:
     """Rows of real cells with their grid columns and spans (rowspan/colspan expanded by hand)."""
     rows: list[list[Cell]] = []
     taken: dict[tuple[int, int], bool] = {}
-    trs = [tr for tr in table.iter("tr") if _owner_table(tr) is table]
+    trs = [tr for tr in table.iter("tr") if _owner_table(tr) is table and not _invisible_row(tr)]
     _check_grid(trs)
     for r, tr in enumerate(trs):
         row: list[Cell] = []
@@ -275,6 +296,14 @@ def _check_grid(trs: list) -> None:
             if isinstance(td.tag, str) and td.tag in ("td", "th"):
                 total += min(_span(td.get("rowspan")), rows_left) * _span(td.get("colspan"))
     limits.TABLE_CELLS.check(total, f"a table of {total:,} cells after its row and column spans")
+
+
+def _invisible_row(tr) -> bool:
+    """A row of zero height, as Word adds after a table whose rows do not share one grid (inside
+    ``<![if !supportMisc]>``): it shows nothing, and its empty cells are not blank values."""
+    height = (tr.get("height") or "").strip()
+    style = re.sub(r"\s", "", (tr.get("style") or "").lower())
+    return height in ("0", "0px") or bool(re.search(r"(?:^|;)height:0(?:px|pt|cm)?(?:;|$)", style))
 
 
 def _owner_table(tr):

@@ -1,6 +1,6 @@
 """PDF (made with Word, WPS, LibreOffice): text and ruled tables from pdfium, in one fast pass.
 
-pdfium (pypdfium2, which comes with pdfplumber) gives every character with its box and every path
+pdfium (pypdfium2) gives every character with its box and every path
 object with its bounds, 40–50 times faster than pdfplumber's layout pass. Tables are rebuilt from
 the stroked ruling lines (lattice): cells from the intersections of horizontal and vertical rules,
 spans from the grid lines a cell covers, text from the characters whose centre falls inside a cell.
@@ -8,6 +8,8 @@ Filled rectangles (white or coloured cell backgrounds, highlight boxes) are not 
 drawn as a bar is one rule. Borders a table style leaves out are supplied where the other rules show
 them: the bottom of a table cut by a page break, outer sides left open, inner rules only. What is not
 in a table becomes lines, then paragraphs; page numbers and running headers and footers are left out.
+Tables drawn with partial or no rules (three-line tables, horizontal rules only, none) are read from
+the layout of that remaining text (layout.py).
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ import functools
 import re
 import struct
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from types import SimpleNamespace
 
-from .. import lattice, limits
-from ..document import Document
+from .. import lattice, layout, limits
+from ..document import Document, Table
 from ..errors import ReportError
 from ..lattice import TEXT, THICK, Char, Grid, Line
 from .text import PAGE_MARK
@@ -248,11 +250,14 @@ class PageContent:
     tables: list[tuple[Grid, list[list[Char]]]]  # grid and the chars of each cell
     n_chars: int = 0
     bad_chars: int = 0
+    layout_tables: list[tuple[float, Table]] = field(default_factory=list)  # (top, table) read from text layout
+    layout_lines: list[Line] = field(default_factory=list)  # the lines those tables were made of
 
     def blocks(self):
         """Paragraphs and tables of the page, top to bottom."""
         items = [(grid.bbox[3], "table", (grid, chars)) for grid, chars in self.tables]
         items += [(line.top, "line", line) for line in self.lines]
+        items += [(top, "layout", table) for top, table in self.layout_tables]
         items.sort(key=lambda item: -item[0])
         lines: list[Line] = []
         for _, kind, item in items:
@@ -261,7 +266,7 @@ class PageContent:
                 continue
             yield from lattice.paragraphs(lines, self.number)
             lines = []
-            yield lattice.to_table(*item, self.number)
+            yield item if kind == "layout" else lattice.to_table(*item, self.number)
         yield from lattice.paragraphs(lines, self.number)
 
 
@@ -270,7 +275,13 @@ def _read_page(page, number: int) -> PageContent:
     chars, bad = _chars(page)
     grids = [g for g in lattice.grids(_edges(page)) if len(g.cells) >= 2]
     in_cells, free = lattice.place(chars, grids)
-    content = PageContent(number, height, lattice.lines(free), list(zip(grids, in_cells)), len(chars), bad)
+    # tables drawn with partial or no rules, in the text no ruled table took
+    lines = lattice.lines(free)
+    layout_tables, free_lines = layout.read(lines, number)
+    kept = {id(ln) for ln in free_lines}
+    taken = [ln for ln in lines if id(ln) not in kept] if layout_tables else []
+    content = PageContent(number, height, free_lines, list(zip(grids, in_cells)), len(chars), bad, layout_tables,
+                          taken)
     page.close()
     return content
 
@@ -322,7 +333,7 @@ def _check_text_layer(pages: list[PageContent], name: str) -> None:
 
 
 def _iter_chars(page: PageContent):
-    for line in page.lines:
+    for line in page.lines + page.layout_lines:
         yield from line.chars
     for _, cells in page.tables:
         for chars in cells:

@@ -1,7 +1,8 @@
 """Plain text and markdown: what copy-paste, crawlers and PDF-to-markdown tools give.
 
-Tables come as tab-separated lines or markdown pipe rows (often in pieces, with wrapped labels on
-lines of their own); headings may carry markdown decorations; a line such as ``— 4 —`` is a page
+Tables come as tab-separated lines, markdown pipe rows (often in pieces, with wrapped labels on
+lines of their own), or raw HTML ``<table>`` blocks with their merged cells (pandoc, MinerU), read by
+the HTML reader's table code; headings may carry markdown decorations; a line such as ``— 4 —`` is a page
 number. Prose lines wrapped by a converter are joined again.
 """
 
@@ -23,6 +24,11 @@ _NOTE_START = re.compile(r"^\s*注\s*[:：]")
 _SENTENCE_END = tuple("。！？；：!?;:")
 _METADATA_LINE = re.compile(r"^\s*[^\s:：]{1,12}\s*[:：]")
 _SEPARATOR_LINE = re.compile(r"^\s*={5,}.*={5,}\s*$")
+# a table written as HTML in markdown or text, alone or wrapped as MinerU writes it
+_HTML_TABLE_START = re.compile(r"^\s*(?:<html[^>]*>\s*)?(?:<body[^>]*>\s*)?<table[\s>]", re.I)
+_HTML_TABLE_OPEN = re.compile(r"<table[\s>]", re.I)
+_HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
+MAX_HTML_TABLE_LINES = 5000  # an HTML table left open this long ends here; raise it for longer tables
 
 
 def decode(data: bytes, name: str) -> str:
@@ -88,7 +94,19 @@ def _blocks(lines: list[str]):
             yield table_from_texts(table, page if saw_page_mark else None)
         table = []
 
+    html_table: list[str] = []  # the lines of a raw HTML table, while it is open
+    depth = 0  # tables opened and not closed yet in it (tables may nest)
     for line in lines:
+        if html_table or _HTML_TABLE_START.match(line):
+            html_table.append(line)
+            depth += len(_HTML_TABLE_OPEN.findall(line)) - len(_HTML_TABLE_END.findall(line))
+            if depth > 0 and len(html_table) <= MAX_HTML_TABLE_LINES:
+                continue
+            yield from flush_prose()
+            yield from flush_table()
+            yield from _html_tables("\n".join(html_table), page if saw_page_mark else None)
+            html_table, depth = [], 0
+            continue
         if PAGE_MARK.match(line):
             saw_page_mark = True
             page += 1
@@ -110,8 +128,19 @@ def _blocks(lines: list[str]):
             yield from flush_prose()
         else:
             prose.append(line)
+    if html_table:  # a table never closed: read what there is
+        yield from _html_tables("\n".join(html_table), page if saw_page_mark else None)
     yield from flush_table()
     yield from flush_prose()
+
+
+def _html_tables(markup: str, page: int | None):
+    from . import html
+
+    for table in html.tables_in(markup):
+        table.page = page
+        table.pages = [page] * len(table.rows) if page is not None else []
+        yield table
 
 
 def _paragraphs(lines: list[str]):
