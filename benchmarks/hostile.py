@@ -305,7 +305,8 @@ def _(d: Path) -> Case:
 
 @kind("md-pipe-rows-20000")
 def _(d: Path) -> Case:
-    return Case(["extract", _write(d / "pipes20k.md", _pipe_rows(20_000))], allowed=(0, 1))
+    # 160,000 cells: over the document cells limit, refused at once (it took 333 s when quadratic)
+    return Case(["extract", _write(d / "pipes20k.md", _pipe_rows(20_000))], allowed=(3,))
 
 
 @kind("md-pipe-rows-2000", fast=True)
