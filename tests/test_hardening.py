@@ -433,3 +433,31 @@ def test_spreadsheets_carry_status_counts_and_flag_cells_in_the_workbook(tmp_pat
     clean = next(r for r in sheet.iter_rows(min_row=3) if r[0].value.endswith("v2021-clean.txt"))
     assert all(c.comment is None for c in clean)
     assert book["summary"].freeze_panes == "A3"
+
+
+def test_on_a_terminal_each_failure_is_listed_above_the_bar(tmp_path):
+    import pty
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "good.txt").write_bytes(CLEAN.read_bytes())
+    (tmp_path / "in" / "empty\x1b.txt").write_bytes(b"")
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "report_extract", "batch", str(tmp_path / "in"), "-o",
+                                str(tmp_path / "out")], cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=slave, env={**os.environ, "COLUMNS": "200"})
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        seen += chunk
+    process.wait(timeout=120)
+    os.close(master)
+    text = seen.decode("utf-8", "replace")
+    assert process.returncode == 3
+    assert f"failed: {tmp_path}/in/empty\\x1b.txt: the file is empty" in text
+    assert "\x1b.txt" not in text  # the name's ESC escaped, never sent to the terminal
