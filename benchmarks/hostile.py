@@ -585,12 +585,12 @@ class Result:
     extra: dict = field(default_factory=dict)
 
 
-def _cap(megabytes: int):
-    def apply():
-        os.setsid()  # its own process group: killed whole at the timeout
-        limit = megabytes << 20
-        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
-    return apply
+# Started through a small launcher that sets the cap and its own session, then execs the command:
+# Popen then needs no preexec_fn, so it spawns without copying this process (whose memory would
+# otherwise count in the child's peak).
+LAUNCHER = ("import os, resource, sys; limit = int(sys.argv[1]) << 20; "
+            "resource.setrlimit(resource.RLIMIT_DATA, (limit, limit)); os.setsid(); "
+            "[os.close(int(fd)) for fd in sys.argv[2].split(',') if fd]; os.execv(sys.argv[3], sys.argv[3:])")
 
 
 def run_case(name: str, case: Case, timeout: float, cap_mb: int) -> Result:
@@ -604,18 +604,10 @@ def run_case(name: str, case: Case, timeout: float, cap_mb: int) -> Result:
     if case.stdout == "/dev/full":
         stdout = open("/dev/full", "wb")
         opened.append(stdout)
-    pass_fds = ()
-    preexec = _cap(cap_mb)
-    if case.stdin == "closed" or case.stdout == "closed":
-        closing = 0 if case.stdin == "closed" else 1
-        base = preexec
-
-        def preexec():  # noqa: F811 - the same cap, then the descriptor closed
-            base()
-            os.close(closing)
+    closing = ",".join(str(fd) for fd, how in ((0, case.stdin), (1, case.stdout)) if how == "closed")
     start = time.monotonic()
-    process = subprocess.Popen(command, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT,
-                               preexec_fn=preexec, pass_fds=pass_fds)
+    process = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(cap_mb), closing, *command], stdin=stdin,
+                               stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT)
     out_chunks, err_chunks = [], []
     import threading
 
