@@ -71,8 +71,8 @@ DOCUMENT_BLOCKS = Limit("document blocks", "REPORT_EXTRACT_MAX_BLOCKS", 200_000,
 SPAN = Limit("cell span", "REPORT_EXTRACT_MAX_SPAN", 1_000, "rows or columns",
              "rowspan or colspan of one cell (larger spans are clamped to it, as browsers clamp colspan)")
 NESTING = Limit("nesting depth", "REPORT_EXTRACT_MAX_NESTING", 200, "levels",
-                "nested multipart containers of an MHTML file, nested PDF form XObjects (DOCX XML: libxml2's "
-                "own bound of 256)")
+                "nested multipart containers of an MHTML file, nested PDF form XObjects (HTML and DOCX XML: "
+                "libxml2's own bound of 256 elements, refused in one line)")
 PAGES = Limit("page count", "REPORT_EXTRACT_MAX_PAGES", 2_000, "pages", "pages of a PDF")
 STREAM_SIZE = Limit("stream size", "REPORT_EXTRACT_MAX_STREAM_MB", 256, "MB",
                     "bytes one compressed PDF stream inflates to, measured (and not kept) before pdfium loads it")

@@ -124,6 +124,9 @@ def _parse(text: str, name: str):
         root = lxml.html.document_fromstring(text, parser=parser)
     except Exception as exc:  # lxml's ParserError and friends on pages with nothing in them
         raise ReportError(f"a web page that cannot be parsed ({exc})", name) from None
+    if any("Excessive depth" in error.message for error in parser.error_log):  # libxml2 stopped reading
+        raise ReportError("a web page nested more than 256 elements deep (libxml2's bound): the rest of the page "
+                          "cannot be read", name)
     _word_list_labels(root)
     return root
 
