@@ -827,6 +827,8 @@ def campaign(names: list[str], mutations: int, seed: int, timeout: float, cap_mb
     for name, data in mutants(seed, mutations):
         result = run_mutation(name, data, timeout, cap_mb)
         mutated.append(result)
+        if len(mutated) % 250 == 0:
+            print(f"  … {len(mutated)} of {mutations} mutations", file=sys.stderr, flush=True)
         if result.outcome in FAILURES:
             echo(_row(result))
     if mutated:
