@@ -18,7 +18,7 @@ from report_extract.readers import html as html_reader
 from report_extract.readers import sniff
 from report_extract.readers import text as text_reader
 
-KINDS = ["lo.html", "lo.xhtml", "word.html", "wps.html", "gfm.md", "pandoc.md", "mineru.md"]
+KINDS = ["lo.html", "lo.xhtml", "word.html", "wps.html", "gfm.md", "pandoc.md", "pandoc-grid.md", "mineru.md"]
 # pandoc fits every row to the table's grid: the extra cell is dropped, the missing one padded blank,
 # so its markdown no longer holds the defect the DOCX has
 PANDOC_CHANGES = {"v2021-extra-cells", "v2021-missing-cells"}
@@ -41,7 +41,7 @@ def docx_outcome(name: str) -> dict:
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("name", DOCUMENT_FIXTURES)
 def test_every_export_gives_the_docx_twins_report(name, kind):
-    if kind in ("gfm.md", "pandoc.md") and name in PANDOC_CHANGES:
+    if kind in ("gfm.md", "pandoc.md", "pandoc-grid.md") and name in PANDOC_CHANGES:
         pytest.skip("pandoc fits the rows to the grid: the defect is not in its output")
     export = report_extract.extract(FIXTURES / f"{name}.{kind}")
     assert outcome(export) == docx_outcome(name)
@@ -152,6 +152,8 @@ def test_html_is_recognised_by_content_whatever_the_name():
     assert sniff("# 标题\n\n<html><body><table><tr><td>1</td></tr></table></body></html>\n".encode(), "a.md") == "text"
     assert sniff("# 标题\n\n<table>\n<tr>\n<td><p>商业</p><p>企业</p></td><td><p>a</p></td>\n</tr>\n</table>\n"
                  .encode(), "a.md") == "text"
+    assert sniff("# 标题\n\n| 商业<br />企业 | 科研<br>机构 | 其他<br/>组织 |\n|---|---|---|\n| 1 | 2 | 3 |\n".encode(),
+                 "gfm.md") == "text"  # pandoc writes line breaks in pipe-table cells as <br />
     assert sniff("标题: 示例\n\n<html><body><p>一</p></body></html>".encode(), "saved.txt") == "html"
     assert sniff("一、总体情况\n2023年，3<5。".encode(), "a.txt") == "text"
 
@@ -184,3 +186,25 @@ def test_an_html_table_left_open_ends_the_file_without_losing_the_prose(tmp_path
     doc = text_reader.read(md.encode(), "open.md")
     assert [b.text for b in doc.blocks[:3]] == ["示例县2023年政府信息公开工作年度报告", "一、总体情况", "全年公开。"]
     assert [[c.text for c in row] for row in doc.blocks[3].rows] == [["信息内容", "1"]]
+
+
+def test_a_line_break_in_the_html_source_is_a_space_except_in_pre():
+    page = "<html><body><p class=MsoNormal><span>全年共收到申请 15\n件，办结\n12 件。</span></p><pre>甲\n乙</pre></body></html>"
+    doc = html_reader.read(page.encode(), "x.html")
+    assert [b.text for b in doc.blocks] == ["全年共收到申请 15 件，办结 12 件。", "甲\n乙"]
+
+
+def test_grid_table_rules_are_not_prose_or_cells():
+    md = ("二、主动公开政府信息情况\n\n+------+------+\n| 规章 | 0    |\n+======+======+\n| 行政 +------+\n"
+          "| 许可 | 5    |\n+------+------+\n\n+3 件为新增。\n")
+    doc = text_reader.read(md.encode(), "grid.md")
+    assert [b.text for b in doc.blocks if not isinstance(b, Table)] == ["二、主动公开政府信息情况", "+3 件为新增。"]
+    (table,) = [b for b in doc.blocks if isinstance(b, Table)]
+    assert [[c.text for c in row] for row in table.rows] == [["规章", "0"], ["行政"], ["许可", "5"]]
+
+
+def test_text_after_a_table_on_its_line_is_kept():
+    md = "前文。\n\n<html><body><table><tr><td>1</td></tr></table></body></html> 注：单位为件。\n"
+    doc = text_reader.read(md.encode(), "a.md")
+    assert [b.text if not isinstance(b, Table) else [[c.text for c in r] for r in b.rows] for b in doc.blocks] == [
+        "前文。", [["1"]], "注：单位为件。"]

@@ -46,6 +46,7 @@ _FIRST_TAG = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<(?:!--|!doctype|html|head|body|
 # a whole table written as HTML inside markdown (MinerU: <html><body><table>…), and any table block
 _EMBEDDED_PAGE = re.compile(rb"<html[^>]*>\s*<body[^>]*>\s*<table", re.I)
 _TABLE_BLOCK = re.compile(rb"<table.*?(?:</table>|$)", re.I | re.S)
+_PIPE_ROW = re.compile(rb"^[ \t]*\|.*$", re.M)  # markdown table rows hold <br> for line breaks in cells
 _PAGE_TAG = re.compile(rb"<(?:html|body)[\s>]", re.I)
 _PROSE_TAG = re.compile(rb"</p>|<br\s*/?>|</div>", re.I)
 
@@ -53,10 +54,11 @@ _PROSE_TAG = re.compile(rb"</p>|<br\s*/?>|</div>", re.I)
 def looks_like_html(head: bytes) -> bool:
     """HTML by content, whatever the file's name: a page (maybe after a crawler's header), or a
     fragment that starts with a tag or sets its prose in <p>/<br>/<div>. Markdown and text that
-    carry HTML tables (pandoc, MinerU) stay text: tags inside their table blocks do not count."""
+    carry HTML tables (pandoc, MinerU) stay text: tags inside their table blocks and pipe rows do
+    not count."""
     if _FIRST_TAG.match(head):
         return True
-    outside_tables = _TABLE_BLOCK.sub(b"", _EMBEDDED_PAGE.sub(b"<table", head))
+    outside_tables = _PIPE_ROW.sub(b"", _TABLE_BLOCK.sub(b"", _EMBEDDED_PAGE.sub(b"<table", head)))
     return bool(_PAGE_TAG.search(outside_tables[:1024])) or len(_PROSE_TAG.findall(outside_tables)) >= 3
 
 

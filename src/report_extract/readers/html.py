@@ -223,9 +223,11 @@ def _blocks(container):
         if text:
             yield Paragraph(text)
 
+    preformatted = 0  # inside <pre>, where a line break in the source is one on the page
     for kind, item in _events(container, stop_at_tables=True):
         if kind == "text":
-            parts.append(item)
+            # elsewhere it is a space: Word and WPS wrap their HTML source at spaces near column 76
+            parts.append(item if preformatted else item.replace("\n", " "))
         elif kind == "table":
             yield from flush()
             yield _table(item)
@@ -233,6 +235,8 @@ def _blocks(container):
             yield from flush()
             if kind == "open" and item.tag == "br":
                 parts.append("\n")
+            if item.tag == "pre":
+                preformatted += 1 if kind == "open" else -1
     yield from flush()
 
 

@@ -24,10 +24,16 @@ _NOTE_START = re.compile(r"^\s*注\s*[:：]")
 _SENTENCE_END = tuple("。！？；：!?;:")
 _METADATA_LINE = re.compile(r"^\s*[^\s:：]{1,12}\s*[:：]")
 _SEPARATOR_LINE = re.compile(r"^\s*={5,}.*={5,}\s*$")
+# grid tables (pandoc's markdown): border lines, and the rules of a row's border drawn beside a
+# cell that spans on (| 三、本年度办理结果 +-----+-----+)
+_GRID_BORDER = re.compile(r"^\s*\+[-=:+]*\+\s*$")
+_GRID_RULE = re.compile(r"(?:^|\s)\+[-=:+]*\+?\s*$|^\s*[-=:+]*\+\s*$")
+_PROSE_PLUS = re.compile(r"^\s*\+(?![-=:+]*\+\s*$)")  # "+3" in prose is not a grid line
 # a table written as HTML in markdown or text, alone or wrapped as MinerU writes it
 _HTML_TABLE_START = re.compile(r"^\s*(?:<html[^>]*>\s*)?(?:<body[^>]*>\s*)?<table[\s>]", re.I)
 _HTML_TABLE_OPEN = re.compile(r"<table[\s>]", re.I)
 _HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
+_HTML_TABLE_TAIL = re.compile(r".*</table\s*>(?:\s*</body\s*>)?(?:\s*</html\s*>)?", re.I | re.S)
 MAX_HTML_TABLE_LINES = 5000  # an HTML table left open this long ends here; raise it for longer tables
 
 
@@ -96,10 +102,17 @@ def _blocks(lines: list[str]):
 
     html_table: list[str] = []  # the lines of a raw HTML table, while it is open
     depth = 0  # tables opened and not closed yet in it (tables may nest)
-    for line in lines:
+    pending = list(reversed(lines))  # a line's text after a table that ends in it comes back here
+    while pending:
+        line = pending.pop()
         if html_table or _HTML_TABLE_START.match(line):
-            html_table.append(line)
             depth += len(_HTML_TABLE_OPEN.findall(line)) - len(_HTML_TABLE_END.findall(line))
+            if depth <= 0:
+                end = _HTML_TABLE_TAIL.search(line)
+                if end and line[end.end():].strip():
+                    pending.append(line[end.end():])
+                    line = line[:end.end()]
+            html_table.append(line)
             if depth > 0 and len(html_table) <= MAX_HTML_TABLE_LINES:
                 continue
             yield from flush_prose()
@@ -111,15 +124,16 @@ def _blocks(lines: list[str]):
             saw_page_mark = True
             page += 1
             continue
-        kind = "pipe" if line.lstrip().startswith("|") else ("tab" if "\t" in line else "")
+        kind = "pipe" if line.lstrip().startswith(("|", "+")) and not _PROSE_PLUS.match(line) else (
+            "tab" if "\t" in line else "")
         if kind:
             yield from flush_prose()
             if table and kind != table_kind:
                 yield from flush_table()
             table_kind = kind
             if kind == "pipe":
-                if not _PIPE_SEPARATOR.match(line):
-                    table.append([c.strip() for c in line.strip().strip("|").split("|")])
+                if not _PIPE_SEPARATOR.match(line) and not _GRID_BORDER.match(line):
+                    table.append([_GRID_RULE.sub("", c).strip() for c in line.strip().strip("|").split("|")])
             else:
                 table.append([c.strip() for c in line.split("\t")])
             continue
@@ -138,6 +152,8 @@ def _html_tables(markup: str, page: int | None):
     from . import html
 
     for table in html.tables_in(markup):
+        if not table.rows:
+            continue
         table.page = page
         table.pages = [page] * len(table.rows) if page is not None else []
         yield table
