@@ -27,7 +27,7 @@ EXPECTED = {  # kind -> (exit, what its one line says); the kinds tests/test_har
     "docx-xxe": (3, "not a government information-disclosure annual report"),
     "docx-deep-nesting": (3, "Excessive depth in document: 256"),
     "html-deep-nesting": (3, "a web page nested more than 256 elements deep (libxml2's bound)"),
-    "html-nested-tables": (3, "not a government information-disclosure annual report"),
+    "html-nested-tables": (3, "a web page nested more than 256 elements deep"),
     "html-xxe": (3, "not a government information-disclosure annual report"),
     "pdf-javascript-launch-embedded": (3, "not a government information-disclosure annual report"),
     "pdf-cid-no-tounicode": (3, "the PDF's fonts have no Unicode mapping"),
