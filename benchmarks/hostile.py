@@ -764,6 +764,16 @@ def _read_in_child(name: str, data: bytes, write_fd: int) -> None:
     os.write(write_fd, json.dumps(outcome).encode()[:60000])
 
 
+def _preload() -> None:
+    """Import every reader once in this process, so each forked child starts with them loaded."""
+    import report_extract.pipeline  # noqa: F401
+    import report_extract.readers.docx  # noqa: F401
+    import report_extract.readers.html  # noqa: F401
+    import report_extract.readers.pdf  # noqa: F401
+    import report_extract.readers.text  # noqa: F401
+    import report_extract.writers  # noqa: F401
+
+
 def run_mutation(name: str, data: bytes, timeout: float, cap_mb: int) -> Result:
     read_fd, write_fd = os.pipe()
     start = time.monotonic()
@@ -824,6 +834,8 @@ def campaign(names: list[str], mutations: int, seed: int, timeout: float, cap_mb
         results.append(result)
         echo(_row(result))
     mutated: list[Result] = []
+    if mutations:
+        _preload()
     for name, data in mutants(seed, mutations):
         result = run_mutation(name, data, timeout, cap_mb)
         mutated.append(result)
