@@ -461,3 +461,15 @@ def test_on_a_terminal_each_failure_is_listed_above_the_bar(tmp_path):
     assert process.returncode == 3
     assert f"failed: {tmp_path}/in/empty\\x1b.txt: the file is empty" in text
     assert "\x1b.txt" not in text  # the name's ESC escaped, never sent to the terminal
+
+
+def test_control_characters_in_a_word_page_are_dropped_not_a_traceback():
+    """Found by the campaign's mutations: a control character (raw or as &#5;) in a Word list
+    number made lxml refuse the rewritten label (ValueError: All strings must be XML compatible)."""
+    page = (FIXTURES / "v2021-clean.word.html").read_bytes()
+    clean = extract("clean.html", page)
+    for poison in (b"\x05", b"&#5;", b"&#x1b;&#0;"):
+        bad = page.replace(b"'mso-list:Ignore'>", b"'mso-list:Ignore'>" + poison, 1)
+        report = extract("bad.html", bad)
+        assert report.tables == clean.tables
+        assert [s.key for s in report.sections] == [s.key for s in clean.sections]

@@ -19,6 +19,7 @@ from ..document import Cell, Document, Paragraph, Table
 from ..errors import ReportError
 from ..sections import HEADING, section_key
 
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MULTIPART = re.compile(rb"content-type:\s*multipart/", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote", "pre",
@@ -117,6 +118,7 @@ def _parse(text: str, name: str):
     if start:  # a crawler's header before the page
         text = text[start.start():]
     text = re.sub(r"^<\?xml[^>]*>", "", text.lstrip())
+    text = _XML_INCOMPATIBLE.sub("", text)  # control characters carry no text, and lxml refuses them in a tree
     if not text.strip():
         raise ReportError("an empty web page", name)
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
@@ -139,7 +141,7 @@ def _word_list_labels(root) -> None:
             label = _SPACE.sub(" ", span.text_content()).strip()
             for child in list(span):
                 span.remove(child)  # keeps no tail: the children's tails are part of the label
-            span.text = label
+            span.text = _XML_INCOMPATIBLE.sub("", label)  # from character references (&#5;)
 
 
 # --- the report inside the page ---------------------------------------------------------------
