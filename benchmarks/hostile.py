@@ -585,12 +585,29 @@ class Result:
     extra: dict = field(default_factory=dict)
 
 
-# Started through a small launcher that sets the cap and its own session, then execs the command:
-# Popen then needs no preexec_fn, so it spawns without copying this process (whose memory would
-# otherwise count in the child's peak).
-LAUNCHER = ("import os, resource, sys; limit = int(sys.argv[1]) << 20; "
-            "resource.setrlimit(resource.RLIMIT_DATA, (limit, limit)); os.setsid(); "
-            "[os.close(int(fd)) for fd in sys.argv[2].split(',') if fd]; os.execv(sys.argv[3], sys.argv[3:])")
+# Started through a small launcher: it sets the cap and its own session (killed whole at the
+# timeout), closes the descriptors the kind closes, then runs the command as its child and writes
+# that child's peak memory (wait4) to a file. Measured there, the peak is the command's own: a
+# child forked from this process would count this process's memory too.
+LAUNCHER = """
+import os, resource, signal, sys
+limit = int(sys.argv[1]) << 20
+resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+os.setsid()
+for fd in filter(None, sys.argv[2].split(",")):
+    os.close(int(fd))
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[4], sys.argv[4:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[3], "w") as handle:
+    handle.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+if code < 0:
+    signal.signal(-code, signal.SIG_DFL)
+    os.kill(os.getpid(), -code)
+sys.exit(code)
+"""
 
 
 def run_case(name: str, case: Case, timeout: float, cap_mb: int) -> Result:
@@ -605,9 +622,11 @@ def run_case(name: str, case: Case, timeout: float, cap_mb: int) -> Result:
         stdout = open("/dev/full", "wb")
         opened.append(stdout)
     closing = ",".join(str(fd) for fd, how in ((0, case.stdin), (1, case.stdout)) if how == "closed")
+    peak_file = tempfile.NamedTemporaryFile(prefix="hostile-peak-", delete=False)
+    peak_file.close()
     start = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(cap_mb), closing, *command], stdin=stdin,
-                               stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT)
+    process = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(cap_mb), closing, peak_file.name, *command],
+                               stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, cwd=ROOT)
     out_chunks, err_chunks = [], []
     import threading
 
@@ -641,7 +660,11 @@ def run_case(name: str, case: Case, timeout: float, cap_mb: int) -> Result:
     for handle in opened:
         handle.close()
     stdout_bytes, stderr_bytes = b"".join(out_chunks), b"".join(err_chunks)
-    peak = usage.ru_maxrss / 1024
+    try:
+        peak = int(Path(peak_file.name).read_text() or usage.ru_maxrss) / 1024
+    except (OSError, ValueError):
+        peak = usage.ru_maxrss / 1024  # killed at the timeout: the launcher's own count
+    os.unlink(peak_file.name)
     code = process.returncode
     outcome, detail = _classify(case, code, stdout_bytes, stderr_bytes, hung, peak, seconds)
     return Result(name, None if hung else code, seconds, peak, outcome, detail)
