@@ -394,6 +394,7 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
     total, failed, summary)`` is called after each input. The parent keeps a status a job; the
     summaries and what the spreadsheets need wait in spool files."""
     options.outdir.mkdir(parents=True, exist_ok=True)
+    _remove_half_written(options.outdir)
     jobs, missing = discover(paths)
     outcome = Outcome(total=len(jobs) + len(missing), failed=len(missing), missing=missing)
     statuses: dict[int, str] = {}
@@ -420,6 +421,17 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
     finally:
         spool.close()
     return outcome
+
+
+def _remove_half_written(outdir: Path) -> None:
+    """Temporary files of atomic writes (``.NAME.XXXX.tmp``) that a killed run left behind: its
+    workers die with it, possibly in the middle of a write."""
+    for path in outdir.rglob(".*.tmp"):
+        try:
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+        except OSError:
+            pass
 
 
 def _pool(jobs: list[Job], options: Options, done, spool: _Spool) -> None:
