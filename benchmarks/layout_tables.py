@@ -75,7 +75,7 @@ def plumber_reader(settings: dict):
 
     state: dict = {}
 
-    def read(lines, page=None):
+    def read(lines, page=None, continued=None):
         pdf = state["pdf"]
         plumber_page = pdf.pages[page - 1]
         height = plumber_page.height
@@ -87,7 +87,7 @@ def plumber_reader(settings: dict):
                 continue
             tables.append((height - top, Table(rows, page=page, pages=[page] * len(rows))))
             kept = [ln for ln in kept if not (height - bottom - 1 <= ln.top <= height - top + 1)]
-        return tables, kept
+        return layout.PageTables(tables, kept)
 
     def open_pdf(path):
         if "pdf" in state:

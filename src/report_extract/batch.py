@@ -27,13 +27,14 @@ from pathlib import Path
 
 from . import crossyear, guard, limits
 from .guard import printable
+from .views import dashboard
 from .writers import WIDE_META, wide_columns, write_atomic
 
 EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".xhtml", ".mht", ".mhtml")
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "year", "errors", "warnings", "infos", "error",
                    "seconds")
 PROBLEM_COLUMNS = ("path", "organization", "year", "code", "severity", "table", "row", "column", "page",
-                   "expected", "found", "label", "message")
+                   "expected", "found", "label", "message", "message_zh")
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Options:
     jobs: int = 0
     xlsx: bool = False
     memory_mb: int = 0  # each worker's memory limit (0: limits.MEMORY)
+    html: bool = False  # a page per report and index.html (views.dashboard)
 
 
 @dataclass
@@ -150,6 +152,8 @@ def process(job: Job, options: Options) -> dict:
     if not options.force:
         existing = _load(out, options.fmt)
         if existing is not None and existing.get("source", {}).get("sha256") == digest:
+            if options.html and not dashboard.page_path(out).exists():
+                dashboard.write_page(out, existing)
             return _summary_of(job.path, existing, start)
     from .pipeline import extract
     from .writers import as_data, to_json, to_yaml
@@ -172,6 +176,8 @@ def process(job: Job, options: Options) -> dict:
     except Exception as exc:  # a bug of ours: recorded, the batch goes on
         return _summary(job.path, "failed", error=f"internal error ({type(exc).__name__}: {exc})", start=start)
     write_atomic(out, to_json(report) + "\n" if options.fmt == "json" else to_yaml(report))
+    if options.html:
+        dashboard.write_page(out, report)
     return _summary_of(job.path, as_data(report), start)
 
 
@@ -274,7 +280,7 @@ class _Slot:
 
     def __init__(self, options: Options, spool: Path):
         config = json.dumps({"outdir": str(options.outdir), "fmt": options.fmt, "force": options.force,
-                             "spool": str(spool), "memory_mb": options.memory_mb})
+                             "html": options.html, "spool": str(spool), "memory_mb": options.memory_mb})
         # its own temporary folder (LibreOffice's copies of inputs), removed with the worker
         self.tmp = tempfile.mkdtemp(prefix="report-extract-worker-")
         # its own process group, so that a timeout kills what it started (LibreOffice) too
@@ -491,6 +497,8 @@ def finish(jobs: list[Job], statuses: dict[int, str], missing: list[dict], spool
            options: Options) -> None:
     cross, counts = _cross_year(jobs, spool, options)
     _write_tables(jobs, statuses, missing, spool, cross, counts, options)
+    if options.html:
+        dashboard.write_batch(jobs, statuses, missing, spool, counts, options, cross)
 
 
 def _cross_year(jobs: list[Job], spool: _Spool, options: Options) -> tuple[dict[int, list], dict[int, dict]]:

@@ -46,6 +46,7 @@ class Format(str, Enum):
     yaml = "yaml"
     csv = "csv"
     jsonl = "jsonl"
+    html = "html"
 
 
 def _say(message: str) -> None:
@@ -99,7 +100,7 @@ _EXTRACT_EXAMPLES = _examples(
 def extract(
     paths: List[str] = typer.Argument(..., metavar="FILE", help="Report files (PDF, DOCX, HTML, text); '-' reads stdin."),
     fmt: Optional[Format] = typer.Option(None, "-f", "--format", show_default="json, or from the -o suffix",
-                                         metavar="json|jsonl|yaml|csv",
+                                         metavar="json|jsonl|yaml|csv|html",
                                          help="Output format: json (one document; an array for several "
                                               "inputs), jsonl (one object a line), yaml, csv (one row a report)."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", show_default="stdout", metavar="FILE|FOLDER",
@@ -195,6 +196,109 @@ def _stderr_console():
     return Console(stderr=True)
 
 
+@app.command(epilog=_examples("report-extract check report.pdf          # problems in Chinese, tables as drawn",
+                              "report-extract check out/2023/x.pdf.json  # a result of extract or batch"))
+def check(paths: List[str] = typer.Argument(..., metavar="FILE",
+                                            help="Report files, or result JSON of extract/batch; '-' reads stdin.")):
+    """Show reports to a person: their problems in Chinese and their tables as the template draws
+    them. Exit 1 when a report has an error-level problem, 3 when an input cannot be read."""
+    from .views import terminal
+
+    out = terminal.console()
+    failures, errors = 0, False
+    for i, path in enumerate(paths):
+        report, error = _read_report_or_result(path)
+        if error:
+            failures += 1
+            _say(error)
+            continue
+        if i:
+            out.print("\n" + "═" * 40 + "\n")
+        terminal.show(report, out)
+        errors = errors or any(p.severity == "error" for p in report.problems)
+    if failures:
+        raise typer.Exit(EXIT_UNREADABLE)
+    if errors:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+class CompareFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+@app.command(epilog=_examples("report-extract compare 2023.pdf 2024.pdf             # side by side",
+                              "report-extract compare a.pdf b.pdf -f html -o c.html   # a page to open",
+                              "report-extract compare a.json b.json -f json           # results of extract"))
+def compare(
+    a: str = typer.Argument(..., help="the earlier report (a report file, or a result JSON of extract/batch)"),
+    b: str = typer.Argument(..., help="the later report"),
+    fmt: CompareFormat = typer.Option(CompareFormat.text, "-f", "--format", metavar="text|json|html",
+                                      help="Output format."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", show_default="stdout",
+                                          help="Write here (atomically) instead of stdout."),
+):
+    """Two reports side by side: every table value with its change, the cross-year relations
+    (carry-over, documents in force), and the sentences of B that repeat A's, per section."""
+    import json
+
+    from .compare import compare as run_compare
+    from .views import compare_view, terminal
+
+    reports = []
+    for path in (a, b):
+        report, error = _read_report_or_result(path)
+        if error:
+            _say(error)
+            raise typer.Exit(EXIT_UNREADABLE)
+        reports.append(report)
+    result = run_compare(*reports)
+    if fmt == CompareFormat.text and not output:
+        compare_view.show(result, terminal.console())
+        return
+    text = {"json": lambda: json.dumps(result, ensure_ascii=False, indent=2) + "\n",
+            "html": lambda: compare_view.html_page(result, reports[1])}.get(fmt.value, lambda: _plain(compare_view.show, result))()
+    from . import outputs
+
+    try:
+        if output:
+            outputs.write_file(output, text)
+        else:
+            outputs.write_stdout(text)
+    except outputs.OutputError as exc:
+        _say(str(exc))
+        raise typer.Exit(EXIT_OUTPUT) from None
+
+
+def _plain(show, result) -> str:
+    import io
+
+    from .views.terminal import console
+
+    buffer = io.StringIO()
+    show(result, console(buffer))
+    return buffer.getvalue()
+
+
+def _read_report_or_result(path: str):
+    """A report file, or a result JSON that extract or batch wrote (read back, not re-extracted)."""
+    if path.endswith(".json"):
+        import json
+
+        from pydantic import ValidationError
+
+        from .model import Report
+
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            if isinstance(data, dict) and "schema_version" in data:
+                return Report.model_validate(data), None
+        except (OSError, ValueError, ValidationError) as exc:
+            return None, f"{path}: not a result of report-extract ({type(exc).__name__})"
+    return _read_one(path)
+
+
 class BatchFormat(str, Enum):
     json = "json"
     yaml = "yaml"
@@ -217,6 +321,7 @@ def batch(
     fmt: BatchFormat = typer.Option(BatchFormat.json, "-f", "--format", metavar="json|yaml",
                                     help="Format of each result file."),
     xlsx: bool = typer.Option(False, "--xlsx", help="Also write report.xlsx (needs openpyxl)."),
+    html: bool = typer.Option(False, "--html", help="Also write a page per report and index.html to browse them."),
     force: bool = typer.Option(False, "--force", help="Redo inputs whose result is current."),
     timeout: float = typer.Option(60.0, "--timeout", min=1, metavar="SECONDS",
                                   help="Seconds one input may take; its worker is then stopped."),
@@ -241,7 +346,7 @@ def batch(
     for path in paths:  # said at once, not only in summary.csv at the end
         if not os.path.exists(path):
             _say(f"{path}: {'a symbolic link loop' if os.path.islink(path) else 'no such file or folder'}")
-    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx)
+    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx, html=html)
     try:
         with _batch_progress() as progress:
             outcome = run(paths, options, progress)

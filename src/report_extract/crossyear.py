@@ -3,6 +3,7 @@ v2019 item counts. They need several reports, so they run in ``batch``, never in
 
 from __future__ import annotations
 
+from . import messages_zh
 from .labels import compact
 from .model import Problem
 from .templates import APPLICANT_COLUMNS
@@ -62,7 +63,7 @@ def check(previous: dict, current: dict) -> list[Problem]:
                     column="prior_year_items", expected=expected, found=now["prior_year_items"],
                     message=f"{row}: last year's items ({now['prior_year_items']}) are not {before}'s "
                             f"{then['prior_year_items']} + change {then['net_change']} = {expected}"))
-    return problems
+    return messages_zh.fill(problems)
 
 
 def pairs(records: list[tuple[str, dict]]) -> list[tuple[str, str]]:

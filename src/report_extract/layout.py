@@ -8,16 +8,20 @@ text (PDF characters, OCR boxes), and turns each into a ``Table`` of the documen
 - A *value line* is a line whose words (runs of characters without a column gap) end in numbers
   or placeholders: row labels on the left, then the cells. Blocks are runs of value lines joined
   by lines that stand wholly in the label area (wrapped labels) or that are table headers; a line
-  of prose or a heading crossing into the value area ends a block.
+  of prose or a heading crossing into the value area ends a block, and so does a gap wider than
+  any between the rows of a table (a page footer).
 - Value columns come from the gaps between the words of the cell area across all value lines of
   the block: numbers are left-, right- or centre-aligned in their column, so the words of a column
   overlap each other and leave a gap before the next column. A row whose cells cannot all be put
   in a column of their own (two words in one column) keeps its cells in order without empty ones,
   so the template mapping places them only where the count decides and reports the row.
-- Label columns from where the label words start. A row starts at each value line; a label column's
-  text continues downwards over the lines below (cells are top-aligned), and a label that begins
-  with an ordinal (``一、`` ``（二）`` ``3.``) goes on over a following value line whose text in that
-  column has no ordinal of its own (a label spanning rows, such as 三、本年度办理结果).
+- Rows: each value line is a row (so is each header line). The label text is cut into labels: one
+  begins at an ordinal (``一、`` ``（二）`` ``3.``), and a word on the next line goes on with the
+  label above it when it is that label's wrapped text (inside its width, or centred under it).
+  A label is set beside the value line its lines stand around: top-aligned labels start on it,
+  centred ones stand above and below it. A label beside several value lines (三、本年度办理结果,
+  a group's label) is the first one's; one beside none is a row of its own (a caption, the end
+  of a label cut by a page break), which the mapping joins or leaves.
 
 Which table of the template a block is, and which row each of its rows is, is decided later from
 the labels, as for every other table (tables.py, mapping.py): nothing here knows a label.
@@ -26,6 +30,7 @@ the labels, as for every other table (tables.py, mapping.py): nothing here knows
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from . import numbers
 from .document import Cell, Table
@@ -39,6 +44,15 @@ _PUNCT_ROOM = 0.8
 _ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,2}\s*[.．、])")
 _HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*、")
 _SENTENCE_END = ("。", "；", "！", "？")
+_CLAUSE = re.compile("[，。；！？]")
+# a number standing apart in a line's text (a line's text has a space at every gap after an ASCII
+# character): the cheap test that keeps pages of prose, and of ruled tables, from the rest of the work
+_STANDALONE = re.compile(r"(?:^|\s)[+\-－]?\d[\d,.]*(?=$|\s|[（(])")
+_PLACEHOLDER_CHARS = frozenset("/／\\—–-－―─×*无空")
+_NOTED_NUMBER = re.compile(r"^\d[\d,.]*\s*[（(]")
+ROW_GAP = 3.5  # type sizes: lines of one table are never farther apart (a page footer is)
+MIN_ONE_COLUMN_ROWS = 3  # a table of one column of numbers has at least this many rows
+MAX_CARRIED_LINES = 6  # label lines at the top of a page that may end a label cut by the page break
 MIN_SINGLE_LINE_VALUES = 5  # one value line alone is a table only with this many numbers (table 四: 15)
 
 
@@ -74,13 +88,10 @@ def _word(run: list[Char]) -> Word:
 
 
 def _is_value(text: str) -> bool:
-    return numbers.parse(text, "money").status in (numbers.NUMBER, numbers.PLACEHOLDER) or (
-        text[:1].isdigit() and numbers.parse(text, "money").status == numbers.TEXT and _lead_number(text))
-
-
-def _lead_number(text: str) -> bool:
-    """A number with a note after it: ``22（其中修订16件）``."""
-    return re.match(r"^\d[\d,.]*\s*[（(]", text) is not None
+    """A number (``22（其中修订16件）`` too: a number with a note) or a placeholder."""
+    status = numbers.parse(text, "money").status
+    return status in (numbers.NUMBER, numbers.PLACEHOLDER) or (
+        status == numbers.TEXT and _NOTED_NUMBER.match(text) is not None)
 
 
 def _first_value(ws: list[Word]) -> int | None:
@@ -89,19 +100,54 @@ def _first_value(ws: list[Word]) -> int | None:
     if not values:
         return None
     first = values[0]
-    if first == 0 and len(values) < 2:
-        return None  # a lone number: a page number, a figure in a line of its own
-    if len(values) < (len(ws) - first) / 2:
-        return None  # mostly text after the first number: prose
+    if first == 0 and sum(ws[i][2][:1].isdigit() for i in values) < 2:
+        return None  # no label and one number: a page number (- 2 -), a figure on a line of its own
+    if len(values) < (len(ws) - first) / 2 or any(_CLAUSE.search(w[2]) for w in ws[first:]):
+        return None  # mostly text after the first number, or a clause of a sentence: prose
     return first
 
 
-def read(lines: list[Line], page: int | None = None) -> tuple[list[tuple[float, Table]], list[Line]]:
-    """Tables laid out without (full) rules among a page's lines (top to bottom), as (top, table),
-    and the lines that are not in them."""
-    candidates = [i for i, ln in enumerate(lines) if any(ch.isdigit() or ch in "/—-－" for ch in ln.text)]
-    if len(candidates) < 1:
-        return [], lines
+@dataclass
+class PageTables:
+    tables: list[tuple[float, Table]]  # (top, table), top to bottom
+    rest: list[Line]  # the lines in no table
+    open_end: tuple[float, float] | None = None  # label area of a table that ends the page
+
+
+def read(lines: list[Line], page: int | None = None, continued: tuple[float, float] | None = None) -> PageTables:
+    """Tables laid out without (full) rules among a page's lines (top to bottom), and the lines
+    that are not in them. ``continued``: the label area of a table that ended the page before;
+    label text at the top of this page that stands in it is the end of a label the page break cut
+    (a row of its own, as a ruled table gives it, for the mapping to join)."""
+    result = _read(lines, page)
+    if continued and lines and result.rest and result.rest[0] is lines[0]:  # no table of this page took it
+        carried = _carried(result.rest, continued, page)
+        if carried:
+            result.rest = result.rest[len(carried[1]):]
+            result.tables.insert(0, (carried[1][0].top, carried[0]))
+    return result
+
+
+def _carried(lines: list[Line], area: tuple[float, float], page: int | None):
+    """A table piece of the label lines at the top of a page that go on from the page before."""
+    taken: list[Line] = []
+    for k, line in enumerate(lines[:MAX_CARRIED_LINES]):
+        ws = words(line)
+        if not ws or _HEADING.match(ws[0][2]) or ws[-1][2].endswith(_SENTENCE_END) or _ORDINAL.match(ws[0][2]):
+            break
+        if not all(w[0] < area[0] - 1 and w[1] <= area[1] + 1 for w in ws) or k and not _near(lines, k - 1, k):
+            break
+        taken.append(line)
+    if not taken:
+        return None
+    chars = [ch for line in taken for ch in line.chars]
+    return Table([[Cell(cell_text(chars))]], page=page, pages=[page]), taken
+
+
+def _read(lines: list[Line], page: int | None) -> PageTables:
+    if not any(_STANDALONE.search(ln.text) for ln in lines):
+        return PageTables([], lines)  # no number stands apart: prose (most pages, and those with ruled tables)
+    candidates = [i for i, ln in enumerate(lines) if any(ch.isdigit() or ch in _PLACEHOLDER_CHARS for ch in ln.text)]
     split: dict[int, list[Word]] = {}
     firsts: dict[int, int] = {}
     for i in candidates:
@@ -110,17 +156,22 @@ def read(lines: list[Line], page: int | None = None) -> tuple[list[tuple[float, 
         if first is not None:
             firsts[i] = first
     if not firsts:
-        return [], lines
+        return PageTables([], lines)
     for i in range(len(lines)):
         if i not in split:
             split[i] = words(lines[i])
     tables, taken = [], set()
+    open_end = None
     for block in _blocks(lines, split, firsts):
         table = _table(lines, split, firsts, block, page)
         if table is not None:
             tables.append((lines[block[0]].top, table))
             taken.update(block)
-    return tables, [ln for i, ln in enumerate(lines) if i not in taken]
+            last = block[-1]
+            # nothing after it on the page but a footer: its last row may go on overleaf
+            ends_page = last + 1 == len(lines) or not _near(lines, last, last + 1, ROW_GAP)
+            open_end = _value_start(split, firsts, [i for i in block if i in firsts]) if ends_page else None
+    return PageTables(tables, [ln for i, ln in enumerate(lines) if i not in taken], open_end)
 
 
 def _value_start(split: dict[int, list[Word]], firsts: dict[int, int], rows: list[int]) -> tuple[float, float]:
@@ -129,7 +180,7 @@ def _value_start(split: dict[int, list[Word]], firsts: dict[int, int], rows: lis
     reach (the right edge of the first cells)."""
     lefts = sorted(split[i][firsts[i]][0] for i in rows)
     rights = sorted(split[i][firsts[i]][1] for i in rows)
-    return lefts[(len(lefts) - 1) // 2], rights[len(rights) // 2]
+    return lefts[(len(lefts) - 1) // 2], rights[(len(rights) - 1) // 2]
 
 
 def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int]) -> list[list[int]]:
@@ -142,7 +193,8 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
             last = runs[-1][-1]
             start = _value_start(split, firsts, [last, i])
             between = range(last + 1, i)
-            if all(_inside(lines, split, k, start) for k in between):
+            if all(_near(lines, k - 1, k, ROW_GAP) for k in range(last + 1, i + 1)) and all(
+                    _inside(split, firsts, k, start) for k in between):
                 runs[-1] += [*between, i]
                 continue
         runs.append([i])
@@ -156,11 +208,12 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
         start = _value_start(split, firsts, values)
         k = run[0] - 1
         taken = {j for r in out for j in r}
-        while k >= 0 and k not in taken and k not in firsts and _header(lines, split, k, k + 1, start):
+        while k >= 0 and k not in taken and k not in firsts and _header(lines, split, firsts, k, k + 1, start):
             run.insert(0, k)
             k -= 1
         k = run[-1] + 1
-        while k < len(lines) and k not in firsts and _near(lines, k - 1, k) and _label_only(split, k, start):
+        while (k < len(lines) and k not in firsts and _near(lines, k - 1, k) and _label_only(split, k, start)
+               and not _HEADING.match(split[k][0][2])):  # wrapped text never starts 一、: a heading
             run.append(k)
             k += 1
         out.append(run)
@@ -172,8 +225,9 @@ def _labelled(split, firsts, values) -> bool:
     return all(firsts[i] > 0 for i in values)
 
 
-def _near(lines: list[Line], above: int, below: int) -> bool:
-    return lines[above].top - lines[below].top <= 1.8 * max(lines[above].size, lines[below].size)
+def _near(lines: list[Line], above: int, below: int, sizes: float = 1.8) -> bool:
+    """Whether two lines are at most ``sizes`` type sizes apart (line to line)."""
+    return lines[above].top - lines[below].top <= sizes * max(lines[above].size, lines[below].size)
 
 
 def _label_only(split: dict[int, list[Word]], k: int, start: tuple[float, float]) -> bool:
@@ -184,26 +238,35 @@ def _label_only(split: dict[int, list[Word]], k: int, start: tuple[float, float]
         2].endswith(_SENTENCE_END)
 
 
-def _inside(lines: list[Line], split: dict[int, list[Word]], k: int, start: tuple[float, float]) -> bool:
-    """A line between two value lines that belongs to their table: wrapped labels, or a header."""
+def _inside(split: dict[int, list[Word]], firsts: dict[int, int], k: int, start: tuple[float, float]) -> bool:
+    """A line between two value lines that belongs to their table: wrapped labels, or a header.
+    A numbered line (一、…) is a label only right above a value line (centred on its row), else
+    a heading between two tables."""
+    if split[k] and _HEADING.match(split[k][0][2]) and not (k + 1 in firsts or k + 2 in firsts):
+        return False
     return _label_only(split, k, start) or _header_words(split[k], start)
 
 
 def _header_words(ws: list[Word], start: tuple[float, float]) -> bool:
-    """Column headings (or cell text wrapped): several words or one in the cells' area, none a
-    sentence or a heading."""
-    return ((len(ws) >= 2 or ws and ws[0][0] >= start[0] - 1) and any(w[0] >= start[0] - 1 for w in ws)
-            and not any(w[2].endswith(_SENTENCE_END) or _HEADING.match(w[2]) for w in ws))
+    """Column headings (or cell text wrapped): a word in the cells' area after a first one, or a
+    line that starts there; no sentence, no heading."""
+    if not ws or any(w[2].endswith(_SENTENCE_END) or _HEADING.match(w[2]) for w in ws):
+        return False
+    # a heading centred over its column may start left of the numbers under it
+    return ws[0][0] >= start[0] - 1 or any(w[1] > start[0] + 1 for w in ws[1:])
 
 
-def _header(lines: list[Line], split: dict[int, list[Word]], k: int, below: int, start: tuple[float, float]) -> bool:
+def _header(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int], k: int, below: int,
+            start: tuple[float, float]) -> bool:
     """A line above a table that is part of it: a header line, a caption of the table's first row,
     or the end of a label cut by the page break."""
     if not _near(lines, k, below):
         return False
     ws = split[k]
-    if not ws or _HEADING.match(ws[0][2]):
+    if not ws:
         return False
+    if _HEADING.match(ws[0][2]):  # a heading, or the first line of a label centred on the row below
+        return below in firsts and _label_only(split, k, start)
     if _header_words(ws, start) or _label_only(split, k, start):
         return True
     return len(ws) == 1 and len(ws[0][2]) <= 20 and not ws[0][2].endswith(_SENTENCE_END)
@@ -213,14 +276,61 @@ def _wrapped_cells(row: dict, ws: list[Word], start: float) -> bool:
     """Whether the words of a line in the cells' area go on text cells of the row above (a cell
     that holds words, wrapped), not a header line."""
     texts = [w for w in row.get("words", []) if not _is_value(w[2])]
+    if len(texts) == len(row.get("words", [])):
+        return False  # a row of text only is a header; the line below is another
     cells = [w for w in ws if w[0] >= start]
     return bool(texts) and all(any(w[0] < t[1] and w[1] > t[0] for t in texts) for w in cells)
 
 
 def _row() -> dict:
-    """A row being built: label chars per label column (with where each column's text last
-    stood, and whether it began with an ordinal), cell chars per value column, the cell words."""
-    return {"labels": {}, "cells": {}, "loose": False, "words": [], "ordinal": {}, "right": {}, "line": {}}
+    """A row being built: label chars per label column, cell chars per value column, the words
+    of its cells, and whether they could not all be put in columns of their own."""
+    return {"labels": [], "cells": {}, "loose": False, "words": []}
+
+
+def _label_units(lines, split, firsts, block, headers, in_cells, size) -> list[dict]:
+    """The label text of the block cut into the labels of cells, top to bottom.
+
+    A label begins at an ordinal (一、 （二） 3.). A word on the next line goes on with a label
+    standing above it when it is wrapped text of it: inside the line above (left- or right-aligned
+    text never wraps wider) or centred under it. A label without an ordinal holds one value line
+    at most (single-line labels one under the other, 行政许可 and 行政处罚); one with an ordinal may
+    span several (三、本年度办理结果, beside the rows it heads)."""
+    units: list[dict] = []
+    open_units: list[dict] = []
+    for i in block:
+        if i in headers and i not in firsts:  # a header line: its labels are the header row's
+            open_units = []
+            continue
+        for k, w in enumerate(split[i]):
+            if in_cells(i, k, w):
+                continue
+            ordinal = _ORDINAL.match(w[2]) is not None
+            unit = None if ordinal else next((u for u in open_units if _wraps(u, w, i, lines, size) and (
+                u["ordinal"] or i not in firsts or not any(j in firsts for j in range(u["lines"][0], i)))), None)
+            if unit is None:
+                unit = {"chars": [], "lines": [], "ordinal": ordinal, "x0": w[0], "x1": w[1], "last": (w[0], w[1])}
+                units.append(unit)
+            # text that stands under another label cuts it off
+            open_units = [u for u in open_units if u is unit or not (w[0] < u["last"][1] and w[1] > u["last"][0])]
+            if unit not in open_units:
+                open_units.append(unit)
+            unit["chars"].extend(w[3])
+            unit["lines"].append(i)
+            unit["last"] = (w[0], w[1])
+            unit["x0"], unit["x1"] = min(unit["x0"], w[0]), max(unit["x1"], w[1])
+    return units
+
+
+def _wraps(unit: dict, w: Word, i: int, lines: list[Line], size: float) -> bool:
+    """Whether word ``w`` on line ``i`` is wrapped text of the label ``unit`` (whose lines so far
+    span unit["x0"] to unit["x1"])."""
+    if unit["lines"][-1] == i or not _near(lines, unit["lines"][-1], i):
+        return False
+    x0, x1 = unit["x0"], unit["x1"]
+    if w[1] - w[0] > x1 - x0 + size:
+        return False  # wrapped text is never wider than the line it wraps from
+    return w[0] >= x0 - size / 2 and w[1] <= x1 + size or abs((w[0] + w[1]) - (x0 + x1)) <= size
 
 
 def _columns(spans: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
@@ -244,88 +354,64 @@ def _columns(spans: list[list[tuple[float, float]]]) -> list[tuple[float, float]
     return out
 
 
-def _label_columns(starts: list[float], size: float) -> list[float]:
-    """Left edges of the label columns: where label words start, clustered."""
-    edges: list[float] = []
-    for x in sorted(starts):
-        if not edges or x - edges[-1] > size:
-            edges.append(x)
-    return edges
-
-
 def _table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int], block: list[int],
            page: int | None) -> Table | None:
     values = [i for i in block if i in firsts]
     start = _value_start(split, firsts, values)[0] - 1
     cols = _columns([[(w[0], w[1]) for w in split[i][firsts[i]:]] for i in values])
+    if len(cols) < 2 and len(values) < MIN_ONE_COLUMN_ROWS:
+        return None  # two lines of a label and a number (联系电话 …, 邮政编码 …) are prose
     size = sorted(lines[i].size for i in block)[len(block) // 2]
 
     def in_cells(i: int, k: int, w: Word) -> bool:
         return k >= firsts[i] if i in firsts else w[0] >= start
-
-    label_words = [w for i in block for k, w in enumerate(split[i]) if not in_cells(i, k, w)]
-    edges = _label_columns([w[0] for w in label_words], size)
-    n_labels = len(edges)
-
-    def label_col(x: float) -> int:
-        col = 0
-        for k, edge in enumerate(edges):
-            if x >= edge - size / 2:
-                col = k
-        return col
 
     def value_col(word: Word) -> int | None:
         """The one column the word overlaps, or None (none, or two)."""
         hits = [k for k, (a, b) in enumerate(cols) if word[0] < b + 0.5 and word[1] > a - 0.5]
         return hits[0] if len(hits) == 1 else None
 
-    rows: list[dict] = []
-    current: dict = {}
-    open_units: dict[int, dict] = {}  # label column -> the row whose label it holds last
+    # cells: each value line is a row, each header line too; cell text wrapped onto a line below
+    # goes with the row above
+    rows: list[tuple[float, dict]] = []  # (y, row)
+    by_line: dict[int, dict] = {}
+    current: dict = _row()
     for i in block:
         ws = split[i]
-        is_value_line = i in firsts
-        header = not is_value_line and any(w[0] >= start for w in ws) and not _wrapped_cells(current, ws, start)
-        if is_value_line or header or not rows:
-            current = _row()
-            rows.append(current)
+        header = i not in firsts and any(w[0] >= start for w in ws) and not _wrapped_cells(current, ws, start)
+        if i in firsts or header:
+            current = by_line[i] = _row()
+            rows.append((lines[i].top, current))
         for k, w in enumerate(ws):
-            if in_cells(i, k, w):
+            if (in_cells(i, k, w) or header) and (i in by_line or current["words"]):
+                if header and not in_cells(i, k, w):
+                    current["labels"].append((w[0], w[3]))
+                    continue
                 current["words"].append(w)
                 col = value_col(w)
-                if col is None or col in current["cells"] and is_value_line:
+                if col is None or col in current["cells"] and i in firsts:
                     current["loose"] = True
                 current["cells"].setdefault(col, []).extend(w[3])
-                continue
-            col = label_col(w[0])
-            unit = open_units.get(col)
-            ordinal = _ORDINAL.match(w[2]) is not None
-            # wrapped text is never wider than the line it continues
-            fits = unit is not None and w[1] <= unit["right"][col] + size and _near(
-                lines, unit["line"][col], i)
-            if is_value_line or header:
-                # a label spanning rows goes on over a value line whose text here is no new label
-                spans = fits and unit is not current and not header and not ordinal and unit["ordinal"][col]
-                target = unit if spans else current
-            elif fits and not ordinal:
-                target = unit
-            elif col not in current["labels"] and not current["cells"]:
-                target = current
-            else:  # a label line of its own: a row without numbers (a caption, a blank row)
-                target = current = _row()
-                rows.append(current)
-            if col not in target["labels"]:
-                target["ordinal"][col] = ordinal
-            target["labels"].setdefault(col, []).extend(w[3])
-            target["right"][col], target["line"][col] = w[1], i
-            open_units[col] = target
+    # labels: the text of each label column in units, each the label of the value line it stands
+    # beside (top-aligned, or centred on it), or a row of its own
+    for unit in _label_units(lines, split, firsts, block, by_line, in_cells, size):
+        top, bottom = lines[unit["lines"][0]].top, lines[unit["lines"][-1]].top
+        beside = [i for i in block if i in firsts and top + size / 2 >= lines[i].top >= bottom - size / 2]
+        if beside:
+            row = by_line[beside[0]]
+        else:
+            row = _row()
+            rows.append((top, row))
+        row["labels"].append((unit["x0"], unit["chars"]))
+    rows.sort(key=lambda item: -item[0])
     out: list[list[Cell]] = []
-    for row in rows:
-        cells = [Cell(cell_text(list(chars)), col=col) for col, chars in sorted(row["labels"].items())]
+    for _, row in rows:
+        texts = [cell_text(list(chars)) for _, chars in sorted(row["labels"], key=lambda label: label[0])]
         if row["loose"]:
-            cells += [Cell(w[2], col=n_labels + k) for k, w in enumerate(sorted(row["words"]))]
+            texts += [w[2] for w in sorted(row["words"])]
         elif row["cells"]:
-            cells += [Cell(cell_text(list(row["cells"].get(k, []))), col=n_labels + k) for k in range(len(cols))]
+            texts += [cell_text(list(row["cells"].get(k, []))) for k in range(len(cols))]
+        cells = [Cell(text, col=k) for k, text in enumerate(texts)]
         if cells:
             out.append(cells)
     if not out:

@@ -16,6 +16,8 @@ class Problem(BaseModel):
     code: str
     severity: Severity
     message: str
+    message_zh: Optional[str] = Field(None, description="the same finding in Chinese, as a reviewer writes it, "
+                                                        "with rows and columns named as the report labels them")
     table: Optional[str] = None
     row: Optional[str] = None
     column: Optional[str] = None

@@ -18,8 +18,8 @@ from pathlib import Path
 from .guard import printable, shown
 
 SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".yaml": "yaml", ".yml": "yaml",
-                  ".csv": "csv"}
-EXTENSIONS = {"json": "json", "jsonl": "jsonl", "yaml": "yaml", "csv": "csv"}
+                  ".csv": "csv", ".html": "html", ".htm": "html"}
+EXTENSIONS = {"json": "json", "jsonl": "jsonl", "yaml": "yaml", "csv": "csv", "html": "html"}
 
 
 class OutputError(Exception):

@@ -6,7 +6,7 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-from . import checks, limits, readers, sections, tables
+from . import checks, limits, messages_zh, narrative, readers, sections, tables
 from .document import Document, Paragraph, Table
 from .errors import NotAReport
 from .guard import printable, read_input
@@ -81,8 +81,10 @@ def build_report(doc: Document, source: Source) -> Report:
     unknown = {k for r in results.values() for k in r.unknown}
     problems += checks.run_checks(table_values, {k: r.row_pages for k, r in results.items()}, template, year,
                                   unknown)
+    problems += narrative.check(section_models, table_values, org, year, _page_finder(blocks))
     provenance = {k: v for r in results.values() for k, v in r.provenance.items()}
     _label_problems(problems, provenance)
+    messages_zh.fill(problems, messages_zh.Context(table_values, provenance, template, year))
     return Report(
         source=source,
         report=ReportInfo(title=title, organization=org, year=year, template=template, units=units),
@@ -106,6 +108,16 @@ def _label_problems(problems: list[Problem], provenance: dict) -> None:
             if prov is not None:
                 problem.label = problem.label or prov["label"] or None
                 problem.page = problem.page if problem.page is not None else prov["page"]
+
+
+def _page_finder(blocks):
+    """The page of the paragraph a sentence of the prose begins in (None where unknown)."""
+    paragraphs = [(compact(b.text), b.page) for b in blocks if isinstance(b, Paragraph) and b.page is not None]
+
+    def page_of(sentence: str, section) -> int | None:
+        head = compact(sentence)[:16]
+        return next((page for text, page in paragraphs if head in text), None)
+    return page_of
 
 
 def _title_candidates(doc: Document, outline: sections.Outline) -> list[str]:

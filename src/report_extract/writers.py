@@ -65,6 +65,10 @@ def render(reports: list[Report], fmt: str, several: bool = False) -> str:
     array for ``several`` inputs (however many could be read); jsonl is always one object a line."""
     if fmt == "csv":
         return to_csv(reports)
+    if fmt == "html":
+        from .views.html import reports_page
+
+        return reports_page(reports)
     if fmt == "jsonl":
         return "".join(to_json(r, indent=None) + "\n" for r in reports)
     if fmt == "yaml":

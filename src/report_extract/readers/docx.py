@@ -3,7 +3,8 @@
 The XML is walked directly (``w:tbl`` / ``w:tr`` / ``w:tc``) rather than through python-docx's
 ``table.cell()``, which returns a merged cell at every grid position it covers and raises on the
 irregular grids other generators write. A table whose cells hold tables is a layout table: its
-content is read in order instead.
+content is read in order instead. Word's automatic list numbers (一、 …, (一) …, 1. …) are written
+before the paragraphs' text as Word displays them (``docx_numbering``).
 """
 
 from __future__ import annotations
@@ -14,18 +15,21 @@ from io import BytesIO
 from .. import limits
 from ..document import Cell, Document, Paragraph, Table
 from ..errors import ReportError
+from . import docx_numbering
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def read(data: bytes, name: str = "<stdin>") -> Document:
-    body = _body(data, name)
+    document = _open(data, name)
+    body = document.element.body
     cells = sum(1 for _ in body.iter(W + "tc"))  # counted in C, before any cell is read
     limits.DOCUMENT_CELLS.check(cells, f"a DOCX of {cells:,} table cells", name)
-    return Document(blocks=list(_blocks(body)), format="docx")
+    labels = docx_numbering.labels(document.part, body)
+    return Document(blocks=list(_blocks(body, labels)), format="docx")
 
 
-def _body(data: bytes, name: str):
+def _open(data: bytes, name: str):
     import docx  # python-docx, imported only for DOCX files
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -36,7 +40,7 @@ def _body(data: bytes, name: str):
         raise ReportError(f"a damaged or truncated DOCX file ({exc})", name) from None
     except Exception as exc:  # lxml errors of a broken document.xml, and the like
         raise ReportError(f"a DOCX file that cannot be parsed ({type(exc).__name__}: {exc})", name) from None
-    return document.element.body
+    return document
 
 
 def check_archive(data: bytes, name: str) -> None:
@@ -56,25 +60,27 @@ def check_archive(data: bytes, name: str) -> None:
                                                          f"{limits.megabytes(member.file_size)}", name)
 
 
-def _blocks(container):
+def _blocks(container, labels: dict):
     for child in container.iterchildren():
         if child.tag == W + "p":
-            text = paragraph_text(child)
+            text = paragraph_text(child, labels)
             if text.strip():
                 yield Paragraph(text.strip(), heading=_is_heading(child))
         elif child.tag == W + "tbl":
             if any(True for _ in child.iter(W + "tbl") if _ is not child):
                 for tc in child.iter(W + "tc"):
                     if tc.getparent().getparent() is child:
-                        yield from _blocks(tc)
+                        yield from _blocks(tc, labels)
             else:
-                yield read_table(child)
+                yield read_table(child, labels)
         elif child.tag in (W + "sdt", W + "customXml"):
             content = child.find(W + "sdtContent")
-            yield from _blocks(content if content is not None else child)
+            yield from _blocks(content if content is not None else child, labels)
 
 
-def paragraph_text(p) -> str:
+def paragraph_text(p, labels: dict | None = None) -> str:
+    """The paragraph's text, after its list label where ``labels`` (``docx_numbering.labels``) has
+    one; a numbered paragraph without text stays empty (its number alone says nothing)."""
     parts = []
     for node in p.iter(W + "t", W + "br", W + "tab", W + "cr"):
         if node.tag == W + "t":
@@ -83,7 +89,10 @@ def paragraph_text(p) -> str:
             parts.append(" ")
         else:
             parts.append("\n")
-    return "".join(parts)
+    text = "".join(parts)
+    if labels and p in labels and text.strip():
+        return labels[p] + text.lstrip()
+    return text
 
 
 def _is_heading(p) -> bool:
@@ -102,7 +111,7 @@ def _int_attr(node, path: str, default: int) -> int:
         return default
 
 
-def read_table(tbl) -> Table:
+def read_table(tbl, labels: dict | None = None) -> Table:
     """Rows of real cells: a horizontally merged cell once with its colspan; a vertically merged
     one once, on its first row, with its rowspan."""
     rows: list[list[Cell]] = []
@@ -116,7 +125,7 @@ def read_table(tbl) -> Table:
             if merge is not None and merge.get(W + "val", "continue") == "continue" and col in open_cells:
                 open_cells[col].rowspan += 1
             else:
-                text = "\n".join(paragraph_text(p) for p in tc.iterchildren(W + "p")).strip()
+                text = "\n".join(paragraph_text(p, labels) for p in tc.iterchildren(W + "p")).strip()
                 cell = Cell(text, col=col, colspan=span)
                 row.append(cell)
                 if merge is not None:

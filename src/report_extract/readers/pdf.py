@@ -93,11 +93,11 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
     except pdfium.PdfiumError as exc:
         raise ReportError(_open_error(str(exc)), name) from None
     try:
-        pages = []
+        pages: list[PageContent] = []
         limits.PAGES.check(len(pdf), f"a PDF of {len(pdf):,} pages", name)
         for i in range(len(pdf)):
             try:
-                pages.append(_read_page(pdf[i], i + 1))
+                pages.append(_read_page(pdf[i], i + 1, pages[-1].layout_open_end if pages else None))
             except pdfium.PdfiumError as exc:
                 raise ReportError(f"a damaged PDF: page {i + 1} cannot be read ({exc})", name) from None
     finally:
@@ -252,6 +252,7 @@ class PageContent:
     bad_chars: int = 0
     layout_tables: list[tuple[float, Table]] = field(default_factory=list)  # (top, table) read from text layout
     layout_lines: list[Line] = field(default_factory=list)  # the lines those tables were made of
+    layout_open_end: tuple[float, float] | None = None  # label area of a layout table that ends the page
 
     def blocks(self):
         """Paragraphs and tables of the page, top to bottom."""
@@ -270,18 +271,18 @@ class PageContent:
         yield from lattice.paragraphs(lines, self.number)
 
 
-def _read_page(page, number: int) -> PageContent:
+def _read_page(page, number: int, continued: tuple[float, float] | None = None) -> PageContent:
     height = page.get_height()
     chars, bad = _chars(page)
     grids = [g for g in lattice.grids(_edges(page)) if len(g.cells) >= 2]
     in_cells, free = lattice.place(chars, grids)
     # tables drawn with partial or no rules, in the text no ruled table took
     lines = lattice.lines(free)
-    layout_tables, free_lines = layout.read(lines, number)
-    kept = {id(ln) for ln in free_lines}
-    taken = [ln for ln in lines if id(ln) not in kept] if layout_tables else []
-    content = PageContent(number, height, free_lines, list(zip(grids, in_cells)), len(chars), bad, layout_tables,
-                          taken)
+    found = layout.read(lines, number, continued)
+    kept = {id(ln) for ln in found.rest}
+    taken = [ln for ln in lines if id(ln) not in kept] if found.tables else []
+    content = PageContent(number, height, found.rest, list(zip(grids, in_cells)), len(chars), bad, found.tables,
+                          taken, found.open_end)
     page.close()
     return content
 

@@ -1,0 +1,174 @@
+"""`extract -f html`: one self-contained page per report (no network, no other file): the three
+tables laid out as the national template with its merged header cells, each value with its page
+and row label as written on hover, flagged cells highlighted and linked to their problem, the
+problems in Chinese, and the sections' text below. Print-friendly.
+
+The page is ``page.html`` (a template) with ``page.css`` inlined; a Content-Security-Policy in the
+page forbids every request, so nothing can leave the file even if a value held markup."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from html import escape
+from importlib import resources
+from string import Template
+from typing import Callable
+
+from ..model import Report
+from ..templates import REVIEW_COLUMNS
+from . import shape
+
+
+@lru_cache(maxsize=None)
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def page(title: str, body: str, script: str = "") -> str:
+    """A whole page: the template with the stylesheet inlined."""
+    return Template(_asset("page.html")).substitute(title=escape(title), style=_asset("page.css"), body=body,
+                                                    script=script)
+
+
+def e(value) -> str:
+    return escape("" if value is None else str(value))
+
+
+def report_page(report: Report) -> str:
+    return page(report.report.title or report.source.path, report_body(report))
+
+
+def reports_page(reports: list[Report]) -> str:
+    """Several reports on one page, one after the other (``extract -f html`` of several inputs)."""
+    if len(reports) == 1:
+        return report_page(reports[0])
+    return page(f"{len(reports)} 份报告", '\n<hr class="noprint">\n'.join(report_body(r) for r in reports))
+
+
+def report_body(report: Report) -> str:
+    info = report.report
+    title = info.title or report.source.path
+    n = shape.counts(report)
+    parts = [f"<h1>{e(title)}</h1>",
+             '<p class="meta">' + "".join(f"<span>{k}：{e(v)}</span>" for k, v in (
+                 ("机关", info.organization or "（未识别）"), ("年度", info.year or "（未识别）"),
+                 ("模板", shape.template_name(report)), ("文件", report.source.path),
+                 ("页数", report.source.pages or "—"))) + "</p>",
+             f'<h2 id="problems">问题（错误 {n["error"]}，警告 {n["warning"]}，提示 {n["info"]}）</h2>',
+             problem_list(report)]
+    for key in shape.TABLE_ORDER:
+        if key in report.tables:
+            parts.append(f'<h2 id="t-{key}">{e(shape.table_title(key))}</h2>')
+            parts.append(TABLES[key](report))
+    parts.append('<p class="note">表中数值悬停可见其页码与报告原文的行标题；标红的格子有问题，点击跳到问题说明。</p>')
+    for section in report.sections:
+        paragraphs = "".join(f"<p>{e(line)}</p>" for line in section.text.split("\n") if line.strip())
+        page_note = f'<span class="note">（第{section.page}页）</span>' if section.page else ""
+        parts.append(f'<div class="section" id="s-{section.key}"><h2>{e(section.heading)}{page_note}</h2>'
+                     f"{paragraphs}</div>")
+    return "\n".join(parts)
+
+
+def problem_list(report: Report) -> str:
+    if not report.problems:
+        return "<p>没有发现问题。</p>"
+    cells, _ = shape.flags(report)
+    items = []
+    for n, p in shape.numbered(report):
+        where = f"第{p.page}页，" if p.page else ""
+        key = f"{p.table}.{p.row}.{p.column}"
+        link = f' <a href="#c-{e(key)}">在表中查看</a>' if key in cells else ""
+        items.append(f'<li id="p{n}" data-code="{e(p.code)}"><span class="sev {p.severity}">'
+                     f"{shape.SEVERITY_ZH[p.severity]}</span>{e(where)}{e(p.message_zh or p.message)}{link}</li>")
+    return '<ol class="problems">' + "".join(items) + "</ol>"
+
+
+def _lines(report: Report, key: str, change: Callable | None) -> list[shape.Line]:
+    """The table's lines, each cell passed through ``change`` (the compare page shows A→B)."""
+    lines = shape.lines(report, key)
+    if change is not None:
+        for line in lines:
+            line.cells = [change(cell) for cell in line.cells]
+    return lines
+
+
+def _td(cell: shape.Cell, span: str = "") -> str:
+    hover = "；".join(x for x in (f"第{cell.page}页" if cell.page else "", f"行：{cell.label}" if cell.label else "",
+                                  f"原文：{cell.raw}" if cell.raw and cell.raw != cell.text else "") if x)
+    text = e(cell.text)
+    classes = "v flag" if cell.flags else f"v {cell.mark}".strip()
+    if cell.flags:
+        text = f'<a href="#p{cell.flags[0]}">{text or "空"}</a>' + "".join(
+            f'<sup><a href="#p{n}">{n}</a></sup>' for n in cell.flags)
+    return f'<td class="{classes}" id="c-{e(cell.key)}" data-key="{e(cell.key)}" title="{e(hover)}"{span}>{text}</td>'
+
+
+def _label_td(line: shape.Line, span: str = "") -> str:
+    marks = "".join(f'<sup><a href="#p{n}">{n}</a></sup>' for n in line.flags)
+    return f'<td class="label"{span}>{e(line.label)}{marks}</td>'
+
+
+def _row(line: shape.Line, label_html: str) -> str:
+    return f'<tr{" class=rowflag" if line.flags else ""}>{label_html}{"".join(_td(c) for c in line.cells)}</tr>'
+
+
+def proactive_table(report: Report, change: Callable | None = None) -> str:
+    lines = _lines(report, "proactive", change)
+    width = max(len(line.columns) for line in lines if line.kind == "group")
+    out = []
+    for line in lines:
+        if line.kind == "group":
+            out.append(f'<tr><th colspan="{width + 1}">{e(line.label)}</th></tr>')
+            cols = "".join(f"<th>{e(c)}</th>" for c in line.columns[:-1])
+            last = width - len(line.columns) + 1
+            out.append(f'<tr><th>信息内容</th>{cols}<th colspan="{last}">{e(line.columns[-1])}</th></tr>')
+        else:
+            tds = [_td(c) for c in line.cells]
+            if len(tds) < width:
+                tds[-1] = _td(line.cells[-1], f' colspan="{width - len(tds) + 1}"')
+            out.append(f'<tr{" class=rowflag" if line.flags else ""}>{_label_td(line)}{"".join(tds)}</tr>')
+    return '<table class="t-proactive">' + "".join(out) + "</table>"
+
+
+def applications_table(report: Report, change: Callable | None = None) -> str:
+    lines = _lines(report, "applications", change)
+    head = ('<tr><th rowspan="3" colspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</th>'
+            '<th colspan="7">申请人情况</th></tr>'
+            '<tr><th rowspan="2">自然人</th><th colspan="5">法人或其他组织</th><th rowspan="2">总计</th></tr>'
+            "<tr><th>商业企业</th><th>科研机构</th><th>社会公益组织</th><th>法律服务机构</th><th>其他</th></tr>")
+    outcome = [line for line in lines if line.group == "三、本年度办理结果" or line.group.startswith("（")]
+    out, first_outcome, groups_done = [], True, set()
+    for line in lines:
+        if line in outcome:
+            cells = ""
+            if first_outcome:
+                cells += f'<td class="label group" rowspan="{len(outcome)}">三、本年度办理结果</td>'
+                first_outcome = False
+            if line.group.startswith("（"):
+                if line.group not in groups_done:
+                    size = sum(1 for x in outcome if x.group == line.group)
+                    cells += f'<td class="label" rowspan="{size}">{e(line.group)}</td>'
+                    groups_done.add(line.group)
+                cells += _label_td(line)
+            else:
+                cells += _label_td(line, ' colspan="2"')
+            out.append(_row(line, cells))
+        else:
+            out.append(_row(line, _label_td(line, ' colspan="3"')))
+    # the header in <thead>: a printed table that runs over a page repeats it
+    return f'<table class="t-applications"><thead>{head}</thead><tbody>' + "".join(out) + "</tbody></table>"
+
+
+def review_table(report: Report, change: Callable | None = None) -> str:
+    lines = _lines(report, "review_litigation", change)
+    labels = "".join(f"<th>{e(c.label)}</th>" for c in REVIEW_COLUMNS)
+    head = ('<tr><th colspan="5">行政复议</th><th colspan="10">行政诉讼</th></tr>'
+            + "<tr>" + "".join(f'<th rowspan="2">{e(c.label)}</th>' for c in REVIEW_COLUMNS)
+            + '<th colspan="5">未经复议直接起诉</th><th colspan="5">复议后起诉</th></tr>'
+            + f"<tr>{labels}{labels}</tr>")
+    flagged = any(line.flags for line in lines)
+    body = f'<tr{" class=rowflag" if flagged else ""}>' + "".join(_td(c) for line in lines for c in line.cells) + "</tr>"
+    return f'<table class="t-review_litigation"><thead>{head}</thead><tbody>{body}</tbody></table>'
+
+
+TABLES = {"proactive": proactive_table, "applications": applications_table, "review_litigation": review_table}

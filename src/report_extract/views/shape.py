@@ -1,0 +1,144 @@
+"""The three tables in the shape of the national template, and which cells the problems flag:
+shared by the terminal view and the HTML page so both draw the same thing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..messages_zh import TABLE_HEADINGS, TEMPLATE_NAMES, num
+from ..model import Problem, Report
+from ..templates import BY_KEY, REVIEW, Row, TableSpec
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+TABLE_ORDER = ("proactive", "applications", "review_litigation")
+
+
+@dataclass
+class Cell:
+    key: str  # flat key
+    value: object
+    text: str  # the value as shown
+    flags: list[int] = field(default_factory=list)  # numbers of the problems on this cell
+    label: str = ""  # the row label as the report writes it
+    page: int | None = None
+    raw: str = ""
+    mark: str = ""  # a class of its own (the compare page marks changed values)
+
+
+@dataclass
+class Line:
+    """One line of a drawn table: a group heading (with its column labels) or a row of cells."""
+    kind: str  # "group" | "row"
+    label: str
+    group: str = ""
+    columns: list[str] = field(default_factory=list)  # for a group: the column labels under it
+    cells: list[Cell] = field(default_factory=list)
+    flags: list[int] = field(default_factory=list)  # problems on the row as a whole
+    depth: int = 0
+
+
+def numbered(report: Report) -> list[tuple[int, Problem]]:
+    return list(enumerate(report.problems, 1))
+
+
+def flags(report: Report) -> tuple[dict[str, list[int]], dict[tuple[str, str], list[int]]]:
+    """(flat key -> problem numbers, (table, row) -> problem numbers). A problem placed on a cell
+    (table, row and column) flags that cell; one placed on a row only, the row (errors and warnings:
+    a note such as glued_digits is listed, not marked)."""
+    cells: dict[str, list[int]] = {}
+    rows: dict[tuple[str, str], list[int]] = {}
+    for n, p in numbered(report):
+        if p.table and p.row and p.column:
+            cells.setdefault(f"{p.table}.{p.row}.{p.column}", []).append(n)
+        elif p.table and p.row and p.severity != "info":
+            rows.setdefault((p.table, p.row), []).append(n)
+    return cells, rows
+
+
+def flagged_keys(report: Report) -> set[str]:
+    return set(flags(report)[0])
+
+
+def template_name(report: Report) -> str:
+    return TEMPLATE_NAMES.get(report.report.template, report.report.template)
+
+
+def _spec(report: Report, key: str) -> TableSpec:
+    template = BY_KEY.get(report.report.template) or BY_KEY["v2021"]
+    return template.table(key)
+
+
+def _cell(report: Report, key: str, cell_flags: dict) -> Cell:
+    table, row, column = key.split(".")
+    value = report.tables.get(table, {}).get(row, {}).get(column)
+    prov = report.provenance.get(key)
+    return Cell(key, value, "" if value is None and prov is None else num(value) if value is not None else "—",
+                cell_flags.get(key, []), prov.label if prov else "", prov.page if prov else None,
+                prov.raw if prov else "")
+
+
+def _rows_shown(report: Report, spec: TableSpec) -> list[Row]:
+    """The template's rows, with the single （六）其他处理 row only where the report has it (and its
+    three v2021 sub-rows then only where the report has them too), then rows the template lacks."""
+    have = report.tables.get(spec.key, {})
+    out = []
+    for row in spec.rows:
+        if row.replaces and row.key not in have:
+            continue
+        if any(row.key in r.replaces and r.key in have for r in spec.rows) and row.key not in have:
+            continue
+        out.append(row)
+    return out
+
+
+def lines(report: Report, key: str) -> list[Line]:
+    """The lines of one table as the template lays it out."""
+    cell_flags, row_flags = flags(report)
+    spec = _spec(report, key)
+    have = report.tables.get(key, {})
+    out: list[Line] = []
+    if key == "proactive":
+        group = None
+        for row in spec.rows:
+            columns = spec.columns_of(row)
+            if row.group != group:
+                group = row.group
+                out.append(Line("group", row.group, columns=[c.label for c in columns]))
+            out.append(Line("row", row.label, row.group, cells=[_cell(report, f"{key}.{row.key}.{c.key}", cell_flags)
+                                                               for c in columns],
+                            flags=row_flags.get((key, row.key), [])))
+    elif key == "applications":
+        for row in _rows_shown(report, spec):
+            depth = 2 if row.label[:1].isdigit() else 1 if row.group else 0
+            out.append(Line("row", row.label, row.group, cells=[_cell(report, f"{key}.{row.key}.{c.key}", cell_flags)
+                                                               for c in spec.columns],
+                            flags=row_flags.get((key, row.key), []), depth=depth))
+    else:
+        for row in REVIEW.rows:
+            out.append(Line("row", row.label, row.group, cells=[_cell(report, f"{key}.{row.key}.{c.key}", cell_flags)
+                                                               for c in spec.columns],
+                            flags=row_flags.get((key, row.key), [])))
+    for row_key in have:
+        if row_key.startswith("extra_"):
+            cells = [_cell(report, f"{key}.{row_key}.{c}", cell_flags) for c in have[row_key]]
+            label = cells[0].label if cells else row_key
+            out.append(Line("row", label, cells=cells, flags=row_flags.get((key, row_key), [])))
+    return out
+
+
+def table_title(key: str) -> str:
+    return TABLE_HEADINGS[key]
+
+
+def by_table(report: Report) -> list[tuple[str, list[tuple[int, Problem]]]]:
+    """The numbered problems grouped by table (report-wide ones first), errors first in each."""
+    order = {s: i for i, s in enumerate(("error", "warning", "info"))}
+    groups: dict[str, list] = {}
+    for n, p in numbered(report):
+        groups.setdefault(p.table or "", []).append((n, p))
+    keys = [""] + [k for k in TABLE_ORDER] + sorted(k for k in groups if k and k not in TABLE_ORDER)
+    return [(k, sorted(groups[k], key=lambda item: (order[item[1].severity], item[0]))) for k in keys if k in groups]
+
+
+def counts(report: Report) -> dict[str, int]:
+    return {s: sum(p.severity == s for p in report.problems) for s in ("error", "warning", "info")}

@@ -1,0 +1,154 @@
+"""`report-extract check`: a report for a person on the terminal. Title, organisation, year and
+template; the problems in Chinese grouped by table with page and row label; then the three tables
+drawn like the national template with flagged cells marked by their problem numbers. Plain text in
+a pipe (no colour codes), colour only on a terminal."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..model import Report
+from ..templates import REVIEW_COLUMNS
+from . import shape
+
+STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+INFO_LISTED = 3  # notes (info) of one code listed per table; the rest are counted
+PLAIN_WIDTH = 150  # a pipe has no width: wide enough for table 三 without wrapping its numbers
+
+
+def console(file=None) -> Console:
+    """A console that colours only a terminal (and honours NO_COLOR); in a pipe, plain lines
+    without the blanks that pad them to the table's width."""
+    out = Console(file=file, highlight=False, soft_wrap=False)
+    if not out.is_terminal:
+        out = Console(file=_TrimmedLines(file or sys.stdout), highlight=False, color_system=None, width=PLAIN_WIDTH,
+                      soft_wrap=False)
+    return out
+
+
+class _TrimmedLines(io.TextIOBase):
+    """Writes whole lines to ``target``, each without trailing blanks."""
+
+    def __init__(self, target):
+        self.target, self.pending = target, ""
+
+    def write(self, text: str) -> int:
+        *lines, self.pending = (self.pending + text).split("\n")
+        for line in lines:
+            self.target.write(line.rstrip() + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+
+def show(report: Report, out: Console) -> None:
+    info = report.report
+    out.print(Text(info.title or report.source.path, style="bold"))
+    out.print(f"文件：{report.source.path}　机关：{info.organization or '（未识别）'}　"
+              f"年度：{info.year or '（未识别）'}　模板：{shape.template_name(report)}")
+    n = shape.counts(report)
+    out.print(Text.assemble("问题：", (f"错误 {n['error']}", STYLE["error"] if n["error"] else ""),
+                            f"，警告 {n['warning']}，提示 {n['info']}"))
+    for table, items in shape.by_table(report):
+        out.print(Text(f"\n{shape.table_title(table)}" if table in shape.TABLE_ORDER else "\n全报告", style="bold"))
+        shown: dict[str, list[int]] = {}
+        for number, p in items:
+            if p.severity == "info":  # notes of one kind beyond the first few are counted, not listed
+                shown.setdefault(p.code, []).append(number)
+                if len(shown[p.code]) > INFO_LISTED:
+                    continue
+            page = f"第{p.page}页，" if p.page else ""  # the sentence names the row as the report writes it
+            sentence(out, Text.assemble(f"  ［{number}］", (shape.SEVERITY_ZH[p.severity], STYLE[p.severity]),
+                                        f"：{page}", p.message_zh or p.message))
+        for numbers in shown.values():
+            if len(numbers) > INFO_LISTED:
+                rest = numbers[INFO_LISTED:]
+                out.print(Text(f"  ……另有 {len(rest)} 条同类提示（［{rest[0]}］至［{rest[-1]}］），"
+                               "见 JSON 或 HTML 页面。", style=STYLE["info"]))
+    for key in shape.TABLE_ORDER:
+        if key in report.tables:
+            out.print()
+            out.print(_table(report, key))
+    if any(shape.flags(report)):
+        out.print("［n］：该格或该行有第 n 个问题，见上方问题列表。")
+
+
+def sentence(out: Console, text: Text) -> None:
+    """A long Chinese line: folded at the terminal's width (not broken at its first blank, which
+    would leave a ragged first line); in a pipe, one line as it is."""
+    if out.is_terminal:
+        text = text.copy()
+        text.plain = text.plain.replace(" ", "\u00a0")
+        out.print(text, overflow="fold")
+    else:
+        out.print(text, soft_wrap=True)
+
+
+def _value(cell: shape.Cell) -> Text:
+    text = Text(cell.text or "")
+    if cell.flags:
+        text = Text(f"{cell.text or '空'}［{','.join(map(str, cell.flags))}］", style="bold white on red")
+    return text
+
+
+def _label(line: shape.Line) -> Text:
+    text = Text("  " * line.depth + line.label)
+    if line.flags:
+        text.append(f"［{','.join(map(str, line.flags))}］", style="bold red")
+    return text
+
+
+def _table(report: Report, key: str) -> Table:
+    lines = shape.lines(report, key)
+    title = shape.table_title(key)
+    if key == "proactive":
+        width = max(len(line.columns) for line in lines if line.kind == "group")
+        table = Table(title=title, box=box.SQUARE, show_header=False, show_lines=False, title_justify="left")
+        table.add_column("信息内容")
+        for _ in range(width):
+            table.add_column(justify="right")
+        for line in lines:
+            if line.kind == "group":
+                table.add_row(Text(line.label, style="bold"), *[Text(c, style="bold") for c in line.columns],
+                              *[""] * (width - len(line.columns)), end_section=False)
+            else:
+                table.add_row(_label(line), *[_value(c) for c in line.cells], *[""] * (width - len(line.cells)))
+        return table
+    if key == "applications":
+        table = Table(title=title, box=box.SQUARE, title_justify="left",
+                      caption="本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", caption_justify="left")
+        table.add_column("申请人情况")
+        for label in ("自然人", "法人或其他组织\n商业企业", "\n科研机构", "\n社会公益组织", "\n法律服务机构", "\n其他",
+                      "总计"):
+            table.add_column(label, justify="right")
+        group = None
+        for line in lines:
+            if line.group and line.group != group and line.group != "三、本年度办理结果" and line.depth == 2:
+                table.add_row(Text("  " + line.group))
+            group = line.group
+            if line.label.startswith("（一）"):
+                table.add_row(Text("三、本年度办理结果"))
+            table.add_row(_label(line), *[_value(c) for c in line.cells])
+        return table
+    # 四: the official form is one row of 15 cells; a terminal draws it as three rows of five
+    table = Table(title=title, box=box.SQUARE, title_justify="left")
+    table.add_column("")
+    for c in REVIEW_COLUMNS:
+        table.add_column(c.label, justify="right")
+    for line in lines:
+        table.add_row(_label(_with_group(line)), *[_value(c) for c in line.cells])
+    return table
+
+
+def _with_group(line: shape.Line) -> shape.Line:
+    """行政诉讼·复议后起诉: the row's group before its label."""
+    if line.group:
+        return shape.Line(line.kind, f"{line.group}·{line.label}", line.group, flags=line.flags)
+    return line
