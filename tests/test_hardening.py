@@ -261,7 +261,7 @@ def test_version_help_and_examples_in_every_command():
 
     assert run("--version").stdout.decode() == f"report-extract {__version__}\n"
     assert run("-V").stdout.decode() == f"report-extract {__version__}\n"
-    for command in ("extract", "batch", "fields", "schema", "limits"):
+    for command in ("extract", "batch", "check", "compare", "fields", "schema", "limits"):
         text = run(command, "-h").stdout.decode()
         assert re.search(r"Examples:\n +report-extract", text), command
         options = text.split("Options:")[1].split("Examples:")[0]
