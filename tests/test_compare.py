@@ -75,3 +75,15 @@ def test_compare_reads_result_json_of_a_batch(tmp_path):
     result = cli(tmp_path / (A.name + ".json"), tmp_path / (B.name + ".json"), "-f", "json")
     assert [p["row"] for p in json.loads(result.stdout)["problems"]] == ["carried_over", "carried_over"]
     assert cli(A, tmp_path / "missing.pdf").returncode == 3
+
+
+def test_a_money_change_keeps_the_precision_it_is_written_with():
+    a, b = extract(A), extract(B)
+    fees = "proactive.administrative_fees.amount_10k_yuan"
+    a.tables["proactive"]["administrative_fees"]["amount_10k_yuan"] = 0.0123
+    b.tables["proactive"]["administrative_fees"]["amount_10k_yuan"] = 0.0146
+    change = next(v["change"] for v in compare(a, b)["values"] if v["field"] == fees)
+    assert change == 0.0023  # not 0.0 (rounded to two places) nor 0.0022999999999999996
+    b.tables["proactive"]["administrative_fees"]["amount_10k_yuan"] = 36.92
+    a.tables["proactive"]["administrative_fees"]["amount_10k_yuan"] = 30.1
+    assert next(v["change"] for v in compare(a, b)["values"] if v["field"] == fees) == 6.82

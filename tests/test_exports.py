@@ -156,6 +156,20 @@ def test_html_is_recognised_by_content_whatever_the_name():
                  "gfm.md") == "text"  # pandoc writes line breaks in pipe-table cells as <br />
     assert sniff("标题: 示例\n\n<html><body><p>一</p></body></html>".encode(), "saved.txt") == "html"
     assert sniff("一、总体情况\n2023年，3<5。".encode(), "a.txt") == "text"
+    # a CMS fragment whose paragraphs are blank-line separated <p> is still HTML
+    assert sniff("示例<br>\n\n<p>一、总体情况</p>\n\n<p>全年</p>\n".encode(), "a.txt") == "html"
+
+
+@pytest.mark.parametrize("kind", ["gfm.md", "pandoc.md", "pandoc-grid.md", "mineru.md"])
+def test_markdown_with_a_converters_line_breaks_in_its_prose_stays_markdown(kind):
+    """A few <br> (or <p>) in markdown prose are a converter's line breaks, not an HTML page: the
+    file still reads as its DOCX twin."""
+    text = (FIXTURES / f"v2021-clean.{kind}").read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.startswith(("2023年", "# 2023年")) or "认真贯彻" in line)
+    broken = text.replace(first, first.replace("，", "，<br>", 3), 1)
+    assert broken.count("<br>") >= text.count("<br>") + 3
+    assert sniff(broken.encode(), f"x.{kind}") == "text"
+    assert outcome(report_extract.extract(f"x.{kind}", broken.encode())) == docx_outcome("v2021-clean")
 
 
 # --- markdown with HTML tables ---------------------------------------------------------------------

@@ -98,3 +98,50 @@ def test_statements_about_others_are_not_the_tables(sentence):
     assert len(narrative.check([Section(key="general", number=1, heading="一、总体情况",
                                         text="全镇共收到政府信息公开申请500件。")], tables,
                                "示例市清河区白鹭镇人民政府", 2023)) == 1
+
+
+@pytest.mark.parametrize("sentence", [
+    "2022年共收到政府信息公开申请500件，2023年共收到政府信息公开申请1件。",
+    "2022年共收到政府信息公开申请500件，办结500件。",
+    "2021年至2023年累计收到政府信息公开申请500件。",
+    "12月收到政府信息公开申请500件。",
+    "上半年收到政府信息公开申请500件。",
+    "第四季度收到政府信息公开申请500件。",
+])
+def test_statements_about_another_period_are_not_the_tables(sentence):
+    from report_extract.model import Section
+
+    section = Section(key="general", number=1, heading="一、总体情况", text=sentence)
+    tables = {"applications": {"new_received": {"total": 1}, "outcome_total": {"total": 1}}}
+    assert narrative.check([section], tables, "示例县自然资源局", 2023) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "2023年1月1日至12月31日，共收到政府信息公开申请500件。",
+    "截至2023年12月31日，本机关收到政府信息公开申请500件。",
+    "2023年共收到政府信息公开申请500件。",
+])
+def test_statements_about_the_report_year_as_a_whole_are_checked(sentence):
+    from report_extract.model import Section
+
+    section = Section(key="general", number=1, heading="一、总体情况", text=sentence)
+    tables = {"applications": {"new_received": {"total": 1}}}
+    [problem] = narrative.check([section], tables, "示例县自然资源局", 2023)
+    assert (problem.row, problem.expected, problem.found) == ("new_received", 500, 1)
+
+
+@pytest.mark.parametrize(("sentence", "raised"), [
+    ("全年行政事业性收费0.12万元。", False),  # the table's 0.1234 at the two places the prose writes
+    ("全年行政事业性收费0.1234万元。", False),
+    ("全年行政事业性收费0.1235万元。", True),
+    ("全年行政事业性收费0.13万元。", True),
+    ("全年行政事业性收费0.1万元。", False),
+])
+def test_money_in_prose_is_compared_at_the_places_it_is_written_with(sentence, raised):
+    from report_extract.model import Section
+
+    section = Section(key="general", number=1, heading="一、总体情况", text=sentence)
+    tables = {"proactive": {"administrative_fees": {"amount_10k_yuan": 0.1234}}}
+    found = narrative.check([section], tables, "示例县自然资源局", 2023)
+    assert [(p.row, p.expected, p.found) for p in found] == (
+        [("administrative_fees", float(sentence[9:-3]), 0.1234)] if raised else [])

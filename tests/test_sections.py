@@ -97,3 +97,11 @@ def test_glued_web_text_with_its_navigation_keeps_the_organisation():
     report = report_extract.extract("page.txt", text.encode())
     assert (report.report.organization, report.report.year) == ("示例市清河区水务局", 2023)
     assert report.report.title == "示例市清河区水务局2023年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize("organisation", ["示例市政务公开办公室", "示例市政务公开管理办公室", "示例市政务公开与数据管理局",
+                                          "示例县公开办", "财政局"])
+@pytest.mark.parametrize("trail", ["首页政务公开政府信息公开年报", "当前位置：首页信息公开", "首页 > 政务公开 > 年报 > "])
+def test_a_name_that_holds_a_navigation_word_is_kept_whole_after_a_glued_trail(trail, organisation):
+    title = f"{organisation}2023年政府信息公开工作年度报告"
+    assert find_title([trail + title]) == (title, organisation, 2023)

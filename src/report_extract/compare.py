@@ -13,6 +13,7 @@ The comparison is data (``compare`` returns a dict, JSON-ready); the terminal an
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from difflib import SequenceMatcher
 
 from . import crossyear
@@ -74,7 +75,7 @@ def compare(a: Report, b: Report) -> dict:
         if key not in flat_a and key not in flat_b:
             continue
         va, vb = flat_a.get(key), flat_b.get(key)
-        change = None if va is None or vb is None else _round(vb - va)
+        change = None if va is None or vb is None else _difference(va, vb)
         field = labels.get(key, {})
         values.append({"field": key, "table": key.split(".")[0], "row": field.get("row", key.split(".")[1]),
                        "column": field.get("column", key.split(".")[2]), "a": va, "b": vb, "change": change})
@@ -110,6 +111,9 @@ def _essentials(report: Report) -> dict | None:
     return crossyear.essentials(data)
 
 
-def _round(value):
-    return round(value, 2) if isinstance(value, float) else value
+def _difference(a, b):
+    """b − a at the precision the two are written with (0.0123 → 0.0146 万元 changed by 0.0023, not 0.0)."""
+    if isinstance(a, float) or isinstance(b, float):
+        return float(Decimal(str(b)) - Decimal(str(a)))
+    return b - a
 

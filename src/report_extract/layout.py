@@ -54,9 +54,32 @@ ROW_GAP = 3.5  # type sizes: lines of one table are never farther apart (a page 
 MIN_ONE_COLUMN_ROWS = 3  # a table of one column of numbers has at least this many rows
 MAX_CARRIED_LINES = 6  # label lines at the top of a page that may end a label cut by the page break
 MIN_SINGLE_LINE_VALUES = 5  # one value line alone is a table only with this many numbers (table 四: 15)
+LINE_PITCH = 1.8  # type sizes: consecutive lines of one paragraph or cell are at most this far apart
+MAX_CAPTION_CHARS = 20  # a lone word above a table is its caption (第二十条第（一）项) up to this length
+# wrapped label text: how far (type sizes) it may stand left of / right of the label above it, how
+# much wider it may be, and how far its centre may be off the label's (centred text)
+WRAP_LEFT = 0.5
+WRAP_RIGHT = 1.0
+WRAP_WIDER = 1.0
+WRAP_CENTRE = 0.5
+BESIDE = 0.5  # type sizes: a label beside a value line starts at most this far below it / ends above it
+CONTINUED_SHIFT = 1.0  # type sizes: cells of a table going on from the page before start this close
 
 
 Word = tuple[float, float, str, list[Char]]  # x0, x1, text, chars
+
+
+class OpenEnd(tuple):
+    """Where a table that ends a page stands, for its rest on the next page: ``[0]``/``[1]`` the
+    label area (where its cells start, how far a wrapped label may reach), ``columns`` its value
+    columns (the rest may have no number in one of them)."""
+
+    columns: list[tuple[float, float]]
+
+    def __new__(cls, area: tuple[float, float], columns: list[tuple[float, float]]):
+        made = super().__new__(cls, area)
+        made.columns = columns
+        return made
 
 
 def words(line: Line) -> list[Word]:
@@ -119,7 +142,7 @@ def read(lines: list[Line], page: int | None = None, continued: tuple[float, flo
     that are not in them. ``continued``: the label area of a table that ended the page before;
     label text at the top of this page that stands in it is the end of a label the page break cut
     (a row of its own, as a ruled table gives it, for the mapping to join)."""
-    result = _read(lines, page)
+    result = _read(lines, page, continued)
     if continued and lines and result.rest and result.rest[0] is lines[0]:  # no table of this page took it
         carried = _carried(result.rest, continued, page)
         if carried:
@@ -144,7 +167,7 @@ def _carried(lines: list[Line], area: tuple[float, float], page: int | None):
     return Table([[Cell(cell_text(chars))]], page=page, pages=[page]), taken
 
 
-def _read(lines: list[Line], page: int | None) -> PageTables:
+def _read(lines: list[Line], page: int | None, continued: tuple[float, float] | None = None) -> PageTables:
     if not any(_STANDALONE.search(ln.text) for ln in lines):
         return PageTables([], lines)  # no number stands apart: prose (most pages, and those with ruled tables)
     candidates = [i for i, ln in enumerate(lines) if any(ch.isdigit() or ch in _PLACEHOLDER_CHARS for ch in ln.text)]
@@ -162,15 +185,20 @@ def _read(lines: list[Line], page: int | None) -> PageTables:
             split[i] = words(lines[i])
     tables, taken = [], set()
     open_end = None
-    for block in _blocks(lines, split, firsts):
-        table = _table(lines, split, firsts, block, page)
-        if table is not None:
+    for n, block in enumerate(_blocks(lines, split, firsts)):
+        # the first block goes on with the table that ended the page before when nothing but the
+        # end of a label the break cut stands above it
+        tops = n == 0 and continued is not None and block[0] <= MAX_CARRIED_LINES and all(
+            _label_only(split, k, continued) for k in range(block[0]))
+        made = _table(lines, split, firsts, block, page, continued if tops else None)
+        if made is not None:
+            table, cols = made
             tables.append((lines[block[0]].top, table))
             taken.update(block)
             last = block[-1]
             # nothing after it on the page but a footer: its last row may go on overleaf
             ends_page = last + 1 == len(lines) or not _near(lines, last, last + 1, ROW_GAP)
-            open_end = _value_start(split, firsts, [i for i in block if i in firsts]) if ends_page else None
+            open_end = OpenEnd(_value_start(split, firsts, [i for i in block if i in firsts]), cols) if ends_page else None
     return PageTables(tables, [ln for i, ln in enumerate(lines) if i not in taken], open_end)
 
 
@@ -225,7 +253,7 @@ def _labelled(split, firsts, values) -> bool:
     return all(firsts[i] > 0 for i in values)
 
 
-def _near(lines: list[Line], above: int, below: int, sizes: float = 1.8) -> bool:
+def _near(lines: list[Line], above: int, below: int, sizes: float = LINE_PITCH) -> bool:
     """Whether two lines are at most ``sizes`` type sizes apart (line to line)."""
     return lines[above].top - lines[below].top <= sizes * max(lines[above].size, lines[below].size)
 
@@ -269,7 +297,7 @@ def _header(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
         return below in firsts and _label_only(split, k, start)
     if _header_words(ws, start) or _label_only(split, k, start):
         return True
-    return len(ws) == 1 and len(ws[0][2]) <= 20 and not ws[0][2].endswith(_SENTENCE_END)
+    return len(ws) == 1 and len(ws[0][2]) <= MAX_CAPTION_CHARS and not ws[0][2].endswith(_SENTENCE_END)
 
 
 def _wrapped_cells(row: dict, ws: list[Word], start: float) -> bool:
@@ -328,9 +356,10 @@ def _wraps(unit: dict, w: Word, i: int, lines: list[Line], size: float) -> bool:
     if unit["lines"][-1] == i or not _near(lines, unit["lines"][-1], i):
         return False
     x0, x1 = unit["x0"], unit["x1"]
-    if w[1] - w[0] > x1 - x0 + size:
+    if w[1] - w[0] > x1 - x0 + WRAP_WIDER * size:
         return False  # wrapped text is never wider than the line it wraps from
-    return w[0] >= x0 - size / 2 and w[1] <= x1 + size or abs((w[0] + w[1]) - (x0 + x1)) <= size
+    inside = w[0] >= x0 - WRAP_LEFT * size and w[1] <= x1 + WRAP_RIGHT * size
+    return inside or abs((w[0] + w[1]) / 2 - (x0 + x1) / 2) <= WRAP_CENTRE * size
 
 
 def _columns(spans: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
@@ -354,14 +383,56 @@ def _columns(spans: list[list[tuple[float, float]]]) -> list[tuple[float, float]
     return out
 
 
+def _lone_columns(cols: list[tuple[float, float]], spans: list[list[tuple[float, float]]],
+                  guides: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Columns where one value line alone has a cell (no column: the others are blank there), each
+    under a guide (a header word, or a column of the table's part on the page before) that stands
+    over no column found: the cell's span, or the guide's where no row has a cell in it."""
+    def clear(span, taken):
+        return not any(span[0] < b and span[1] > a for a, b in taken)
+
+    added: list[tuple[float, float]] = []
+    for guide in guides:
+        if not clear(guide, cols + added):
+            continue
+        cells = [c for row in spans for c in row if c[0] < guide[1] and c[1] > guide[0]]
+        if len(cells) <= 1 and all(clear(c, cols + added) for c in cells):
+            added.append(cells[0] if cells else guide)
+    return sorted(cols + added)
+
+
+def _carried_columns(cols: list[tuple[float, float]], before: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The columns of the table's part on the page before, where this part's columns stand under
+    them one to one (the same table going on): guides for a column with no number on this page."""
+    if not cols or len(before) <= len(cols):
+        return []
+    hits = [[k for k, (a, b) in enumerate(before) if x0 < b and x1 > a] for x0, x1 in cols]
+    if any(len(h) != 1 for h in hits) or len({h[0] for h in hits}) != len(cols):
+        return []
+    return before
+
+
 def _table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int], block: list[int],
-           page: int | None) -> Table | None:
+           page: int | None, continued: tuple[float, float] | None = None
+           ) -> tuple[Table, list[tuple[float, float]]] | None:
+    """The table of a block; ``continued``: the label area of a table that ended the page before,
+    when the block starts the page (its rows may be few: the rest of that table). Returns the
+    table and its value columns."""
     values = [i for i in block if i in firsts]
     start = _value_start(split, firsts, values)[0] - 1
-    cols = _columns([[(w[0], w[1]) for w in split[i][firsts[i]:]] for i in values])
-    if len(cols) < 2 and len(values) < MIN_ONE_COLUMN_ROWS:
-        return None  # two lines of a label and a number (联系电话 …, 邮政编码 …) are prose
+    spans = [[(w[0], w[1]) for w in split[i][firsts[i]:]] for i in values]
+    cols = _columns(spans)
     size = sorted(lines[i].size for i in block)[len(block) // 2]
+    goes_on = continued is not None and abs(start + 1 - continued[0]) <= CONTINUED_SHIFT * size
+    headed = [i for i in block if i not in firsts and i < values[0] and any(w[0] >= start for w in split[i])]
+    guides = [(w[0], w[1]) for i in headed for w in split[i] if w[0] >= start]
+    if goes_on and not headed:
+        guides += _carried_columns(cols, getattr(continued, "columns", []))
+    cols = _lone_columns(cols, spans, guides)
+    if len(cols) < 2 and len(values) < MIN_ONE_COLUMN_ROWS and not goes_on:
+        # two lines of a label and a number (联系电话 …, 邮政编码 …) are prose, unless they go on
+        # with a table that ended the page before, its cells where that table's were
+        return None
 
     def in_cells(i: int, k: int, w: Word) -> bool:
         return k >= firsts[i] if i in firsts else w[0] >= start
@@ -396,7 +467,7 @@ def _table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, in
     # beside (top-aligned, or centred on it), or a row of its own
     for unit in _label_units(lines, split, firsts, block, by_line, in_cells, size):
         top, bottom = lines[unit["lines"][0]].top, lines[unit["lines"][-1]].top
-        beside = [i for i in block if i in firsts and top + size / 2 >= lines[i].top >= bottom - size / 2]
+        beside = [i for i in block if i in firsts and top + BESIDE * size >= lines[i].top >= bottom - BESIDE * size]
         if beside:
             row = by_line[beside[0]]
         else:
@@ -416,4 +487,4 @@ def _table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, in
             out.append(cells)
     if not out:
         return None
-    return Table(out, page=page, pages=[page] * len(out))
+    return Table(out, page=page, pages=[page] * len(out)), cols

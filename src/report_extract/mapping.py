@@ -10,6 +10,7 @@ exactly as many template rows as there are unlabelled rows.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -146,8 +147,14 @@ def glue_broken_rows(rows: list[ObservedRow], spec: TableSpec) -> list[ObservedR
     """A row broken by a page break stands as two rows, one on each side of the break, one of them
     without numbers: glue them when the joined label names a template row better than either part."""
     out: list[ObservedRow] = []
-    for row in rows:
-        prev = out[-1] if out else None
+    anchor = None  # index in out of the row a row of the next piece may go on from
+    for k, row in enumerate(rows):
+        prev = out[anchor] if anchor is not None else None
+        after = rows[k + 1] if k + 1 < len(rows) else None
+        if (prev is not None and prev.table_index != row.table_index and not _has_numbers(row) and after is not None
+                and after.table_index == row.table_index and not _has_numbers(after)):
+            out.append(row)  # a header repeated atop the next page: the end of a cut label is under it
+            continue
         if (prev is not None and prev.table_index != row.table_index and not prev.glued and not row.glued
                 and (not _has_numbers(prev) or not _has_numbers(row)) and prev.labels and row.labels):
             joined = ObservedRow(prev.labels[:-1] + [prev.labels[-1] + row.labels[-1]],
@@ -155,8 +162,9 @@ def glue_broken_rows(rows: list[ObservedRow], spec: TableSpec) -> list[ObservedR
                                  prev.page if _has_numbers(prev) else row.page, prev.table_index)
             best = max(label_score(joined, t) for t in spec.rows)
             if best > max(max(label_score(prev, t), label_score(row, t)) for t in spec.rows):
-                out[-1] = joined
+                out[anchor] = joined
                 continue
+        anchor = len(out)
         out.append(row)
     return out
 
@@ -409,8 +417,34 @@ def _store(result: TableResult, spec: TableSpec, key: str, columns, row: Observe
                                             f"a count below zero: {value}", found=value))
         unit = cell.unit or (row.unit if row.glued else "")
         if col.kind == MONEY and unit:
+            fixed = column_unit(col)
+            if fixed and unit != fixed and value is not None:
+                values[col.key] = value = in_unit(value, unit, fixed)
+                written = text.strip() if text.strip().endswith(unit) else f"{text.strip()}{unit}"
+                result.problems.append(_problem(
+                    "unit_converted", "warning", {**where, "column": col.key},
+                    f"'{written}' is written in {unit} in a column of {fixed}: read as {value} {fixed}",
+                    found=cell.value, expected=value))
+                unit = fixed
             result.units[flat] = unit
     return blanks
+
+
+# how many yuan each unit a money cell may be written in stands for
+YUAN_IN = {"元": 1, "万元": 10000}
+_COLUMN_UNIT = re.compile(r"单位[:：]\s*(万元|元)")
+
+
+def column_unit(col: Column) -> str:
+    """The unit a money column's label fixes (``本年收费金额（单位：万元）``), or "" for none."""
+    match = _COLUMN_UNIT.search(col.label)
+    return match.group(1) if match else ""
+
+
+def in_unit(value, written: str, wanted: str):
+    """A money value written in one unit, in another (exactly: 989400 元 is 98.94 万元)."""
+    converted = Decimal(value) * YUAN_IN[written] / YUAN_IN[wanted]
+    return int(converted) if converted == converted.to_integral_value() else converted.normalize()
 
 
 MAX_JOINT_READINGS = 4096  # combinations of undecided glued rows tried together; above it, row by row

@@ -38,7 +38,7 @@ CODE_NAMES = {
     "negative_value": "负数", "unknown_row": "模板外的行", "glued_digits": "数字粘连（已拆分）",
     "ambiguous_digits": "数字粘连（无法拆分）", "blank_cells": "空格或占位符", "template_year_mismatch": "模板与年度不符",
     "narrative_mismatch": "正文与表格不符", "carryover_mismatch": "与上年结转不符", "in_force_drift": "现行有效件数与上年不符",
-    "ocr_corrected": "识别更正", "ocr_uncertain": "识别存疑",
+    "ocr_corrected": "识别更正", "ocr_uncertain": "识别存疑", "unit_converted": "金额单位已换算",
 }
 
 
@@ -291,6 +291,13 @@ def _ocr_uncertain(p: Problem, ctx: Context) -> str:
             "已保留原读数，请核对原件。")
 
 
+def _unit_converted(p: Problem, ctx: Context) -> str:
+    match = re.match(r"'(.*)' is written in (\S+) in a column of (\S+):", p.message)
+    written, unit, fixed = match.groups() if match else (num(p.found), "", "")
+    return (f"{cell_name(p, ctx)}写作“{written}”，单位为{unit}，而该栏单位为{fixed}；"
+            f"已换算为 {num(p.expected)} {fixed}，请核对原件。")
+
+
 WORDING: dict[str, Callable[[Problem, Context], str]] = {
     "balance": _balance, "outcome_sum": _outcome_sum, "row_total": _row_total, "review_total": _review_total,
     "missing_section": _missing_section, "missing_table": _missing_table, "missing_row": _missing_row,
@@ -299,7 +306,7 @@ WORDING: dict[str, Callable[[Problem, Context], str]] = {
     "ambiguous_digits": _ambiguous_digits, "blank_cells": _blank_cells,
     "template_year_mismatch": _template_year_mismatch, "narrative_mismatch": _narrative_mismatch,
     "carryover_mismatch": _carryover_mismatch, "in_force_drift": _in_force_drift,
-    "ocr_corrected": _ocr_corrected, "ocr_uncertain": _ocr_uncertain,
+    "ocr_corrected": _ocr_corrected, "ocr_uncertain": _ocr_uncertain, "unit_converted": _unit_converted,
 }
 
 

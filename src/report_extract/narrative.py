@@ -90,6 +90,22 @@ def _self_subject(subject: str, organization: str) -> bool:
     return False
 
 
+# a period that covers the whole year: up to a day of it (截至12月31日), or from its first month to its last
+_WHOLE_YEAR = re.compile(r"(?:截至|截止)(?:20\d\d年)?\d{1,2}月(?:底|\d{1,2}日)?|"
+                         r"(?:20\d\d年)?1月(?:1日)?(?:至|到|-|—|－|~)(?:20\d\d年)?12月(?:31日|底)?")
+_PART_OF_YEAR = re.compile(r"\d{1,2}月|[上下]半年|第?[一二三四1-4]季度|[前后][一二三四五六七八九十\d]+个?月")
+
+
+def _another_period(subject: str, year: Optional[int]) -> bool:
+    """Whether the words before the verb date the figure to another year, to several years
+    (2021年至2023年累计…) or to a part of the year (12月、上半年…): not the table's figure."""
+    subject = compact(subject)
+    years = {int(y) for y in re.findall(r"(20\d\d)\s*年", subject)}
+    if len(years) > 1 or (year and years and years != {year}):
+        return True
+    return _PART_OF_YEAR.search(_WHOLE_YEAR.sub("", subject)) is not None
+
+
 def _number(text: str) -> float:
     return float(text.replace(",", "").replace("，", ""))
 
@@ -126,15 +142,18 @@ def _sentence(sentence: str, section, tables: dict, org: str, year: Optional[int
                 subject_before = head.group(1)
             continue
         subject = match.group("subject")
-        if _TIME.sub("", subject):
+        if _TIME.sub("", subject) or _another_period(subject, year):
             subject_before = subject
         else:
             subject = subject_before
         if claim.needs and claim.needs not in compact(sentence) or not _self_subject(subject, org):
             continue
+        if _another_period(subject, year):
+            continue
         if match.groupdict().get("year") and year and int(match.group("year")) != year + 1:
             continue
-        problem = _compare(claim, _number(match.groups()[-1]), tables, sentence, section, page_of)
+        written = match.groups()[-1]
+        problem = _compare(claim, _number(written), _decimals(written), tables, sentence, section, page_of)
         if problem:
             problems.append(problem)
     return problems
@@ -154,12 +173,19 @@ def _sum(tables: dict, keys: tuple[str, ...]):
     return None if any(v is None for v in values) else sum(values)
 
 
-def _compare(claim: Claim, stated: float, tables: dict, sentence: str, section, page_of) -> Optional[Problem]:
+def _decimals(written: str) -> int:
+    return len(written.split(".")[1]) if "." in written else 0
+
+
+def _compare(claim: Claim, stated: float, decimals: int, tables: dict, sentence: str, section,
+             page_of) -> Optional[Problem]:
     found = _sum(tables, claim.keys)
     if found is None:
         return None
     readings = [found] + [v for v in (_sum(tables, alt) for alt in claim.alternatives) if v is not None]
-    if any(abs(stated - v) < 0.005 for v in readings):
+    # prose rounds money to the places it writes (0.12万元 for a table's 0.1234): equal at those places
+    places = decimals if claim.money else 0
+    if any(abs(stated - v) < 0.5 * 10 ** -places + 1e-9 for v in readings):
         return None
     table, row, column = claim.keys[0].split(".")
     if len(claim.keys) > 1:

@@ -32,6 +32,8 @@ CODES: dict[str, Code] = {
     "ambiguous_digits": Code("error", "glued cells that the relations do not split uniquely; their values are null"),
     "blank_cells": Code("info", "how many value cells were blank or placeholders in a table (one problem per table)"),
     "template_year_mismatch": Code("warning", "the tables' template does not fit the report year"),
+    "unit_converted": Code("warning", "a money cell written in another unit than its column's (元 in a column of "
+                                      "万元): the value is given in the column's unit; found keeps the number as written"),
     "narrative_mismatch": Code("warning", "the prose states a figure the table contradicts"),
     "carryover_mismatch": Code("warning", "across years of one organization: carried_over ≠ last year's "
                                           "carried_forward"),

@@ -170,6 +170,9 @@ def find_title(candidates: list[str]) -> tuple[str | None, str | None, int | Non
 _NAVIGATION_START = re.compile(r"^(?:[您你]?(?:当前|现在)?(?:的|所在)?位置[:：]?)?首页|^[您你]?(?:当前|现在)(?:的|所在)?位置")
 _NAVIGATION_BEFORE = re.compile(r"(?:首页|位置)[^\u4e00-\u9fff]{0,3}$")
 _NAVIGATION_WORD = re.compile(r"首页|公开|年报|年度报告|专栏|目录|内容|栏目")
+# what a body's name cannot be alone (办公室), or begin with (与数据管理局)
+_BODY_TYPE = re.compile(r"(?:管理|服务|工作|领导小组)?(?:办公室|办|局|中心|委员会|委|处|科|所|站|队|政府|人民政府|办事处)")
+_CONJUNCTION = ("与", "和", "及", "暨", "、")
 
 
 def _navigation_end(org: str, before: str) -> int:
@@ -179,7 +182,16 @@ def _navigation_end(org: str, before: str) -> int:
     if not (_NAVIGATION_START.match(org) or _NAVIGATION_BEFORE.search(before)):
         return 0
     ends = [m.end() for m in _NAVIGATION_WORD.finditer(org)]
-    return max(ends, default=0)
+    # glued, a trail's last column name and a name holding the same word (政务公开办公室) meet: the
+    # name starts at the last column end that leaves a name, not a body-type word or a conjunction
+    return next((end for end in reversed(ends) if _is_name(org[end:])), max(ends, default=0))
+
+
+def _is_name(rest: str) -> bool:
+    """Whether what follows a column name can be the body's name: nothing (a title without one),
+    or a name that is not a body-type word alone nor begins with a conjunction."""
+    rest = re.sub(r"(关于|的)$", "", rest.strip("（()）·"))
+    return not rest or not _BODY_TYPE.fullmatch(rest) and not rest.startswith(_CONJUNCTION)
 
 
 def find_year(texts: list[str]) -> int | None:

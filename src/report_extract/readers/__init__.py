@@ -49,17 +49,25 @@ _TABLE_BLOCK = re.compile(rb"<table.*?(?:</table>|$)", re.I | re.S)
 _PIPE_ROW = re.compile(rb"^[ \t]*\|.*$", re.M)  # markdown table rows hold <br> for line breaks in cells
 _PAGE_TAG = re.compile(rb"<(?:html|body)[\s>]", re.I)
 _PROSE_TAG = re.compile(rb"</p>|<br\s*/?>|</div>", re.I)
+# what only markdown and plain text separate their paragraphs and headings with
+_BLANK_LINE = re.compile(rb"\n[ \t]*\r?\n")
+_MD_HEADING = re.compile(rb"^#{1,6}[ \t]+\S", re.M)
 
 
 def looks_like_html(head: bytes) -> bool:
     """HTML by content, whatever the file's name: a page (maybe after a crawler's header), or a
     fragment that starts with a tag or sets its prose in <p>/<br>/<div>. Markdown and text that
     carry HTML tables (pandoc, MinerU) stay text: tags inside their table blocks and pipe rows do
-    not count."""
+    not count, and neither do a few <br> in prose whose paragraphs are separated by blank lines or
+    that has markdown headings (a converter's line breaks)."""
     if _FIRST_TAG.match(head):
         return True
     outside_tables = _PIPE_ROW.sub(b"", _TABLE_BLOCK.sub(b"", _EMBEDDED_PAGE.sub(b"<table", head)))
-    return bool(_PAGE_TAG.search(outside_tables[:1024])) or len(_PROSE_TAG.findall(outside_tables)) >= 3
+    if _PAGE_TAG.search(outside_tables[:1024]):
+        return True
+    prose_tags = len(_PROSE_TAG.findall(outside_tables))
+    return (prose_tags >= 3 and prose_tags >= len(_BLANK_LINE.findall(outside_tables))
+            and not _MD_HEADING.search(outside_tables))
 
 
 def read(data: bytes, name: str) -> Document:

@@ -34,6 +34,7 @@ _HTML_TABLE_START = re.compile(r"^\s*(?:<html[^>]*>\s*)?(?:<body[^>]*>\s*)?<tabl
 _HTML_TABLE_OPEN = re.compile(r"<table[\s>]", re.I)
 _HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
 _HTML_TABLE_TAIL = re.compile(r".*</table\s*>(?:\s*</body\s*>)?(?:\s*</html\s*>)?", re.I | re.S)
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.I)  # a converter's line break in markdown prose
 MAX_HTML_TABLE_LINES = 5000  # an HTML table left open this long ends here; raise it for longer tables
 
 
@@ -141,7 +142,7 @@ def _blocks(lines: list[str]):
         if not line.strip():
             yield from flush_prose()
         else:
-            prose.append(line)
+            prose += [part for part in _LINE_BREAK.split(line) if part.strip()]
     if html_table:  # a table never closed: read what there is
         yield from _html_tables("\n".join(html_table), page if saw_page_mark else None)
     yield from flush_table()

@@ -55,10 +55,6 @@ def flags(report: Report) -> tuple[dict[str, list[int]], dict[tuple[str, str], l
     return cells, rows
 
 
-def flagged_keys(report: Report) -> set[str]:
-    return set(flags(report)[0])
-
-
 def template_name(report: Report) -> str:
     return TEMPLATE_NAMES.get(report.report.template, report.report.template)
 
