@@ -270,6 +270,14 @@ def test_version_help_and_examples_in_every_command():
     assert "--install-completion" in run("--help").stdout.decode()
 
 
+def test_the_contract_document_lists_every_problem_code_with_its_severity_and_meaning():
+    from report_extract.problems import CODES
+
+    contract = (ROOT / "docs" / "OUTPUT.md").read_text(encoding="utf-8")
+    for key, code in CODES.items():
+        assert f"| `{key}` | {code.severity} | {code.meaning} |" in contract, key
+
+
 def test_schema_lists_every_problem_code_with_its_meaning():
     from report_extract.problems import CODES
 
