@@ -450,7 +450,7 @@ def _(d: Path) -> Case:
 def _(d: Path) -> Case:
     from generate import cid_font_pdf
 
-    return Case(["extract", _write(d / "cid.pdf", cid_font_pdf())])
+    return Case(["extract", "--ocr", "never", _write(d / "cid.pdf", cid_font_pdf())])  # the text layer's own verdict
 
 
 @kind("pdf-empty", fast=True)

@@ -159,8 +159,9 @@ def _bad_cases(tmp_path):
         archive.writestr("hello.txt", "hello")
     return {
         FIXTURES / "bad" / "encrypted.pdf": "encrypted PDF that needs a password",
-        FIXTURES / "bad" / "scanned.pdf": "no text layer (a scanned report?); OCR is not available",
-        FIXTURES / "bad" / "cid-font.pdf": "fonts have no Unicode mapping",
+        FIXTURES / "bad" / "scanned.pdf": "no text layer, and OCR found no text on its pages",
+        # glyphs with no Unicode mapping are read by OCR: what they say is no report
+        FIXTURES / "bad" / "cid-font.pdf": "not a government information-disclosure annual report",
         truncated: "damaged or truncated PDF",
         fake: "named like a PDF file, but its content is not one",
         short_docx: "damaged or truncated DOCX",
@@ -175,6 +176,15 @@ def test_bad_files_exit_3_each_with_its_own_message(tmp_path):
         assert result.returncode == 3, path
         assert len(lines) == 1 and str(path) in lines[0] and reason in lines[0], lines
         assert "Traceback" not in result.stderr.decode()
+
+
+def test_without_ocr_a_pdf_with_no_usable_text_layer_says_how_to_read_it():
+    for name, reason in {"scanned.pdf": "no text layer (a scanned report?); run with --ocr auto",
+                         "cid-font.pdf": "fonts have no Unicode mapping"}.items():
+        result = run("extract", "--ocr", "never", FIXTURES / "bad" / name)
+        lines = result.stderr.decode().splitlines()
+        assert result.returncode == 3
+        assert len(lines) == 1 and reason in lines[0], lines
 
 
 def test_a_pdf_with_only_an_owner_password_is_read():

@@ -20,11 +20,13 @@ __version__ = "0.1.0"
 __all__ = ["extract", "ReportError", "__version__"]
 
 
-def extract(path, data: bytes | None = None) -> "Report":
-    """Read one report file (PDF, DOCX, HTML or text) into a :class:`report_extract.model.Report`.
+def extract(path, data: bytes | None = None, ocr: str = "auto") -> "Report":
+    """Read one report file (PDF, DOCX, HTML, text, or a PNG/JPEG/TIFF page image) into a
+    :class:`report_extract.model.Report`. ``ocr``: ``auto`` reads scanned PDF pages and images by
+    OCR (needs ``pip install 'report-extract[ocr]'``), ``always`` every PDF page, ``never`` none.
 
     Raises :class:`ReportError` when the input cannot be read as a report.
     """
     from .pipeline import extract as _extract
 
-    return _extract(path, data)
+    return _extract(path, data, ocr=ocr)

@@ -30,9 +30,13 @@ from .guard import printable
 from .views import dashboard
 from .writers import WIDE_META, wide_columns, write_atomic
 
-EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".xhtml", ".mht", ".mhtml")
+EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".xhtml", ".mht", ".mhtml",
+              ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # page images: read by OCR
+# seconds each page read by OCR may take at least, whatever --timeout says (loading the OCR models
+# and a page of a slow scan take longer than a text file); a --timeout above it raises it
+OCR_PAGE_TIMEOUT = 60.0
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "year", "errors", "warnings", "infos", "error",
-                   "seconds")
+                   "ocr_pages", "seconds")  # ocr_pages: how many pages were read by OCR (empty: none)
 PROBLEM_COLUMNS = ("path", "organization", "year", "code", "severity", "table", "row", "column", "page",
                    "expected", "found", "label", "message", "message_zh")
 
@@ -54,6 +58,7 @@ class Options:
     xlsx: bool = False
     memory_mb: int = 0  # each worker's memory limit (0: limits.MEMORY)
     html: bool = False  # a page per report and index.html (views.dashboard)
+    ocr: str = "auto"
 
 
 @dataclass
@@ -159,7 +164,7 @@ def process(job: Job, options: Options) -> dict:
     from .writers import as_data, to_json, to_yaml
 
     try:
-        report = extract(job.path, data, sha256=digest)
+        report = extract(job.path, data, sha256=digest, ocr=options.ocr)
     except NotAReport as exc:
         return _summary(job.path, "not_a_report", error=exc.reason, start=start)
     except ReportError as exc:
@@ -234,6 +239,7 @@ def _summary_of(path: str, data: dict, start: float) -> dict:
             "organization": info.get("organization"), "year": info.get("year"), "errors": counts["error"],
             "warnings": counts["warning"], "infos": counts["info"], "error": "",
             "seconds": round(time.perf_counter() - start, 3),
+            "ocr_pages": len(data.get("source", {}).get("ocr_pages") or []) or None,
             "data": {"flat": flat, "problems": problems, "essentials": crossyear.essentials(data)}}
 
 
@@ -254,10 +260,12 @@ def worker_main(options_json: str) -> None:
     config = json.loads(options_json)
     guard.set_memory_limit(config.pop("memory_mb", 0) or limits.MEMORY.value)
     spool_path = Path(config.pop("spool"))
+    new_input = _count_ocr_pages()
     options = Options(**{**config, "outdir": Path(config["outdir"])})
     with open(spool_path, "a", encoding="utf-8", errors="backslashreplace") as spool:
         for line in sys.stdin:
             job = Job(**json.loads(line))
+            new_input()
             try:
                 summary = process(job, options)
             except MemoryError:  # over the worker's memory limit, anywhere: this input fails, not the batch
@@ -275,23 +283,48 @@ def worker_main(options_json: str) -> None:
             sys.stdout.flush()
 
 
+def _count_ocr_pages():
+    """In a worker: each page OCR starts on is told to the parent (``["ocr", pages so far]``), whose
+    timeout for the input grows with it: ``--timeout`` holds for each page read by OCR. Returns
+    the function that starts the count again, for the next input."""
+    from .readers import scan
+
+    count = 0
+
+    def started() -> None:
+        nonlocal count
+        count += 1
+        sys.stdout.write(json.dumps(["ocr", count]) + "\n")
+        sys.stdout.flush()
+
+    def reset() -> None:
+        nonlocal count
+        count = 0
+
+    scan.PAGE_STARTED = started
+    return reset
+
+
 class _Slot:
     """One worker process and the job it holds."""
 
     def __init__(self, options: Options, spool: Path):
         config = json.dumps({"outdir": str(options.outdir), "fmt": options.fmt, "force": options.force,
-                             "html": options.html, "spool": str(spool), "memory_mb": options.memory_mb})
+                             "html": options.html, "ocr": options.ocr, "spool": str(spool),
+                             "memory_mb": options.memory_mb})
         # its own temporary folder (LibreOffice's copies of inputs), removed with the worker
         self.tmp = tempfile.mkdtemp(prefix="report-extract-worker-")
-        # its own process group, so that a timeout kills what it started (LibreOffice) too
+        # its own process group, so that a timeout kills what it started (LibreOffice) too;
+        # unbuffered: a line read never reads the next one ahead, so select() sees every line
         self.process = subprocess.Popen([sys.executable, "-m", "report_extract.batch", "--worker", config],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                        start_new_session=True, env={**os.environ, "TMPDIR": self.tmp})
+                                        bufsize=0, start_new_session=True, env={**os.environ, "TMPDIR": self.tmp})
         self.job: Job | None = None
         self.started = 0.0
+        self.ocr_pages = 0  # pages of the current input that OCR has started on
 
     def give(self, job: Job) -> None:
-        self.job, self.started = job, time.monotonic()
+        self.job, self.started, self.ocr_pages = job, time.monotonic(), 0
         try:
             self.process.stdin.write((json.dumps(job.__dict__) + "\n").encode())  # ASCII: any file name passes
             self.process.stdin.flush()
@@ -304,12 +337,25 @@ class _Slot:
         except (ProcessLookupError, PermissionError, OSError):
             pass
 
-    def receive(self) -> tuple[int, dict, list | None] | None:
+    def receive(self) -> tuple[int, dict, list | None] | str | None:
+        """The job's result; None when the worker died; "ocr" when it told how many pages of
+        the input OCR has started on."""
         line = self.process.stdout.readline()
         if not line:
             return None
-        index, summary, where = json.loads(line)
+        message = json.loads(line)
+        if message[0] == "ocr":
+            self.ocr_pages = message[1]
+            return "ocr"
+        index, summary, where = message
         return index, summary, where
+
+    def timeout(self, options: Options) -> float:
+        """--timeout for the input; for an input read by OCR, --timeout (at least OCR_PAGE_TIMEOUT)
+        for each page OCR has started on."""
+        if self.ocr_pages:
+            return max(options.timeout, OCR_PAGE_TIMEOUT) * self.ocr_pages
+        return options.timeout
 
     def stop(self, kill: bool = False) -> None:
         try:
@@ -458,11 +504,14 @@ def _pool(jobs: list[Job], options: Options, done, spool: _Spool) -> None:
                     received = slot.receive()
                     if received is None:
                         failure = _death(slot, options.memory_mb)
+                    elif received == "ocr":
+                        continue
                     else:
                         slot.job = None
                         done(*received)
-                elif time.monotonic() - slot.started > options.timeout:
-                    failure = f"timed out after {options.timeout:g} s (the worker was stopped)"
+                elif time.monotonic() - slot.started > slot.timeout(options):
+                    pages = f", {slot.ocr_pages} pages read by OCR" if slot.ocr_pages else ""
+                    failure = f"timed out after {slot.timeout(options):g} s{pages} (the worker was stopped)"
                 if failure:
                     job = slot.job
                     summary = _summary(job.path, "failed", error=failure)

@@ -41,6 +41,16 @@ def _main(
     _settings.update(quiet=quiet, verbose=verbose)
 
 
+class Ocr(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+OCR_HELP = ("auto: read scanned PDF pages and images (PNG, JPEG, TIFF) by OCR; always: every PDF page too; "
+            "never: no OCR (needs pip install 'report-extract[ocr]')")
+
+
 class Format(str, Enum):
     json = "json"
     yaml = "yaml"
@@ -56,7 +66,7 @@ def _say(message: str) -> None:
     print(f"report-extract: {shown(message)}", file=sys.stderr, flush=True)
 
 
-def _read_one(path: str):
+def _read_one(path: str, ocr: str = "auto"):
     """(report, None) or (None, error line). The reading runs in a child process under the memory
     and time limits (guard.bounded), so no input can take the machine down or hang the command."""
     from . import limits
@@ -67,7 +77,7 @@ def _read_one(path: str):
     name = "<stdin>" if path == "-" else printable(path)
     try:
         data = read_stream(getattr(sys.stdin, "buffer", None) if sys.stdin else None) if path == "-" else None
-        return bounded(api_extract, name if path == "-" else path, data, memory_mb=limits.MEMORY.value,
+        return bounded(api_extract, name if path == "-" else path, data, None, ocr, memory_mb=limits.MEMORY.value,
                        timeout=limits.TIME.value, name=name), None
     except ReportError as exc:
         return None, str(exc) if exc.path else f"{name}: {exc}"
@@ -98,7 +108,7 @@ _EXTRACT_EXAMPLES = _examples(
 
 @app.command(epilog=_EXTRACT_EXAMPLES)
 def extract(
-    paths: List[str] = typer.Argument(..., metavar="FILE", help="Report files (PDF, DOCX, HTML, text); '-' reads stdin."),
+    paths: List[str] = typer.Argument(..., metavar="FILE", help="Report files (PDF, DOCX, HTML, text, PNG/JPEG/TIFF); '-' reads stdin."),
     fmt: Optional[Format] = typer.Option(None, "-f", "--format", show_default="json, or from the -o suffix",
                                          metavar="json|jsonl|yaml|csv|html",
                                          help="Output format: json (one document; an array for several "
@@ -110,8 +120,9 @@ def extract(
                                                         "saying which on stderr."),
     max_memory: int = typer.Option(None, "--max-memory", min=64, metavar="MB", show_default="1536",
                                    help="Memory limit of reading one input, in MB (REPORT_EXTRACT_MAX_MEMORY_MB)."),
-    timeout: float = typer.Option(None, "--timeout", min=1, metavar="SECONDS", show_default="300",
+    timeout: float = typer.Option(None, "--timeout", min=1, metavar="SECONDS", show_default="900",
                                   help="Seconds one input may take (REPORT_EXTRACT_TIMEOUT)."),
+    ocr: Ocr = typer.Option(Ocr.auto, "--ocr", metavar="auto|always|never", help=OCR_HELP),
 ):
     """Extract one or more reports to JSON, JSON lines, YAML or CSV on stdout (or -o)."""
     from . import outputs
@@ -126,7 +137,7 @@ def extract(
     reports, failures, taken = [], 0, set()
     try:
         for path in _progress(paths):
-            report, error = _read_one(path)
+            report, error = _read_one(path, ocr.value)
             if error:
                 failures += 1
                 _say(error)
@@ -324,9 +335,11 @@ def batch(
     html: bool = typer.Option(False, "--html", help="Also write a page per report and index.html to browse them."),
     force: bool = typer.Option(False, "--force", help="Redo inputs whose result is current."),
     timeout: float = typer.Option(60.0, "--timeout", min=1, metavar="SECONDS",
-                                  help="Seconds one input may take; its worker is then stopped."),
+                                  help="Seconds one input may take, its worker then stopped (an input read by "
+                                       "OCR: this much, at least 60, a page)."),
     max_memory: int = typer.Option(None, "--max-memory", min=64, metavar="MB", show_default="1536",
                                    help="Memory limit of each worker, in MB (REPORT_EXTRACT_MAX_MEMORY_MB)."),
+    ocr: Ocr = typer.Option(Ocr.auto, "--ocr", metavar="auto|always|never", help=OCR_HELP),
 ):
     """Extract a whole archive into OUTDIR: one result per input, summary/wide/long/problems CSV,
     and the cross-year checks. Inputs already done (same content) are reused; failures never
@@ -346,7 +359,8 @@ def batch(
     for path in paths:  # said at once, not only in summary.csv at the end
         if not os.path.exists(path):
             _say(f"{path}: {'a symbolic link loop' if os.path.islink(path) else 'no such file or folder'}")
-    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx, html=html)
+    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx, html=html,
+                      ocr=ocr.value)
     try:
         with _batch_progress() as progress:
             outcome = run(paths, options, progress)
@@ -377,9 +391,11 @@ class _batch_progress:
 
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                 TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn(),
-                                TextColumn("failed: {task.fields[failed]}"), console=_stderr_console())
+                                TextColumn("failed: {task.fields[failed]}"), TextColumn("OCR: {task.fields[ocr]}"),
+                                console=_stderr_console())
             self.bar.start()
             self.task = None
+        self.ocr = 0  # inputs read by OCR
         self.start = time.monotonic()
         return self
 
@@ -391,15 +407,19 @@ class _batch_progress:
             return
         if self.bar is None:
             note = f" ({summary['error']})" if summary["error"] else ""
+            if summary.get("ocr_pages"):
+                pages = summary["ocr_pages"]
+                note += f" [{pages} page{'s' if pages > 1 else ''} read by OCR]"
             print(shown(f"[{done}/{total}] {summary['status']}: {summary['path']}{note}"), file=sys.stderr,
                   flush=True)
             return
+        self.ocr += bool(summary.get("ocr_pages"))
         if self.task is None:
-            self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0)
+            self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0, ocr=0)
         if summary["status"] == "failed":  # above the bar, which stays at the bottom
             self.bar.console.print(shown(f"failed: {summary['path']}: {summary['error']}"), markup=False,
                                    highlight=False, soft_wrap=True)
-        self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed)
+        self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed, ocr=self.ocr)
 
     def __exit__(self, *exc):
         if self.bar is not None:

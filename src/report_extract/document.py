@@ -10,11 +10,21 @@ from dataclasses import dataclass, field
 
 
 @dataclass
+class OcrReading:
+    """How OCR read a cell: the lowest confidence of its text boxes (None: no text found) and
+    their box (x0, y0, x1, y1) in pixels of the upright page image, y down."""
+    confidence: float | None
+    box: tuple[int, int, int, int] | None
+    page: int | None = None
+
+
+@dataclass
 class Cell:
     text: str
     col: int = 0  # grid column of the cell's left edge, where the reader knows it
     rowspan: int = 1
     colspan: int = 1
+    ocr: OcrReading | None = None  # the cell was read by OCR
 
 
 @dataclass
@@ -40,6 +50,7 @@ class Document:
     format: str  # pdf | docx | doc | html | text
     pages: int | None = None
     title_hint: str | None = None  # a title the container gives (a crawler's header, <title>)
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (1-based)
 
 
 def table_from_texts(rows: list[list[str]], page: int | None = None) -> Table:

@@ -84,8 +84,9 @@ NUMBER_DIGITS = Limit("number digits", "REPORT_EXTRACT_MAX_DIGITS", 30, "digits"
 MEMORY = Limit("memory", "REPORT_EXTRACT_MAX_MEMORY_MB", 1_536, "MB",
                "memory of the process reading one input (a batch worker, or extract's reading process)",
                option="--max-memory")
-TIME = Limit("time", "REPORT_EXTRACT_TIMEOUT", 300, "seconds",
-             "seconds one input may take (batch: --timeout, 60 by default)", option="--timeout")
+TIME = Limit("time", "REPORT_EXTRACT_TIMEOUT", 900, "seconds",
+             "seconds extract may spend on one input (room for a scan read by OCR); batch: --timeout, 60 by "
+             "default, at least 60 a page for OCR", option="--timeout")
 
 ALL: tuple[Limit, ...] = (INPUT_SIZE, TEXT_SIZE, UNZIPPED_SIZE, XML_PART_SIZE, ZIP_MEMBERS, TABLE_CELLS, DOCUMENT_CELLS, DOCUMENT_BLOCKS, SPAN,
                           NESTING, PAGES, STREAM_SIZE, PAGE_OBJECTS, NUMBER_DIGITS, MEMORY, TIME)

@@ -18,6 +18,7 @@ from itertools import combinations, product
 from typing import Callable
 
 from . import numbers
+from .document import OcrReading
 from .labels import similarity, split_ordinal
 from .model import Problem
 from .tables import ObservedRow, cell_kind
@@ -399,12 +400,16 @@ def _store(result: TableResult, spec: TableSpec, key: str, columns, row: Observe
     misaligned = any(p.code in ("extra_cells", "missing_cells") for p in problems)
     prefix, label = f"{spec.key}.{key}.", row.label
     blanks = 0
-    for col, cell, text in zip(columns, parsed, raw):
+    readings = _ocr_readings(row, raw) if row.ocr else [None] * len(raw)
+    for col, cell, text, reading in zip(columns, parsed, raw, readings):
         flat = prefix + col.key
         value, status = cell.value, cell.status
         values[col.key] = value
         result.provenance[flat] = {"raw": text, "label": label, "page": row.page, "table": row.table_index,
                                    "note": cell.note or None if status == numbers.NUMBER else None}
+        if reading is not None:
+            result.provenance[flat]["ocr"] = {"confidence": reading.confidence,
+                                              "box": list(reading.box) if reading.box else None}
         if status == numbers.TEXT:
             result.unknown.add(flat)
         if status in (numbers.BLANK, numbers.PLACEHOLDER):
@@ -428,6 +433,18 @@ def _store(result: TableResult, spec: TableSpec, key: str, columns, row: Observe
                 unit = fixed
             result.units[flat] = unit
     return blanks
+
+
+def _ocr_readings(row: ObservedRow, raw: list[str]) -> list:
+    """The OCR reading of each raw cell: the row's value cells, where the raw cells are a run of
+    them (a row whose cells were re-aligned or split has no reading a cell, but each of its cells
+    was still read by OCR: the lowest confidence of the row stands for each)."""
+    values, ocr = row.values, row.ocr or []
+    for start in range(len(values) - len(raw) + 1):
+        if values[start:start + len(raw)] == raw:
+            return ocr[start:start + len(raw)]
+    known = [r.confidence for r in ocr if r is not None and r.confidence is not None]
+    return [OcrReading(min(known) if known else None, None, row.page)] * len(raw)
 
 
 # how many yuan each unit a money cell may be written in stands for

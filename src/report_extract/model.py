@@ -29,9 +29,10 @@ class Problem(BaseModel):
 
 class Source(BaseModel):
     path: str
-    format: Literal["pdf", "docx", "doc", "html", "text"]
+    format: Literal["pdf", "docx", "doc", "html", "text", "image"]
     sha256: str
     pages: Optional[int] = None
+    ocr_pages: Optional[list[int]] = Field(None, description="pages read by OCR (1-based); absent where none was")
 
 
 class ReportInfo(BaseModel):
@@ -51,6 +52,14 @@ class Section(BaseModel):
     page: Optional[int] = None
 
 
+class OcrProvenance(BaseModel):
+    """How OCR read a cell."""
+    confidence: Optional[float] = Field(None, description="the recogniser's confidence (0–1) in the cell's "
+                                                          "text; null where no text was found in the cell")
+    box: Optional[list[int]] = Field(None, description="[x0, y0, x1, y1]: the text's box in pixels of the "
+                                                       "upright page image (y down)")
+
+
 class Provenance(BaseModel):
     """Where a value came from: the cell as written, its row label as written, page and table."""
     raw: str
@@ -58,6 +67,8 @@ class Provenance(BaseModel):
     page: Optional[int] = None
     table: Optional[int] = Field(None, description="index of the table block in the document, 0-based")
     note: Optional[str] = Field(None, description="a note written after the number, e.g. （其中修订16件）")
+    ocr: Optional[OcrProvenance] = Field(None, description="the cell was read by OCR: how")
+
 
 
 class Report(BaseModel):

@@ -6,7 +6,7 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-from . import checks, limits, messages_zh, narrative, readers, sections, tables
+from . import checks, limits, messages_zh, narrative, ocr_check, readers, sections, tables
 from .document import Document, Paragraph, Table
 from .errors import NotAReport
 from .guard import printable, read_input
@@ -18,9 +18,10 @@ from .templates import BY_KEY, SECTION_KEYS, SECTION_TABLES, V2019, V2021, Templ
 _PRE2019_HEADINGS = ("概述", "依申请公开", "收费及减免", "不予公开政府信息")
 
 
-def extract(path: str | Path, data: bytes | None = None, sha256: str | None = None) -> Report:
+def extract(path: str | Path, data: bytes | None = None, sha256: str | None = None, ocr: str = "auto") -> Report:
     """Read one report. ``data`` given: read those bytes and use ``path`` only as the name;
-    ``sha256``, their digest where the caller has it already (batch checks it for reuse).
+    ``sha256``, their digest where the caller has it already (batch checks it for reuse);
+    ``ocr``: auto (scanned pages and images), always (every page), never.
 
     Raises ReportError for an input that cannot be read as a report.
     """
@@ -29,9 +30,10 @@ def extract(path: str | Path, data: bytes | None = None, sha256: str | None = No
         data = read_input(str(path), name)
     else:
         limits.INPUT_SIZE.check(len(data), limits.megabytes(len(data)), name)
-    doc = readers.read(data, name)
+    doc = readers.read(data, name, ocr)
     check_size(doc, name)
-    source = Source(path=name, format=doc.format, sha256=sha256 or hashlib.sha256(data).hexdigest(), pages=doc.pages)
+    source = Source(path=name, format=doc.format, sha256=sha256 or hashlib.sha256(data).hexdigest(), pages=doc.pages,
+                    ocr_pages=doc.ocr_pages or None)
     return build_report(doc, source)
 
 
@@ -79,10 +81,12 @@ def build_report(doc: Document, source: Source) -> Report:
     for result in results.values():
         problems += result.problems
     unknown = {k for r in results.values() for k in r.unknown}
-    problems += checks.run_checks(table_values, {k: r.row_pages for k, r in results.items()}, template, year,
-                                  unknown)
-    problems += narrative.check(section_models, table_values, org, year, _page_finder(blocks))
     provenance = {k: v for r in results.values() for k, v in r.provenance.items()}
+    row_pages = {k: r.row_pages for k, r in results.items()}
+    if doc.ocr_pages:
+        problems += ocr_check.weigh(table_values, provenance, row_pages, template, year, unknown)
+    problems += checks.run_checks(table_values, row_pages, template, year, unknown)
+    problems += narrative.check(section_models, table_values, org, year, _page_finder(blocks))
     _label_problems(problems, provenance)
     messages_zh.fill(problems, messages_zh.Context(table_values, provenance, template, year))
     return Report(

@@ -28,6 +28,7 @@ class ObservedRow:
     table_index: int | None = None  # which table block of the document it came from
     glued: bool = False
     unit: str = ""  # a unit written after a glued run (元)
+    ocr: list | None = None  # per value cell, its OcrReading where the table was read by OCR
 
     @property
     def label(self) -> str:
@@ -172,7 +173,8 @@ def _add_block(assembled: AssembledTable, table: Table, block_id: int) -> None:
     for i, row in enumerate(table.rows):
         page = table.pages[i] if i < len(table.pages) else table.page
         labels, values = split_row([c.text for c in row])
-        assembled.rows.append(ObservedRow(labels, values, page, block_id))
+        ocr = [c.ocr for c in row[len(row) - len(values):]] if row and row[0].ocr is not None else None
+        assembled.rows.append(ObservedRow(labels, values, page, block_id, ocr=ocr))
 
 
 # --- glued text: a table as one stream of labels and digits -------------------------------------

@@ -15,7 +15,11 @@ from pathlib import PurePath
 from ..document import Document
 from ..errors import ReportError
 
-_PROMISED = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc"}
+_PROMISED = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc", ".png": "image", ".jpg": "image",
+             ".jpeg": "image", ".tif": "image", ".tiff": "image"}
+# PNG, JPEG, TIFF (little- and big-endian, and BigTIFF)
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
+OCR_MODES = ("auto", "always", "never")
 
 
 def sniff(data: bytes, name: str) -> str:
@@ -32,6 +36,8 @@ def sniff(data: bytes, name: str) -> str:
         raise ReportError("a zip archive that is not a Word document", name)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
+    if data.startswith(_IMAGE_MAGIC):
+        return "image"
     lowered = head[:1024].lower()
     if name.lower().endswith((".mht", ".mhtml")) or b"mime-version:" in lowered[:300]:
         return "html"
@@ -70,13 +76,15 @@ def looks_like_html(head: bytes) -> bool:
             and not _MD_HEADING.search(outside_tables))
 
 
-def read(data: bytes, name: str) -> Document:
+def read(data: bytes, name: str, ocr: str = "auto") -> Document:
+    """``ocr``: auto (pages without a usable text layer and images), always (every PDF page too),
+    never (no OCR: an image or a scanned PDF is an error)."""
     if not data.strip(b" \t\r\n\x00"):  # whatever the name promises
         raise ReportError("the file is empty", name)
     kind = sniff(data, name)
     promised = _PROMISED.get(PurePath(name).suffix.lower())
     if promised and kind != promised and not (promised == "doc" and kind == "docx"):
-        what = {"pdf": "PDF", "docx": "DOCX", "doc": "Word .doc/.wps"}[promised]
+        what = {"pdf": "PDF", "docx": "DOCX", "doc": "Word .doc/.wps", "image": "PNG/JPEG/TIFF image"}[promised]
         raise ReportError(f"named like a {what} file, but its content is not one (it looks like {kind})", name)
     if kind == "text":
         from . import text
@@ -85,7 +93,7 @@ def read(data: bytes, name: str) -> Document:
     if kind == "pdf":
         from . import pdf
 
-        return pdf.read(data, name)
+        return pdf.read(data, name, ocr)
     if kind == "docx":
         from . import docx
 
@@ -98,4 +106,10 @@ def read(data: bytes, name: str) -> Document:
         from . import doc
 
         return doc.read(data, name)
+    if kind == "image":
+        if ocr == "never":
+            raise ReportError("an image: it can only be read by OCR, and --ocr never was given", name)
+        from . import image
+
+        return image.read(data, name)
     raise ReportError(f"{kind} files are not supported", name)

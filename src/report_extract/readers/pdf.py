@@ -83,7 +83,9 @@ def _pointers(buffer, size: int, n: int) -> list[ctypes.c_void_p]:
     return [ctypes.c_void_p(start + size * k) for k in range(n)]
 
 
-def read(data: bytes, name: str = "<stdin>") -> Document:
+def read(data: bytes, name: str = "<stdin>", ocr: str = "auto") -> Document:
+    """``ocr``: 'auto' reads the pages that have no usable text layer by OCR, 'always' every page,
+    'never' none (a scanned PDF is then an error)."""
     import pypdfium2 as pdfium
 
     check_streams(data, name)
@@ -100,16 +102,45 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
                 pages.append(_read_page(pdf[i], i + 1, pages[-1].layout_open_end if pages else None))
             except pdfium.PdfiumError as exc:
                 raise ReportError(f"a damaged PDF: page {i + 1} cannot be read ({exc})", name) from None
+        if not pages:
+            raise ReportError("a PDF with no pages", name)
+        scanned = [p.number for p in pages if ocr == "always" or (ocr == "auto" and not usable(p))]
+        if scanned:
+            from .scan import read_pdf_pages
+
+            pages = read_pdf_pages(pdf, pages, scanned, ocr == "always")
     finally:
         pdf.close()
-    if not pages:
-        raise ReportError("a PDF with no pages", name)
-    _check_text_layer(pages, name)
+    ocr_pages = [p.number for p in pages if p.ocr is not None]
+    if not ocr_pages:
+        _check_text_layer(pages, name)
+    elif not any(p.n_chars for p in pages):
+        raise ReportError("the PDF has no text layer, and OCR found no text on its pages (blank pages?)", name)
     _drop_running_lines(pages)
     blocks = []
     for page in pages:
-        blocks += page.blocks()
-    return Document(blocks=blocks, format="pdf", pages=len(pages))
+        blocks += page.blocks() if page.ocr is None else _scan_blocks(page)
+    return Document(blocks=blocks, format="pdf", pages=len(pages), ocr_pages=ocr_pages)
+
+
+def _scan_blocks(page):
+    from .scan import page_blocks
+
+    return page_blocks(page)
+
+
+def usable(page: PageContent) -> bool:
+    """A page whose text layer carries its text: 20 visible characters beyond page numbers, most of
+    them mapped to Unicode."""
+    if page.bad_chars > max(20, 0.3 * (page.n_chars + page.bad_chars)):
+        return False
+    visible = 0
+    for ch in _iter_chars(page):
+        if not ch[TEXT].isspace() and not ch[TEXT].isdigit() and ch[TEXT] not in "-—–第页/ ":
+            visible += 1
+            if visible >= 20:
+                return True
+    return False
 
 
 _STREAM = re.compile(rb"(?<!end)stream\r?\n")
@@ -253,6 +284,8 @@ class PageContent:
     layout_tables: list[tuple[float, Table]] = field(default_factory=list)  # (top, table) read from text layout
     layout_lines: list[Line] = field(default_factory=list)  # the lines those tables were made of
     layout_open_end: tuple[float, float] | None = None  # label area of a layout table that ends the page
+    ocr: dict | None = None  # read by OCR: each text box (a Char) -> (confidence, box in pixels)
+    blank: bool = False  # a page image with no ink
 
     def blocks(self):
         """Paragraphs and tables of the page, top to bottom."""
@@ -326,11 +359,11 @@ def _check_text_layer(pages: list[PageContent], name: str) -> None:
     bad = sum(p.bad_chars for p in pages)
     if bad > max(20, 0.3 * (total + bad)):
         raise ReportError("the PDF's fonts have no Unicode mapping, so its text cannot be read "
-                          "(only OCR could); OCR is not available in report-extract", name)
+                          "(only OCR could: run with --ocr auto)", name)
     visible = (ch for p in pages for ch in _iter_chars(p) if not ch[TEXT].isspace())
     if next(islice(visible, 19, None), None) is None:  # fewer than 20 visible characters
-        raise ReportError("the PDF has no text layer (a scanned report?); OCR is not available in "
-                          "report-extract", name)
+        raise ReportError("the PDF has no text layer (a scanned report?); run with --ocr auto to read it "
+                          "by OCR", name)
 
 
 def _iter_chars(page: PageContent):

@@ -1,0 +1,450 @@
+"""Scanned pages: a page image -> text boxes (OCR) and ruling lines (raster) -> the lattice.
+
+A page image (a scan, a photo of a printed page, or a PDF page rendered because it has no usable
+text layer) is deskewed, binarised, and its ruling lines are found by morphology: long runs of ink
+along a row (or a column) are rules, text strokes are far shorter. The rules go to the *same*
+lattice the PDF reader feeds with vector rules (``lattice.grids``), in PDF points with y growing
+upwards, so the tolerances that snap vector rules snap raster rules too. OCR (rapidocr: PP-OCR
+detection and recognition models in ONNX, shipped in its wheel, run by onnxruntime) gives text
+boxes with a confidence; each box is placed in the cell that holds its centre, the rest become
+lines and paragraphs, exactly as PDF characters do.
+
+Every OCR'd table cell keeps its confidence and box (pixels of the deskewed page image, y down)
+in ``Cell.ocr``; the checks weigh doubtful digits against the table relations (``ocr_check``).
+
+Nothing is downloaded: the models are taken from the rapidocr package by path, and a missing
+model is an error that says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from pathlib import Path
+
+from .. import lattice
+from ..document import Cell, OcrReading, Table
+from ..errors import ReportError
+from ..lattice import Char
+
+INSTALL_HINT = "pip install 'report-extract[ocr]'"
+# The page width in PDF points that an image page is scaled to (A4): the lattice's tolerances are
+# in points, so raster geometry is expressed in points of a page of this width.
+PAGE_WIDTH_PT = 595.0
+# OCR text boxes below this confidence are kept and flagged, not dropped (rapidocr drops below 0.5)
+KEEP_SCORE = 0.3
+# Detection runs on the page scaled so its longer side is this many pixels (rapidocr's default
+# scales the shorter side up to 736, i.e. the whole 200-dpi page); text lines of 9 pt and more are
+# still found at this size, and detection costs a quarter.
+DETECT_SIDE = 960
+# Recognition batches of text boxes sorted by width, padded to the widest box of the batch only
+# (rapidocr pads every box to at least 320 px: a one-digit table cell cost as much as a line)
+REC_BATCH = 8
+REC_MIN_WIDTH = 48
+INK = 160  # grey level (0 black .. 255 white) below which a pixel is ink
+
+
+# called as OCR starts on each page (a batch worker tells its parent, whose timeout grows with it)
+PAGE_STARTED = None
+
+
+class OcrUnavailable(ReportError):
+    pass
+
+
+@functools.lru_cache(maxsize=1)
+def engine():
+    """The OCR engine, built once per process from the models shipped in the rapidocr wheel."""
+    try:
+        import rapidocr
+        from rapidocr import RapidOCR
+    except ImportError:
+        raise OcrUnavailable(f"OCR is not installed; install it with: {INSTALL_HINT}") from None
+    models = Path(rapidocr.__file__).parent / "models"
+    det = sorted(models.glob("*det*.onnx"))
+    rec = sorted(models.glob("*rec*.onnx"))
+    if not det or not rec:
+        raise OcrUnavailable(f"the OCR models are missing from the rapidocr package ({models}); reinstall "
+                             f"it with: {INSTALL_HINT} (report-extract never downloads models)")
+    threads = int(os.environ.get("REPORT_EXTRACT_OCR_THREADS", "0")) or -1
+    params = {
+        "Global.log_level": "error",
+        "Global.use_cls": False,  # pages are deskewed upright; the direction classifier is skipped
+        "Global.text_score": KEEP_SCORE,
+        "Global.max_side_len": 100000,  # the page keeps its resolution for recognition
+        "Det.model_path": str(det[-1]),
+        "Det.limit_side_len": DETECT_SIDE,
+        "Det.limit_type": "max",
+        "Rec.model_path": str(rec[-1]),
+        "Rec.rec_batch_num": REC_BATCH,
+        "Rec.rec_img_shape": [3, 48, REC_MIN_WIDTH],
+        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+    }
+    return RapidOCR(params=params)
+
+
+def numpy_and_cv2():
+    try:
+        import cv2
+        import numpy
+    except ImportError:
+        raise OcrUnavailable(f"OCR is not installed; install it with: {INSTALL_HINT}") from None
+    return numpy, cv2
+
+
+# --- the page image ------------------------------------------------------------------------------
+
+def deskew(grey):
+    """The page turned upright (angle from the projection profile: the angle at which rows of ink
+    are sharpest), with the angle in degrees. Skews up to ±3° are searched."""
+    np, cv2 = numpy_and_cv2()
+    height, width = grey.shape
+    small_scale = 800.0 / max(height, width)
+    small = cv2.resize(grey, (max(1, int(width * small_scale)), max(1, int(height * small_scale))),
+                       interpolation=cv2.INTER_AREA)
+    ink = (small < INK).astype(np.float32)
+    if ink.sum() < 50:
+        return grey, 0.0
+    center = (ink.shape[1] / 2, ink.shape[0] / 2)
+
+    def sharpness(angle: float) -> float:
+        matrix = cv2.getRotationMatrix2D(center, angle, 1.0)
+        turned = cv2.warpAffine(ink, matrix, (ink.shape[1], ink.shape[0]), flags=cv2.INTER_NEAREST)
+        rows = turned.sum(axis=1)
+        return float((rows * rows).sum())
+
+    best = max((a / 4 for a in range(-12, 13)), key=sharpness)  # 0.25° steps
+    best = max((best + a / 20 for a in range(-5, 6)), key=sharpness)  # then 0.05°
+    if abs(best) < 0.05:
+        return grey, 0.0
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), best, 1.0)
+    upright = cv2.warpAffine(grey, matrix, (width, height), flags=cv2.INTER_LINEAR,
+                             borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+    return upright, best
+
+
+def _best_rules(grey, scale: float, height_px: int):
+    """The rules of the page from the ink of a fixed threshold, or from the ink of an adaptive one
+    where that finds them in fewer pieces (a blurred or light scan, whose thin rules are grey and
+    break up under a fixed threshold). Where both find as many pieces, the fixed one: the adaptive
+    ink widens a rule by its halo and can carry its ends past a crossing."""
+    np, _ = numpy_and_cv2()
+    fixed = rules(np.where(grey < INK, 255, 0).astype(np.uint8), scale, height_px)
+    adaptive = rules(_rule_ink(grey), scale, height_px)
+    pieces = [len(found[0][0]) + len(found[0][1]) for found in (fixed, adaptive)]
+    return adaptive if pieces[1] < pieces[0] else fixed
+
+
+def _rule_ink(grey):
+    """Ink for finding rules: a pixel clearly darker than the paper around it. A thin rule on a
+    blurred or light scan is grey, not black (a 1-pixel rule at 150 dpi blurred reads ~190), so a
+    fixed threshold loses it; noise stays below the margin."""
+    _, cv2 = numpy_and_cv2()
+    return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 30)
+
+
+def rules(ink, scale: float, height_px: int):
+    """(horizontal (y, x0, x1), vertical (x, y0, y1)) ruling lines of a binarised page (ink = 255),
+    in points (``scale`` points a pixel) with y growing upwards, and the mask of their pixels.
+
+    A rule is a run of ink at least ``long`` pixels (about 8 mm) along a row or a column: the
+    longest stroke of a character at report sizes is a third of that. Gaps of a few pixels (a
+    light scan, JPEG artefacts) are closed first."""
+    np, cv2 = numpy_and_cv2()
+    long = max(20, int(22.0 / scale))  # 22 pt
+    gap = max(2, int(1.5 / scale))
+    out = []
+    masks = []
+    for axis in (0, 1):  # 0: horizontal rules
+        along = (long, 1) if axis == 0 else (1, long)
+        bridge = (gap, 1) if axis == 0 else (1, gap)
+        closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, bridge))
+        lines = cv2.morphologyEx(closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along))
+        masks.append(lines)
+        count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+        found = []
+        for x, y, w, h, _area in stats[1:count]:
+            if axis == 0:
+                thick = h if h < 4 * max(1, gap) else _thickness(lines, x, y, w, h, axis)
+                if thick * scale >= lattice.THICK:
+                    continue  # a filled block (a photo, a stamp), not a rule
+                middle = y + h / 2
+                found.append(((height_px - middle) * scale, x * scale, (x + w) * scale))
+            else:
+                thick = w if w < 4 * max(1, gap) else _thickness(lines, x, y, w, h, axis)
+                if thick * scale >= lattice.THICK:
+                    continue
+                middle = x + w / 2
+                found.append((middle * scale, (height_px - y - h) * scale, (height_px - y) * scale))
+        out.append(found)
+    return (out[0], out[1]), masks[0] | masks[1]
+
+
+def _thickness(lines, x, y, w, h, axis) -> float:
+    """The typical thickness of a component that its bounding box overstates (a slightly tilted
+    rule): its ink area over its length."""
+    area = float((lines[y:y + h, x:x + w] > 0).sum())
+    return area / max(w if axis == 0 else h, 1)
+
+
+def _recognise(image, clean, cells: list[tuple[int, int, int, int]]):
+    """OCR: text boxes (x0, y0, x1, y1 in pixels, y down), their text and confidence.
+
+    Detection finds the text lines outside tables (on the page scaled down: it costs a quarter).
+    Inside a table the cells are known, so each cell's text is cut into lines by the blank rows
+    between them (the detector, scaled down, joins the lines of a narrow label cell wrapped every
+    few characters, and now and then a label with the digits beside it). Each piece is
+    recognised on its own, in ``clean`` (the page with its rules erased: no rule in a crop)."""
+    np, _ = numpy_and_cv2()
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    ocr = engine()
+    detected = ocr._load_det_model()(cv2_bgr(image))
+    if detected.boxes is None or len(detected.boxes) == 0:
+        return []
+    height, width = image.shape
+    boxes = []
+    for quad in detected.boxes:
+        x0, y0 = max(int(quad[:, 0].min()), 0), max(int(quad[:, 1].min()), 0)
+        x1, y1 = min(int(quad[:, 0].max()) + 1, width), min(int(quad[:, 1].max()) + 1, height)
+        if x1 - x0 >= 3 and y1 - y0 >= 3:
+            boxes.append((x0, y0, x1, y1))
+    if not boxes:
+        return []
+    line = sorted(b[3] - b[1] for b in boxes)[len(boxes) // 2]  # the height of a line of text
+    pieces = [box for box in boxes if not _in_cells(box, cells)]
+    speckless = _speckless(clean)
+    for cell in cells:
+        pieces += _lines(speckless, cell, line)
+    if not pieces:
+        return []
+    crops = [np.ascontiguousarray(np.repeat(clean[y0:y1, x0:x1, None], 3, axis=2)) for x0, y0, x1, y1 in pieces]
+    recognised = ocr._load_rec_model()(TextRecInput(img=crops))
+    out = []
+    for box, text, score in zip(pieces, recognised.txts, recognised.scores):
+        text = text.strip()
+        if text and score >= KEEP_SCORE:
+            out.append((box, text, float(score)))
+    return out
+
+
+def cv2_bgr(grey):
+    _, cv2 = numpy_and_cv2()
+    return cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
+
+
+def _in_cells(box, cells) -> bool:
+    """Whether half of a detected box lies inside table cells (its text is read cell by cell)."""
+    x0, y0, x1, y1 = box
+    covered = 0
+    for cx0, cy0, cx1, cy1 in cells:
+        if cx0 < x1 and cx1 > x0 and cy0 < y1 and cy1 > y0:
+            covered += (min(x1, cx1) - max(x0, cx0)) * (min(y1, cy1) - max(y0, cy0))
+    return covered >= 0.5 * (x1 - x0) * (y1 - y0)
+
+
+def _speckless(clean):
+    """The ink of the page without isolated specks (scanner noise): a 3×3 median of the image."""
+    _, cv2 = numpy_and_cv2()
+    return cv2.medianBlur(clean, 3)
+
+
+def _lines(image, cell, line: int):
+    """The text lines of a table cell, cut at blank rows: runs of inked rows are joined while the
+    line they make stays within a line's height (a character such as 三 has blank rows inside)."""
+    x0, y0, x1, y1 = cell
+    ink = image[y0:y1, x0:x1] < INK
+    rows = ink.any(axis=1)
+    runs = []  # (first, last) inked row of each run
+    start = None
+    for y, inked in enumerate(rows):
+        if inked and start is None:
+            start = y
+        elif not inked and start is not None:
+            runs.append((start, y - 1))
+            start = None
+    if start is not None:
+        runs.append((start, len(rows) - 1))
+    glyph = 0.8 * line  # detector boxes have a margin around the glyphs
+    lines = []
+    runs = [r for r in runs if r[1] - r[0] >= 1 or ink[r[0]].sum() > 2]  # a speck the median kept
+    for first, last in runs:
+        if lines and last - lines[-1][0] + 1 <= 1.15 * glyph:
+            lines[-1][1] = last
+        else:
+            lines.append([first, last])
+    out = []
+    for first, last in lines:
+        columns = ink[first:last + 1].any(axis=0).nonzero()[0]
+        if len(columns) == 0 or last - first < 0.25 * glyph:
+            continue  # a dot or a stray mark, not a line of text
+        pad = max(2, int(0.15 * glyph))
+        out.append((max(x0 + columns[0] - pad, x0), max(y0 + first - pad, y0),
+                    min(x0 + columns[-1] + 1 + pad, x1), min(y0 + last + 1 + pad, y1)))
+    return out
+
+
+def read_page(grey, number: int, dpi: float | None = None):
+    """One page image (a 2-D uint8 array, 0 black) -> the page's content for the PDF reader's page
+    model (lines and lattice tables, each text box with its OCR confidence and box)."""
+    from .pdf import PageContent
+
+    np, cv2 = numpy_and_cv2()
+    if PAGE_STARTED is not None:
+        PAGE_STARTED()
+    if is_blank(grey):
+        return PageContent(number, grey.shape[0] * (72.0 / dpi if dpi else PAGE_WIDTH_PT / grey.shape[1]), [], [],
+                           ocr={}, blank=True)
+    upright, _ = deskew(grey)
+    height_px, width_px = upright.shape
+    scale = PAGE_WIDTH_PT / width_px if dpi is None else 72.0 / dpi  # points a pixel
+    edges, mask = _best_rules(upright, scale, height_px)
+    grids = [g for g in lattice.grids(edges) if len(g.cells) >= 2]
+    inset = 2
+    cells = [(int(g.xs[c] / scale) + inset, int(height_px - g.ys[r] / scale) + inset,
+              int(g.xs[c + cs] / scale) - inset, int(height_px - g.ys[r + rs] / scale) - inset)
+             for g in grids for r, c, rs, cs in g.cells]
+    clean = upright.copy()
+    clean[cv2.dilate(mask, np.ones((5, 5), np.uint8)) > 0] = 255
+    found = _recognise(upright, clean, cells)
+    chars: list[Char] = []
+    reading: dict[Char, tuple[float, tuple[float, float, float, float]]] = {}
+    for (x0, y0, x1, y1), text, score in found:
+        ch = (x0 * scale, (height_px - y1) * scale, x1 * scale, (height_px - y0) * scale, text)
+        chars.append(ch)
+        reading[ch] = (score, (x0, y0, x1, y1))
+    chars.sort(key=lambda c: (-c[3], c[0]))
+    in_cells, free = lattice.place(chars, grids)
+    lines = lattice.lines(free)
+    for line in lines:
+        line.text = _restore_ordinal(line.text)
+    return PageContent(number, height_px * scale, lines, list(zip(grids, in_cells)), n_chars=len(chars),
+                       ocr=reading)
+
+
+_BARE_ORDINAL = re.compile(r"^\s*([一二三四五六七八九十]{1,2})(?=[^\s、.．，,一二三四五六七八九十])")
+
+
+def _restore_ordinal(text: str) -> str:
+    """A section heading whose enumeration comma OCR lost (五存在的主要问题…: the comma is a
+    speck at scan resolution) gets it back, where the words are a section heading's."""
+    from ..sections import HEADING
+
+    match = _BARE_ORDINAL.match(text)
+    if match is None:
+        return text
+    fixed = f"{match.group(1)}、{text[match.end():]}"
+    return fixed if HEADING.match(fixed) else text
+
+
+def page_blocks(content) -> list:
+    """The blocks of an OCR'd page, each table cell with its OCR reading (confidence: the lowest
+    of the boxes in the cell, None where the cell is blank; box: their union, in pixels)."""
+    blocks = list(content.blocks())
+    reading = content.ocr or {}
+    by_top = sorted(content.tables, key=lambda t: -t[0].bbox[3])
+    tables = [b for b in blocks if isinstance(b, Table)]
+    for table, (_, cell_chars) in zip(tables, by_top):
+        cells: list[Cell] = [c for row in table.rows for c in row]
+        for cell, chars in zip(cells, cell_chars):
+            readings = [reading[ch] for ch in chars if ch in reading]
+            if not readings:
+                cell.ocr = OcrReading(None, None, content.number)
+                continue
+            cell.text = _digit_lookalikes(cell.text)
+            boxes = [r[1] for r in readings]
+            box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                   max(b[3] for b in boxes))
+            cell.ocr = OcrReading(min(r[0] for r in readings), tuple(round(v) for v in box), content.number)
+    return blocks
+
+
+_LOOKALIKE = re.compile(r"[0-9OoDIl|]{1,9}")
+_AS_DIGIT = str.maketrans("OoDIl|", "000111")
+
+
+def _digit_lookalikes(text: str) -> str:
+    """A cell OCR read as digits with a letter among them (O for 0, l for 1: the recogniser's
+    alphabet has both) is digits; its confidence stays as read, so the checks still weigh it."""
+    if _LOOKALIKE.fullmatch(text) and not text.isdigit() and any(ch.isdigit() for ch in text) or text in (
+            "O", "o", "D"):
+        return text.translate(_AS_DIGIT)
+    return text
+
+
+def is_blank(grey) -> bool:
+    """No ink worth reading: fewer than one pixel in 5000 darker than INK (specks, a scanner's edge)."""
+    np, _ = numpy_and_cv2()
+    return int(np.count_nonzero(grey < INK)) < grey.size / 5000
+
+
+def document(contents: list, name: str, fmt: str):
+    """The Document of image pages (all read by OCR). A document in which OCR found no text at
+    all is an error: a blank page, or a picture with no writing."""
+    from ..document import Document
+    from .pdf import _drop_running_lines
+
+    if not any(c.n_chars for c in contents):
+        if all(c.blank for c in contents):
+            what = "a blank page" if len(contents) == 1 else f"{len(contents)} blank pages"
+            raise ReportError(f"{what}: nothing is printed on it", name)
+        raise ReportError("OCR found no text in the image (a picture with no report in it?)", name)
+    _drop_running_lines(contents)
+    blocks = []
+    for content in contents:
+        blocks += page_blocks(content)
+    return Document(blocks=blocks, format=fmt, pages=len(contents), ocr_pages=[c.number for c in contents])
+
+
+# The resolution PDF pages are rendered at for OCR: 9-pt digits are 25 px high, enough for
+# recognition (which scales every text line to 48 px); more costs time in every step but OCR.
+PDF_DPI = 200
+IMAGE_SHARE = 0.3  # an image object covering this share of a page makes it a scanned page
+
+
+def read_pdf_pages(pdf, pages: list, candidates: list[int], always: bool) -> list:
+    """The PDF's pages with the candidate pages (no usable text layer) read by OCR instead.
+
+    In a document that has a usable text layer on some page, a candidate page is OCR'd only
+    where a scanned image covers much of it (a scanned table page in a born-digital report); a
+    page with a short text and no image (a closing line) keeps its text. A blank page is never
+    OCR'd."""
+    from .pdf import usable
+
+    np, _ = numpy_and_cv2()
+    texty = any(usable(p) for p in pages)
+    out = list(pages)
+    for number in candidates:
+        page = pdf[number - 1]
+        try:
+            if not always and texty and _image_share(page) < IMAGE_SHARE and pages[number - 1].bad_chars < 20:
+                continue
+            if texty and not always:
+                try:
+                    engine()
+                except OcrUnavailable:
+                    continue  # the text layer of the other pages is read as before
+            bitmap = page.render(scale=PDF_DPI / 72, grayscale=True)
+            grey = np.array(bitmap.to_numpy(), copy=True)
+            if grey.ndim == 3:
+                grey = grey[:, :, 0]
+            if is_blank(grey):
+                continue
+            out[number - 1] = read_page(grey, number, dpi=PDF_DPI)
+        finally:
+            page.close()
+    return out
+
+
+def _image_share(page) -> float:
+    """The share of the page that its largest image object covers."""
+    import pypdfium2.raw as raw
+
+    width, height = page.get_width(), page.get_height()
+    best = 0.0
+    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        x0, y0, x1, y1 = obj.get_bounds()
+        best = max(best, (x1 - x0) * (y1 - y0) / max(width * height, 1.0))
+    return best

@@ -1,0 +1,245 @@
+"""Scanned reports read by OCR: the committed scans (tests/fixtures/scans.py renders them from the
+fixture PDFs, their text twins) give the twins' values and problems, and no value that differs from
+its twin goes without an OCR problem on its cell. Doubtful digits meet the relations (ocr_check)."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+
+import pytest
+
+import report_extract
+from conftest import FIXTURES, ROOT, codes, corpus_file, problems_of
+from report_extract import ocr_check
+
+SCANS = FIXTURES / "scans"
+
+
+def _read(name: str, **options):
+    return report_extract.extract(SCANS / name, **options)
+
+
+@pytest.fixture(scope="module")
+def clean_pdf():
+    return _read("v2021-clean-200.pdf")
+
+
+@pytest.fixture(scope="module")
+def review_tiff():
+    return _read("v2021-review-total-150.tif")
+
+
+def twin(name: str):
+    return report_extract.extract(FIXTURES / name)
+
+
+def wrong_values(report, truth) -> tuple[list, list]:
+    """(values that differ from the twin's, those of them with no OCR problem on their cell)."""
+    flagged = {(p.table, p.row, p.column) for p in report.problems if p.code.startswith("ocr_")}
+    got = report.flat()
+    wrong = [(k, got.get(k), v) for k, v in truth.flat().items() if got.get(k) != v]
+    return wrong, [w for w in wrong if tuple(w[0].split(".")) not in flagged]
+
+
+def problem_keys(report, skip_ocr: bool = True) -> list:
+    return sorted((p.code, p.table or "", p.row or "", p.column or "") for p in report.problems
+                  if not (skip_ocr and p.code.startswith("ocr_")))
+
+
+def test_an_image_only_pdf_gives_every_value_title_and_heading_of_its_text_twin(clean_pdf):
+    truth = twin("v2021-clean.pdf")
+    assert clean_pdf.source.format == "pdf" and clean_pdf.source.ocr_pages == [1, 2, 3, 4]
+    assert clean_pdf.flat() == truth.flat() and len(truth.flat()) == 200
+    assert clean_pdf.report == truth.report
+    assert [s.heading for s in clean_pdf.sections] == [s.heading for s in truth.sections]
+    assert problem_keys(clean_pdf, skip_ocr=False) == problem_keys(truth)
+    prov = clean_pdf.provenance["applications.new_received.total"]
+    assert prov.raw == str(truth.value("applications.new_received.total"))
+    assert prov.ocr.confidence > 0.9 and len(prov.ocr.box) == 4 and prov.ocr.box[2] > prov.ocr.box[0]
+    assert truth.provenance["applications.new_received.total"].ocr is None
+
+
+def test_a_multi_page_tiff_keeps_the_reports_own_error_and_flags_its_cells(review_tiff):
+    truth = twin("v2021-review-total.pdf")
+    assert review_tiff.source.format == "image" and review_tiff.source.ocr_pages == [1, 2, 3, 4]
+    wrong, silent = wrong_values(review_tiff, truth)
+    assert silent == [] and len(wrong) <= 1  # ≥ 99.5% of 200 values
+    assert problem_keys(review_tiff) == problem_keys(truth)
+    [problem] = problems_of(review_tiff, "review_total")
+    [printed] = problems_of(truth, "review_total")
+    assert (problem.row, problem.expected, problem.found) == ("administrative_review", printed.expected, printed.found)
+    # the relation breaks although OCR was sure of each cell: every cell of it is flagged, no other
+    uncertain = {(p.row, p.column) for p in problems_of(review_tiff, "ocr_uncertain")}
+    assert {c for r, c in uncertain if r == "administrative_review"} == {"upheld", "corrected", "other", "pending",
+                                                                         "total"}
+    assert "ocr_corrected" not in codes(review_tiff)
+
+
+def test_a_jpg_page_gives_the_title_and_the_values_on_it():
+    report = _read("v2019-clean-300-p1.jpg")
+    truth = twin("v2019-clean.pdf")
+    assert report.source.format == "image" and report.source.pages == 1
+    assert report.report.model_dump() == {**truth.report.model_dump(), "units": report.report.units}
+    on_page = {k: v for k, v in report.flat().items() if v is not None}
+    assert len(on_page) >= 60
+    assert all(truth.flat()[k] == v for k, v in on_page.items())
+
+
+def test_a_scanned_page_in_a_born_digital_pdf_is_read_by_ocr_and_only_that_page():
+    report = _read("v2021-clean-page3-scanned.pdf")
+    truth = twin("v2021-clean.pdf")
+    assert report.source.ocr_pages == [3]
+    assert report.flat() == truth.flat()
+    pages = {p.page for k, p in report.provenance.items() if p.ocr is not None}
+    assert pages == {3}
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "report_extract", *map(str, args)], capture_output=True, cwd=ROOT)
+
+
+def test_bad_images_exit_3_with_one_line_each():
+    cases = {
+        "truncated.jpg": "a damaged or truncated image: page 1 cannot be decoded",
+        "corrupt.tif": "a damaged or truncated image: page 1 cannot be decoded",
+        "bomb.png": "above the limit of 60,000,000 pixels (a decompression bomb?)",
+        "300-pages.tif": "an image with more than 100 pages; report-extract reads at most 100 "
+                         "(raise the limit with REPORT_EXTRACT_MAX_PAGES)",
+        "blank-page.png": "a blank page: nothing is printed on it",
+        "photo-no-report.jpg": "OCR found no text in the image (a picture with no report in it?)",
+    }
+    for name, reason in cases.items():
+        path = SCANS / "bad" / name
+        result = run("extract", path)
+        lines = result.stderr.decode().splitlines()
+        assert result.returncode == 3, name
+        assert lines == [f"report-extract: {path}: {reason}"] or (len(lines) == 1 and reason in lines[0]), lines
+        assert result.stdout == b""
+
+
+def test_ocr_never_refuses_an_image_and_a_misnamed_image_is_named():
+    result = run("extract", "--ocr", "never", SCANS / "v2019-clean-300-p1.jpg")
+    assert result.returncode == 3
+    assert "an image: it can only be read by OCR, and --ocr never was given" in result.stderr.decode()
+
+
+def test_without_the_ocr_extra_the_error_says_what_to_install(monkeypatch):
+    from report_extract.readers import scan
+
+    scan.engine.cache_clear()
+    monkeypatch.setitem(sys.modules, "rapidocr", None)
+    try:
+        with pytest.raises(report_extract.ReportError, match=r"pip install 'report-extract\[ocr\]'"):
+            _read("v2019-clean-300-p1.jpg")
+    finally:
+        scan.engine.cache_clear()
+
+
+# --- doubtful digits against the relations ------------------------------------------------------
+
+@pytest.fixture()
+def as_if_ocr():
+    """The clean text twin's tables and provenance as OCR would give them, every cell sure."""
+    truth = report_extract.extract(FIXTURES / "v2021-clean.txt")
+    values = copy.deepcopy(truth.tables)
+    provenance = {k: {**p.model_dump(), "ocr": {"confidence": 0.99, "box": [0, 0, 1, 1]}}
+                  for k, p in truth.provenance.items()}
+    pages = {t: {r: 1 for r in rows} for t, rows in values.items()}
+
+    def misread(key: str, raw: str, confidence: float):
+        table, row, col = key.split(".")
+        values[table][row][col] = int(raw)
+        provenance[key]["raw"] = raw
+        provenance[key]["ocr"]["confidence"] = confidence
+
+    def weigh():
+        return ocr_check.weigh(values, provenance, pages, "v2021", 2023, set())
+
+    return truth, values, misread, weigh
+
+
+def test_one_doubtful_digit_that_only_one_correction_repairs_is_corrected(as_if_ocr):
+    truth, values, misread, weigh = as_if_ocr
+    key = "applications.new_received.natural_person"
+    right = truth.value(key)
+    misread(key, str(right).replace(str(right)[0], "8", 1) if str(right)[0] != "8" else "3" + str(right)[1:], 0.62)
+    wrong = values["applications"]["new_received"]["natural_person"]
+    [problem] = weigh()
+    assert (problem.code, problem.severity, problem.row, problem.column) == (
+        "ocr_corrected", "warning", "new_received", "natural_person")
+    assert (problem.found, problem.expected) == (wrong, right)
+    assert values["applications"]["new_received"]["natural_person"] == right
+
+
+def test_a_confident_misreading_is_kept_and_every_cell_of_its_broken_relations_flagged(as_if_ocr):
+    truth, values, misread, weigh = as_if_ocr
+    key = "applications.new_received.natural_person"
+    misread(key, str(truth.value(key) + 1), 0.99)
+    problems = weigh()
+    assert {p.code for p in problems} == {"ocr_uncertain"}
+    flagged = {(p.row, p.column) for p in problems}
+    assert ("new_received", "natural_person") in flagged
+    assert values["applications"]["new_received"]["natural_person"] == truth.value(key) + 1
+
+
+def test_a_doubtful_digit_is_confirmed_by_relations_that_hold_and_flagged_where_none_does(as_if_ocr):
+    truth, values, misread, weigh = as_if_ocr
+    misread("applications.new_received.total", str(truth.value("applications.new_received.total")), 0.7)
+    assert weigh() == []
+    proactive = next(k for k, v in truth.flat().items() if k.startswith("proactive.") and v is not None)
+    misread(proactive, str(truth.value(proactive)), 0.7)
+    [problem] = weigh()
+    assert problem.code == "ocr_uncertain" and f"{problem.table}.{problem.row}.{problem.column}" == proactive
+
+
+def test_a_confident_misreading_beside_doubtful_cells_is_flagged_too(as_if_ocr):
+    truth, values, misread, weigh = as_if_ocr
+    row = "applications.carried_over."
+    a, b = row + "research_institution", row + "social_welfare_org"
+    misread(a, str(truth.value(a)), 0.5)
+    misread(b, str(truth.value(b)), 0.5)
+    misread(row + "total", str(truth.value(row + "total") + 10), 0.99)  # the total misread, surely
+    problems = weigh()
+    assert {p.code for p in problems} == {"ocr_uncertain"}
+    flagged = {p.column for p in problems if p.row == "carried_over"}
+    assert {"research_institution", "social_welfare_org", "total"} <= flagged
+
+
+# --- the real corpus, rendered ------------------------------------------------------------------
+
+def test_the_real_report_read_from_its_page_images_matches_the_born_digital_reading():
+    path = corpus_file("hongze-2023.pdf")
+    scanned = report_extract.extract(path, ocr="always")
+    truth = report_extract.extract(path)
+    assert scanned.source.ocr_pages == list(range(1, truth.source.pages + 1))
+    wrong, silent = wrong_values(scanned, truth)
+    assert silent == []
+    assert len(wrong) <= 0.005 * len(truth.flat())
+    assert problem_keys(scanned) == problem_keys(truth)
+    assert scanned.report == truth.report
+    assert [s.heading for s in scanned.sections] == [s.heading for s in truth.sections]
+
+
+def test_batch_reads_a_page_image_by_ocr_and_says_so_in_the_summary(tmp_path):
+    import csv
+    import shutil
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copy(SCANS / "v2019-clean-300-p1.jpg", archive / "scan.jpg")
+    shutil.copy(FIXTURES / "v2021-clean.txt", archive / "text.txt")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "report_extract", "batch", str(archive), "-o", str(out),
+                             "--jobs", "1", "--timeout", "60"], capture_output=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr.decode()
+    with open(out / "summary.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = {_name(r["path"]): r for r in csv.DictReader(handle)}
+    assert rows["scan.jpg"]["ocr_pages"] == "1" and rows["scan.jpg"]["status"] in ("ok", "problems")
+    assert rows["text.txt"]["ocr_pages"] == ""
+    assert "scan.jpg [1 page read by OCR]" in result.stderr.decode()
+
+
+def _name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
