@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -58,6 +59,8 @@ class Options:
     xlsx: bool = False
     memory_mb: int = 0  # each worker's memory limit (0: limits.MEMORY)
     html: bool = False  # a page per report and index.html (views.dashboard)
+    scheduler: str | None = None  # a Dask scheduler's address, or local:N; None: local worker processes
+    shared_fs: bool = False  # cluster workers can read the inputs' paths themselves
     ocr: str = "auto"
 
 
@@ -144,8 +147,7 @@ def result_path(outdir: Path, rel: str, fmt: str) -> Path:
 def process(job: Job, options: Options) -> dict:
     """Read one input and write its result; return its summary line."""
     start = time.perf_counter()
-    _fault_injection(job.path)
-    from .errors import NotAReport, ReportError
+    from .errors import ReportError
     from .guard import read_input
 
     try:
@@ -155,35 +157,53 @@ def process(job: Job, options: Options) -> dict:
     digest = hashlib.sha256(data).hexdigest()
     out = result_path(options.outdir, job.rel, options.fmt)
     if not options.force:
-        existing = _load(out, options.fmt)
-        if existing is not None and existing.get("source", {}).get("sha256") == digest:
+        existing = current(out, options.fmt, digest)
+        if existing is not None:
             if options.html and not dashboard.page_path(out).exists():
                 dashboard.write_page(out, existing)
             return _summary_of(job.path, existing, start)
+    summary, text, page = work(job.path, data, digest, options.fmt, start, page=options.html, ocr=options.ocr)
+    if text is not None:
+        write_atomic(out, text)
+    if page is not None:
+        write_atomic(dashboard.page_path(out), page)
+    return summary
+
+
+def work(path: str, data: bytes, digest: str, fmt: str, start: float, page: bool = False,
+         ocr: str = "auto") -> tuple[dict, str | None, str | None]:
+    """The unit of work, wherever it runs (a local worker process or a cluster worker): one input's
+    bytes in; its summary line (what the spreadsheets need under ``data``), the text of its result
+    file and, when ``page``, its HTML page out (None when it failed). Reads and writes no files of
+    its own."""
+    _fault_injection(path)
+    from .errors import NotAReport, ReportError
     from .pipeline import extract
     from .writers import as_data, to_json, to_yaml
 
     try:
-        report = extract(job.path, data, sha256=digest, ocr=options.ocr)
+        report = extract(path, data, sha256=digest, ocr=ocr)
     except NotAReport as exc:
-        return _summary(job.path, "not_a_report", error=exc.reason, start=start)
+        return _summary(path, "not_a_report", error=exc.reason, start=start), None, None
     except ReportError as exc:
-        return _summary(job.path, "failed", error=exc.reason, start=start)
+        return _summary(path, "failed", error=exc.reason, start=start), None, None
     except MemoryError:
-        from .guard import memory_error
-
-        return _summary(job.path, "failed", error=memory_error().reason, start=start)
+        return _summary(path, "failed", error=guard.memory_error().reason, start=start), None, None
     except RecursionError:
-        from . import limits
-
-        return _summary(job.path, "failed", error=limits.NESTING.error("nested too deeply to read").reason,
-                        start=start)
+        return _summary(path, "failed", error=limits.NESTING.error("nested too deeply to read").reason,
+                        start=start), None, None
     except Exception as exc:  # a bug of ours: recorded, the batch goes on
-        return _summary(job.path, "failed", error=f"internal error ({type(exc).__name__}: {exc})", start=start)
-    write_atomic(out, to_json(report) + "\n" if options.fmt == "json" else to_yaml(report))
-    if options.html:
-        dashboard.write_page(out, report)
-    return _summary_of(job.path, as_data(report), start)
+        return _summary(path, "failed", error=f"internal error ({type(exc).__name__}: {exc})", start=start), None, None
+    text = to_json(report) + "\n" if fmt == "json" else to_yaml(report)
+    return _summary_of(path, as_data(report), start), text, dashboard.report_page(report) if page else None
+
+
+def current(out: Path, fmt: str, digest: str) -> dict | None:
+    """The result already in the output folder when it was made from these same bytes."""
+    existing = _load(out, fmt)
+    if existing is not None and existing.get("source", {}).get("sha256") == digest:
+        return existing
+    return None
 
 
 def _fault_injection(path: str) -> None:
@@ -235,12 +255,43 @@ def _summary_of(path: str, data: dict, start: float) -> dict:
     info = data.get("report", {})
     flat = {f"{t}.{r}.{c}": v for t, rows in data.get("tables", {}).items() for r, cols in rows.items()
             for c, v in cols.items()}
-    return {"path": printable(path), "status": "problems" if counts["error"] else "ok", "template": info.get("template"),
-            "organization": info.get("organization"), "year": info.get("year"), "errors": counts["error"],
-            "warnings": counts["warning"], "infos": counts["info"], "error": "",
-            "seconds": round(time.perf_counter() - start, 3),
-            "ocr_pages": len(data.get("source", {}).get("ocr_pages") or []) or None,
-            "data": {"flat": flat, "problems": problems, "essentials": crossyear.essentials(data)}}
+    summary = {"path": printable(path), "status": "problems" if counts["error"] else "ok", "template": info.get("template"),
+               "organization": info.get("organization"), "year": info.get("year"), "errors": counts["error"],
+               "warnings": counts["warning"], "infos": counts["info"], "error": ""}
+    rows = sheet_rows(summary, flat, problems)
+    summary["seconds"] = round(time.perf_counter() - start, 3)
+    summary["ocr_pages"] = len(data.get("source", {}).get("ocr_pages") or []) or None
+    summary["data"] = {"flat": flat, "problems": problems, "essentials": crossyear.essentials(data), "rows": rows}
+    return summary
+
+
+_SHEET_COLUMNS: dict[str, list[str]] = {}
+
+
+def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str]:
+    """An input's rows of wide.csv, long.csv and problems.csv (but for the cross-year ones) as CSV
+    text, made where the input was read, in parallel: the parent only copies them into the sheets."""
+    if not _SHEET_COLUMNS:
+        wide = wide_columns()
+        _SHEET_COLUMNS.update(wide=wide, fields=wide[len(WIDE_META):])
+    meta = {"path": summary["path"], "organization": summary["organization"], "year": summary["year"],
+            "template": summary["template"]}
+    tally = {k: summary[k] for k in ("status", "errors", "warnings", "infos")}  # wide rows carry them
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def text(rows) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        return buffer.getvalue()
+
+    wide_row = {**meta, **tally, **flat}
+    return {"wide": text([[wide_row.get(c) for c in _SHEET_COLUMNS["wide"]]]),
+            "long": text([meta["path"], meta["organization"], meta["year"], key, flat[key]]
+                         for key in _SHEET_COLUMNS["fields"] if key in flat),
+            "problems": text([row.get(c) for c in PROBLEM_COLUMNS] for row in (
+                {**meta, **p} for p in problems if p["code"] not in crossyear.CROSS_YEAR_CODES))}
 
 
 def _summary(path: str, status: str, error: str = "", start: float | None = None) -> dict:
@@ -271,16 +322,23 @@ def worker_main(options_json: str) -> None:
             except MemoryError:  # over the worker's memory limit, anywhere: this input fails, not the batch
                 summary = _summary(job.path, "failed", error=guard.memory_error().reason)
             data = summary.pop("data", None)
-            where = None
-            if data is not None:  # the bulk goes to this worker's spool file, not through the pipe
-                where = [str(spool_path), spool.tell()]
-                # first what the cross-year checks need, so that they need not parse the rest
-                brief = {"essentials": data.pop("essentials"), "codes": sorted({p["code"] for p in data["problems"]})}
-                spool.write(json.dumps(brief, ensure_ascii=False) + "\n")
-                spool.write(json.dumps(data, ensure_ascii=False) + "\n")
-                spool.flush()
+            # the bulk goes to this worker's spool file, not through the pipe
+            where = None if data is None else spool_write(spool, spool_path, data)
             sys.stdout.write(json.dumps([job.index, summary, where]) + "\n")  # ASCII: any file name passes
             sys.stdout.flush()
+
+
+def spool_write(handle, path: Path, data: dict) -> list:
+    """Append an input's spool lines to an open spool file; returns where they start."""
+    where = [str(path), handle.tell()]
+    # first what the cross-year checks need, so that they need not parse the rest; last the sheets' rows
+    brief = {"essentials": data.pop("essentials"), "codes": sorted({p["code"] for p in data["problems"]})}
+    rows = data.pop("rows")
+    handle.write(json.dumps(brief, ensure_ascii=False) + "\n")
+    handle.write(json.dumps(data, ensure_ascii=False) + "\n")
+    handle.write(json.dumps(rows, ensure_ascii=False) + "\n")
+    handle.flush()
+    return where
 
 
 def _count_ocr_pages():
@@ -377,9 +435,9 @@ class _Slot:
 
 
 class _Spool:
-    """What each result contributes to the spreadsheets: two JSON lines per input in the workers'
-    temporary spool files (a brief one for the cross-year checks, then the whole), found again by
-    (file, offset). The parent holds offsets, not reports."""
+    """What each result contributes to the spreadsheets: three JSON lines per input in the workers'
+    temporary spool files (a brief one for the cross-year checks, then the whole, then its rows of
+    the sheets as CSV text), found again by (file, offset). The parent holds offsets, not reports."""
 
     def __init__(self, outdir: Path):
         self.outdir = outdir
@@ -415,6 +473,15 @@ class _Spool:
         handle = self._at(index)
         if handle is None:
             return None
+        handle.readline()
+        return json.loads(handle.readline())
+
+    def rows(self, index: int) -> dict | None:
+        """The input's rows of wide.csv, long.csv and problems.csv, as CSV text."""
+        handle = self._at(index)
+        if handle is None:
+            return None
+        handle.readline()
         handle.readline()
         return json.loads(handle.readline())
 
@@ -465,7 +532,7 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
     try:
         if jobs:
             try:
-                _pool(jobs, options, done, spool)
+                _executor(options)(jobs, options, done, spool)
             except KeyboardInterrupt:
                 outcome.interrupted = True
         if not outcome.interrupted:
@@ -484,6 +551,17 @@ def _remove_half_written(outdir: Path) -> None:
                 path.unlink()
         except OSError:
             pass
+
+
+def _executor(options: Options):
+    """Where the jobs run: local worker processes, or a Dask cluster (``options.scheduler``). Either
+    calls ``done(index, summary, where)`` once per job, in completion order, with the input's spool
+    lines at ``where``; results are in the output folder by then."""
+    if options.scheduler:
+        from .cluster import run_jobs
+
+        return run_jobs
+    return _pool
 
 
 def _pool(jobs: list[Job], options: Options, done, spool: _Spool) -> None:
@@ -531,6 +609,11 @@ def _death(slot: _Slot, memory_mb: int = 0) -> str:
         code = slot.process.wait(timeout=2)
     except subprocess.TimeoutExpired:
         code = None
+    return crash_reason(code, memory_mb)
+
+
+def crash_reason(code: int | None, memory_mb: int = 0) -> str:
+    """Why an input failed whose worker process ended with ``code`` while reading it."""
     if code is not None and code < 0:
         try:
             name = signal.Signals(-code).name
@@ -539,6 +622,10 @@ def _death(slot: _Slot, memory_mb: int = 0) -> str:
         return (f"the worker crashed ({name}) while reading this file (over its memory limit of "
                 f"{memory_mb or limits.MEMORY.value:,} MB? {limits.MEMORY.how_to_raise()})")
     return f"the worker stopped unexpectedly (exit code {code}) while reading this file"
+
+
+def timed_out(timeout: float) -> str:
+    return f"timed out after {timeout:g} s (the worker was stopped)"
 
 
 # --- after the inputs: cross-year checks, then the summaries ----------------------------------------
@@ -598,28 +685,22 @@ def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict]
                   cross: dict[int, list], counts: dict[int, dict], options: Options) -> None:
     """summary.csv, wide.csv, long.csv, problems.csv (UTF-8 with BOM), and report.xlsx on request,
     in input order, from the spool."""
-    wide = wide_columns()
-    fields = wide[len(WIDE_META):]
     sheets = {name: _CsvSheet(options.outdir / f"{name}.csv", columns) for name, columns in (
-        ("summary", SUMMARY_COLUMNS), ("wide", wide), ("long", WIDE_META[:3] + ("field", "value")),
+        ("summary", SUMMARY_COLUMNS), ("wide", wide_columns()), ("long", WIDE_META[:3] + ("field", "value")),
         ("problems", PROBLEM_COLUMNS))}
     for job in jobs:
         if job.index not in statuses:
             continue
         summary = {**spool.get_summary(job.index), **counts.get(job.index, {})}
         sheets["summary"].add(summary)
-        data = spool.get(job.index)
-        if data is None:
+        rows = spool.rows(job.index)
+        if rows is None:
             continue
+        for name in ("wide", "long", "problems"):  # made by the workers: copied here
+            sheets[name].handle.write(rows[name])
         meta = {"path": printable(job.path), "organization": summary["organization"], "year": summary["year"],
                 "template": summary["template"]}
-        tally = {k: summary[k] for k in ("status", "errors", "warnings", "infos")}
-        flat = data["flat"]
-        sheets["wide"].add({**meta, **tally, **flat})
-        sheets["long"].add_rows([[meta["path"], meta["organization"], meta["year"], key, flat[key]]
-                                 for key in fields if key in flat])
-        problems = [p for p in data["problems"] if p["code"] not in crossyear.CROSS_YEAR_CODES]
-        for problem in problems + cross.get(job.index, []):
+        for problem in cross.get(job.index, []):
             sheets["problems"].add({**meta, **problem})
     for summary in missing:
         sheets["summary"].add(summary)
@@ -645,10 +726,6 @@ class _CsvSheet:
 
     def add(self, row: dict) -> None:
         self.writer.writerow(["" if (v := row.get(c)) is None else v for c in self.columns])
-
-    def add_rows(self, rows: list[list]) -> None:
-        """Rows given in column order (the long sheet's many rows), written in one call."""
-        self.writer.writerows([["" if v is None else v for v in row] for row in rows])
 
     def close(self) -> None:
         self.handle.close()

@@ -340,11 +340,17 @@ def batch(
     max_memory: int = typer.Option(None, "--max-memory", min=64, metavar="MB", show_default="1536",
                                    help="Memory limit of each worker, in MB (REPORT_EXTRACT_MAX_MEMORY_MB)."),
     ocr: Ocr = typer.Option(Ocr.auto, "--ocr", metavar="auto|always|never", help=OCR_HELP),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                            help="Run on a Dask cluster: the scheduler's address "
+                                                 "(tcp://HOST:8786), or local:N for N local Dask workers."),
+    shared_fs: bool = typer.Option(False, "--shared-fs", help="With --scheduler: the workers can read the inputs' "
+                                   "paths (a shared file system), so only paths are sent."),
 ):
     """Extract a whole archive into OUTDIR: one result per input, summary/wide/long/problems CSV,
     and the cross-year checks. Inputs already done (same content) are reused; failures never
     stop the batch."""
     from .batch import Options, run
+    from .cluster import ClusterError  # Dask itself is imported only for --scheduler
 
     if outdir.exists() and not outdir.is_dir():
         _say(f"-o {outdir}: is a file; batch writes into a folder (give a folder name)")
@@ -355,18 +361,26 @@ def batch(
         except ImportError:
             _say("--xlsx needs openpyxl: pip install 'report-extract[xlsx]'")
             raise typer.Exit(EXIT_USAGE) from None
+    if shared_fs and not scheduler:
+        _say("--shared-fs goes with --scheduler")
+        raise typer.Exit(EXIT_USAGE)
     _apply_limits(max_memory, None)  # the workers inherit it, and the messages name it
     for path in paths:  # said at once, not only in summary.csv at the end
         if not os.path.exists(path):
             _say(f"{path}: {'a symbolic link loop' if os.path.islink(path) else 'no such file or folder'}")
     options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx, html=html,
-                      ocr=ocr.value)
-    try:
-        with _batch_progress() as progress:
+                      ocr=ocr.value, scheduler=scheduler, shared_fs=shared_fs)
+    with _batch_progress() as progress:
+        try:
             outcome = run(paths, options, progress)
-    except OSError as exc:  # the output folder cannot be made or written
-        _say(f"cannot write into {outdir} ({exc.strerror or exc})")
-        raise typer.Exit(EXIT_OUTPUT) from None
+        except ClusterError as exc:
+            progress.stop()
+            _say(str(exc))
+            raise typer.Exit(EXIT_USAGE if exc.usage else EXIT_UNREADABLE) from None
+        except OSError as exc:  # the output folder cannot be made or written
+            progress.stop()
+            _say(f"cannot write into {outdir} ({exc.strerror or exc})")
+            raise typer.Exit(EXIT_OUTPUT) from None
     failed = outcome.failed
     if outcome.interrupted:
         _say(f"interrupted: {outcome.done} inputs finished and kept in {outdir}; run the same command again "
@@ -421,9 +435,13 @@ class _batch_progress:
                                    highlight=False, soft_wrap=True)
         self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed, ocr=self.ocr)
 
-    def __exit__(self, *exc):
+    def stop(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+            self.bar = None
+
+    def __exit__(self, *exc):
+        self.stop()
         return False
 
 
