@@ -28,12 +28,18 @@ def test_extract_prints_json_on_stdout_only():
     assert result.stderr == b""
 
 
-def test_yaml_and_several_inputs_as_json_lines():
+def test_yaml_and_several_inputs_as_one_json_array():
     result = run("extract", "-f", "yaml", CLEAN)
     assert yaml.safe_load(result.stdout)["report"]["year"] == 2023
     result = run("extract", CLEAN, FIXTURES / "v2019-clean.txt")
-    lines = result.stdout.decode().splitlines()
-    assert [json.loads(line)["report"]["template"] for line in lines] == ["v2021", "v2019"]
+    assert [r["report"]["template"] for r in json.loads(result.stdout)] == ["v2021", "v2019"]
+
+
+def test_jsonl_is_one_object_a_line_even_for_one_input():
+    lines = run("extract", "-f", "jsonl", CLEAN).stdout.decode().splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["report"]["year"] == 2023
+    lines = run("extract", "-f", "jsonl", CLEAN, FIXTURES / "v2019-clean.txt").stdout.decode().splitlines()
+    assert [json.loads(line)["report"]["year"] for line in lines] == [2023, 2020]
 
 
 def test_stdin_and_output_file(tmp_path):
@@ -54,7 +60,10 @@ def test_csv_is_one_wide_row_with_a_bom():
 
 def test_strict_exits_1_on_error_problems():
     assert run("extract", FIXTURES / "v2021-balance.txt").returncode == 0
-    assert run("extract", "--strict", FIXTURES / "v2021-balance.txt").returncode == 1
+    result = run("extract", "--strict", FIXTURES / "v2021-balance.txt")
+    assert result.returncode == 1
+    assert result.stderr.decode() == (f"report-extract: {FIXTURES / 'v2021-balance.txt'}: --strict: "
+                                      "2 error-level problems (balance ×2)\n")
     assert run("extract", "--strict", CLEAN).returncode == 0
 
 
@@ -77,7 +86,7 @@ def test_missing_path_exits_3_and_the_batch_goes_on(tmp_path):
     result = run("extract", tmp_path / "nope.txt", CLEAN)
     assert result.returncode == 3
     assert "nope.txt: no such file" in result.stderr.decode()
-    assert json.loads(result.stdout.decode().splitlines()[0])["report"]["year"] == 2023
+    assert [r["report"]["year"] for r in json.loads(result.stdout)] == [2023]  # still an array
 
 
 def test_usage_errors_exit_2():

@@ -16,15 +16,18 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from . import crossyear
+from . import crossyear, guard, limits
+from .guard import printable
 from .views import dashboard
 from .writers import WIDE_META, wide_columns, write_atomic
 
@@ -54,6 +57,7 @@ class Options:
     timeout: float = 60.0
     jobs: int = 0
     xlsx: bool = False
+    memory_mb: int = 0  # each worker's memory limit (0: limits.MEMORY)
     html: bool = False  # a page per report and index.html (views.dashboard)
     scheduler: str | None = None  # a Dask scheduler's address, or local:N; None: local worker processes
     shared_fs: bool = False  # cluster workers can read the inputs' paths themselves
@@ -65,7 +69,9 @@ class Outcome:
     total: int = 0  # inputs found (and paths that do not exist)
     done: int = 0  # inputs finished, read or failed
     failed: int = 0
+    not_reports: int = 0  # read, but not annual reports: reported, not failures
     interrupted: bool = False
+    missing: list = None  # the paths named that do not exist
 
 
 # --- which inputs ------------------------------------------------------------------------------
@@ -87,7 +93,8 @@ def discover(paths: list[str]) -> tuple[list[Job], list[dict]]:
         elif root.is_file():
             found.append((str(root), _relative(root, base)))
         else:
-            skipped.append(_summary(str(root), "failed", error="no such file or folder"))
+            reason = "a symbolic link loop" if root.is_symlink() else "no such file or folder"
+            skipped.append(_summary(str(root), "failed", error=reason))
     seen, jobs, paths_seen = set(), [], set()
     for path, rel in found:
         if path in paths_seen:  # the same file named twice
@@ -102,8 +109,16 @@ def discover(paths: list[str]) -> tuple[list[Job], list[dict]]:
     return jobs, skipped
 
 
+def _resolved(path: Path) -> Path:
+    """The real path, or the absolute one where links loop (resolve() raises on a loop)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(path))
+
+
 def _common_base(roots: list[Path]) -> Path:
-    folders = [r.resolve() if r.is_dir() else r.resolve().parent for r in roots if r.exists()]
+    folders = [_resolved(r) if r.is_dir() else _resolved(r).parent for r in roots if r.exists()]
     if not folders:
         return Path.cwd()
     if len(folders) == 1 and roots[0].is_dir():
@@ -114,7 +129,7 @@ def _common_base(roots: list[Path]) -> Path:
 def _relative(path: Path, base: Path) -> str:
     """A path inside the output folder: never absolute, never climbing out of it."""
     try:
-        rel = path.resolve().relative_to(base)
+        rel = _resolved(path).relative_to(base)
     except ValueError:
         rel = Path(path.name)
     parts = [p for p in rel.parts if p not in ("", ".", "..") and not p.startswith("/")]
@@ -122,8 +137,8 @@ def _relative(path: Path, base: Path) -> str:
 
 
 def result_path(outdir: Path, rel: str, fmt: str) -> Path:
-    target = (outdir / f"{rel}.{fmt}").resolve()
-    if outdir.resolve() not in target.parents:
+    target = _resolved(outdir / f"{rel}.{fmt}")
+    if _resolved(outdir) not in target.parents:
         raise ValueError(f"output path {target} would leave {outdir}")
     return target
 
@@ -132,10 +147,13 @@ def result_path(outdir: Path, rel: str, fmt: str) -> Path:
 def process(job: Job, options: Options) -> dict:
     """Read one input and write its result; return its summary line."""
     start = time.perf_counter()
+    from .errors import ReportError
+    from .guard import read_input
+
     try:
-        data = Path(job.path).read_bytes()
-    except OSError as exc:
-        return _summary(job.path, "failed", error=f"cannot be read ({exc.strerror or exc})", start=start)
+        data = read_input(job.path)
+    except ReportError as exc:
+        return _summary(job.path, "failed", error=exc.reason, start=start)
     digest = hashlib.sha256(data).hexdigest()
     out = result_path(options.outdir, job.rel, options.fmt)
     if not options.force:
@@ -159,14 +177,21 @@ def work(path: str, data: bytes, digest: str, fmt: str, start: float, page: bool
     file and, when ``page``, its HTML page out (None when it failed). Reads and writes no files of
     its own."""
     _fault_injection(path)
-    from .errors import ReportError
+    from .errors import NotAReport, ReportError
     from .pipeline import extract
     from .writers import as_data, to_json, to_yaml
 
     try:
         report = extract(path, data, sha256=digest, ocr=ocr)
+    except NotAReport as exc:
+        return _summary(path, "not_a_report", error=exc.reason, start=start), None, None
     except ReportError as exc:
         return _summary(path, "failed", error=exc.reason, start=start), None, None
+    except MemoryError:
+        return _summary(path, "failed", error=guard.memory_error().reason, start=start), None, None
+    except RecursionError:
+        return _summary(path, "failed", error=limits.NESTING.error("nested too deeply to read").reason,
+                        start=start), None, None
     except Exception as exc:  # a bug of ours: recorded, the batch goes on
         return _summary(path, "failed", error=f"internal error ({type(exc).__name__}: {exc})", start=start), None, None
     text = to_json(report) + "\n" if fmt == "json" else to_yaml(report)
@@ -183,7 +208,9 @@ def current(out: Path, fmt: str, digest: str) -> dict | None:
 
 def _fault_injection(path: str) -> None:
     """For tests of the batch itself: REPORT_EXTRACT_FAULTS="hang:NAME,crash:NAME" makes the worker
-    hang or die (as a native library would) on inputs whose path contains NAME."""
+    hang or die (as a native library would) on inputs whose path contains NAME; "orphan:NAME"
+    starts a child (as LibreOffice would), writes a file in the temporary folder, notes both in
+    PATH.note and hangs; "hog:NAME" allocates memory until it fails."""
     faults = os.environ.get("REPORT_EXTRACT_FAULTS", "")
     for fault in filter(None, faults.split(",")):
         kind, _, needle = fault.partition(":")
@@ -192,6 +219,17 @@ def _fault_injection(path: str) -> None:
                 time.sleep(10 ** 6)
             elif kind == "crash":
                 os.kill(os.getpid(), signal.SIGSEGV)
+            elif kind == "orphan":
+                child = subprocess.Popen(["sleep", "1000"])
+                handle, scratch = tempfile.mkstemp(prefix="copy-of-input-")
+                os.close(handle)
+                note = {"worker": os.getpid(), "child": child.pid, "tmp": tempfile.gettempdir(), "scratch": scratch}
+                Path(path + ".note").write_text(json.dumps(note), encoding="utf-8")
+                time.sleep(10 ** 6)
+            elif kind == "hog":
+                hoard = []
+                while True:
+                    hoard.append(bytearray(64 << 20))
 
 
 def _load(path: Path, fmt: str) -> dict | None:
@@ -217,7 +255,7 @@ def _summary_of(path: str, data: dict, start: float) -> dict:
     info = data.get("report", {})
     flat = {f"{t}.{r}.{c}": v for t, rows in data.get("tables", {}).items() for r, cols in rows.items()
             for c, v in cols.items()}
-    summary = {"path": path, "status": "problems" if counts["error"] else "ok", "template": info.get("template"),
+    summary = {"path": printable(path), "status": "problems" if counts["error"] else "ok", "template": info.get("template"),
                "organization": info.get("organization"), "year": info.get("year"), "errors": counts["error"],
                "warnings": counts["warning"], "infos": counts["info"], "error": ""}
     rows = sheet_rows(summary, flat, problems)
@@ -238,6 +276,7 @@ def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str
         _SHEET_COLUMNS.update(wide=wide, fields=wide[len(WIDE_META):])
     meta = {"path": summary["path"], "organization": summary["organization"], "year": summary["year"],
             "template": summary["template"]}
+    tally = {k: summary[k] for k in ("status", "errors", "warnings", "infos")}  # wide rows carry them
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
 
@@ -247,7 +286,7 @@ def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str
         writer.writerows([["" if v is None else v for v in row] for row in rows])
         return buffer.getvalue()
 
-    wide_row = {**meta, **flat}
+    wide_row = {**meta, **tally, **flat}
     return {"wide": text([[wide_row.get(c) for c in _SHEET_COLUMNS["wide"]]]),
             "long": text([meta["path"], meta["organization"], meta["year"], key, flat[key]]
                          for key in _SHEET_COLUMNS["fields"] if key in flat),
@@ -256,7 +295,7 @@ def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str
 
 
 def _summary(path: str, status: str, error: str = "", start: float | None = None) -> dict:
-    return {"path": path, "status": status, "template": None, "organization": None, "year": None, "errors": None,
+    return {"path": printable(path), "status": status, "template": None, "organization": None, "year": None, "errors": None,
             "warnings": None, "infos": None, "error": error,
             "seconds": round(time.perf_counter() - start, 3) if start is not None else 0.0}
 
@@ -266,19 +305,26 @@ def worker_main(options_json: str) -> None:
     ``python -m report_extract.batch --worker`` process, so nothing depends on how the parent was
     started (multiprocessing's spawn would re-import the parent's main script)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
+    # the parent gone (killed): take the worker's whole process group (LibreOffice too) with it
+    signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
+    guard.die_with_parent(signal.SIGTERM)
     config = json.loads(options_json)
+    guard.set_memory_limit(config.pop("memory_mb", 0) or limits.MEMORY.value)
     spool_path = Path(config.pop("spool"))
     new_input = _count_ocr_pages()
     options = Options(**{**config, "outdir": Path(config["outdir"])})
-    with open(spool_path, "a", encoding="utf-8") as spool:
+    with open(spool_path, "a", encoding="utf-8", errors="backslashreplace") as spool:
         for line in sys.stdin:
             job = Job(**json.loads(line))
             new_input()
-            summary = process(job, options)
+            try:
+                summary = process(job, options)
+            except MemoryError:  # over the worker's memory limit, anywhere: this input fails, not the batch
+                summary = _summary(job.path, "failed", error=guard.memory_error().reason)
             data = summary.pop("data", None)
             # the bulk goes to this worker's spool file, not through the pipe
             where = None if data is None else spool_write(spool, spool_path, data)
-            sys.stdout.write(json.dumps([job.index, summary, where], ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps([job.index, summary, where]) + "\n")  # ASCII: any file name passes
             sys.stdout.flush()
 
 
@@ -322,11 +368,15 @@ class _Slot:
 
     def __init__(self, options: Options, spool: Path):
         config = json.dumps({"outdir": str(options.outdir), "fmt": options.fmt, "force": options.force,
-                             "html": options.html, "ocr": options.ocr, "spool": str(spool)})
+                             "html": options.html, "ocr": options.ocr, "spool": str(spool),
+                             "memory_mb": options.memory_mb})
+        # its own temporary folder (LibreOffice's copies of inputs), removed with the worker
+        self.tmp = tempfile.mkdtemp(prefix="report-extract-worker-")
+        # its own process group, so that a timeout kills what it started (LibreOffice) too;
         # unbuffered: a line read never reads the next one ahead, so select() sees every line
         self.process = subprocess.Popen([sys.executable, "-m", "report_extract.batch", "--worker", config],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                        bufsize=0)
+                                        bufsize=0, start_new_session=True, env={**os.environ, "TMPDIR": self.tmp})
         self.job: Job | None = None
         self.started = 0.0
         self.ocr_pages = 0  # pages of the current input that OCR has started on
@@ -334,10 +384,16 @@ class _Slot:
     def give(self, job: Job) -> None:
         self.job, self.started, self.ocr_pages = job, time.monotonic(), 0
         try:
-            self.process.stdin.write((json.dumps(job.__dict__, ensure_ascii=False) + "\n").encode())
+            self.process.stdin.write((json.dumps(job.__dict__) + "\n").encode())  # ASCII: any file name passes
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             pass  # a worker that died: seen as its stdout closes
+
+    def _kill_group(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, OSError):
+            pass
 
     def receive(self) -> tuple[int, dict, list | None] | str | None:
         """The job's result; None when the worker died; "ocr" when it told how many pages of
@@ -362,13 +418,15 @@ class _Slot:
     def stop(self, kill: bool = False) -> None:
         try:
             if kill:
-                self.process.kill()
+                self._kill_group()
             else:
                 self.process.stdin.close()
             self.process.wait(timeout=5)
         except (subprocess.TimeoutExpired, OSError):
-            self.process.kill()
+            self._kill_group()
             self.process.wait()
+        self._kill_group()  # what the worker left running in its group, if anything
+        shutil.rmtree(self.tmp, ignore_errors=True)
         for stream in (self.process.stdin, self.process.stdout):
             try:
                 stream.close()
@@ -455,8 +513,9 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
     total, failed, summary)`` is called after each input. The parent keeps a status a job; the
     summaries and what the spreadsheets need wait in spool files."""
     options.outdir.mkdir(parents=True, exist_ok=True)
+    _remove_half_written(options.outdir)
     jobs, missing = discover(paths)
-    outcome = Outcome(total=len(jobs) + len(missing), failed=len(missing))
+    outcome = Outcome(total=len(jobs) + len(missing), failed=len(missing), missing=missing)
     statuses: dict[int, str] = {}
     spool = _Spool(options.outdir)
 
@@ -466,6 +525,7 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
         statuses[index] = summary["status"]
         outcome.done += 1
         outcome.failed += summary["status"] == "failed"
+        outcome.not_reports += summary["status"] == "not_a_report"
         if progress:
             progress(outcome.done, len(jobs), outcome.failed, summary)
 
@@ -480,6 +540,17 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
     finally:
         spool.close()
     return outcome
+
+
+def _remove_half_written(outdir: Path) -> None:
+    """Temporary files of atomic writes (``.NAME.XXXX.tmp``) that a killed run left behind: its
+    workers die with it, possibly in the middle of a write."""
+    for path in outdir.rglob(".*.tmp"):
+        try:
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+        except OSError:
+            pass
 
 
 def _executor(options: Options):
@@ -510,7 +581,7 @@ def _pool(jobs: list[Job], options: Options, done, spool: _Spool) -> None:
                 if slot.process.stdout in ready:
                     received = slot.receive()
                     if received is None:
-                        failure = _death(slot)
+                        failure = _death(slot, options.memory_mb)
                     elif received == "ocr":
                         continue
                     else:
@@ -533,22 +604,23 @@ def _pool(jobs: list[Job], options: Options, done, spool: _Spool) -> None:
             slot.stop(kill=bool(slot.job))
 
 
-def _death(slot: _Slot) -> str:
+def _death(slot: _Slot, memory_mb: int = 0) -> str:
     try:
         code = slot.process.wait(timeout=2)
     except subprocess.TimeoutExpired:
         code = None
-    return crash_reason(code)
+    return crash_reason(code, memory_mb)
 
 
-def crash_reason(code: int | None) -> str:
+def crash_reason(code: int | None, memory_mb: int = 0) -> str:
     """Why an input failed whose worker process ended with ``code`` while reading it."""
     if code is not None and code < 0:
         try:
             name = signal.Signals(-code).name
         except ValueError:
             name = f"signal {-code}"
-        return f"the worker crashed ({name}) while reading this file"
+        return (f"the worker crashed ({name}) while reading this file (over its memory limit of "
+                f"{memory_mb or limits.MEMORY.value:,} MB? {limits.MEMORY.how_to_raise()})")
     return f"the worker stopped unexpectedly (exit code {code}) while reading this file"
 
 
@@ -622,7 +694,7 @@ def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict]
             continue
         for name in ("wide", "long", "problems"):  # made by the workers: copied here
             sheets[name].handle.write(rows[name])
-        meta = {"path": job.path, "organization": summary["organization"], "year": summary["year"],
+        meta = {"path": printable(job.path), "organization": summary["organization"], "year": summary["year"],
                 "template": summary["template"]}
         for problem in cross.get(job.index, []):
             sheets["problems"].add({**meta, **problem})
@@ -631,6 +703,8 @@ def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict]
     for sheet in sheets.values():
         sheet.close()
     if options.xlsx:
+        from .workbook import write_xlsx
+
         write_xlsx(options.outdir, [(name, sheets[name].path) for name in ("summary", "wide", "long", "problems")])
 
 
@@ -652,36 +726,6 @@ class _CsvSheet:
     def close(self) -> None:
         self.handle.close()
         os.replace(self.tmp, self.path)
-
-
-def write_xlsx(outdir: Path, sheets: list[tuple[str, Path]]) -> None:
-    """The CSVs as sheets of one workbook (openpyxl, an optional extra), numbers as numbers."""
-    try:
-        from openpyxl import Workbook
-    except ImportError:
-        raise RuntimeError("writing report.xlsx needs openpyxl: pip install 'report-extract[xlsx]'") from None
-    book = Workbook(write_only=True)
-    for name, path in sheets:
-        sheet = book.create_sheet(name)
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            for i, row in enumerate(csv.reader(handle)):
-                sheet.append(row if i == 0 else [_cell(v) for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    target = outdir / "report.xlsx"
-    tmp = target.with_name(".report.xlsx.tmp")
-    tmp.write_bytes(buffer.getvalue())
-    os.replace(tmp, target)
-
-
-def _cell(value: str):
-    if value == "":
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return value
-    return int(number) if number.is_integer() and "." not in value else number
 
 
 if __name__ == "__main__":

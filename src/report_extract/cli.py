@@ -12,11 +12,33 @@ from typing import List, Optional
 
 import typer
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_UNREADABLE, EXIT_OUTPUT = 0, 1, 2, 3, 4
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]},
                   help="Turn Chinese government information-disclosure annual reports "
-                       "(政府信息公开工作年度报告) into structured data.")
+                       "(政府信息公开工作年度报告) into structured data.",
+                  epilog="\b\nExamples:\n  report-extract extract report.pdf\n  report-extract batch archive/ -o out/\n"
+                         "  report-extract schema > schema.json\n  report-extract --install-completion")
+_settings = {"quiet": False, "verbose": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        print(f"report-extract {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr: no progress, no summary."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Tracebacks of internal errors (for bug reports)."),
+):
+    _settings.update(quiet=quiet, verbose=verbose)
 
 
 class Ocr(str, Enum):
@@ -38,63 +60,136 @@ class Format(str, Enum):
 
 
 def _say(message: str) -> None:
-    print(f"report-extract: {message}", file=sys.stderr)
+    """One line on stderr, control characters and undecodable bytes of file names escaped."""
+    from .guard import shown
+
+    print(f"report-extract: {shown(message)}", file=sys.stderr, flush=True)
 
 
 def _read_one(path: str, ocr: str = "auto"):
-    """(report, None) or (None, error line)."""
-    from . import extract as api_extract
+    """(report, None) or (None, error line). The reading runs in a child process under the memory
+    and time limits (guard.bounded), so no input can take the machine down or hang the command."""
+    from . import limits
     from .errors import ReportError
+    from .guard import InternalError, bounded, printable, read_stream
+    from .pipeline import extract as api_extract
 
+    name = "<stdin>" if path == "-" else printable(path)
     try:
-        if path == "-":
-            return api_extract("<stdin>", sys.stdin.buffer.read(), ocr=ocr), None
-        return api_extract(path, ocr=ocr), None
+        data = read_stream(getattr(sys.stdin, "buffer", None) if sys.stdin else None) if path == "-" else None
+        return bounded(api_extract, name if path == "-" else path, data, None, ocr, memory_mb=limits.MEMORY.value,
+                       timeout=limits.TIME.value, name=name), None
     except ReportError as exc:
-        return None, str(exc) if exc.path else f"{path}: {exc}"
+        return None, str(exc) if exc.path else f"{name}: {exc}"
     except Exception as exc:  # a bug of ours must not take a batch down or print a traceback
-        if os.environ.get("REPORT_EXTRACT_DEBUG"):
-            raise
-        return None, f"{path}: internal error while reading ({type(exc).__name__}: {exc}); please report it"
+        if _settings["verbose"] or os.environ.get("REPORT_EXTRACT_DEBUG"):
+            if isinstance(exc, InternalError):
+                print(exc.trace, file=sys.stderr)
+            else:
+                raise
+        what = str(exc) if isinstance(exc, InternalError) else f"{type(exc).__name__}: {exc}"
+        return None, f"{name}: internal error while reading ({what}); please report it"
 
 
-@app.command()
+def _examples(*lines: str) -> str:
+    """An ``Examples:`` block for a command's help, kept as written (click's \\b)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+_EXTRACT_EXAMPLES = _examples(
+    "report-extract extract report.pdf                 # one JSON document",
+    "report-extract extract a.pdf b.docx > all.json    # several: one JSON array",
+    "report-extract extract -f jsonl *.pdf             # one JSON object a line",
+    "report-extract extract *.pdf -o out/              # one file per input in out/",
+    "report-extract extract report.pdf -o report.yaml  # format from the suffix",
+    "cat report.txt | report-extract extract -         # stdin",
+)
+
+
+@app.command(epilog=_EXTRACT_EXAMPLES)
 def extract(
-    paths: List[str] = typer.Argument(..., help="report files (PDF, DOCX, HTML, text, PNG/JPEG/TIFF); "
-                                                "'-' reads stdin"),
-    fmt: Format = typer.Option(Format.json, "-f", "--format", help="output format"),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write here instead of stdout"),
-    strict: bool = typer.Option(False, "--strict", help="exit 1 when a report has error-level problems"),
-    ocr: Ocr = typer.Option(Ocr.auto, "--ocr", help=OCR_HELP),
+    paths: List[str] = typer.Argument(..., metavar="FILE", help="Report files (PDF, DOCX, HTML, text, PNG/JPEG/TIFF); '-' reads stdin."),
+    fmt: Optional[Format] = typer.Option(None, "-f", "--format", show_default="json, or from the -o suffix",
+                                         metavar="json|jsonl|yaml|csv|html",
+                                         help="Output format: json (one document; an array for several "
+                                              "inputs), jsonl (one object a line), yaml, csv (one row a report)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", show_default="stdout", metavar="FILE|FOLDER",
+                                          help="Write to this file (atomically), or one file per input into "
+                                               "this folder when it is one."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when a report has error-level problems, "
+                                                        "saying which on stderr."),
+    max_memory: int = typer.Option(None, "--max-memory", min=64, metavar="MB", show_default="1536",
+                                   help="Memory limit of reading one input, in MB (REPORT_EXTRACT_MAX_MEMORY_MB)."),
+    timeout: float = typer.Option(None, "--timeout", min=1, metavar="SECONDS", show_default="900",
+                                  help="Seconds one input may take (REPORT_EXTRACT_TIMEOUT)."),
+    ocr: Ocr = typer.Option(Ocr.auto, "--ocr", metavar="auto|always|never", help=OCR_HELP),
 ):
-    """Extract one or more reports. One report: one JSON document; several: one JSON object per line."""
-    from .writers import render, write_atomic
+    """Extract one or more reports to JSON, JSON lines, YAML or CSV on stdout (or -o)."""
+    from . import outputs
+    from .writers import render
 
-    reports, failures = [], 0
-    for path in _progress(paths):
-        report, error = _read_one(path, ocr.value)
-        if error:
-            failures += 1
-            _say(error)
-        else:
+    _apply_limits(max_memory, timeout)
+    try:
+        plan = outputs.plan(output, fmt.value if fmt else None)
+    except outputs.OutputError as exc:
+        _say(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    reports, failures, taken = [], 0, set()
+    try:
+        for path in _progress(paths):
+            report, error = _read_one(path, ocr.value)
+            if error:
+                failures += 1
+                _say(error)
+                continue
+            if plan.folder is not None:  # one file per input, written as each is read
+                outputs.write_file(plan.file_for(path, taken), render([report], plan.fmt))
             reports.append(report)
-    if reports:
-        text = render(reports, fmt.value, several=len(paths) > 1)
-        if output:
-            write_atomic(output, text)
-        else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+        if reports and plan.folder is None:
+            text = render(reports, plan.fmt, several=len(paths) > 1)
+            if plan.target is not None:
+                outputs.write_file(plan.target, text)
+            else:
+                outputs.write_stdout(text)
+    except outputs.OutputError as exc:
+        _say(str(exc))
+        raise typer.Exit(EXIT_OUTPUT) from None
     if failures:
         if len(paths) > 1:
             _say(f"{failures} of {len(paths)} inputs could not be read")
         raise typer.Exit(EXIT_UNREADABLE)
-    if strict and any(p.severity == "error" for r in reports for p in r.problems):
-        raise typer.Exit(EXIT_PROBLEMS)
+    if strict:
+        flagged = [line for line in map(_strict_line, reports) if line]
+        for line in flagged:
+            _say(line)
+        if flagged:
+            raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _strict_line(report) -> str | None:
+    """Why --strict fails a report: its error-level problems counted by code."""
+    from collections import Counter
+
+    counts = Counter(p.code for p in report.problems if p.severity == "error")
+    if not counts:
+        return None
+    total = sum(counts.values())
+    codes = ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"{report.source.path}: --strict: {total} error-level problem{'s' if total > 1 else ''} ({codes})"
+
+
+def _apply_limits(max_memory: int | None, timeout: float | None) -> None:
+    """Options that set a limit override its environment variable (limits.py)."""
+    from . import limits
+
+    if max_memory:
+        os.environ[limits.MEMORY.env] = str(int(max_memory))
+    if timeout:
+        os.environ[limits.TIME.env] = str(max(1, int(round(timeout))))
 
 
 def _progress(paths: list[str]):
-    if len(paths) < 2 or not sys.stderr.isatty():
+    if len(paths) < 2 or not sys.stderr.isatty() or _settings["quiet"]:
         yield from paths
         return
     from rich.progress import Progress
@@ -112,8 +207,10 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-@app.command()
-def check(paths: List[str] = typer.Argument(..., help="report files, or result JSON of extract/batch; '-' reads stdin")):
+@app.command(epilog=_examples("report-extract check report.pdf          # problems in Chinese, tables as drawn",
+                              "report-extract check out/2023/x.pdf.json  # a result of extract or batch"))
+def check(paths: List[str] = typer.Argument(..., metavar="FILE",
+                                            help="Report files, or result JSON of extract/batch; '-' reads stdin.")):
     """Show reports to a person: their problems in Chinese and their tables as the template draws
     them. Exit 1 when a report has an error-level problem, 3 when an input cannot be read."""
     from .views import terminal
@@ -142,12 +239,16 @@ class CompareFormat(str, Enum):
     html = "html"
 
 
-@app.command()
+@app.command(epilog=_examples("report-extract compare 2023.pdf 2024.pdf             # side by side",
+                              "report-extract compare a.pdf b.pdf -f html -o c.html   # a page to open",
+                              "report-extract compare a.json b.json -f json           # results of extract"))
 def compare(
     a: str = typer.Argument(..., help="the earlier report (a report file, or a result JSON of extract/batch)"),
     b: str = typer.Argument(..., help="the later report"),
-    fmt: CompareFormat = typer.Option(CompareFormat.text, "-f", "--format", help="output format"),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="write here instead of stdout"),
+    fmt: CompareFormat = typer.Option(CompareFormat.text, "-f", "--format", metavar="text|json|html",
+                                      help="Output format."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", show_default="stdout",
+                                          help="Write here (atomically) instead of stdout."),
 ):
     """Two reports side by side: every table value with its change, the cross-year relations
     (carry-over, documents in force), and the sentences of B that repeat A's, per section."""
@@ -155,7 +256,6 @@ def compare(
 
     from .compare import compare as run_compare
     from .views import compare_view, terminal
-    from .writers import write_atomic
 
     reports = []
     for path in (a, b):
@@ -170,10 +270,16 @@ def compare(
         return
     text = {"json": lambda: json.dumps(result, ensure_ascii=False, indent=2) + "\n",
             "html": lambda: compare_view.html_page(result, reports[1])}.get(fmt.value, lambda: _plain(compare_view.show, result))()
-    if output:
-        write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
+    from . import outputs
+
+    try:
+        if output:
+            outputs.write_file(output, text)
+        else:
+            outputs.write_stdout(text)
+    except outputs.OutputError as exc:
+        _say(str(exc))
+        raise typer.Exit(EXIT_OUTPUT) from None
 
 
 def _plain(show, result) -> str:
@@ -209,22 +315,36 @@ class BatchFormat(str, Enum):
     yaml = "yaml"
 
 
-@app.command()
+_BATCH_EXAMPLES = _examples(
+    "report-extract batch archive/ -o out/                # every report under archive/",
+    "report-extract batch archive/ -o out/ -j 4 --xlsx    # 4 workers, and report.xlsx",
+    "report-extract batch a/ b.pdf -o out/ --timeout 120  # folders and files",
+    "report-extract batch archive/ -o out/ --force        # redo what is current",
+)
+
+
+@app.command(epilog=_BATCH_EXAMPLES)
 def batch(
-    paths: List[str] = typer.Argument(..., help="folders (searched recursively) and files"),
-    outdir: Path = typer.Option(..., "-o", "--output", help="the output folder"),
-    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="worker processes (default: the number of CPUs)"),
-    fmt: BatchFormat = typer.Option(BatchFormat.json, "-f", "--format", help="format of each result file"),
-    xlsx: bool = typer.Option(False, "--xlsx", help="also write report.xlsx (needs openpyxl)"),
-    html: bool = typer.Option(False, "--html", help="also write a page per report and index.html to browse them"),
-    force: bool = typer.Option(False, "--force", help="redo inputs whose result is current"),
-    timeout: float = typer.Option(60.0, "--timeout", min=1, help="seconds one input may take (an input read by "
-                                                                  "OCR: this much, at least 60, a page)"),
-    ocr: Ocr = typer.Option(Ocr.auto, "--ocr", help=OCR_HELP),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="run on a Dask cluster: the scheduler's "
-                                            "address (tcp://HOST:8786), or local:N for N local Dask workers"),
-    shared_fs: bool = typer.Option(False, "--shared-fs", help="with --scheduler: the workers can read the inputs' "
-                                   "paths (a shared file system), so only paths are sent"),
+    paths: List[str] = typer.Argument(..., metavar="PATH", help="Folders (searched recursively) and files."),
+    outdir: Path = typer.Option(..., "-o", "--output", metavar="FOLDER", help="The output folder (made if missing)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, metavar="N", show_default="the number of CPUs",
+                             help="Worker processes."),
+    fmt: BatchFormat = typer.Option(BatchFormat.json, "-f", "--format", metavar="json|yaml",
+                                    help="Format of each result file."),
+    xlsx: bool = typer.Option(False, "--xlsx", help="Also write report.xlsx (needs openpyxl)."),
+    html: bool = typer.Option(False, "--html", help="Also write a page per report and index.html to browse them."),
+    force: bool = typer.Option(False, "--force", help="Redo inputs whose result is current."),
+    timeout: float = typer.Option(60.0, "--timeout", min=1, metavar="SECONDS",
+                                  help="Seconds one input may take, its worker then stopped (an input read by "
+                                       "OCR: this much, at least 60, a page)."),
+    max_memory: int = typer.Option(None, "--max-memory", min=64, metavar="MB", show_default="1536",
+                                   help="Memory limit of each worker, in MB (REPORT_EXTRACT_MAX_MEMORY_MB)."),
+    ocr: Ocr = typer.Option(Ocr.auto, "--ocr", metavar="auto|always|never", help=OCR_HELP),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                            help="Run on a Dask cluster: the scheduler's address "
+                                                 "(tcp://HOST:8786), or local:N for N local Dask workers."),
+    shared_fs: bool = typer.Option(False, "--shared-fs", help="With --scheduler: the workers can read the inputs' "
+                                   "paths (a shared file system), so only paths are sent."),
 ):
     """Extract a whole archive into OUTDIR: one result per input, summary/wide/long/problems CSV,
     and the cross-year checks. Inputs already done (same content) are reused; failures never
@@ -232,6 +352,9 @@ def batch(
     from .batch import Options, run
     from .cluster import ClusterError  # Dask itself is imported only for --scheduler
 
+    if outdir.exists() and not outdir.is_dir():
+        _say(f"-o {outdir}: is a file; batch writes into a folder (give a folder name)")
+        raise typer.Exit(EXIT_USAGE)
     if xlsx:
         try:
             import openpyxl  # noqa: F401
@@ -241,9 +364,12 @@ def batch(
     if shared_fs and not scheduler:
         _say("--shared-fs goes with --scheduler")
         raise typer.Exit(EXIT_USAGE)
-    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx,
-                      html=html, ocr=ocr.value,
-                      scheduler=scheduler, shared_fs=shared_fs)
+    _apply_limits(max_memory, None)  # the workers inherit it, and the messages name it
+    for path in paths:  # said at once, not only in summary.csv at the end
+        if not os.path.exists(path):
+            _say(f"{path}: {'a symbolic link loop' if os.path.islink(path) else 'no such file or folder'}")
+    options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx, html=html,
+                      ocr=ocr.value, scheduler=scheduler, shared_fs=shared_fs)
     with _batch_progress() as progress:
         try:
             outcome = run(paths, options, progress)
@@ -251,22 +377,30 @@ def batch(
             progress.stop()
             _say(str(exc))
             raise typer.Exit(EXIT_USAGE if exc.usage else EXIT_UNREADABLE) from None
+        except OSError as exc:  # the output folder cannot be made or written
+            progress.stop()
+            _say(f"cannot write into {outdir} ({exc.strerror or exc})")
+            raise typer.Exit(EXIT_OUTPUT) from None
     failed = outcome.failed
     if outcome.interrupted:
         _say(f"interrupted: {outcome.done} inputs finished and kept in {outdir}; run the same command again "
              "to go on")
         raise typer.Exit(130)
-    _say(f"{outcome.total} inputs: {outcome.total - failed} read, {failed} failed; results in {outdir}")
+    if not _settings["quiet"]:
+        read = outcome.total - failed - outcome.not_reports
+        _say(f"{outcome.total} inputs: {read} read, {outcome.not_reports} not reports, {failed} failed; "
+             f"results in {outdir}")
     if failed:
         raise typer.Exit(EXIT_UNREADABLE)
 
 
 class _batch_progress:
-    """A rich progress bar on a terminal; plain lines when stderr is a pipe or a file."""
+    """A rich progress bar on a terminal, each failure listed above it; plain lines when stderr
+    is a pipe or a file; nothing with --quiet."""
 
     def __enter__(self):
         self.bar = None
-        if sys.stderr.isatty():
+        if sys.stderr.isatty() and not _settings["quiet"]:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -280,17 +414,25 @@ class _batch_progress:
         return self
 
     def __call__(self, done: int, total: int, failed: int, summary: dict) -> None:
+        from .guard import shown
+
         rate = done / max(time.monotonic() - self.start, 1e-6)
+        if _settings["quiet"]:
+            return
         if self.bar is None:
             note = f" ({summary['error']})" if summary["error"] else ""
             if summary.get("ocr_pages"):
                 pages = summary["ocr_pages"]
                 note += f" [{pages} page{'s' if pages > 1 else ''} read by OCR]"
-            print(f"[{done}/{total}] {summary['status']}: {summary['path']}{note}", file=sys.stderr, flush=True)
+            print(shown(f"[{done}/{total}] {summary['status']}: {summary['path']}{note}"), file=sys.stderr,
+                  flush=True)
             return
         self.ocr += bool(summary.get("ocr_pages"))
         if self.task is None:
             self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0, ocr=0)
+        if summary["status"] == "failed":  # above the bar, which stays at the bottom
+            self.bar.console.print(shown(f"failed: {summary['path']}: {summary['error']}"), markup=False,
+                                   highlight=False, soft_wrap=True)
         self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed, ocr=self.ocr)
 
     def stop(self) -> None:
@@ -303,33 +445,56 @@ class _batch_progress:
         return False
 
 
-@app.command()
-def fields(as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table")):
+@app.command(epilog=_examples("report-extract fields                 # key, row label, column label, templates",
+                               "report-extract fields --json | jq .   # one JSON object a key"))
+def fields(as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table.")):
     """The canonical keys (table.row.column) with their Chinese labels."""
     import json
 
+    from .outputs import OutputError, write_stdout
     from .templates import iter_fields
 
-    for field in iter_fields():
-        if as_json:
-            print(json.dumps(field, ensure_ascii=False))
-        else:
-            print("\t".join([field["field"], field["row"], field["column"], ",".join(field["templates"])]))
+    lines = [json.dumps(field, ensure_ascii=False) if as_json else
+             "\t".join([field["field"], field["row"], field["column"], ",".join(field["templates"])])
+             for field in iter_fields()]
+    _emit("".join(line + "\n" for line in lines), write_stdout, OutputError)
 
 
-@app.command()
+@app.command(epilog=_examples("report-extract schema > schema.json",
+                              "report-extract schema | jq '.\"$defs\".Problem.properties.code.oneOf'"))
 def schema():
-    """The JSON Schema of the output."""
+    """The JSON Schema of the output, problem codes as an enum with their severity and meaning."""
     import json
 
     from .model import json_schema
+    from .outputs import OutputError, write_stdout
 
-    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    _emit(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", write_stdout, OutputError)
+
+
+@app.command(epilog=_examples("report-extract limits",
+                              "REPORT_EXTRACT_MAX_PAGES=5000 report-extract extract big.pdf"))
+def limits():
+    """The limits on hostile input in force, and the environment variable that raises each."""
+    from . import limits as named
+    from .outputs import OutputError, write_stdout
+
+    rows = [f"{limit.key:18} {limit.value:>10,} {limit.unit:16} {limit.env}"
+            + (f" or {limit.option}" if limit.option else "") for limit in named.ALL]
+    _emit("".join(row + "\n" for row in rows), write_stdout, OutputError)
+
+
+def _emit(text: str, write, error) -> None:
+    try:
+        write(text)
+    except error as exc:
+        _say(str(exc))
+        raise typer.Exit(EXIT_OUTPUT) from None
 
 
 def main() -> None:
     try:
-        app()
+        app(prog_name="report-extract")
     except BrokenPipeError:  # `report-extract … | head`
         sys.stderr.close()
         sys.exit(0)

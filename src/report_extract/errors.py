@@ -11,3 +11,8 @@ class ReportError(Exception):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}" if self.path else self.reason
+
+
+class NotAReport(ReportError):
+    """An input that was read but is not an annual report (a notice, a README): batch gives it
+    the status ``not_a_report``, which is not a failure."""

@@ -13,6 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Callable, Sequence
 
+from . import limits
 from .labels import nfkc
 from .templates import COUNT, MONEY, SIGNED
 
@@ -54,6 +55,8 @@ def parse(text: str | None, kind: str = COUNT) -> Parsed:
     if rest and not _is_note(rest):
         return Parsed(None, TEXT, note=text)
     digits = match.group("int").replace(",", "")
+    if len(digits) > limits.NUMBER_DIGITS.value:  # a run of digits no table holds: text, not a number
+        return Parsed(None, TEXT, note=text)
     frac = match.group("frac")
     sign = -1 if match.group("sign") == "-" else 1
     unit = match.group("unit") or ""
@@ -114,6 +117,8 @@ def split_glued(
     Too many readings (or too much work to list them): [].
     """
     chunks = [c for c in re.split(r"\s+", nfkc(text).strip()) if c]
+    if sum(map(len, chunks)) > limits.NUMBER_DIGITS.value * max(len(kinds), 1):
+        return []  # more digits than the cells could hold
     results: list[list[int | Decimal]] = []
     steps = [0]
 

@@ -6,9 +6,10 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-from . import checks, messages_zh, narrative, ocr_check, readers, sections, tables
+from . import checks, limits, messages_zh, narrative, ocr_check, readers, sections, tables
 from .document import Document, Paragraph, Table
-from .errors import ReportError
+from .errors import NotAReport
+from .guard import printable, read_input
 from .labels import compact
 from .mapping import TableResult, map_table
 from .model import Problem, Report, ReportInfo, Section, Source
@@ -24,22 +25,25 @@ def extract(path: str | Path, data: bytes | None = None, sha256: str | None = No
 
     Raises ReportError for an input that cannot be read as a report.
     """
-    name = str(path)
+    name = printable(str(path))
     if data is None:
-        try:
-            data = Path(path).read_bytes()
-        except FileNotFoundError:
-            raise ReportError("no such file", name) from None
-        except IsADirectoryError:
-            raise ReportError("is a directory, not a file", name) from None
-        except PermissionError:
-            raise ReportError("permission denied", name) from None
-        except OSError as exc:
-            raise ReportError(f"cannot be read ({exc.strerror or exc})", name) from None
+        data = read_input(str(path), name)
+    else:
+        limits.INPUT_SIZE.check(len(data), limits.megabytes(len(data)), name)
     doc = readers.read(data, name, ocr)
+    check_size(doc, name)
     source = Source(path=name, format=doc.format, sha256=sha256 or hashlib.sha256(data).hexdigest(), pages=doc.pages,
                     ocr_pages=doc.ocr_pages or None)
     return build_report(doc, source)
+
+
+def check_size(doc: Document, name: str) -> None:
+    """Refuse a document too large for the stages after reading (each linear, but not free)."""
+    tables = [b for b in doc.blocks if isinstance(b, Table)]
+    cells = sum(len(row) for t in tables for row in t.rows)
+    limits.DOCUMENT_CELLS.check(cells, f"a document of {cells:,} table cells", name)
+    blocks = len(doc.blocks) - len(tables) + sum(len(t.rows) for t in tables)
+    limits.DOCUMENT_BLOCKS.check(blocks, f"a document of {blocks:,} paragraphs and table rows", name)
 
 
 def build_report(doc: Document, source: Source) -> Report:
@@ -58,7 +62,7 @@ def build_report(doc: Document, source: Source) -> Report:
     if spec_template:
         results = _read_tables(blocks, ids, outline, spec_template, consumed, cut)
     if not outline.sections and not results and not title:
-        raise ReportError("not a government information-disclosure annual report: no report title, numbered "
+        raise NotAReport("not a government information-disclosure annual report: no report title, numbered "
                           "sections or template tables found", source.path)
     if spec_template:
         for spec in spec_template.tables:
@@ -96,10 +100,15 @@ def build_report(doc: Document, source: Source) -> Report:
 
 
 def _label_problems(problems: list[Problem], provenance: dict) -> None:
-    """Give every problem about a row the row label as the report writes it, and its page."""
+    """Give every problem about a row the row label as the report writes it, and its page (the
+    first cell of the row in provenance; indexed once, so this is linear in problems + cells)."""
+    first: dict[tuple[str, str], dict] = {}
+    for key, prov in provenance.items():
+        table, row, _ = key.split(".", 2)
+        first.setdefault((table, row), prov)
     for problem in problems:
         if problem.table and problem.row and (problem.label is None or problem.page is None):
-            prov = next((v for k, v in provenance.items() if k.startswith(f"{problem.table}.{problem.row}.")), None)
+            prov = first.get((problem.table, problem.row))
             if prov is not None:
                 problem.label = problem.label or prov["label"] or None
                 problem.page = problem.page if problem.page is not None else prov["page"]

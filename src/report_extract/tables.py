@@ -47,7 +47,12 @@ class AssembledTable:
 def cell_kind(text: str) -> str:
     """'value' (number, blank or placeholder) or 'text'."""
     parsed = numbers.parse(text, "money")
+    if parsed.status == numbers.TEXT and _DIGITS_ONLY.fullmatch(text):
+        return "value"  # digits past the number digits limit: a value cell that is not a number, not a label
     return "text" if parsed.status == numbers.TEXT else "value"
+
+
+_DIGITS_ONLY = re.compile(r"\s*[+-]?[\d,，.\s]*\d[\d,，.\s]*")
 
 
 def split_row(cells: list[str]) -> tuple[list[str], list[str]]:

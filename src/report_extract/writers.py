@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .model import Report
 
-WIDE_META = ("path", "organization", "year", "template")  # then every canonical flat key
+# then every canonical flat key; status and problem counts so a sheet can be filtered on them
+WIDE_META = ("path", "organization", "year", "template", "status", "errors", "warnings", "infos")
 
 
 def as_data(report: Report) -> dict:
@@ -37,8 +38,10 @@ def wide_columns() -> list[str]:
 
 def wide_row(report: Report) -> dict:
     """One report as one spreadsheet row: metadata and every flat key (empty where absent)."""
+    counts = {s: sum(p.severity == s for p in report.problems) for s in ("error", "warning", "info")}
     row = {"path": report.source.path, "organization": report.report.organization, "year": report.report.year,
-           "template": report.report.template}
+           "template": report.report.template, "status": "problems" if counts["error"] else "ok",
+           "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"]}
     row.update(report.flat())
     return row
 
@@ -58,17 +61,20 @@ def to_csv(reports: list[Report]) -> str:
 
 
 def render(reports: list[Report], fmt: str, several: bool = False) -> str:
-    """The text of ``reports``; ``several`` inputs in JSON are one object per line."""
+    """The text of ``reports``. Shapes are stable: json is one document for one input and one
+    array for ``several`` inputs (however many could be read); jsonl is always one object a line."""
     if fmt == "csv":
         return to_csv(reports)
     if fmt == "html":
         from .views.html import reports_page
 
         return reports_page(reports)
-    if fmt == "jsonl" or (fmt == "json" and (several or len(reports) > 1)):
+    if fmt == "jsonl":
         return "".join(to_json(r, indent=None) + "\n" for r in reports)
     if fmt == "yaml":
         return "---\n".join(to_yaml(r) for r in reports)
+    if several or len(reports) > 1:
+        return "[\n" + ",\n".join(to_json(r) for r in reports) + "\n]\n"
     return "".join(to_json(r) + "\n" for r in reports)
 
 

@@ -29,7 +29,7 @@ def sniff(data: bytes, name: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         try:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, ValueError, OSError) as exc:
             raise ReportError(f"a damaged or truncated DOCX (zip) file ({exc})", name) from None
         if "word/document.xml" in names:
             return "docx"
@@ -79,6 +79,8 @@ def looks_like_html(head: bytes) -> bool:
 def read(data: bytes, name: str, ocr: str = "auto") -> Document:
     """``ocr``: auto (pages without a usable text layer and images), always (every PDF page too),
     never (no OCR: an image or a scanned PDF is an error)."""
+    if not data.strip(b" \t\r\n\x00"):  # whatever the name promises
+        raise ReportError("the file is empty", name)
     kind = sniff(data, name)
     promised = _PROMISED.get(PurePath(name).suffix.lower())
     if promised and kind != promised and not (promised == "doc" and kind == "docx"):

@@ -14,10 +14,13 @@ import email
 import email.policy
 import re
 
+from .. import limits
 from ..document import Cell, Document, Paragraph, Table
 from ..errors import ReportError
 from ..sections import HEADING, section_key
 
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_MULTIPART = re.compile(rb"content-type:\s*multipart/", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote", "pre",
           "header", "footer", "ul", "ol", "dl", "dt", "dd", "center", "form", "address", "figure", "tr", "br",
@@ -34,11 +37,16 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
         data, charset = _mhtml_html(data, name)
     else:
         charset = None
+    limits.TEXT_SIZE.check(len(data), limits.megabytes(len(data)), name)
     text = decode(data, charset, name)
     root = _parse(text, name)
     title = root.findtext(".//title")
     container = _report_container(root)
+    cells = sum(1 for _ in container.iter("td", "th"))  # counted in C, before any cell is read
+    limits.DOCUMENT_CELLS.check(cells, f"a web page of {cells:,} table cells", name)
     blocks = list(_blocks(container))
+    if not blocks:
+        raise ReportError("a web page with no text", name)
     return Document(blocks=blocks, format="html", title_hint=(title or "").strip() or None)
 
 
@@ -59,7 +67,7 @@ def decode(data: bytes, declared: str | None, name: str) -> str:
         match = _META_CHARSET.search(data[:4096])
         declared = match.group(1).decode("ascii", "ignore") if match else None
     candidates = []
-    if declared:
+    if declared and _known_codec(_ALIASES.get(declared.lower(), declared.lower())):
         candidates.append(_ALIASES.get(declared.lower(), declared.lower()))
     candidates += ["utf-8", "gb18030"]
     for encoding in candidates:
@@ -70,6 +78,17 @@ def decode(data: bytes, declared: str | None, name: str) -> str:
     return data.decode(candidates[0] if candidates[0] != "utf-8" else "gb18030", errors="replace")
 
 
+def _known_codec(encoding: str) -> bool:
+    """A declared charset Python knows; an unknown one falls back to detection."""
+    import codecs
+
+    try:
+        codecs.lookup(encoding)
+        return True
+    except (LookupError, ValueError):
+        return False
+
+
 def _is_mhtml(data: bytes, name: str) -> bool:
     head = data[:2000].lower()
     return name.lower().endswith((".mht", ".mhtml")) or (b"mime-version:" in head and b"multipart/" in head)
@@ -77,7 +96,13 @@ def _is_mhtml(data: bytes, name: str) -> bool:
 
 def _mhtml_html(data: bytes, name: str) -> tuple[bytes, str | None]:
     """The first text/html part of an MHTML file, its transfer encoding undone."""
-    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    # the email parser recurses once per nested multipart: count them before parsing
+    nested = len(_MULTIPART.findall(data))
+    limits.NESTING.check(nested, f"an MHTML file with {nested:,} multipart containers", name)
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.compat32)
+    except RecursionError:
+        raise limits.NESTING.error("an MHTML file nested too deeply", name) from None
     for part in message.walk():
         if part.get_content_type() == "text/html":
             payload = part.get_payload(decode=True)
@@ -93,6 +118,7 @@ def _parse(text: str, name: str):
     if start:  # a crawler's header before the page
         text = text[start.start():]
     text = re.sub(r"^<\?xml[^>]*>", "", text.lstrip())
+    text = _XML_INCOMPATIBLE.sub("", text)  # control characters carry no text, and lxml refuses them in a tree
     if not text.strip():
         raise ReportError("an empty web page", name)
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
@@ -100,6 +126,9 @@ def _parse(text: str, name: str):
         root = lxml.html.document_fromstring(text, parser=parser)
     except Exception as exc:  # lxml's ParserError and friends on pages with nothing in them
         raise ReportError(f"a web page that cannot be parsed ({exc})", name) from None
+    if any("Excessive depth" in error.message for error in parser.error_log):  # libxml2 stopped reading
+        raise ReportError("a web page nested more than 256 elements deep (libxml2's bound): the rest of the page "
+                          "cannot be read", name)
     _word_list_labels(root)
     return root
 
@@ -112,7 +141,7 @@ def _word_list_labels(root) -> None:
             label = _SPACE.sub(" ", span.text_content()).strip()
             for child in list(span):
                 span.remove(child)  # keeps no tail: the children's tails are part of the label
-            span.text = label
+            span.text = _XML_INCOMPATIBLE.sub("", label)  # from character references (&#5;)
 
 
 # --- the report inside the page ---------------------------------------------------------------
@@ -246,6 +275,7 @@ def _table(table) -> Table:
     rows: list[list[Cell]] = []
     taken: dict[tuple[int, int], bool] = {}
     trs = [tr for tr in table.iter("tr") if _owner_table(tr) is table and not _invisible_row(tr)]
+    _check_grid(trs)
     for r, tr in enumerate(trs):
         row: list[Cell] = []
         col = 0
@@ -254,7 +284,7 @@ def _table(table) -> Table:
                 continue
             while taken.get((r, col)):
                 col += 1
-            rowspan = _span(td.get("rowspan"))
+            rowspan = min(_span(td.get("rowspan")), len(trs) - r)  # as browsers: not past the table
             colspan = _span(td.get("colspan"))
             row.append(Cell(cell_text(td), col=col, rowspan=rowspan, colspan=colspan))
             for dr in range(rowspan):
@@ -263,6 +293,18 @@ def _table(table) -> Table:
             col += colspan
         rows.append(row)
     return Table(rows)
+
+
+def _check_grid(trs: list) -> None:
+    """Refuse a table whose spans would expand to more grid positions than the limit, before
+    expanding them (800 cells of colspan=rowspan=200 are 32 million positions)."""
+    total = 0
+    for r, tr in enumerate(trs):
+        rows_left = len(trs) - r
+        for td in tr:
+            if isinstance(td.tag, str) and td.tag in ("td", "th"):
+                total += min(_span(td.get("rowspan")), rows_left) * _span(td.get("colspan"))
+    limits.TABLE_CELLS.check(total, f"a table of {total:,} cells after its row and column spans")
 
 
 def _invisible_row(tr) -> bool:
@@ -282,6 +324,6 @@ def _owner_table(tr):
 
 def _span(value: str | None) -> int:
     try:
-        return max(1, min(int(str(value).strip()), 200))
+        return max(1, min(int(str(value).strip()[:9]), limits.SPAN.value))
     except (TypeError, ValueError):
         return 1

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from types import SimpleNamespace
 
-from .. import lattice, layout
+from .. import lattice, layout, limits
 from ..document import Document, Table
 from ..errors import ReportError
 from ..lattice import TEXT, THICK, Char, Grid, Line
@@ -88,12 +88,15 @@ def read(data: bytes, name: str = "<stdin>", ocr: str = "auto") -> Document:
     'never' none (a scanned PDF is then an error)."""
     import pypdfium2 as pdfium
 
+    check_streams(data, name)
+    check_forms(data, name)
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise ReportError(_open_error(str(exc)), name) from None
     try:
         pages: list[PageContent] = []
+        limits.PAGES.check(len(pdf), f"a PDF of {len(pdf):,} pages", name)
         for i in range(len(pdf)):
             try:
                 pages.append(_read_page(pdf[i], i + 1, pages[-1].layout_open_end if pages else None))
@@ -138,6 +141,127 @@ def usable(page: PageContent) -> bool:
             if visible >= 20:
                 return True
     return False
+
+
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+
+
+def check_streams(data: bytes, name: str) -> None:
+    """Refuse a PDF with a compressed stream that inflates past the stream size limit, before
+    pdfium inflates it whole (a 1 GB content stream in a few kilobytes). Streams are never inside
+    object streams, so a scan of the bytes finds each one; each is inflated in pieces that are
+    counted and dropped. Streams that are not zlib data stop at their first bytes."""
+    import zlib
+
+    limit = limits.STREAM_SIZE
+    for match in _STREAM.finditer(data):
+        start = match.end()
+        header = data[start:start + 2]
+        if len(header) < 2 or header[0] & 0x0F != 8 or (header[0] << 8 | header[1]) % 31:
+            continue  # not zlib data (an image, an uncompressed stream)
+        inflater = zlib.decompressobj()
+        total, at = 0, start
+        try:
+            while at < len(data) and not inflater.eof:
+                piece = inflater.decompress(data[at:at + 65536], 1 << 22)
+                at += 65536
+                while True:
+                    total += len(piece)
+                    if total > limit.amount:
+                        raise limit.error(f"a PDF stream that inflates to more than "
+                                          f"{limits.megabytes(limit.amount)}", name)
+                    if not inflater.unconsumed_tail:
+                        break
+                    piece = inflater.decompress(inflater.unconsumed_tail, 1 << 22)
+        except zlib.error:
+            continue
+
+
+_OBJECT = re.compile(rb"(\d+)\s+\d+\s+obj\b")
+_FORM_DICT = re.compile(rb"/Subtype\s*/Form\b")
+_XOBJECTS = re.compile(rb"/XObject\s*<<(.*?)>>", re.S)
+_NAMED_REF = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+(\d+)\s+\d+\s+R")
+_RESOURCES_REF = re.compile(rb"/Resources\s+(\d+)\s+\d+\s+R")
+_DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do\b")
+
+
+def check_forms(data: bytes, name: str) -> None:
+    """Refuse a PDF whose form XObjects draw themselves, or expand to more drawing objects than
+    the page objects limit, before pdfium loads a page: pdfium expands forms while it loads, and a
+    655-byte form that draws itself twice took 5.8 GB. Form XObjects are streams, so never inside
+    object streams: a scan of the bytes finds each one, its resources and the forms it draws
+    (resources that are not found are taken as drawing nothing)."""
+    forms: dict[int, dict[bytes, int]] = {}  # form object -> {name: object}
+    draws: dict[int, list[bytes]] = {}  # form object -> names drawn (with repeats)
+    for match in _STREAM.finditer(data):
+        head = data[max(0, match.start() - 4096):match.start()]
+        objects = list(_OBJECT.finditer(head))
+        if not objects or not _FORM_DICT.search(head, objects[-1].end()):
+            continue
+        number = int(objects[-1].group(1))
+        header = head[objects[-1].end():]
+        xobjects = _XOBJECTS.search(header)
+        if xobjects is None and (ref := _RESOURCES_REF.search(header)):
+            xobjects = _XOBJECTS.search(_object_text(data, int(ref.group(1))))
+        forms[number] = {m.group(1): int(m.group(2)) for m in _NAMED_REF.finditer(xobjects.group(1))} \
+            if xobjects else {}
+        draws[number] = _DO.findall(_stream_bytes(data, match.end(), b"/FlateDecode" in header))
+    if not forms:
+        return
+    expanded: dict[int, int] = {}
+    limit = limits.PAGE_OBJECTS
+
+    def size(form: int, path: set[int]) -> int:
+        """Objects drawn when ``form`` is drawn once, its forms expanded (iterative depth is bounded
+        by the number of forms, each visited once thanks to the memo)."""
+        if form in expanded:
+            return expanded[form]
+        if form in path:
+            raise ReportError("a PDF form XObject that draws itself (a recursive drawing pdfium would expand "
+                              "without end)", name)
+        path.add(form)
+        total = 1
+        for drawn in draws.get(form, []):
+            child = forms[form].get(drawn)
+            if child in forms:
+                total += size(child, path)
+                if total > limit.amount:
+                    raise limit.error(f"a PDF form XObject that expands to more than {limit.amount:,} objects",
+                                      name)
+        path.discard(form)
+        expanded[form] = total
+        return total
+
+    import sys
+
+    depth = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(max(depth, len(forms) + 200))
+        for form in forms:
+            size(form, set())
+    except RecursionError:
+        raise limits.NESTING.error("PDF form XObjects nested too deeply", name) from None
+    finally:
+        sys.setrecursionlimit(depth)
+
+
+def _object_text(data: bytes, number: int) -> bytes:
+    """The text of a top-level object (up to 4 KB), or b"" (it may be inside an object stream)."""
+    found = re.search(rb"(?<!\d)%d\s+\d+\s+obj\b" % number, data)
+    return data[found.end():found.end() + 4096].split(b"endobj", 1)[0] if found else b""
+
+
+def _stream_bytes(data: bytes, start: int, flate: bool, cap: int = 1 << 22) -> bytes:
+    """A stream's content (at most ``cap`` bytes, inflated where it is zlib data)."""
+    if flate:
+        import zlib
+
+        try:
+            return zlib.decompressobj().decompress(data[start:start + (1 << 22)], cap)
+        except zlib.error:
+            return b""
+    end = data.find(b"endstream", start)
+    return data[start:end if 0 <= end - start < cap else start + cap]
 
 
 def _open_error(message: str) -> str:
@@ -251,17 +375,22 @@ def _iter_chars(page: PageContent):
 
 
 # --- ruling lines -> grids ----------------------------------------------------------------------
-def _path_objects(c: SimpleNamespace, container: int, count_fn, get_fn, depth: int = 0) -> list[int]:
+def _path_objects(c: SimpleNamespace, container: int, count_fn, get_fn, depth: int = 0,
+                  seen: list[int] | None = None) -> list[int]:
     """Path objects of a page, and of the form XObjects in it (pdfium handles as integers)."""
     object_type, path, form, pointer = c.object_type, c.PATH, c.FORM, ctypes.c_void_p
     found = []
-    for i in range(count_fn(container)):
+    seen = seen if seen is not None else [0]  # objects counted on this page so far
+    count = count_fn(container)
+    seen[0] += max(count, 0)
+    limits.PAGE_OBJECTS.check(seen[0], f"a PDF page of more than {seen[0]:,} drawing objects")
+    for i in range(count):
         obj = pointer(get_fn(container, i))
         kind = object_type(obj)
         if kind == path:
             found.append(obj)
         elif kind == form and depth < 8:
-            found += _path_objects(c, obj, c.count_form_objects, c.get_form_object, depth + 1)
+            found += _path_objects(c, obj, c.count_form_objects, c.get_form_object, depth + 1, seen)
     return found
 
 

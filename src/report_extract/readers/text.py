@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .. import limits
 from ..document import Document, Paragraph, table_from_texts
 from ..errors import ReportError
 
@@ -39,6 +40,7 @@ MAX_HTML_TABLE_LINES = 5000  # an HTML table left open this long ends here; rais
 
 def decode(data: bytes, name: str) -> str:
     """Bytes -> str: BOMs, UTF-8, else GB18030 (the superset of GB2312/GBK)."""
+    limits.TEXT_SIZE.check(len(data), limits.megabytes(len(data)), name)
     if not data.strip():
         raise ReportError("the file is empty", name)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -61,6 +63,8 @@ def decode(data: bytes, name: str) -> str:
 
 def read(data: bytes, name: str = "<stdin>") -> Document:
     text = decode(data, name).replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.count("\n")
+    limits.DOCUMENT_BLOCKS.check(lines, f"a text of {lines:,} lines", name)
     title_hint, text = _strip_crawler_header(text)
     return Document(blocks=list(_blocks(text.split("\n"))), format="text", title_hint=title_hint)
 

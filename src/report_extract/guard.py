@@ -1,0 +1,275 @@
+"""Safe input and output: bounded reads, names safe to print, reading in a bounded child process,
+and output targets checked before any work.
+
+- ``read_input``: stat first, then read with a cap; FIFOs, devices and sockets are refused without
+  being opened for reading (``/dev/zero`` or a FIFO would otherwise fill memory or block forever).
+- ``printable``/``shown``: a file name that is not valid UTF-8 (kept by Python as lone surrogates)
+  becomes backslash escapes, so JSON and messages can be written; ``shown`` also escapes control
+  characters (ESC, BEL, newline) so a name cannot drive the terminal or forge a message line.
+- ``bounded``: run a function in a forked child under a memory limit (RLIMIT_DATA) and a timeout,
+  so a native library (pdfium) that runs away on a hostile file is stopped with a one-line error
+  instead of taking the machine's memory. Where fork is unavailable it runs in-process.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import pickle
+import re
+import select
+import signal
+import stat
+import sys
+import time
+
+from . import limits
+from .errors import ReportError
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(name: str) -> str:
+    """A name as text that encodes to UTF-8: undecodable bytes become ``\\xNN``."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") \
+            if _only_surrogate_escapes(name) else name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _only_surrogate_escapes(name: str) -> bool:
+    try:
+        name.encode("utf-8", "surrogateescape")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def shown(text: str) -> str:
+    """Text safe for a terminal line: printable, with control characters escaped (\\n, \\x1b)."""
+    text = printable(text)
+    return _CONTROL.sub(lambda m: {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(m.group(), f"\\x{ord(m.group()):02x}"),
+                        text)
+
+
+# --- reading inputs ----------------------------------------------------------------------------
+def read_input(path: str, name: str | None = None) -> bytes:
+    """The bytes of a regular file, at most the input size limit; anything else a ReportError."""
+    name = name if name is not None else printable(str(path))
+    limit = limits.INPUT_SIZE
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise ReportError("no such file", name) from None
+    except IsADirectoryError:
+        raise ReportError("is a directory, not a file", name) from None
+    except PermissionError:
+        raise ReportError("permission denied", name) from None
+    except OSError as exc:
+        raise ReportError(_os_reason(exc), name) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ReportError("is a directory, not a file", name)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReportError(f"not a regular file ({_kind(info.st_mode)}); only files are read", name)
+        limit.check(info.st_size, f"{limits.megabytes(info.st_size)}", name)
+        return _read_capped(fd, limit, name, info.st_size)
+    finally:
+        os.close(fd)
+
+
+def read_stream(stream, name: str = "<stdin>") -> bytes:
+    """All of a binary stream (stdin), at most the input size limit."""
+    if stream is None:
+        raise ReportError("standard input is closed", name)
+    limit = limits.INPUT_SIZE
+    try:
+        data = stream.read(limit.amount + 1)
+    except (OSError, ValueError) as exc:  # a closed or unreadable descriptor
+        if isinstance(exc, ValueError) or getattr(exc, "errno", None) == errno.EBADF:
+            raise ReportError("standard input is closed", name) from None
+        raise ReportError(f"standard input cannot be read ({exc.strerror or exc})", name) from None
+    if data is None:
+        data = b""
+    limit.check(len(data), f"more than {limits.megabytes(limit.amount)}", name)
+    return data
+
+
+def _read_capped(fd: int, limit: limits.Limit, name: str, size: int) -> bytes:
+    chunks, total = [], 0
+    while True:
+        try:
+            chunk = os.read(fd, min(1 << 22, limit.amount + 1 - total) or 1)
+        except BlockingIOError:
+            time.sleep(0.01)
+            continue
+        except OSError as exc:
+            raise ReportError(_os_reason(exc), name) from None
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit.amount:
+            raise limit.error(f"more than {limits.megabytes(limit.amount)} (the file grew while read)", name)
+    return b"".join(chunks)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
+
+
+def _os_reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno is not None:
+        if exc.errno == 40:  # ELOOP
+            return "a symbolic link loop"
+        return f"cannot be read ({exc.strerror})"
+    return f"cannot be read ({exc})"
+
+
+# --- a bounded child ---------------------------------------------------------------------------
+def set_memory_limit(megabytes: int) -> None:
+    """Cap this process's data memory (heap and anonymous mappings) at ``megabytes``."""
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return
+    amount = megabytes * (1 << 20)
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            amount = min(amount, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (amount, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def die_with_parent(signal_number: int = signal.SIGTERM) -> None:
+    """Linux: this process gets ``signal_number`` when its parent dies (prctl PR_SET_PDEATHSIG),
+    so a batch worker does not run on as an orphan after the batch is killed."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal_number), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
+
+
+def memory_error(name: str | None = None) -> ReportError:
+    return limits.MEMORY.error("reading it needed more memory", name)
+
+
+def bounded(function, *args, memory_mb: int | None = None, timeout: float | None = None, name: str = ""):
+    """``function(*args)`` in a forked child under a memory limit and a timeout; its result (or its
+    ReportError) comes back pickled. Anything that kills the child becomes a one-line ReportError."""
+    if not hasattr(os, "fork"):
+        return function(*args)
+    memory_mb = memory_mb or limits.MEMORY.value
+    timeout = timeout or limits.TIME.value
+    read_end, write_end = os.pipe()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, leave without running the parent's cleanup
+        os.close(read_end)
+        code = 0
+        try:
+            set_memory_limit(memory_mb)
+            try:
+                outcome = ("ok", function(*args))
+            except ReportError as exc:
+                outcome = ("error", exc.reason, exc.path)
+            except MemoryError:
+                outcome = ("error", memory_error().reason, None)
+            except RecursionError:
+                outcome = ("error", limits.NESTING.error("nested too deeply to read").reason, None)
+            except BaseException as exc:  # noqa: B036 - a bug of ours, reported by the parent
+                outcome = ("bug", f"{type(exc).__name__}: {exc}", _traceback())
+            try:
+                payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            except MemoryError:
+                payload = pickle.dumps(("error", memory_error().reason, None))
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(payload)
+        except BaseException:  # noqa: B036
+            code = 70
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        payload = _collect(read_end, pid, timeout, name)
+    finally:
+        os.close(read_end)
+    _, status = os.waitpid(pid, 0)
+    if not payload:
+        raise _death(status, memory_mb, name)
+    outcome = pickle.loads(payload)
+    if outcome[0] == "ok":
+        return outcome[1]
+    if outcome[0] == "error":
+        raise ReportError(outcome[1], outcome[2] or name)
+    raise InternalError(outcome[1], outcome[2])
+
+
+class InternalError(Exception):
+    """A bug of ours inside the bounded child: its message and traceback text."""
+
+    def __init__(self, message: str, trace: str):
+        super().__init__(message)
+        self.trace = trace
+
+
+def _traceback() -> str:
+    import traceback
+
+    return traceback.format_exc()
+
+
+def _collect(fd: int, pid: int, timeout: float, name: str) -> bytes:
+    deadline = time.monotonic() + timeout
+    chunks = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            _kill(pid)
+            raise limits.TIME.error(f"still reading after {timeout:g} s (stopped)", name)
+        ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+        if not ready:
+            continue
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+
+
+def _death(status: int, memory_mb: int, name: str) -> ReportError:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            signame = signal.Signals(number).name
+        except ValueError:
+            signame = f"signal {number}"
+        return ReportError(f"the reading process was stopped ({signame}), most likely over the memory limit of "
+                           f"{memory_mb:,} MB ({limits.MEMORY.how_to_raise()})", name)
+    return ReportError(f"the reading process ended unexpectedly (exit code {os.WEXITSTATUS(status)})", name)

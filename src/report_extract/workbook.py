@@ -1,0 +1,158 @@
+"""report.xlsx: the batch's CSV sheets as one workbook a person can work in.
+
+Each sheet has its header frozen with a second header row of Chinese labels under the keys, an
+autofilter, column widths fitted to their content (bounded), numbers as numbers; in ``wide`` every
+cell a problem points at is filled and carries the problem's message as a comment (a problem about
+a whole row marks that row's cells). Written with openpyxl's streaming writer, so a large archive
+needs little memory; problems are grouped by report first (one pass over problems.csv).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from pathlib import Path
+
+CHINESE = {
+    "path": "文件", "status": "状态", "template": "模板", "organization": "机关", "year": "年度",
+    "errors": "错误数", "warnings": "警告数", "infos": "提示数", "error": "无法读取的原因", "seconds": "耗时(秒)",
+    "field": "字段", "value": "数值", "code": "问题代码", "severity": "严重程度", "table": "表", "row": "行",
+    "column": "列", "page": "页码", "expected": "应为", "found": "实为", "label": "行标签（原文）",
+    "message": "说明",
+}
+SEVERITY_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+MAX_WIDTH = 60
+
+
+def labels_of_fields() -> dict[str, str]:
+    from .templates import iter_fields
+
+    return {f["field"]: f"{f['row']} · {f['column']}" for f in iter_fields()}
+
+
+def write_xlsx(outdir: Path, sheets: list[tuple[str, Path]]) -> None:
+    """The CSVs as sheets of one workbook (openpyxl, an optional extra)."""
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        raise RuntimeError("writing report.xlsx needs openpyxl: pip install 'report-extract[xlsx]'") from None
+    paths = dict(sheets)
+    flagged = _problems_by_report(paths["problems"]) if "problems" in paths else {}
+    fields = labels_of_fields()
+    book = Workbook(write_only=True)
+    for name, path in sheets:
+        _sheet(book, name, path, fields, flagged if name == "wide" else None)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    target = outdir / "report.xlsx"
+    tmp = target.with_name(".report.xlsx.tmp")
+    tmp.write_bytes(buffer.getvalue())
+    os.replace(tmp, target)
+
+
+def _problems_by_report(path: Path) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row.get("table") and row.get("row"):
+                found.setdefault(row["path"], []).append(row)
+    return found
+
+
+def _widths(path: Path, columns: int) -> list[int]:
+    widths = [8] * columns
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for i, row in enumerate(csv.reader(handle)):
+            if i > 2000:  # enough to fit; a long sheet is not read twice in full
+                break
+            for c, value in enumerate(row[:columns]):
+                widths[c] = max(widths[c], min(MAX_WIDTH, _display_width(value) + 2))
+    return widths
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _sheet(book, name: str, path: Path, fields: dict[str, str], flagged: dict | None) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(name)
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    widths = _widths(path, len(header))
+    chinese = [CHINESE.get(c) or fields.get(c, "") for c in header]
+    for c, width in enumerate(widths, 1):
+        label_width = _display_width(chinese[c - 1]) + 2
+        sheet.column_dimensions[get_column_letter(c)].width = min(MAX_WIDTH, max(width, label_width))
+    sheet.freeze_panes = "B3" if name == "wide" else "A3"
+    if header:
+        sheet.auto_filter.ref = f"A2:{get_column_letter(len(header))}2"
+    bold = Font(bold=True)
+    sheet.append([_styled(WriteOnlyCell(sheet, value=v), font=bold) for v in header])
+    sheet.append([_styled(WriteOnlyCell(sheet, value=v), font=bold) for v in chinese])
+    index = {key: i for i, key in enumerate(header)}
+    fills = {s: PatternFill("solid", fgColor=color) for s, color in SEVERITY_FILL.items()}
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        for row in reader:
+            values = [_cell(v) for v in row]
+            marks = _marks(row, index, flagged) if flagged else {}
+            if not marks:
+                sheet.append(values)
+                continue
+            cells = []
+            for i, value in enumerate(values):
+                cell = WriteOnlyCell(sheet, value=value)
+                if i in marks:
+                    severity, messages = marks[i]
+                    cell.fill = fills.get(severity, fills["warning"])
+                    cell.comment = Comment("\n".join(messages)[:2000], "report-extract")
+                cells.append(cell)
+            sheet.append(cells)
+
+
+def _styled(cell, font=None):
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _marks(row: list[str], index: dict[str, int], flagged: dict) -> dict[int, tuple[str, list[str]]]:
+    """Column index -> (worst severity, messages) of the problems about this report's cells."""
+    problems = flagged.get(row[index["path"]], []) if "path" in index else []
+    marks: dict[int, tuple[str, list[str]]] = {}
+    rank = {"error": 0, "warning": 1, "info": 2}
+    for problem in problems:
+        prefix = f"{problem['table']}.{problem['row']}."
+        if problem.get("column"):
+            columns = [index.get(prefix + problem["column"])]
+        else:
+            columns = [i for key, i in index.items() if key.startswith(prefix)]
+        text = f"[{problem['code']}] {problem['message']}"
+        for i in columns:
+            if i is None:
+                continue
+            severity, messages = marks.get(i, (problem["severity"], []))
+            if rank.get(problem["severity"], 3) < rank.get(severity, 3):
+                severity = problem["severity"]
+            marks[i] = (severity, messages + [text])
+    return marks
+
+
+_NUMBER = re.compile(r"-?\d{1,15}(?:\.\d+)?")
+
+
+def _cell(value: str):
+    """Numbers as numbers (what a spreadsheet sums); any other text, 'nan' included, as text."""
+    if value == "":
+        return None
+    if not _NUMBER.fullmatch(value):
+        return value
+    return float(value) if "." in value else int(value)

@@ -1,0 +1,73 @@
+"""The fast subset of the hostile-input campaign (benchmarks/hostile.py): every kind with a small
+input, run as a user runs the command (a subprocess under a memory cap and a timeout), and a short
+mutation fuzz over the fixtures. The whole campaign (large inputs, 3,000 mutations) is run before
+a release: python benchmarks/hostile.py."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from conftest import ROOT
+
+spec = importlib.util.spec_from_file_location("hostile", ROOT / "benchmarks" / "hostile.py")
+hostile = importlib.util.module_from_spec(spec)
+sys.modules["hostile"] = hostile
+spec.loader.exec_module(hostile)
+
+EXPECTED = {  # kind -> (exit, what its one line says); the kinds tests/test_hardening.py has not run
+    "pdf-form-chain": (3, "a PDF form XObject that expands to more than 500,000 objects: over the page objects "
+                          "limit of 500,000 objects (raise it with REPORT_EXTRACT_MAX_PAGE_OBJECTS=N)"),
+    "pdf-100k-pages": (3, "a PDF of 100,000 pages: over the page count limit of 2,000 pages"),
+    "docx-many-members": (3, "over the zip member count limit of 10,000 members"),
+    "docx-billion-laughs": (3, "Maximum entity amplification factor exceeded"),
+    "docx-xxe": (3, "not a government information-disclosure annual report"),
+    "docx-deep-nesting": (3, "Excessive depth in document: 256"),
+    "html-deep-nesting": (3, "a web page nested more than 256 elements deep (libxml2's bound)"),
+    "html-nested-tables": (3, "a web page nested more than 256 elements deep"),
+    "html-xxe": (3, "not a government information-disclosure annual report"),
+    "pdf-javascript-launch-embedded": (3, "not a government information-disclosure annual report"),
+    "pdf-cid-no-tounicode": (3, "the PDF's fonts have no Unicode mapping"),
+    "input-dev-zero": (3, "/dev/zero: not a regular file (a character device); only files are read"),
+    "text-nul-bytes": (3, "a binary file, not text"),
+    "md-pipe-rows-2000": (0, ""),
+}
+
+
+def test_the_campaign_has_at_least_30_kinds():
+    assert len(hostile.KINDS) >= 30
+    assert set(EXPECTED) <= {name for name, (_, fast) in hostile.KINDS.items() if fast}
+
+
+@pytest.fixture(scope="module")
+def fast_results(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+
+    def one(name):
+        maker, _ = hostile.KINDS[name]
+        (folder / name).mkdir()
+        return hostile.run_case(name, maker(folder / name), timeout=60, cap_mb=hostile.CAP_MB)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        return {r.name: r for r in pool.map(one, EXPECTED)}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hostile_kind_ends_as_expected_in_one_line_within_bounds(fast_results, name):
+    code, words = EXPECTED[name]
+    result = fast_results[name]
+    assert result.outcome not in hostile.FAILURES, (result.outcome, result.detail)
+    assert result.peak_mb <= hostile.GOAL_MB and result.seconds <= hostile.GOAL_SECONDS
+    assert result.exit == code
+    assert words in result.detail
+
+
+def test_mutation_fuzz_finds_no_traceback_crash_or_hang():
+    results = [hostile.run_mutation(name, data, timeout=60, cap_mb=hostile.CAP_MB)
+               for name, data in hostile.mutants(seed=7, count=40)]
+    failures = [(r.name, r.outcome, r.detail) for r in results if r.outcome in hostile.FAILURES]
+    assert failures == []
+    assert {r.outcome for r in results} == {"read", "refused"}
