@@ -62,7 +62,8 @@ def test_local_cluster_leaves_the_same_folder_as_local_workers(archive, referenc
     assert "index.html" in tree and sum(name.endswith(".html") for name in tree) == 308  # --html's pages too
     reasons = {Path(r["path"]).name: r["error"] for r in read_csv(out / "summary.csv") if r["status"] == "failed"}
     # a crash and a hang in a native library end the worker's child process, as they end a local worker
-    assert reasons["crash-CRASHES.txt"] == "the worker crashed (SIGSEGV) while reading this file"
+    assert reasons["crash-CRASHES.txt"] == ("the worker crashed (SIGSEGV) while reading this file (over its memory limit of "
+                                            "1,536 MB? raise it with --max-memory or REPORT_EXTRACT_MAX_MEMORY_MB=N)")
     assert reasons["slow-HANGS.txt"] == "timed out after 5 s (the worker was stopped)"
 
 
@@ -90,7 +91,7 @@ def test_a_file_that_kills_every_worker_it_reaches_is_a_failed_row(archive, tmp_
     rows = {Path(r["path"]).name: (r["status"], r["error"]) for r in read_csv(out / "summary.csv")}
     assert rows.pop("oom-KILLS.txt") == ("failed", "3 cluster workers died while reading this file (KilledWorker)")
     assert sorted(rows.values()) == [("ok", "")] * 6
-    assert b"7 inputs: 6 read, 1 failed" in result.stderr
+    assert b"7 inputs: 6 read, 0 not reports, 1 failed" in result.stderr
 
 
 def test_killed_client_then_rerun_leaves_the_same_folder(archive, reference, tmp_path):

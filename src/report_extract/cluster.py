@@ -38,7 +38,7 @@ import uuid
 from concurrent.futures import CancelledError
 from pathlib import Path
 
-from . import batch
+from . import batch, guard, limits
 from .views import dashboard
 from .writers import write_atomic
 
@@ -454,6 +454,8 @@ def _receive(stream):
 def child_main() -> None:
     """A Dask worker's child: one input a request, until its stdin closes (or its worker is gone)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the client's to handle
+    # the same memory cap as a local worker's, set on the worker machine (REPORT_EXTRACT_MAX_MEMORY_MB)
+    guard.set_memory_limit(limits.MEMORY.value)
     requests = sys.stdin.buffer
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever a library prints must not mix with the answers
