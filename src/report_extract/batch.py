@@ -136,9 +136,10 @@ def _relative(path: Path, base: Path) -> str:
     return "/".join(parts) or path.name
 
 
-def result_path(outdir: Path, rel: str, fmt: str) -> Path:
+def result_path(outdir: Path, rel: str, fmt: str, root: Path | None = None) -> Path:
+    """``root``: ``outdir`` resolved, when the caller resolved it once for many inputs."""
     target = _resolved(outdir / f"{rel}.{fmt}")
-    if _resolved(outdir) not in target.parents:
+    if (root or _resolved(outdir)) not in target.parents:
         raise ValueError(f"output path {target} would leave {outdir}")
     return target
 

@@ -176,6 +176,8 @@ class _Feeder:
         self.alone: list[batch.Job] = []  # inputs to send one to a task (their batch killed workers)
         self.run_id = uuid.uuid4().hex[:8]
         self.tasks = 0
+        self.root = batch._resolved(options.outdir)  # once, not once an input
+        self.outs: dict[int, Path] = {}  # job index -> its result file, from _prepare to _take
 
     def run(self) -> None:
         from distributed import as_completed
@@ -224,7 +226,7 @@ class _Feeder:
         """(job, (path, data, digest, known), start, size) to send, or None when the input is done here
         (its result is current, or it cannot be sent)."""
         start = time.perf_counter()
-        out = batch.result_path(self.options.outdir, job.rel, self.options.fmt)
+        out = self._out(job)
         check = not (self.options.force or ignore_current)
         if self.options.shared_fs:  # the worker reads it, hashes it and says whether it changed
             known = ((batch._load(out, self.options.fmt) or {}).get("source") or {}).get("sha256") if check else None
@@ -288,8 +290,10 @@ class _Feeder:
                 self._finish(job, batch._summary(job.path, "failed", error=reason))
             return
         for job, answer in zip(jobs, answers):
+            if isinstance(answer, bytes):  # as the worker's child pickled it: the worker passed it on unread
+                answer = pickle.loads(answer)
+            out = self._out(job)
             if answer[0] == "unchanged":  # --shared-fs: the worker found the bytes the result was made from
-                out = batch.result_path(self.options.outdir, job.rel, self.options.fmt)
                 existing = batch._load(out, self.options.fmt)
                 if existing is None or (existing.get("source") or {}).get("sha256") != answer[1]:
                     item = self._prepare(job, ignore_current=True)  # the result went meanwhile: make it again
@@ -299,12 +303,16 @@ class _Feeder:
                 self._reuse(job, out, existing, time.perf_counter())
                 continue
             summary, text, page = answer[1:]
-            out = batch.result_path(self.options.outdir, job.rel, self.options.fmt)
             if text is not None:
                 write_atomic(out, text)
             if page is not None:
                 write_atomic(dashboard.page_path(out), page)
             self._finish(job, summary)
+
+    def _out(self, job: batch.Job) -> Path:
+        if job.index not in self.outs:
+            self.outs[job.index] = batch.result_path(self.options.outdir, job.rel, self.options.fmt, root=self.root)
+        return self.outs[job.index]
 
     def _reuse(self, job: batch.Job, out: Path, existing: dict, start: float) -> None:
         """A current result: its summary, and its page if one is asked for and missing."""
@@ -313,6 +321,7 @@ class _Feeder:
         self._finish(job, batch._summary_of(job.path, existing, start))
 
     def _finish(self, job: batch.Job, summary: dict) -> None:
+        self.outs.pop(job.index, None)
         data = summary.pop("data", None)
         where = None if data is None else batch.spool_write(self.spool, self.spool_path, data)
         self.done(job.index, summary, where)
@@ -323,7 +332,9 @@ def task(inputs: list[tuple], fmt: str, timeout: float, page: bool = False, ocr:
     """Inputs (path, bytes or None, sha256 or None, sha256 of the current result or None), on a Dask
     worker, one by one through one of this worker's child processes, each with its own deadline.
     Each answer is ("done", summary, result text or None, page or None), or ("unchanged", sha256) when
-    the worker read the file itself and it is what the current result was made from."""
+    the worker read the file itself and it is what the current result was made from; an answer of the
+    child comes as the child pickled it (bytes, for the client to unpickle): this worker neither reads
+    nor pickles it again, and Dask sizes and sends bytes as they are."""
     return [_one((path, data, digest, known, fmt, page, ocr), timeout) for path, data, digest, known in inputs]
 
 
@@ -406,12 +417,13 @@ class _Child:
             ready, _, _ = select.select([self.process.stdout], [], [], max(0.0, start + limit - time.monotonic()))
             if not ready:
                 raise _ChildTimedOut(limit, pages)
-            answer = _receive(self.process.stdout)
-            if answer is None:
+            frame = _receive_frame(self.process.stdout)
+            if frame is None:
                 raise _ChildDied(self._code())
-            if answer[0] != "ocr":
-                return answer
-            pages = answer[1]
+            kind, payload = frame
+            if kind != _PROGRESS:
+                return payload  # the answer, still pickled
+            pages = pickle.loads(payload)[1]
             limit = max(timeout, batch.OCR_PAGE_TIMEOUT) * pages
 
     def _code(self):
@@ -433,22 +445,34 @@ class _Child:
                 pass
 
 
-def _send(stream, message) -> None:
+# a message between a worker and its child: its size and kind (_PROGRESS: OCR started on a page,
+# told while the child reads; _MESSAGE: anything else), then the pickle
+_FRAME = struct.Struct("<Qc")
+_MESSAGE, _PROGRESS = b"m", b"p"
+
+
+def _send(stream, message, kind: bytes = _MESSAGE) -> None:
     payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(struct.pack("<Q", len(payload)))
+    stream.write(_FRAME.pack(len(payload), kind))
     stream.write(payload)
     stream.flush()
 
 
-def _receive(stream):
-    header = stream.read(8)
-    if len(header) < 8:
+def _receive_frame(stream) -> tuple[bytes, bytes] | None:
+    """(kind, pickle) of the next message, not unpickled; None at the end of the stream."""
+    header = stream.read(_FRAME.size)
+    if len(header) < _FRAME.size:
         return None
-    size = struct.unpack("<Q", header)[0]
+    size, kind = _FRAME.unpack(header)
     payload = stream.read(size)
     if len(payload) < size:
         return None
-    return pickle.loads(payload)
+    return kind, payload
+
+
+def _receive(stream):
+    frame = _receive_frame(stream)
+    return None if frame is None else pickle.loads(frame[1])
 
 
 def child_main() -> None:
@@ -474,7 +498,7 @@ def child_main() -> None:
 
     def page_started() -> None:  # told to the worker, whose deadline for the input grows with it
         pages[0] += 1
-        _send(answers, ("ocr", pages[0]))
+        _send(answers, ("ocr", pages[0]), kind=_PROGRESS)
 
     scan.PAGE_STARTED = page_started
     while (request := _receive(requests)) is not None:
