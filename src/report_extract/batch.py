@@ -23,13 +23,15 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from multiprocessing.connection import wait
 from pathlib import Path
 
 from . import crossyear, guard, limits
 from .guard import printable
-from .views import dashboard
 from .writers import WIDE_META, wide_columns, write_atomic
+
+# Imported where used, not here: a worker process imports this module first thing, and what it
+# imports here every worker pays for at start-up, on the batch's critical path. ``views.dashboard``
+# only with --html; ``multiprocessing.connection`` only in the parent.
 
 EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".xhtml", ".mht", ".mhtml",
               ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # page images: read by OCR
@@ -160,14 +162,14 @@ def process(job: Job, options: Options) -> dict:
     if not options.force:
         existing = current(out, options.fmt, digest)
         if existing is not None:
-            if options.html and not dashboard.page_path(out).exists():
-                dashboard.write_page(out, existing)
+            if options.html and not _dashboard().page_path(out).exists():
+                _dashboard().write_page(out, existing)
             return _summary_of(job.path, existing, start)
     summary, text, page = work(job.path, data, digest, options.fmt, start, page=options.html, ocr=options.ocr)
     if text is not None:
         write_atomic(out, text)
     if page is not None:
-        write_atomic(dashboard.page_path(out), page)
+        write_atomic(_dashboard().page_path(out), page)
     return summary
 
 
@@ -196,7 +198,13 @@ def work(path: str, data: bytes, digest: str, fmt: str, start: float, page: bool
     except Exception as exc:  # a bug of ours: recorded, the batch goes on
         return _summary(path, "failed", error=f"internal error ({type(exc).__name__}: {exc})", start=start), None, None
     text = to_json(report) + "\n" if fmt == "json" else to_yaml(report)
-    return _summary_of(path, as_data(report), start), text, dashboard.report_page(report) if page else None
+    return _summary_of(path, as_data(report), start), text, _dashboard().report_page(report) if page else None
+
+
+def _dashboard():
+    from .views import dashboard
+
+    return dashboard
 
 
 def current(out: Path, fmt: str, digest: str) -> dict | None:
@@ -262,7 +270,8 @@ def _summary_of(path: str, data: dict, start: float) -> dict:
     rows = sheet_rows(summary, flat, problems)
     summary["seconds"] = round(time.perf_counter() - start, 3)
     summary["ocr_pages"] = len(data.get("source", {}).get("ocr_pages") or []) or None
-    summary["data"] = {"flat": flat, "problems": problems, "essentials": crossyear.essentials(data), "rows": rows}
+    summary["data"] = {"essentials": crossyear.essentials(data), "codes": sorted({p["code"] for p in problems}),
+                       "rows": rows}
     return summary
 
 
@@ -332,12 +341,10 @@ def worker_main(options_json: str) -> None:
 def spool_write(handle, path: Path, data: dict) -> list:
     """Append an input's spool lines to an open spool file; returns where they start."""
     where = [str(path), handle.tell()]
-    # first what the cross-year checks need, so that they need not parse the rest; last the sheets' rows
-    brief = {"essentials": data.pop("essentials"), "codes": sorted({p["code"] for p in data["problems"]})}
-    rows = data.pop("rows")
+    # first what the cross-year checks need, so that they need not parse the rest; then the sheets' rows
+    brief = {"essentials": data["essentials"], "codes": data["codes"]}
     handle.write(json.dumps(brief, ensure_ascii=False) + "\n")
-    handle.write(json.dumps(data, ensure_ascii=False) + "\n")
-    handle.write(json.dumps(rows, ensure_ascii=False) + "\n")
+    handle.write(json.dumps(data["rows"], ensure_ascii=False) + "\n")
     handle.flush()
     return where
 
@@ -374,13 +381,15 @@ class _Slot:
         # its own temporary folder (LibreOffice's copies of inputs), removed with the worker
         self.tmp = tempfile.mkdtemp(prefix="report-extract-worker-")
         # its own process group, so that a timeout kills what it started (LibreOffice) too;
-        # unbuffered: a line read never reads the next one ahead, so select() sees every line
+        # unbuffered: what the worker wrote and was not yet read is either in the pipe (select()
+        # sees it) or in ``pending`` (``has_line``), never in a buffer of Python's
         self.process = subprocess.Popen([sys.executable, "-m", "report_extract.batch", "--worker", config],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                         bufsize=0, start_new_session=True, env={**os.environ, "TMPDIR": self.tmp})
         self.job: Job | None = None
         self.started = 0.0
         self.ocr_pages = 0  # pages of the current input that OCR has started on
+        self.pending = b""  # read from the worker, not yet taken: the start of a line, or whole lines
 
     def give(self, job: Job) -> None:
         self.job, self.started, self.ocr_pages = job, time.monotonic(), 0
@@ -396,12 +405,19 @@ class _Slot:
         except (ProcessLookupError, PermissionError, OSError):
             pass
 
+    def has_line(self) -> bool:
+        return b"\n" in self.pending
+
     def receive(self) -> tuple[int, dict, list | None] | str | None:
         """The job's result; None when the worker died; "ocr" when it told how many pages of
-        the input OCR has started on."""
-        line = self.process.stdout.readline()
-        if not line:
-            return None
+        the input OCR has started on. Reads what the pipe holds at once (readline on an unbuffered
+        pipe reads a byte a call)."""
+        while b"\n" not in self.pending:
+            chunk = os.read(self.process.stdout.fileno(), 1 << 16)
+            if not chunk:
+                return None
+            self.pending += chunk
+        line, _, self.pending = self.pending.partition(b"\n")
         message = json.loads(line)
         if message[0] == "ocr":
             self.ocr_pages = message[1]
@@ -436,9 +452,9 @@ class _Slot:
 
 
 class _Spool:
-    """What each result contributes to the spreadsheets: three JSON lines per input in the workers'
-    temporary spool files (a brief one for the cross-year checks, then the whole, then its rows of
-    the sheets as CSV text), found again by (file, offset). The parent holds offsets, not reports."""
+    """What each result contributes to the spreadsheets: two JSON lines per input in the workers'
+    temporary spool files (a brief one for the cross-year checks and the pages, then its rows of the
+    sheets as CSV text), found again by (file, offset). The parent holds offsets, not reports."""
 
     def __init__(self, outdir: Path):
         self.outdir = outdir
@@ -469,20 +485,11 @@ class _Spool:
         if where is not None:
             self.where[index] = (where[0], where[1])
 
-    def get(self, index: int) -> dict | None:
-        """The input's flat values and problems."""
-        handle = self._at(index)
-        if handle is None:
-            return None
-        handle.readline()
-        return json.loads(handle.readline())
-
     def rows(self, index: int) -> dict | None:
         """The input's rows of wide.csv, long.csv and problems.csv, as CSV text."""
         handle = self._at(index)
         if handle is None:
             return None
-        handle.readline()
         handle.readline()
         return json.loads(handle.readline())
 
@@ -567,6 +574,8 @@ def _executor(options: Options):
 
 def _pool(jobs: list[Job], options: Options, done, spool: _Spool) -> None:
     """Run the jobs on worker processes; ``done(index, summary)`` for each, in completion order."""
+    from multiprocessing.connection import wait
+
     size = max(1, min(options.jobs or os.cpu_count() or 1, len(jobs)))
     queue = list(reversed(jobs))
     slots = [_Slot(options, spool.new_file()) for _ in range(size)]
@@ -576,10 +585,11 @@ def _pool(jobs: list[Job], options: Options, done, spool: _Spool) -> None:
                 slot.give(queue.pop())
         while any(slot.job for slot in slots):
             busy = [s for s in slots if s.job]
-            ready = wait([s.process.stdout for s in busy], timeout=0.2)
+            # a line already read (after another, in one read) is taken without waiting
+            ready = wait([s.process.stdout for s in busy], timeout=0 if any(s.has_line() for s in busy) else 0.2)
             for slot in busy:
                 failure = None
-                if slot.process.stdout in ready:
+                if slot.has_line() or slot.process.stdout in ready:
                     received = slot.receive()
                     if received is None:
                         failure = _death(slot, options.memory_mb)
@@ -631,7 +641,7 @@ def finish(jobs: list[Job], statuses: dict[int, str], missing: list[dict], spool
     cross, counts = _cross_year(jobs, spool, options)
     _write_tables(jobs, statuses, missing, spool, cross, counts, options)
     if options.html:
-        dashboard.write_batch(jobs, statuses, missing, spool, counts, options, cross)
+        _dashboard().write_batch(jobs, statuses, missing, spool, counts, options, cross)
 
 
 def _cross_year(jobs: list[Job], spool: _Spool, options: Options) -> tuple[dict[int, list], dict[int, dict]]:

@@ -39,7 +39,6 @@ from concurrent.futures import CancelledError
 from pathlib import Path
 
 from . import batch, guard, limits
-from .views import dashboard
 from .writers import write_atomic
 
 # Inputs are sent to the workers in memory; one larger than this is recorded as failed (a worker
@@ -306,7 +305,7 @@ class _Feeder:
             if text is not None:
                 write_atomic(out, text)
             if page is not None:
-                write_atomic(dashboard.page_path(out), page)
+                write_atomic(batch._dashboard().page_path(out), page)
             self._finish(job, summary)
 
     def _out(self, job: batch.Job) -> Path:
@@ -316,8 +315,8 @@ class _Feeder:
 
     def _reuse(self, job: batch.Job, out: Path, existing: dict, start: float) -> None:
         """A current result: its summary, and its page if one is asked for and missing."""
-        if self.options.html and not dashboard.page_path(out).exists():
-            dashboard.write_page(out, existing)
+        if self.options.html and not batch._dashboard().page_path(out).exists():
+            batch._dashboard().write_page(out, existing)
         self._finish(job, batch._summary_of(job.path, existing, start))
 
     def _finish(self, job: batch.Job, summary: dict) -> None:
