@@ -5,6 +5,12 @@ inputs), on a generated archive, all in one run.
 
 Goals: >= 1.8x throughput with two workers; the parent's peak memory the same for 300 and 1,000
 inputs (results stream to disk; the parent keeps one summary line per input).
+
+Beside each run's wall times, the CPU seconds the run cost (the parent and its workers): on a
+machine shared with other work the wall times are noise, the CPU seconds much less so. Their
+ratio (--jobs 2 over --jobs 1) says how much more CPU the same inputs took on two workers (a second
+worker's start-up, and both cores busy at once); the parent's own share is the part that competes
+with the workers.
 """
 
 from __future__ import annotations
@@ -23,10 +29,15 @@ PARENT = """
 import json, resource, sys, time
 from pathlib import Path
 from report_extract.batch import Options, run
+before = resource.getrusage(resource.RUSAGE_SELF)
+cpu_before = before.ru_utime + before.ru_stime  # the imports above are not the run's
 start = time.perf_counter()
 outcome = run([sys.argv[1]], Options(outdir=Path(sys.argv[2]), jobs=int(sys.argv[3]), force=True))
-print(json.dumps({"seconds": time.perf_counter() - start, "inputs": outcome.total,
-                  "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+seconds = time.perf_counter() - start
+own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+print(json.dumps({"seconds": seconds, "inputs": outcome.total, "peak_kib": own.ru_maxrss,
+                  "parent_cpu": own.ru_utime + own.ru_stime - cpu_before,
+                  "workers_cpu": children.ru_utime + children.ru_stime}))
 """
 
 
@@ -67,14 +78,20 @@ def main() -> None:
         small, large = Path(tmp) / "small", Path(tmp) / "large"
         n_small = make_archive(small, args.bodies)
         n_large = make_archive(large, args.bodies * 10 // 3)
-        ratios = []
+        ratios, cpu_ratios, parent_cpu = [], [], []
         for _ in range(args.runs):
             one, two = measure(small, 1), measure(small, 2)
             ratios.append(one["seconds"] / two["seconds"])
+            cpu_one, cpu_two = (run["parent_cpu"] + run["workers_cpu"] for run in (one, two))
+            cpu_ratios.append(cpu_two / cpu_one)
+            parent_cpu.append(two["parent_cpu"])
             print(f"{n_small} inputs: --jobs 1 {one['seconds']:.2f} s, --jobs 2 {two['seconds']:.2f} s, "
-                  f"speed-up {ratios[-1]:.2f}x", flush=True)
+                  f"speed-up {ratios[-1]:.2f}x; CPU --jobs 1 {cpu_one:.2f} s (parent {one['parent_cpu']:.2f} s), "
+                  f"--jobs 2 {cpu_two:.2f} s (parent {two['parent_cpu']:.2f} s)", flush=True)
         ratios.sort()
         print(f"throughput --jobs 2 / --jobs 1: median {ratios[len(ratios) // 2]:.2f}x (goal >= 1.8x)")
+        print(f"CPU --jobs 2 / --jobs 1: median {sorted(cpu_ratios)[len(cpu_ratios) // 2]:.3f}; the parent's CPU "
+              f"with --jobs 2: median {sorted(parent_cpu)[len(parent_cpu) // 2] * 1000 / n_small:.2f} ms an input")
         peak_small, peak_large = measure(small, 2)["peak_kib"], measure(large, 2)["peak_kib"]
         print(f"parent peak memory: {n_small} inputs {peak_small / 1024:.1f} MiB, {n_large} inputs "
               f"{peak_large / 1024:.1f} MiB, ratio {peak_large / peak_small:.3f}")
