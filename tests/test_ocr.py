@@ -260,3 +260,42 @@ def test_batch_reads_a_page_image_by_ocr_and_says_so_in_the_summary(tmp_path):
 
 def _name(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def test_a_section_heading_whose_numeral_ocr_misread_is_restored_by_its_words():
+    from report_extract.readers.scan import _restore_ordinal
+
+    assert _restore_ordinal("匹、政府信息公开行政复议、行政诉讼情况") == "四、政府信息公开行政复议、行政诉讼情况"
+    assert _restore_ordinal("口、其他需要报告的事项") == "六、其他需要报告的事项"
+    assert _restore_ordinal("五存在的主要问题及改进情况") == "五、存在的主要问题及改进情况"
+    assert _restore_ordinal("匹、本年新收政府信息公开申请数量") == "匹、本年新收政府信息公开申请数量"  # not a heading's words
+    assert _restore_ordinal("(七)总计") == "(七)总计"
+
+
+def test_a_raster_rule_lengthened_by_a_touching_character_is_cut_back_to_the_rule_it_crosses():
+    from report_extract.readers.scan import trim_overshoots
+
+    horizontal = [(670.0, 83.5, 517.9), (645.0, 83.5, 517.9), (598.2, 83.5, 517.9)]
+    vertical = [(257.4, 598.2, 654.7),  # runs 9.7 pt past the rule at 645 and stops on none: cut back
+                (372.5, 598.2, 670.0),  # ends on a rule: kept
+                (430.2, 583.0, 645.0),  # its lower end runs 15.2 pt past 598.2: an open side, kept
+                (500.0, 640.0, 660.0)]  # 5 pt below the rule at 645: cut; 15 pt above it: an open side, kept
+    assert trim_overshoots(horizontal, vertical) == (horizontal, [
+        (257.4, 598.2, 645.0), (372.5, 598.2, 670.0), (430.2, 583.0, 645.0), (500.0, 645.0, 660.0)])
+
+
+def test_a_thick_bordered_table_scanned_at_300_dpi_and_skewed_keeps_its_values():
+    import numpy
+    from PIL import Image  # noqa: F401  (the OCR extra)
+    from scans import Variant, render
+
+    from report_extract.readers import scan
+
+    truth = twin("v2021-thick-border.pdf")
+    [page] = render(Variant("thick", "v2021-thick-border", 300, 1.12, 5.2, 0.5, 0, "tiff", pages=(4,)))
+    document = scan.document([scan.read_page(numpy.asarray(page), 4)], "thick.tif", "image")
+    report = report_extract.pipeline.build_report(document, report_extract.model.Source(
+        path="thick.tif", format="image", sha256="0" * 64, pages=1))
+    expected = {k: v for k, v in truth.flat().items() if k.startswith("review_litigation.")}
+    assert len(expected) == 15 and {k: report.flat().get(k) for k in expected} == expected
+    assert "四、政府信息公开行政复议、行政诉讼情况" in [s.heading for s in report.sections]

@@ -182,6 +182,33 @@ def rules(ink, scale: float, height_px: int):
     return (out[0], out[1]), masks[0] | masks[1]
 
 
+# points: how far past a crossing rule the end of a raster rule may run and still be cut back to it
+# (the vertical stroke of a character that touches a rule joins it, by up to a character's height;
+# a table row is taller than that, so an open side is never cut)
+OVERSHOOT = 10.5
+
+
+def trim_overshoots(horizontal: list, vertical: list) -> tuple[list, list]:
+    """Rules whose end runs a little past a crossing rule and stops on no rule, cut back to the
+    rule they cross. On a scan a character's stroke touching a rule lengthens it (未经复议… over
+    the rules of its cells); its end would make a thin row or column of its own."""
+    return (_trimmed(horizontal, vertical), _trimmed(vertical, horizontal))
+
+
+def _trimmed(rules: list, crossing: list) -> list:
+    out = []
+    for at, low, high in rules:
+        across = sorted(c for c, a, b in crossing if a - lattice.TOL <= at <= b + lattice.TOL)
+        if not any(abs(c - high) <= lattice.TOL for c in across):
+            inside = [c for c in across if low + lattice.TOL < c < high and high - c <= OVERSHOOT]
+            high = max(inside, default=high)
+        if not any(abs(c - low) <= lattice.TOL for c in across):
+            inside = [c for c in across if low < c < high - lattice.TOL and c - low <= OVERSHOOT]
+            low = min(inside, default=low)
+        out.append((at, low, high))
+    return out
+
+
 def _thickness(lines, x, y, w, h, axis) -> float:
     """The typical thickness of a component that its bounding box overstates (a slightly tilted
     rule): its ink area over its length."""
@@ -301,6 +328,7 @@ def read_page(grey, number: int, dpi: float | None = None):
     height_px, width_px = upright.shape
     scale = PAGE_WIDTH_PT / width_px if dpi is None else 72.0 / dpi  # points a pixel
     edges, mask = _best_rules(upright, scale, height_px)
+    edges = trim_overshoots(*edges)
     grids = [g for g in lattice.grids(edges) if len(g.cells) >= 2]
     inset = 2
     cells = [(int(g.xs[c] / scale) + inset, int(height_px - g.ys[r] / scale) + inset,
@@ -325,18 +353,29 @@ def read_page(grey, number: int, dpi: float | None = None):
 
 
 _BARE_ORDINAL = re.compile(r"^\s*([一二三四五六七八九十]{1,2})(?=[^\s、.．，,一二三四五六七八九十])")
+# one character that is not a numeral, before the enumeration comma: an ordinal OCR misread (匹 for 四)
+_ODD_ORDINAL = re.compile(r"^\s*([^\s一二三四五六七八九十\d])\s*[、.．，,]")
+NUMERALS = "一二三四五六七八九十"
 
 
 def _restore_ordinal(text: str) -> str:
-    """A section heading whose enumeration comma OCR lost (五存在的主要问题…: the comma is a
-    speck at scan resolution) gets it back, where the words are a section heading's."""
-    from ..sections import HEADING
+    """A section heading whose ordinal OCR damaged gets it back, where the words after it are a
+    section heading's: the enumeration comma lost (五存在的主要问题…: the comma is a speck at scan
+    resolution), or the numeral misread as a character like it (匹、政府信息公开行政复议…): it
+    becomes the numeral of the section its words name."""
+    from ..sections import HEADING, SECTION_NUMBER
 
     match = _BARE_ORDINAL.match(text)
-    if match is None:
-        return text
-    fixed = f"{match.group(1)}、{text[match.end():]}"
-    return fixed if HEADING.match(fixed) else text
+    if match is not None:
+        fixed = f"{match.group(1)}、{text[match.end():]}"
+        return fixed if HEADING.match(fixed) else text
+    match = _ODD_ORDINAL.match(text)
+    if match is not None:
+        heading = HEADING.match(f"一、{text[match.end():].lstrip()}")
+        if heading is not None:
+            number = SECTION_NUMBER[next(k for k in SECTION_NUMBER if heading.group(k))]
+            return f"{NUMERALS[number - 1]}、{text[match.end():].lstrip()}"
+    return text
 
 
 def page_blocks(content) -> list:
