@@ -79,7 +79,8 @@ def _read_images(images: list[tuple[str | None, bytes]], name: str) -> Document:
     for member, data in images:
         where = f"{member}: " if member else ""
         for grey in _pages_of(data, name, where, max_pixels, max_pages - len(contents)):
-            contents.append(scan.read_page(grey, len(contents) + 1))
+            contents.append(scan.read_page(grey, len(contents) + 1,
+                                           continued=contents[-1].layout_open_end if contents else None))
             files.append(member)
     document = scan.document(contents, name, "image")
     if any(files):
