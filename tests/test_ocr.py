@@ -224,6 +224,21 @@ def test_a_row_read_blank_throughout_is_not_confirmed_by_relations_that_hold_onl
     assert all(p.found is None for p in problems)
 
 
+def test_two_rows_run_together_in_one_cell_are_flagged_though_every_row_sum_holds(as_if_ocr):
+    """A table without rules whose layout put the cells of two rows in one (1 and 40 -> '1 40'):
+    the row sums of the joined numbers hold (1|40 + 0|12 + 0|8 … = 1|60), so only the pieces say it."""
+    truth, values, misread, weigh = as_if_ocr
+    row, below = "applications.disclosed.", "applications.partially_disclosed."
+    for column in values["applications"]["disclosed"]:
+        raw = f"{truth.value(row + column)} {truth.value(below + column)}"
+        misread(row + column, raw.replace(" ", ""), 0.99)
+        weigh.provenance[row + column]["raw"] = raw
+    problems = weigh()
+    flagged = sorted(p.column for p in problems if p.row == "disclosed" and p.code == "ocr_uncertain")
+    assert flagged == sorted(values["applications"]["disclosed"])
+    assert {p.code for p in problems} == {"ocr_uncertain"}
+
+
 # --- the real corpus, rendered ------------------------------------------------------------------
 
 def test_the_real_report_read_from_its_page_images_matches_the_born_digital_reading():
@@ -260,3 +275,63 @@ def test_batch_reads_a_page_image_by_ocr_and_says_so_in_the_summary(tmp_path):
 
 def _name(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def test_a_section_heading_whose_numeral_ocr_misread_is_restored_by_its_words():
+    from report_extract.readers.scan import _restore_ordinal
+
+    assert _restore_ordinal("匹、政府信息公开行政复议、行政诉讼情况") == "四、政府信息公开行政复议、行政诉讼情况"
+    assert _restore_ordinal("口、其他需要报告的事项") == "六、其他需要报告的事项"
+    assert _restore_ordinal("五存在的主要问题及改进情况") == "五、存在的主要问题及改进情况"
+    assert _restore_ordinal("匹、本年新收政府信息公开申请数量") == "匹、本年新收政府信息公开申请数量"  # not a heading's words
+    assert _restore_ordinal("(七)总计") == "(七)总计"
+
+
+def test_a_raster_rule_lengthened_by_a_touching_character_is_cut_back_to_the_rule_it_crosses():
+    from report_extract.readers.scan import trim_overshoots
+
+    horizontal = [(670.0, 83.5, 517.9), (645.0, 83.5, 517.9), (598.2, 83.5, 517.9)]
+    vertical = [(257.4, 598.2, 654.7),  # runs 9.7 pt past the rule at 645 and stops on none: cut back
+                (372.5, 598.2, 670.0),  # ends on a rule: kept
+                (430.2, 583.0, 645.0),  # its lower end runs 15.2 pt past 598.2: an open side, kept
+                (500.0, 640.0, 660.0)]  # 5 pt below the rule at 645: cut; 15 pt above it: an open side, kept
+    assert trim_overshoots(horizontal, vertical) == (horizontal, [
+        (257.4, 598.2, 645.0), (372.5, 598.2, 670.0), (430.2, 583.0, 645.0), (500.0, 645.0, 660.0)])
+
+
+def test_a_thick_bordered_table_scanned_at_300_dpi_and_skewed_keeps_its_values():
+    import numpy
+    from PIL import Image  # noqa: F401  (the OCR extra)
+    from scans import Variant, render
+
+    from report_extract.readers import scan
+
+    truth = twin("v2021-thick-border.pdf")
+    [page] = render(Variant("thick", "v2021-thick-border", 300, 1.12, 5.2, 0.5, 0, "tiff", pages=(4,)))
+    document = scan.document([scan.read_page(numpy.asarray(page), 4)], "thick.tif", "image")
+    report = report_extract.pipeline.build_report(document, report_extract.model.Source(
+        path="thick.tif", format="image", sha256="0" * 64, pages=1))
+    expected = {k: v for k, v in truth.flat().items() if k.startswith("review_litigation.")}
+    assert len(expected) == 15 and {k: report.flat().get(k) for k in expected} == expected
+    assert "四、政府信息公开行政复议、行政诉讼情况" in [s.heading for s in report.sections]
+
+
+def test_a_scanned_table_without_rules_is_read_from_the_layout_of_its_ocr_text():
+    import numpy
+    from scans import Variant, render
+
+    from report_extract.readers import scan
+
+    truth = twin("v2021-clean.pdf")
+    [page] = render(Variant("no-rules", "rules/v2021-clean.no-rules", 200, 0.8, 5.0, 0.5, 60, "pdf", pages=(1,)))
+    document = scan.document([scan.read_page(numpy.asarray(page), 1, dpi=200)], "no-rules.pdf", "pdf")
+    report = report_extract.pipeline.build_report(document, report_extract.model.Source(
+        path="no-rules.pdf", format="pdf", sha256="0" * 64, pages=1))
+    proactive = {k: v for k, v in truth.flat().items() if k.startswith("proactive.")}
+    read = {k: report.flat().get(k) for k in proactive if report.flat().get(k) is not None}
+    # the fee row's label lines run together (第二十条第（八）项 信息内容 行政事业性收费): null, not a guess
+    assert len(proactive) == 10 and read == {k: v for k, v in proactive.items() if k != "proactive.administrative_fees.amount_10k_yuan"}
+    prov = report.provenance["proactive.administrative_licensing.decisions"]
+    assert prov.raw == "1868" and prov.ocr.confidence > 0.9 and prov.page == 1 and len(prov.ocr.box) == 4
+    wrong, silent = wrong_values(report, truth)
+    assert silent == [] or all(got is None for _, got, _ in silent)  # a value lost on this page is null

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Report
 
 __version__ = "0.1.0"
-__all__ = ["extract", "ReportError", "__version__"]
+__all__ = ["extract", "extract_pages", "ReportError", "__version__"]
 
 
 def extract(path, data: bytes | None = None, ocr: str = "auto") -> "Report":
@@ -30,3 +30,16 @@ def extract(path, data: bytes | None = None, ocr: str = "auto") -> "Report":
     from .pipeline import extract as _extract
 
     return _extract(path, data, ocr=ocr)
+
+
+def extract_pages(paths, ocr: str = "auto") -> "Report":
+    """Read the page images of one report (``scan-p1.jpg``, ``scan-p2.jpg``, …: one file a page),
+    in the order given, as one report; ``source.page_files`` names the file of each page. (The
+    command line finds such groups by their names: :func:`report_extract.pages.group`.)"""
+    from .pages import label, read_group
+    from .pipeline import extract as _extract
+
+    paths = [str(p) for p in paths]
+    if len(paths) == 1:
+        return _extract(paths[0], ocr=ocr)
+    return _extract(label(paths), read_group(paths), ocr=ocr)

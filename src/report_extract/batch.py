@@ -23,9 +23,9 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
-from . import crossyear, guard, limits
+from . import crossyear, guard, limits, pages
 from .guard import printable
 from .writers import WIDE_META, wide_columns, write_atomic
 
@@ -47,8 +47,9 @@ PROBLEM_COLUMNS = ("path", "organization", "year", "code", "severity", "table", 
 @dataclass
 class Job:
     index: int
-    path: str  # as found (what the user named, joined with the walk)
+    path: str  # as found (what the user named, joined with the walk); a group of page images: its label
     rel: str  # relative path inside the output folder, without the result suffix
+    parts: list | None = None  # the page image files of one report (pages.group), in page order
 
 
 @dataclass
@@ -98,16 +99,22 @@ def discover(paths: list[str]) -> tuple[list[Job], list[dict]]:
             reason = "a symbolic link loop" if root.is_symlink() else "no such file or folder"
             skipped.append(_summary(str(root), "failed", error=reason))
     seen, jobs, paths_seen = set(), [], set()
+    unique_found = []
     for path, rel in found:
-        if path in paths_seen:  # the same file named twice
-            continue
-        paths_seen.add(path)
+        if path not in paths_seen:  # the same file named twice
+            paths_seen.add(path)
+            unique_found.append((path, rel))
+    rels = dict(unique_found)
+    for parts in pages.group([path for path, _ in unique_found]):
+        path, rel = parts[0], rels[parts[0]]
+        if len(parts) > 1:  # page images of one report: one input, named by the group
+            path, rel = pages.label(parts), "/".join([*rel.split("/")[:-1], PurePath(pages.label(parts)).name])
         unique, n = rel, 1
         while unique in seen:  # two inputs that would share a result file (links from elsewhere)
             n += 1
             unique = f"{rel}~{n}"
         seen.add(unique)
-        jobs.append(Job(len(jobs), path, unique))
+        jobs.append(Job(len(jobs), path, unique, parts if len(parts) > 1 else None))
     return jobs, skipped
 
 
@@ -154,7 +161,7 @@ def process(job: Job, options: Options) -> dict:
     from .guard import read_input
 
     try:
-        data = read_input(job.path)
+        data = pages.read_group(job.parts) if job.parts else read_input(job.path)
     except ReportError as exc:
         return _summary(job.path, "failed", error=exc.reason, start=start)
     digest = hashlib.sha256(data).hexdigest()

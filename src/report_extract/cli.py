@@ -66,17 +66,21 @@ def _say(message: str) -> None:
     print(f"report-extract: {shown(message)}", file=sys.stderr, flush=True)
 
 
-def _read_one(path: str, ocr: str = "auto"):
+def _read_one(path: str, ocr: str = "auto", parts: list[str] | None = None):
     """(report, None) or (None, error line). The reading runs in a child process under the memory
-    and time limits (guard.bounded), so no input can take the machine down or hang the command."""
-    from . import limits
+    and time limits (guard.bounded), so no input can take the machine down or hang the command.
+    ``parts``: the page images of one report (``path`` is then the group's label)."""
+    from . import limits, pages
     from .errors import ReportError
     from .guard import InternalError, bounded, printable, read_stream
     from .pipeline import extract as api_extract
 
     name = "<stdin>" if path == "-" else printable(path)
     try:
-        data = read_stream(getattr(sys.stdin, "buffer", None) if sys.stdin else None) if path == "-" else None
+        if parts:
+            data = pages.read_group(parts)
+        else:
+            data = read_stream(getattr(sys.stdin, "buffer", None) if sys.stdin else None) if path == "-" else None
         return bounded(api_extract, name if path == "-" else path, data, None, ocr, memory_mb=limits.MEMORY.value,
                        timeout=limits.TIME.value, name=name), None
     except ReportError as exc:
@@ -134,10 +138,17 @@ def extract(
     except outputs.OutputError as exc:
         _say(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
+    from . import pages
+
+    inputs = pages.group(paths)  # page images of one report (scan-p1.jpg, scan-p2.jpg, …) are one input
+    for parts in inputs:
+        if len(parts) > 1 and not _settings["quiet"]:
+            _say(f"{pages.label(parts)}: {len(parts)} page images read as one report")
     reports, failures, taken = [], 0, set()
     try:
-        for path in _progress(paths):
-            report, error = _read_one(path, ocr.value)
+        for parts in _progress(inputs):
+            path = pages.label(parts) if len(parts) > 1 else parts[0]
+            report, error = _read_one(path, ocr.value, parts if len(parts) > 1 else None)
             if error:
                 failures += 1
                 _say(error)
@@ -146,7 +157,7 @@ def extract(
                 outputs.write_file(plan.file_for(path, taken), render([report], plan.fmt))
             reports.append(report)
         if reports and plan.folder is None:
-            text = render(reports, plan.fmt, several=len(paths) > 1)
+            text = render(reports, plan.fmt, several=len(inputs) > 1)
             if plan.target is not None:
                 outputs.write_file(plan.target, text)
             else:
@@ -155,8 +166,8 @@ def extract(
         _say(str(exc))
         raise typer.Exit(EXIT_OUTPUT) from None
     if failures:
-        if len(paths) > 1:
-            _say(f"{failures} of {len(paths)} inputs could not be read")
+        if len(inputs) > 1:
+            _say(f"{failures} of {len(inputs)} inputs could not be read")
         raise typer.Exit(EXIT_UNREADABLE)
     if strict:
         flagged = [line for line in map(_strict_line, reports) if line]

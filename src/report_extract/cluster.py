@@ -38,7 +38,8 @@ import uuid
 from concurrent.futures import CancelledError
 from pathlib import Path
 
-from . import batch, guard, limits
+from . import batch, guard, limits, pages
+from .errors import ReportError
 from .writers import write_atomic
 
 # Inputs are sent to the workers in memory; one larger than this is recorded as failed (a worker
@@ -227,20 +228,23 @@ class _Feeder:
         start = time.perf_counter()
         out = self._out(job)
         check = not (self.options.force or ignore_current)
-        if self.options.shared_fs:  # the worker reads it, hashes it and says whether it changed
+        if self.options.shared_fs and not job.parts:  # the worker reads it, hashes it, says whether it changed
             known = ((batch._load(out, self.options.fmt) or {}).get("source") or {}).get("sha256") if check else None
             return job, (job.path, None, None, known), start, 0
-        try:
-            size = os.path.getsize(job.path)
+        try:  # a group of page images is always sent: the worker is given one input's bytes
+            size = sum(os.path.getsize(p) for p in job.parts or [job.path])
             if size > MAX_SEND_MB << 20:
                 self._finish(job, batch._summary(job.path, "failed", start=start, error=(
                     f"larger than the {MAX_SEND_MB} MiB sent to cluster workers (raise "
                     "REPORT_EXTRACT_MAX_SEND_MB, or use --shared-fs when workers can read the archive)")))
                 return None
-            data = Path(job.path).read_bytes()
+            data = pages.read_group(job.parts) if job.parts else Path(job.path).read_bytes()
         except OSError as exc:
             self._finish(job, batch._summary(job.path, "failed", error=f"cannot be read ({exc.strerror or exc})",
                                              start=start))
+            return None
+        except ReportError as exc:
+            self._finish(job, batch._summary(job.path, "failed", error=exc.reason, start=start))
             return None
         digest = hashlib.sha256(data).hexdigest()
         existing = batch.current(out, self.options.fmt, digest) if check else None

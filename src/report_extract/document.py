@@ -51,6 +51,7 @@ class Document:
     pages: int | None = None
     title_hint: str | None = None  # a title the container gives (a crawler's header, <title>)
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (1-based)
+    page_files: list[str] | None = None  # the image file of each page, for a report of several page images
 
 
 def table_from_texts(rows: list[list[str]], page: int | None = None) -> Table:

@@ -33,6 +33,8 @@ class Source(BaseModel):
     sha256: str
     pages: Optional[int] = None
     ocr_pages: Optional[list[int]] = Field(None, description="pages read by OCR (1-based); absent where none was")
+    page_files: Optional[list[str]] = Field(None, description="a report read from several page images (or a zip "
+                                            "of them): the image file of each page, in page order; absent otherwise")
 
 
 class ReportInfo(BaseModel):

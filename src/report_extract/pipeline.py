@@ -33,7 +33,7 @@ def extract(path: str | Path, data: bytes | None = None, sha256: str | None = No
     doc = readers.read(data, name, ocr)
     check_size(doc, name)
     source = Source(path=name, format=doc.format, sha256=sha256 or hashlib.sha256(data).hexdigest(), pages=doc.pages,
-                    ocr_pages=doc.ocr_pages or None)
+                    ocr_pages=doc.ocr_pages or None, page_files=doc.page_files)
     return build_report(doc, source)
 
 

@@ -20,6 +20,8 @@ _PROMISED = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc", ".png
 # PNG, JPEG, TIFF (little- and big-endian, and BigTIFF)
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
 OCR_MODES = ("auto", "always", "never")
+# what archivers add to a zip beside its files (macOS resource forks, Finder and Explorer files)
+_ZIP_CLUTTER = re.compile(r"(?:^|/)(?:__MACOSX/|\.|Thumbs\.db$|desktop\.ini$)", re.I)
 
 
 def sniff(data: bytes, name: str) -> str:
@@ -30,10 +32,18 @@ def sniff(data: bytes, name: str) -> str:
         try:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
         except (zipfile.BadZipFile, ValueError, OSError) as exc:
-            raise ReportError(f"a damaged or truncated DOCX (zip) file ({exc})", name) from None
+            what = "DOCX (zip)" if _PROMISED.get(PurePath(name).suffix.lower()) in ("docx", "doc") else "zip"
+            raise ReportError(f"a damaged or truncated {what} file ({exc})", name) from None
         if "word/document.xml" in names:
             return "docx"
-        raise ReportError("a zip archive that is not a Word document", name)
+        from ..pages import is_image_name
+
+        kept = [n for n in names if not n.endswith("/") and not _ZIP_CLUTTER.search(n)]
+        if kept and all(is_image_name(n) for n in kept):
+            return "pages"
+        if _PROMISED.get(PurePath(name).suffix.lower()) in ("docx", "doc"):
+            raise ReportError("a zip archive that is not a Word document", name)
+        raise ReportError("a zip archive that is neither a Word document nor the page images of a report", name)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     if data.startswith(_IMAGE_MAGIC):
@@ -83,7 +93,7 @@ def read(data: bytes, name: str, ocr: str = "auto") -> Document:
         raise ReportError("the file is empty", name)
     kind = sniff(data, name)
     promised = _PROMISED.get(PurePath(name).suffix.lower())
-    if promised and kind != promised and not (promised == "doc" and kind == "docx"):
+    if promised and kind != promised and (promised, kind) not in (("doc", "docx"), ("image", "pages")):
         what = {"pdf": "PDF", "docx": "DOCX", "doc": "Word .doc/.wps", "image": "PNG/JPEG/TIFF image"}[promised]
         raise ReportError(f"named like a {what} file, but its content is not one (it looks like {kind})", name)
     if kind == "text":
@@ -112,4 +122,10 @@ def read(data: bytes, name: str, ocr: str = "auto") -> Document:
         from . import image
 
         return image.read(data, name)
+    if kind == "pages":
+        if ocr == "never":
+            raise ReportError("page images: they can only be read by OCR, and --ocr never was given", name)
+        from . import image
+
+        return image.read_bundle(data, name, _ZIP_CLUTTER)
     raise ReportError(f"{kind} files are not supported", name)

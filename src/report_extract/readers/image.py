@@ -32,53 +32,104 @@ def _limit(name: str, default: int) -> int:
 
 
 def read(data: bytes, name: str = "<stdin>") -> Document:
+    return _read_images([(None, data)], name)
+
+
+def read_bundle(data: bytes, name: str, clutter) -> Document:
+    """A zip of page images (a group of page image files, see ``pages``, or a user's own zip of
+    scanned pages): the images in the natural order of their names, one report. Sizes and the
+    member count are checked from the zip's directory before anything is unzipped."""
+    import zipfile
+
+    from .. import limits
+    from ..pages import natural_key
+
+    max_pages = _limit("REPORT_EXTRACT_MAX_PAGES", MAX_PAGES)
     try:
-        from PIL import Image, ImageOps, UnidentifiedImageError
+        archive = zipfile.ZipFile(BytesIO(data))
+        members = sorted((i for i in archive.infolist() if not i.is_dir() and not clutter.search(i.filename)),
+                         key=lambda i: natural_key(i.filename))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ReportError(f"a damaged zip of page images ({exc})", name) from None
+    if len(members) > max_pages:
+        raise ReportError(f"{len(members)} page images; report-extract reads at most {max_pages} pages "
+                          "(raise the limit with REPORT_EXTRACT_MAX_PAGES)", name)
+    total = sum(i.file_size for i in members)
+    limits.UNZIPPED_SIZE.check(total, f"page images of {limits.megabytes(total)} unzipped", name)
+    images = []
+    for info in members:
+        try:
+            images.append((info.filename, archive.read(info)))  # at most file_size bytes: zipfile stops there
+        except (zipfile.BadZipFile, RuntimeError, ValueError, OSError, EOFError) as exc:
+            raise ReportError(f"{info.filename} in the zip cannot be unzipped ({exc})", name) from None
+    return _read_images(images, name)
+
+
+def _read_images(images: list[tuple[str | None, bytes]], name: str) -> Document:
+    """The pages of the images (member name or None for a lone image, bytes), in order: one
+    Document, its pages numbered through, each page's file kept in ``page_files``."""
+    try:
+        from PIL import Image
     except ImportError:
         raise scan.OcrUnavailable(f"reading images needs OCR; install it with: {scan.INSTALL_HINT}") from None
-    np, _ = scan.numpy_and_cv2()
+    scan.numpy_and_cv2()
     max_pixels, max_pages = _limit("REPORT_EXTRACT_MAX_PIXELS", MAX_PIXELS), _limit("REPORT_EXTRACT_MAX_PAGES", MAX_PAGES)
     Image.MAX_IMAGE_PIXELS = max_pixels  # Pillow's own guard, for what it decodes behind our back
+    contents, files = [], []
+    for member, data in images:
+        where = f"{member}: " if member else ""
+        for grey in _pages_of(data, name, where, max_pixels, max_pages - len(contents)):
+            contents.append(scan.read_page(grey, len(contents) + 1,
+                                           continued=contents[-1].layout_open_end if contents else None))
+            files.append(member)
+    document = scan.document(contents, name, "image")
+    if any(files):
+        document.page_files = files
+    return document
+
+
+def _pages_of(data: bytes, name: str, where: str, max_pixels: int, room: int):
+    """Each page of one image file as a grey array, decoded one at a time; at most ``room`` pages."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    np, _ = scan.numpy_and_cv2()
+    max_pages = _limit("REPORT_EXTRACT_MAX_PAGES", MAX_PAGES)
     try:
         image = Image.open(BytesIO(data))
     except UnidentifiedImageError:
-        raise ReportError("a damaged image file (its header cannot be read)", name) from None
+        raise ReportError(f"{where}a damaged image file (its header cannot be read)", name) from None
     except Image.DecompressionBombError:
-        raise ReportError(_too_large(None, max_pixels), name) from None
+        raise ReportError(where + _too_large(None, max_pixels), name) from None
     except (OSError, ValueError, SyntaxError) as exc:
-        raise ReportError(f"a damaged image file ({exc})", name) from None
-    pages = []
-    contents = []
+        raise ReportError(f"{where}a damaged image file ({exc})", name) from None
     try:
-        for index in range(max_pages + 1):
+        for index in range(room + 1):
             if index:
                 try:
                     image.seek(index)
                 except EOFError:
                     break
-            if index == max_pages:
-                raise ReportError(f"an image with more than {max_pages} pages; report-extract reads at most "
-                                  f"{max_pages} (raise the limit with REPORT_EXTRACT_MAX_PAGES)", name)
+            if index == room:
+                raise ReportError(f"{where}an image with more than {max_pages} pages; report-extract reads at "
+                                  f"most {max_pages} (raise the limit with REPORT_EXTRACT_MAX_PAGES)", name)
             width, height = image.size
             if width * height > max_pixels:
-                raise ReportError(_too_large((width, height, index + 1), max_pixels), name)
-            pages.append(index + 1)
+                raise ReportError(where + _too_large((width, height, index + 1), max_pixels), name)
             try:
                 with _native_stderr_quiet():  # libtiff and libjpeg print their complaints on fd 2
                     frame = ImageOps.exif_transpose(image) if index == 0 else image
                     grey = np.asarray(frame.convert("L"))
             except Image.DecompressionBombError:
-                raise ReportError(_too_large((width, height, index + 1), max_pixels), name) from None
+                raise ReportError(where + _too_large((width, height, index + 1), max_pixels), name) from None
             except (OSError, ValueError, SyntaxError) as exc:
-                raise ReportError(f"a damaged or truncated image: page {index + 1} cannot be decoded ({exc})",
+                raise ReportError(f"{where}a damaged or truncated image: page {index + 1} cannot be decoded ({exc})",
                                   name) from None
             if min(grey.shape) < 32:
-                raise ReportError(f"page {index + 1} is a {width}×{height} pixel image, too small to be a page",
-                                  name)
-            contents.append(scan.read_page(grey, index + 1))
+                raise ReportError(f"{where}page {index + 1} is a {width}×{height} pixel image, too small to be a "
+                                  "page", name)
+            yield grey
     finally:
         image.close()
-    return scan.document(contents, name, "image")
 
 
 @contextlib.contextmanager

@@ -23,7 +23,7 @@ import os
 import re
 from pathlib import Path
 
-from .. import lattice
+from .. import lattice, layout
 from ..document import Cell, OcrReading, Table
 from ..errors import ReportError
 from ..lattice import Char
@@ -182,6 +182,33 @@ def rules(ink, scale: float, height_px: int):
     return (out[0], out[1]), masks[0] | masks[1]
 
 
+# points: how far past a crossing rule the end of a raster rule may run and still be cut back to it
+# (the vertical stroke of a character that touches a rule joins it, by up to a character's height;
+# a table row is taller than that, so an open side is never cut)
+OVERSHOOT = 10.5
+
+
+def trim_overshoots(horizontal: list, vertical: list) -> tuple[list, list]:
+    """Rules whose end runs a little past a crossing rule and stops on no rule, cut back to the
+    rule they cross. On a scan a character's stroke touching a rule lengthens it (未经复议… over
+    the rules of its cells); its end would make a thin row or column of its own."""
+    return (_trimmed(horizontal, vertical), _trimmed(vertical, horizontal))
+
+
+def _trimmed(rules: list, crossing: list) -> list:
+    out = []
+    for at, low, high in rules:
+        across = sorted(c for c, a, b in crossing if a - lattice.TOL <= at <= b + lattice.TOL)
+        if not any(abs(c - high) <= lattice.TOL for c in across):
+            inside = [c for c in across if low + lattice.TOL < c < high and high - c <= OVERSHOOT]
+            high = max(inside, default=high)
+        if not any(abs(c - low) <= lattice.TOL for c in across):
+            inside = [c for c in across if low < c < high - lattice.TOL and c - low <= OVERSHOOT]
+            low = min(inside, default=low)
+        out.append((at, low, high))
+    return out
+
+
 def _thickness(lines, x, y, w, h, axis) -> float:
     """The typical thickness of a component that its bounding box overstates (a slightly tilted
     rule): its ink area over its length."""
@@ -214,8 +241,8 @@ def _recognise(image, clean, cells: list[tuple[int, int, int, int]]):
     if not boxes:
         return []
     line = sorted(b[3] - b[1] for b in boxes)[len(boxes) // 2]  # the height of a line of text
-    pieces = [box for box in boxes if not _in_cells(box, cells)]
     speckless = _speckless(clean)
+    pieces = [piece for box in boxes if not _in_cells(box, cells) for piece in _split_at_gaps(speckless, box, line)]
     for cell in cells:
         pieces += _lines(speckless, cell, line)
     if not pieces:
@@ -249,6 +276,35 @@ def _speckless(clean):
     """The ink of the page without isolated specks (scanner noise): a 3×3 median of the image."""
     _, cv2 = numpy_and_cv2()
     return cv2.medianBlur(clean, 3)
+
+
+# a detected text box is this many times the height of its type (the detector's margin)
+BOX_MARGIN = 1.5
+# a blank run this many line heights wide inside a detected box is a column gap (a table without
+# rules: the detector, on the page scaled down, joins a label and the number beside it); the gaps
+# of prose, even justified, are a fraction of a character
+SPLIT_GAP = 0.9
+
+
+def _split_at_gaps(image, box, line: int) -> list[tuple[int, int, int, int]]:
+    """A detected text box cut at its column gaps, each piece trimmed to its ink."""
+    x0, y0, x1, y1 = box
+    ink = (image[y0:y1, x0:x1] < INK).any(axis=0)
+    columns = ink.nonzero()[0]
+    if len(columns) == 0:
+        return [box]
+    gap = max(3, int(SPLIT_GAP * line))
+    pieces, start, last = [], columns[0], columns[0]
+    for x in columns[1:]:
+        if x - last - 1 >= gap:
+            pieces.append((start, last))
+            start = x
+        last = x
+    pieces.append((start, last))
+    if len(pieces) == 1:
+        return [box]
+    pad = max(2, int(0.1 * line))
+    return [(max(x0 + a - pad, x0), y0, min(x0 + b + 1 + pad, x1), y1) for a, b in pieces]
 
 
 def _lines(image, cell, line: int):
@@ -286,9 +342,11 @@ def _lines(image, cell, line: int):
     return out
 
 
-def read_page(grey, number: int, dpi: float | None = None):
+def read_page(grey, number: int, dpi: float | None = None, continued=None):
     """One page image (a 2-D uint8 array, 0 black) -> the page's content for the PDF reader's page
-    model (lines and lattice tables, each text box with its OCR confidence and box)."""
+    model (lines, lattice tables and tables read from the layout of the text, each text box with
+    its OCR confidence and box). ``continued``: the open end of a layout table that ended the page
+    before (``layout_open_end`` of its content)."""
     from .pdf import PageContent
 
     np, cv2 = numpy_and_cv2()
@@ -301,6 +359,7 @@ def read_page(grey, number: int, dpi: float | None = None):
     height_px, width_px = upright.shape
     scale = PAGE_WIDTH_PT / width_px if dpi is None else 72.0 / dpi  # points a pixel
     edges, mask = _best_rules(upright, scale, height_px)
+    edges = trim_overshoots(*edges)
     grids = [g for g in lattice.grids(edges) if len(g.cells) >= 2]
     inset = 2
     cells = [(int(g.xs[c] / scale) + inset, int(height_px - g.ys[r] / scale) + inset,
@@ -320,23 +379,45 @@ def read_page(grey, number: int, dpi: float | None = None):
     lines = lattice.lines(free)
     for line in lines:
         line.text = _restore_ordinal(line.text)
-    return PageContent(number, height_px * scale, lines, list(zip(grids, in_cells)), n_chars=len(chars),
-                       ocr=reading)
+    # tables drawn with partial or no rules, in the text no ruled table took (as on a PDF page);
+    # the layout reader measures in type sizes, and a detected box is taller than its type
+    sizes = [line.size for line in lines]
+    for line in lines:
+        line.size /= BOX_MARGIN
+    found = layout.read(lines, number, continued, reading=lambda cell, cell_chars: _read_cell(
+        cell, [reading[ch] for ch in cell_chars if ch in reading], number))
+    for line, size in zip(lines, sizes):
+        line.size = size
+    kept = {id(ln) for ln in found.rest}
+    taken = [ln for ln in lines if id(ln) not in kept] if found.tables else []
+    return PageContent(number, height_px * scale, found.rest, list(zip(grids, in_cells)), n_chars=len(chars),
+                       layout_tables=found.tables, layout_lines=taken, layout_open_end=found.open_end, ocr=reading)
 
 
 _BARE_ORDINAL = re.compile(r"^\s*([一二三四五六七八九十]{1,2})(?=[^\s、.．，,一二三四五六七八九十])")
+# one character that is not a numeral, before the enumeration comma: an ordinal OCR misread (匹 for 四)
+_ODD_ORDINAL = re.compile(r"^\s*([^\s一二三四五六七八九十\d])\s*[、.．，,]")
+NUMERALS = "一二三四五六七八九十"
 
 
 def _restore_ordinal(text: str) -> str:
-    """A section heading whose enumeration comma OCR lost (五存在的主要问题…: the comma is a
-    speck at scan resolution) gets it back, where the words are a section heading's."""
-    from ..sections import HEADING
+    """A section heading whose ordinal OCR damaged gets it back, where the words after it are a
+    section heading's: the enumeration comma lost (五存在的主要问题…: the comma is a speck at scan
+    resolution), or the numeral misread as a character like it (匹、政府信息公开行政复议…): it
+    becomes the numeral of the section its words name."""
+    from ..sections import HEADING, SECTION_NUMBER
 
     match = _BARE_ORDINAL.match(text)
-    if match is None:
-        return text
-    fixed = f"{match.group(1)}、{text[match.end():]}"
-    return fixed if HEADING.match(fixed) else text
+    if match is not None:
+        fixed = f"{match.group(1)}、{text[match.end():]}"
+        return fixed if HEADING.match(fixed) else text
+    match = _ODD_ORDINAL.match(text)
+    if match is not None:
+        heading = HEADING.match(f"一、{text[match.end():].lstrip()}")
+        if heading is not None:
+            number = SECTION_NUMBER[next(k for k in SECTION_NUMBER if heading.group(k))]
+            return f"{NUMERALS[number - 1]}、{text[match.end():].lstrip()}"
+    return text
 
 
 def page_blocks(content) -> list:
@@ -345,20 +426,25 @@ def page_blocks(content) -> list:
     blocks = list(content.blocks())
     reading = content.ocr or {}
     by_top = sorted(content.tables, key=lambda t: -t[0].bbox[3])
-    tables = [b for b in blocks if isinstance(b, Table)]
+    from_layout = {id(table) for _, table in content.layout_tables}  # their cells were read as made
+    tables = [b for b in blocks if isinstance(b, Table) and id(b) not in from_layout]
     for table, (_, cell_chars) in zip(tables, by_top):
         cells: list[Cell] = [c for row in table.rows for c in row]
         for cell, chars in zip(cells, cell_chars):
-            readings = [reading[ch] for ch in chars if ch in reading]
-            if not readings:
-                cell.ocr = OcrReading(None, None, content.number)
-                continue
-            cell.text = _digit_lookalikes(cell.text)
-            boxes = [r[1] for r in readings]
-            box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-                   max(b[3] for b in boxes))
-            cell.ocr = OcrReading(min(r[0] for r in readings), tuple(round(v) for v in box), content.number)
+            _read_cell(cell, [reading[ch] for ch in chars if ch in reading], content.number)
     return blocks
+
+
+def _read_cell(cell: Cell, readings: list, page: int) -> None:
+    """The cell's OCR reading from those of its text boxes (confidence, box): the lowest
+    confidence, the union of the boxes; None, None where nothing was read in it."""
+    if not readings:
+        cell.ocr = OcrReading(None, None, page)
+        return
+    cell.text = _digit_lookalikes(cell.text)
+    boxes = [r[1] for r in readings]
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    cell.ocr = OcrReading(min(r[0] for r in readings), tuple(round(v) for v in box), page)
 
 
 _LOOKALIKE = re.compile(r"[0-9OoDIl|]{1,9}")
@@ -432,7 +518,9 @@ def read_pdf_pages(pdf, pages: list, candidates: list[int], always: bool) -> lis
                 grey = grey[:, :, 0]
             if is_blank(grey):
                 continue
-            out[number - 1] = read_page(grey, number, dpi=PDF_DPI)
+            before = out[number - 2] if number > 1 else None
+            out[number - 1] = read_page(grey, number, dpi=PDF_DPI,
+                                        continued=before.layout_open_end if before is not None else None)
         finally:
             page.close()
     return out
