@@ -106,7 +106,7 @@ def test_bad_images_exit_3_with_one_line_each():
         "corrupt.tif": "a damaged or truncated image: page 1 cannot be decoded",
         "bomb.png": "above the limit of 60,000,000 pixels (a decompression bomb?)",
         "300-pages.tif": "an image with more than 100 pages; report-extract reads at most 100 "
-                         "(raise the limit with REPORT_EXTRACT_MAX_PAGES)",
+                         "(raise it with REPORT_EXTRACT_MAX_IMAGE_PAGES=N)",
         "blank-page.png": "a blank page: nothing is printed on it",
         "photo-no-report.jpg": "OCR found no text in the image (a picture with no report in it?)",
     }
