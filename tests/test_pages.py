@@ -155,3 +155,12 @@ def test_hostile_zips_of_page_images_are_refused_in_one_line_in_bounded_memory(t
     lines = result.stderr.decode().strip().splitlines()
     assert result.returncode == 3 and result.stdout == b""
     assert len(lines) == 1 and reason in lines[0], lines
+
+
+def test_check_shows_page_images_of_one_report_as_one_report():
+    result = subprocess.run([sys.executable, "-m", "report_extract", "check", *map(str, JPG_PAGES)],
+                            capture_output=True, cwd=ROOT, timeout=600)
+    shown = result.stdout.decode()
+    assert result.returncode == 0, result.stderr.decode()
+    assert shown.count("示例市清河区市场监督管理局2020年政府信息公开工作年度报告") == 1
+    assert "═" * 40 not in shown  # one report, not three separated

@@ -96,6 +96,59 @@ def numpy_and_cv2():
 
 # --- the page image ------------------------------------------------------------------------------
 
+# a photo of a page: the page (bright) covers at least this share of the image, and the rest of
+# the image (the table it lies on) is at least this much darker than the page
+PAGE_SHARE = 0.3
+BACKGROUND_CONTRAST = 40
+# a page whose corners are all within this share of the image's size from the image's corners is
+# a scan (or a photo already cropped): it is only deskewed
+CROPPED = 0.03
+
+
+def rectify(grey):
+    """A photo of a page taken at an angle: the page's four corners found (the largest bright
+    quadrilateral on a darker background) and the page warped to an upright rectangle of the
+    same size. A scan (the page fills the image) is returned as it is."""
+    np, cv2 = numpy_and_cv2()
+    height, width = grey.shape
+    scale = 1000.0 / max(height, width)
+    small = cv2.resize(grey, (max(1, int(width * scale)), max(1, int(height * scale))), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))  # the print inside the page
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return grey
+    page = max(contours, key=cv2.contourArea)
+    if cv2.contourArea(page) < PAGE_SHARE * small.shape[0] * small.shape[1]:
+        return grey
+    quad = cv2.approxPolyDP(page, 0.02 * cv2.arcLength(page, True), True)
+    if len(quad) != 4 or not cv2.isContourConvex(quad):
+        return grey
+    corners = _ordered(quad.reshape(4, 2).astype(np.float32))
+    frame = np.float32([[0, 0], [small.shape[1], 0], [small.shape[1], small.shape[0]], [0, small.shape[0]]])
+    if np.abs(corners - frame).max() <= CROPPED * max(small.shape):
+        return grey
+    inside = np.zeros_like(small)
+    cv2.fillConvexPoly(inside, corners.astype(np.int32), 255)
+    if small[inside == 0].mean() > small[inside > 0].mean() - BACKGROUND_CONTRAST:
+        return grey  # not a page on a darker ground (a large drawn frame on a page, say)
+    corners /= scale
+    page_width = int(max(np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[3])))
+    page_height = int(max(np.linalg.norm(corners[3] - corners[0]), np.linalg.norm(corners[2] - corners[1])))
+    target = np.float32([[0, 0], [page_width, 0], [page_width, page_height], [0, page_height]])
+    matrix = cv2.getPerspectiveTransform(corners, target)
+    return cv2.warpPerspective(grey, matrix, (page_width, page_height), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+
+
+def _ordered(points):
+    """Four corners as top-left, top-right, bottom-right, bottom-left."""
+    np, _ = numpy_and_cv2()
+    sums, diffs = points.sum(axis=1), np.diff(points, axis=1).ravel()
+    return np.float32([points[sums.argmin()], points[diffs.argmin()], points[sums.argmax()], points[diffs.argmax()]])
+
+
 def deskew(grey):
     """The page turned upright (angle from the projection profile: the angle at which rows of ink
     are sharpest), with the angle in degrees. Skews up to ±3° are searched."""
@@ -355,7 +408,7 @@ def read_page(grey, number: int, dpi: float | None = None, continued=None):
     if is_blank(grey):
         return PageContent(number, grey.shape[0] * (72.0 / dpi if dpi else PAGE_WIDTH_PT / grey.shape[1]), [], [],
                            ocr={}, blank=True)
-    upright, _ = deskew(grey)
+    upright, _ = deskew(rectify(grey))
     height_px, width_px = upright.shape
     scale = PAGE_WIDTH_PT / width_px if dpi is None else 72.0 / dpi  # points a pixel
     edges, mask = _best_rules(upright, scale, height_px)
