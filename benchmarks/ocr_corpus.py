@@ -3,7 +3,7 @@ images "the same way" as the scanned fixtures (tests/fixtures/scans.py: 150, 200
 skewed, noisy, blurred, JPEG'd; as image-only PDF, multi-page TIFF or JPG pages), read by OCR and
 compared with the born-digital reading of the same source.
 
-    python benchmarks/ocr_corpus.py [--corpus DIR] [--containers rotate|all] [--only NAME] [-v]
+    python benchmarks/ocr_corpus.py [--corpus DIR] [--containers rotate|all] [--seeds N] [--only NAME] [-v]
 
 Issue 9 asks: the same values and problems as the born-digital file, or each difference carrying an
 ``ocr_*`` problem on its cell. Per scan and against each born-digital reading it prints: values
@@ -94,20 +94,21 @@ def sources(corpus: Path, folder: Path, only: str | None) -> list[Source]:
     return out
 
 
-def variants(source: Source, containers: str):
+def variants(source: Source, containers: str, seed: int = 0):
     """The source's scans, drawn as tests/fixtures/scans.py full_set() draws the fixtures': each dpi
     with a skew of either sign (0.3–1.5°), noise, blur and JPEG quality drawn from the same ranges;
-    the container rotating over the dpis, or (``all``) every container at every dpi."""
+    the container rotating over the dpis, or (``all``) every container at every dpi. Seed 0 is the
+    standing draw; other seeds draw other damage."""
     from scans import Variant
 
-    rng = random.Random(source.name)
+    rng = random.Random(source.name if seed == 0 else f"{source.name}-{seed}")
     out = []
     for i, dpi in enumerate(DPIS):
         skew = round(rng.choice([-1, 1]) * rng.uniform(0.3, 1.5), 2)
         noise, blur, quality = round(rng.uniform(2, 8), 1), rng.choice([0.0, 0.5, 0.8]), rng.choice([0, 40, 60, 80])
         kinds = CONTAINERS if containers == "all" else (CONTAINERS[i % 3],)
         for kind in kinds:
-            name = f"{source.name}-{dpi}" + (f"-{kind}" if containers == "all" else "")
+            name = f"{source.name}-{dpi}" + (f"-{kind}" if containers == "all" else "") + (f"-s{seed}" if seed else "")
             out.append(Variant(name, str(source.printed), dpi, skew, noise, blur, quality, kind))
     return out
 
@@ -165,6 +166,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--containers", choices=("rotate", "all"), default="rotate",
                         help="rotate: one container a dpi, as the fixture set; all: every container at every dpi")
+    parser.add_argument("--seeds", type=int, default=1, help="draw the damage this many ways (seed 0, 1, …)")
     parser.add_argument("--only", default=None, help="only the corpus files whose name contains this")
     parser.add_argument("--keep", type=Path, default=None, help="write the printed PDFs and scans here")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every difference")
@@ -174,24 +176,24 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        run(sources(args.corpus, folder, args.only), folder, args.containers, args.verbose)
+        run(sources(args.corpus, folder, args.only), folder, args.containers, args.seeds, args.verbose)
 
 
-def run(found: list[Source], folder: Path, containers: str, verbose: bool) -> None:
-    header = (f"{'scan':<26} {'against':<19} {'pages':>5} {'s/page':>6} {'equal':>9} {'flagged':>7} {'silent':>6} "
+def run(found: list[Source], folder: Path, containers: str, seeds: int, verbose: bool) -> None:
+    header = (f"{'scan':<30} {'against':<19} {'pages':>5} {'s/page':>6} {'equal':>9} {'flagged':>7} {'silent':>6} "
               f"{'problems -/+':>12} {'info':>4} {'headings':>8} {'ocr_*':>5}")
     totals = {"values": 0, "equal": 0, "caught": 0, "silent": 0, "missing": 0, "extra": 0, "info": 0,
               "headings": 0, "readings": 0, "pages": 0, "seconds": 0.0, "failed": 0}
     print(header)
     for source in found:
-        for variant in variants(source, containers):
+        for variant in [v for seed in range(seeds) for v in variants(source, containers, seed)]:
             from report_extract.errors import ReportError
 
             try:
                 report, paths, seconds = read(variant, folder)
             except ReportError as exc:
                 totals["failed"] += 1
-                print(f"{variant.name:<26} unread: {exc.reason}")
+                print(f"{variant.name:<30} unread: {exc.reason}")
                 continue
             label = f"{variant.name}.{ {'pdf': 'pdf', 'tiff': 'tif', 'jpg': 'jpg'}[variant.container]}"
             pages = report.source.pages or len(paths)
@@ -209,7 +211,7 @@ def run(found: list[Source], folder: Path, containers: str, verbose: bool) -> No
                 totals["info"] += c["info"]
                 totals["headings"] += c["headings"]
                 problems = f"{len(c['missing_problems'])}/{len(c['extra_problems'])}"
-                print(f"{label:<26} {against:<19} {pages:>5} {seconds / pages:>6.2f} "
+                print(f"{label:<30} {against:<19} {pages:>5} {seconds / pages:>6.2f} "
                       f"{c['equal']:>4}/{c['values']:<4} {len(c['caught']):>7} {len(c['silent']):>6} {problems:>12} "
                       f"{'ok' if c['info'] else 'NO':>4} {'ok' if c['headings'] else 'NO':>8} {c['ocr_problems']:>5}")
                 if verbose:
