@@ -8,7 +8,7 @@ Speed: the pages of v2021-clean rendered at the shipped resolution (scan.PDF_DPI
 and by ``RapidOCR()`` with its defaults; the median seconds a page of each, and their ratio.
 Accuracy: the scanned fixture set (tests/fixtures/scans.py --all: every fixture PDF at 150, 200
 and 300 dpi, skewed, noisy, blurred, JPEG'd; as image-only PDF, multi-page TIFF or JPG pages (one
-file a page, read together as one report); ``--variants`` takes the first N), each against its text twin: values equal, values wrong
+file a page, read together as one report); then three reports photographed at an angle (PHOTOS); ``--variants`` takes the first N), each against its text twin: values equal, values wrong
 with no OCR problem on their cell (must be 0), title/organisation/year and headings right.
 Peak memory: the process's peak RSS after our runs, before the baseline's engine is loaded.
 Goals: <= 3 s/page, >= 99.5% values right, 0 wrong without a problem, peak <= 1.5 GB.
@@ -71,7 +71,7 @@ def baseline(pages, runs: int) -> float:
 
 
 def accuracy(folder: Path, limit: int | None) -> dict:
-    from scans import full_set, write
+    from scans import PHOTOS, full_set, write
 
     import report_extract
     from report_extract.errors import ReportError
@@ -80,7 +80,7 @@ def accuracy(folder: Path, limit: int | None) -> dict:
               "failed": 0, "seconds": 0.0}
     silent_examples = []
     twins = {}
-    for variant in full_set()[:limit]:
+    for variant in (full_set() + list(PHOTOS))[:limit]:
         if variant.source not in twins:
             twins[variant.source] = report_extract.extract(FIXTURES / f"{variant.source}.pdf")
         truth = twins[variant.source]

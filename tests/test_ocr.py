@@ -106,7 +106,7 @@ def test_bad_images_exit_3_with_one_line_each():
         "corrupt.tif": "a damaged or truncated image: page 1 cannot be decoded",
         "bomb.png": "above the limit of 60,000,000 pixels (a decompression bomb?)",
         "300-pages.tif": "an image with more than 100 pages; report-extract reads at most 100 "
-                         "(raise the limit with REPORT_EXTRACT_MAX_PAGES)",
+                         "(raise it with REPORT_EXTRACT_MAX_IMAGE_PAGES=N)",
         "blank-page.png": "a blank page: nothing is printed on it",
         "photo-no-report.jpg": "OCR found no text in the image (a picture with no report in it?)",
     }
@@ -304,6 +304,21 @@ def test_a_stroke_leaning_like_a_slash_is_told_from_an_upright_1():
     assert not scan._leans_like_a_slash(numpy.full((22, 12), 250, dtype=numpy.uint8))
 
 
+def test_two_rows_run_together_in_one_cell_are_flagged_though_every_row_sum_holds(as_if_ocr):
+    """A table without rules whose layout put the cells of two rows in one (1 and 40 -> '1 40'):
+    the row sums of the joined numbers hold (1|40 + 0|12 + 0|8 … = 1|60), so only the pieces say it."""
+    truth, values, misread, weigh = as_if_ocr
+    row, below = "applications.disclosed.", "applications.partially_disclosed."
+    for column in values["applications"]["disclosed"]:
+        raw = f"{truth.value(row + column)} {truth.value(below + column)}"
+        misread(row + column, raw.replace(" ", ""), 0.99)
+        weigh.provenance[row + column]["raw"] = raw
+    problems = weigh()
+    flagged = sorted(p.column for p in problems if p.row == "disclosed" and p.code == "ocr_uncertain")
+    assert flagged == sorted(values["applications"]["disclosed"])
+    assert {p.code for p in problems} == {"ocr_uncertain"}
+
+
 # --- the real corpus, rendered ------------------------------------------------------------------
 
 def test_the_real_report_read_from_its_page_images_matches_the_born_digital_reading():
@@ -379,3 +394,46 @@ def test_a_thick_bordered_table_scanned_at_300_dpi_and_skewed_keeps_its_values()
     expected = {k: v for k, v in truth.flat().items() if k.startswith("review_litigation.")}
     assert len(expected) == 15 and {k: report.flat().get(k) for k in expected} == expected
     assert "四、政府信息公开行政复议、行政诉讼情况" in [s.heading for s in report.sections]
+
+
+def test_a_scanned_table_without_rules_is_read_from_the_layout_of_its_ocr_text():
+    import numpy
+    from scans import Variant, render
+
+    from report_extract.readers import scan
+
+    truth = twin("v2021-clean.pdf")
+    [page] = render(Variant("no-rules", "rules/v2021-clean.no-rules", 200, 0.8, 5.0, 0.5, 60, "pdf", pages=(1,)))
+    document = scan.document([scan.read_page(numpy.asarray(page), 1, dpi=200)], "no-rules.pdf", "pdf")
+    report = report_extract.pipeline.build_report(document, report_extract.model.Source(
+        path="no-rules.pdf", format="pdf", sha256="0" * 64, pages=1))
+    proactive = {k: v for k, v in truth.flat().items() if k.startswith("proactive.")}
+    read = {k: report.flat().get(k) for k in proactive if report.flat().get(k) is not None}
+    # the fee row's label lines run together (第二十条第（八）项 信息内容 行政事业性收费): null, not a guess
+    assert len(proactive) == 10 and read == {k: v for k, v in proactive.items() if k != "proactive.administrative_fees.amount_10k_yuan"}
+    prov = report.provenance["proactive.administrative_licensing.decisions"]
+    assert prov.raw == "1868" and prov.ocr.confidence > 0.9 and prov.page == 1 and len(prov.ocr.box) == 4
+    wrong, silent = wrong_values(report, truth)
+    assert silent == [] or all(got is None for _, got, _ in silent)  # a value lost on this page is null
+
+
+def test_a_photo_of_a_page_taken_at_an_angle_is_rectified_and_read():
+    """The page on a darker table, its corners moved by up to 8% (tests/fixtures/scans.py PHOTOS):
+    warped upright, it reads as a scan of its first page does."""
+    from report_extract.readers import scan
+
+    photo = _read("v2021-clean-photo-p1.jpg")
+    truth = twin("v2021-clean.pdf")
+    on_page = {k: v for k, v in truth.flat().items() if truth.provenance[k].page == 1}
+    got = photo.flat()
+    right = [k for k, v in on_page.items() if got.get(k) == v]
+    # the one row the page break cuts (3.危及“三安全一稳定”: its label ends on page 2) is missing here
+    assert len(on_page) == 59 and len(right) == 52
+    assert {k.rsplit(".", 1)[0] for k in on_page if k not in right} == {"applications.withheld_security_stability"}
+    assert photo.report == truth.report
+    # a scan fills its image: not warped, whatever its skew
+    import numpy
+    from PIL import Image
+
+    scanned = numpy.asarray(Image.open(SCANS / "v2021-review-total-150.tif").convert("L"))
+    assert scan.rectify(scanned) is scanned

@@ -118,3 +118,49 @@ def test_batch_reads_page_images_of_one_report_as_one_input_and_reuses_it(tmp_pa
     made = result.stat().st_mtime_ns
     again = subprocess.run(command, capture_output=True, cwd=ROOT, timeout=900)  # the same pages: reused
     assert again.returncode == 0 and result.stat().st_mtime_ns == made
+
+
+@pytest.mark.parametrize("kind, reason", [
+    ("bomb", "bomb.png: the image is too large, above the limit of 60,000,000 pixels"),
+    ("many", "101 page images; report-extract reads at most 100 pages"),
+    ("inflating", "over the unzipped size limit of 256 MB"),
+    ("encrypted", "p1.jpg in the zip cannot be unzipped"),
+    ("truncated", "a damaged or truncated zip file (File is not a zip file)"),
+])
+def test_hostile_zips_of_page_images_are_refused_in_one_line_in_bounded_memory(tmp_path, kind, reason):
+    """Refused from the zip's directory and the images' headers, before anything large is made."""
+    path = tmp_path / "pages.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        if kind == "bomb":  # a decompression bomb among the pages
+            archive.write(SCANS / "bad" / "bomb.png", "bomb.png")
+        elif kind == "many":
+            for n in range(101):
+                archive.writestr(f"p{n}.png", b"\x89PNG\r\n\x1a\n")
+        elif kind == "inflating":  # 300 MB of zeros that deflate to a few hundred kB
+            with archive.open("p1.png", "w", force_zip64=True) as member:
+                for _ in range(300):
+                    member.write(bytes(1 << 20))
+        else:
+            archive.writestr("p1.jpg", JPG_PAGES[0].read_bytes())
+    if kind == "encrypted":  # the member's flag says encrypted: zipfile wants a password
+        data = bytearray(path.read_bytes())
+        data[6] |= 1
+        central = data.rfind(b"PK\x01\x02")
+        data[central + 8] |= 1
+        path.write_bytes(bytes(data))
+    if kind == "truncated":
+        path.write_bytes(path.read_bytes()[:5000])
+    result = subprocess.run([sys.executable, "-m", "report_extract", "extract", str(path)],
+                            capture_output=True, cwd=ROOT, timeout=120)
+    lines = result.stderr.decode().strip().splitlines()
+    assert result.returncode == 3 and result.stdout == b""
+    assert len(lines) == 1 and reason in lines[0], lines
+
+
+def test_check_shows_page_images_of_one_report_as_one_report():
+    result = subprocess.run([sys.executable, "-m", "report_extract", "check", *map(str, JPG_PAGES)],
+                            capture_output=True, cwd=ROOT, timeout=600)
+    shown = result.stdout.decode()
+    assert result.returncode == 0, result.stderr.decode()
+    assert shown.count("示例市清河区市场监督管理局2020年政府信息公开工作年度报告") == 1
+    assert "═" * 40 not in shown  # one report, not three separated

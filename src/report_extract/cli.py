@@ -224,12 +224,14 @@ def check(paths: List[str] = typer.Argument(..., metavar="FILE",
                                             help="Report files, or result JSON of extract/batch; '-' reads stdin.")):
     """Show reports to a person: their problems in Chinese and their tables as the template draws
     them. Exit 1 when a report has an error-level problem, 3 when an input cannot be read."""
+    from . import pages
     from .views import terminal
 
     out = terminal.console()
     failures, errors = 0, False
-    for i, path in enumerate(paths):
-        report, error = _read_report_or_result(path)
+    for i, parts in enumerate(pages.group(paths)):  # page images of one report: one report, as in extract
+        report, error = (_read_one(pages.label(parts), parts=parts) if len(parts) > 1
+                         else _read_report_or_result(parts[0]))
         if error:
             failures += 1
             _say(error)

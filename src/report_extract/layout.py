@@ -137,17 +137,28 @@ class PageTables:
     open_end: tuple[float, float] | None = None  # label area of a table that ends the page
 
 
-def read(lines: list[Line], page: int | None = None, continued: tuple[float, float] | None = None) -> PageTables:
+def read(lines: list[Line], page: int | None = None, continued: tuple[float, float] | None = None,
+         reading=None) -> PageTables:
     """Tables laid out without (full) rules among a page's lines (top to bottom), and the lines
     that are not in them. ``continued``: the label area of a table that ended the page before;
     label text at the top of this page that stands in it is the end of a label the page break cut
-    (a row of its own, as a ruled table gives it, for the mapping to join)."""
+    (a row of its own, as a ruled table gives it, for the mapping to join). ``reading``: called
+    with each cell made and the characters it was made of (OCR keeps each cell's confidence)."""
     result = _read(lines, page, continued)
     if continued and lines and result.rest and result.rest[0] is lines[0]:  # no table of this page took it
         carried = _carried(result.rest, continued, page)
         if carried:
             result.rest = result.rest[len(carried[1]):]
             result.tables.insert(0, (carried[1][0].top, carried[0]))
+    if reading is not None:
+        for _, table in result.tables:
+            for row in table.rows:
+                for cell in row:
+                    reading(cell, getattr(cell, "chars", []))
+    for _, table in result.tables:
+        for row in table.rows:
+            for cell in row:
+                cell.__dict__.pop("chars", None)
     return result
 
 
@@ -164,7 +175,7 @@ def _carried(lines: list[Line], area: tuple[float, float], page: int | None):
     if not taken:
         return None
     chars = [ch for line in taken for ch in line.chars]
-    return Table([[Cell(cell_text(chars))]], page=page, pages=[page]), taken
+    return Table([[_cell(chars)]], page=page, pages=[page]), taken
 
 
 def _read(lines: list[Line], page: int | None, continued: tuple[float, float] | None = None) -> PageTables:
@@ -412,6 +423,14 @@ def _carried_columns(cols: list[tuple[float, float]], before: list[tuple[float, 
     return before
 
 
+def _cell(chars: list[Char], col: int = 0, text: str | None = None) -> Cell:
+    """A cell of its characters' text (or ``text``: a word's as written), the characters kept
+    beside it until ``read`` returns."""
+    cell = Cell(cell_text(chars) if text is None else text, col=col)
+    cell.chars = chars
+    return cell
+
+
 def _table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int], block: list[int],
            page: int | None, continued: tuple[float, float] | None = None
            ) -> tuple[Table, list[tuple[float, float]]] | None:
@@ -477,12 +496,12 @@ def _table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, in
     rows.sort(key=lambda item: -item[0])
     out: list[list[Cell]] = []
     for _, row in rows:
-        texts = [cell_text(list(chars)) for _, chars in sorted(row["labels"], key=lambda label: label[0])]
+        made = [(None, list(chars)) for _, chars in sorted(row["labels"], key=lambda label: label[0])]
         if row["loose"]:
-            texts += [w[2] for w in sorted(row["words"])]
+            made += [(w[2], list(w[3])) for w in sorted(row["words"])]
         elif row["cells"]:
-            texts += [cell_text(list(row["cells"].get(k, []))) for k in range(len(cols))]
-        cells = [Cell(text, col=k) for k, text in enumerate(texts)]
+            made += [(None, list(row["cells"].get(k, []))) for k in range(len(cols))]
+        cells = [_cell(chars, k, text) for k, (text, chars) in enumerate(made)]
         if cells:
             out.append(cells)
     if not out:

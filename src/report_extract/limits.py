@@ -74,6 +74,12 @@ NESTING = Limit("nesting depth", "REPORT_EXTRACT_MAX_NESTING", 200, "levels",
                 "nested multipart containers of an MHTML file, nested PDF form XObjects (HTML and DOCX XML: "
                 "libxml2's own bound of 256 elements, refused in one line)")
 PAGES = Limit("page count", "REPORT_EXTRACT_MAX_PAGES", 2_000, "pages", "pages of a PDF")
+IMAGE_PAGES = Limit("image page count", "REPORT_EXTRACT_MAX_IMAGE_PAGES", 100, "pages",
+                    "pages of a TIFF, or page images of one report (a zip, or files grouped by name), each "
+                    "read by OCR at seconds a page; counted before decoding")
+PIXELS = Limit("image pixels", "REPORT_EXTRACT_MAX_PIXELS", 60_000_000, "pixels",
+               "pixels of one page image, from its header before it is decoded (a decompression bomb is refused; "
+               "an A4 page at 600 dpi has about 35 million)")
 STREAM_SIZE = Limit("stream size", "REPORT_EXTRACT_MAX_STREAM_MB", 256, "MB",
                     "bytes one compressed PDF stream inflates to, measured (and not kept) before pdfium loads it")
 PAGE_OBJECTS = Limit("page objects", "REPORT_EXTRACT_MAX_PAGE_OBJECTS", 500_000, "objects",
@@ -89,7 +95,7 @@ TIME = Limit("time", "REPORT_EXTRACT_TIMEOUT", 900, "seconds",
              "default, at least 60 a page for OCR", option="--timeout")
 
 ALL: tuple[Limit, ...] = (INPUT_SIZE, TEXT_SIZE, UNZIPPED_SIZE, XML_PART_SIZE, ZIP_MEMBERS, TABLE_CELLS, DOCUMENT_CELLS, DOCUMENT_BLOCKS, SPAN,
-                          NESTING, PAGES, STREAM_SIZE, PAGE_OBJECTS, NUMBER_DIGITS, MEMORY, TIME)
+                          NESTING, PAGES, IMAGE_PAGES, PIXELS, STREAM_SIZE, PAGE_OBJECTS, NUMBER_DIGITS, MEMORY, TIME)
 
 
 def megabytes(n: int) -> str:

@@ -12,7 +12,11 @@ found nothing in it: a digit the detector missed). Then:
   (however sure OCR was of it), or the report contradicts itself;
 - a doubtful number in no relation that holds (the proactive-disclosure table has none) is
   ``ocr_uncertain``: nothing confirms it. A doubtful number in a relation that holds is
-  confirmed by it: a misread digit breaks every relation its cell is in.
+  confirmed by it: a misread digit breaks every relation its cell is in;
+- a number whose digits OCR read as pieces apart (``1 40``: on two lines of a cell, or two boxes)
+  is ``ocr_uncertain`` whatever the relations say: two numbers run together (the cells of two rows
+  in one) keep the row sums (1|40 + 0|12 + … = 1|60), so no relation can tell them from one
+  number wrapped in a narrow cell.
 
 Which relations a cell is in is found by the checks themselves (a cell is in a relation when
 changing its value changes what the checks report), so this module knows no table layout.
@@ -30,6 +34,7 @@ from .model import Problem
 LOW = 0.93
 RELATIONS = frozenset({"balance", "outcome_sum", "row_total", "review_total"})
 _DIGITS = re.compile(r"0|[1-9]\d*")
+_PIECES = re.compile(r"\d\s+\d")
 # at most this many doubtful cells are tried one by one (each try runs the checks ~30 times)
 MAX_TRIED = 60
 
@@ -133,6 +138,11 @@ def weigh(values: dict, provenance: dict, pages: dict, template: str, year, unkn
                            "cell repairs it (a cell was misread, or the report contradicts itself)")
                     problems.append(_uncertain(key, provenance, ocr, get(key), f"{why}; the reading is kept"))
     flagged = {(p.table, p.row, p.column) for p in problems}
+    for key in ocr:
+        if _split(key) not in flagged and _PIECES.search(provenance[key]["raw"]) and _value(values, key) is not None:
+            problems.append(_uncertain(key, provenance, ocr, get(key), "its digits were read in pieces apart "
+                                       "(two numbers run together, or one cut in two); the reading is kept"))
+            flagged.add(_split(key))
     for key in doubtful:
         if _split(key) in flagged:
             continue
@@ -172,6 +182,11 @@ def recount_blanks(problems: list[Problem]) -> None:
             problems.remove(p)
         else:
             p.message = f"{left}{match.group(2)}{p.message[match.end():]}"
+
+
+def _value(values: dict, key: str):
+    t, r, c = _split(key)
+    return (values.get(t) or {}).get(r, {}).get(c)
 
 
 def _conf(reading: dict) -> str:

@@ -32,7 +32,8 @@ def sniff(data: bytes, name: str) -> str:
         try:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
         except (zipfile.BadZipFile, ValueError, OSError) as exc:
-            raise ReportError(f"a damaged or truncated DOCX (zip) file ({exc})", name) from None
+            what = "DOCX (zip)" if _PROMISED.get(PurePath(name).suffix.lower()) in ("docx", "doc") else "zip"
+            raise ReportError(f"a damaged or truncated {what} file ({exc})", name) from None
         if "word/document.xml" in names:
             return "docx"
         from ..pages import is_image_name

@@ -12,23 +12,10 @@ import contextlib
 import os
 from io import BytesIO
 
+from .. import limits
 from ..document import Document
 from ..errors import ReportError
 from . import scan
-
-# A page image larger than this is refused before it is decoded (an A4 page at 600 dpi is about
-# 35 million pixels). Raise it with the environment variable REPORT_EXTRACT_MAX_PIXELS.
-MAX_PIXELS = 60_000_000
-# A multi-page TIFF with more pages than this is refused (a report has 5–20 pages; OCR takes
-# seconds a page). Raise it with the environment variable REPORT_EXTRACT_MAX_PAGES.
-MAX_PAGES = 100
-
-
-def _limit(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, "")) or default
-    except ValueError:
-        return default
 
 
 def read(data: bytes, name: str = "<stdin>") -> Document:
@@ -41,10 +28,9 @@ def read_bundle(data: bytes, name: str, clutter) -> Document:
     member count are checked from the zip's directory before anything is unzipped."""
     import zipfile
 
-    from .. import limits
     from ..pages import natural_key
 
-    max_pages = _limit("REPORT_EXTRACT_MAX_PAGES", MAX_PAGES)
+    max_pages = limits.IMAGE_PAGES.value
     try:
         archive = zipfile.ZipFile(BytesIO(data))
         members = sorted((i for i in archive.infolist() if not i.is_dir() and not clutter.search(i.filename)),
@@ -53,7 +39,7 @@ def read_bundle(data: bytes, name: str, clutter) -> Document:
         raise ReportError(f"a damaged zip of page images ({exc})", name) from None
     if len(members) > max_pages:
         raise ReportError(f"{len(members)} page images; report-extract reads at most {max_pages} pages "
-                          "(raise the limit with REPORT_EXTRACT_MAX_PAGES)", name)
+                          f"({limits.IMAGE_PAGES.how_to_raise()})", name)
     total = sum(i.file_size for i in members)
     limits.UNZIPPED_SIZE.check(total, f"page images of {limits.megabytes(total)} unzipped", name)
     images = []
@@ -73,13 +59,14 @@ def _read_images(images: list[tuple[str | None, bytes]], name: str) -> Document:
     except ImportError:
         raise scan.OcrUnavailable(f"reading images needs OCR; install it with: {scan.INSTALL_HINT}") from None
     scan.numpy_and_cv2()
-    max_pixels, max_pages = _limit("REPORT_EXTRACT_MAX_PIXELS", MAX_PIXELS), _limit("REPORT_EXTRACT_MAX_PAGES", MAX_PAGES)
+    max_pixels, max_pages = limits.PIXELS.value, limits.IMAGE_PAGES.value
     Image.MAX_IMAGE_PIXELS = max_pixels  # Pillow's own guard, for what it decodes behind our back
     contents, files = [], []
     for member, data in images:
         where = f"{member}: " if member else ""
         for grey in _pages_of(data, name, where, max_pixels, max_pages - len(contents)):
-            contents.append(scan.read_page(grey, len(contents) + 1))
+            contents.append(scan.read_page(grey, len(contents) + 1,
+                                           continued=contents[-1].layout_open_end if contents else None))
             files.append(member)
     document = scan.document(contents, name, "image")
     if any(files):
@@ -92,7 +79,7 @@ def _pages_of(data: bytes, name: str, where: str, max_pixels: int, room: int):
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     np, _ = scan.numpy_and_cv2()
-    max_pages = _limit("REPORT_EXTRACT_MAX_PAGES", MAX_PAGES)
+    max_pages = limits.IMAGE_PAGES.value
     try:
         image = Image.open(BytesIO(data))
     except UnidentifiedImageError:
@@ -110,7 +97,7 @@ def _pages_of(data: bytes, name: str, where: str, max_pixels: int, room: int):
                     break
             if index == room:
                 raise ReportError(f"{where}an image with more than {max_pages} pages; report-extract reads at "
-                                  f"most {max_pages} (raise the limit with REPORT_EXTRACT_MAX_PAGES)", name)
+                                  f"most {max_pages} ({limits.IMAGE_PAGES.how_to_raise()})", name)
             width, height = image.size
             if width * height > max_pixels:
                 raise ReportError(where + _too_large((width, height, index + 1), max_pixels), name)
@@ -157,4 +144,4 @@ def _native_stderr_quiet():
 def _too_large(size, max_pixels: int) -> str:
     where = f"page {size[2]} is {size[0]}×{size[1]} pixels" if size else "the image is too large"
     return (f"{where}, above the limit of {max_pixels:,} pixels (a decompression bomb?); scale it down, or "
-            "raise the limit with REPORT_EXTRACT_MAX_PIXELS")
+            f"{limits.PIXELS.how_to_raise()}")

@@ -23,7 +23,7 @@ import os
 import re
 from pathlib import Path
 
-from .. import lattice
+from .. import lattice, layout
 from ..document import Cell, OcrReading, Table
 from ..errors import ReportError
 from ..lattice import Char
@@ -95,6 +95,59 @@ def numpy_and_cv2():
 
 
 # --- the page image ------------------------------------------------------------------------------
+
+# a photo of a page: the page (bright) covers at least this share of the image, and the rest of
+# the image (the table it lies on) is at least this much darker than the page
+PAGE_SHARE = 0.3
+BACKGROUND_CONTRAST = 40
+# a page whose corners are all within this share of the image's size from the image's corners is
+# a scan (or a photo already cropped): it is only deskewed
+CROPPED = 0.03
+
+
+def rectify(grey):
+    """A photo of a page taken at an angle: the page's four corners found (the largest bright
+    quadrilateral on a darker background) and the page warped to an upright rectangle of the
+    same size. A scan (the page fills the image) is returned as it is."""
+    np, cv2 = numpy_and_cv2()
+    height, width = grey.shape
+    scale = 1000.0 / max(height, width)
+    small = cv2.resize(grey, (max(1, int(width * scale)), max(1, int(height * scale))), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))  # the print inside the page
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return grey
+    page = max(contours, key=cv2.contourArea)
+    if cv2.contourArea(page) < PAGE_SHARE * small.shape[0] * small.shape[1]:
+        return grey
+    quad = cv2.approxPolyDP(page, 0.02 * cv2.arcLength(page, True), True)
+    if len(quad) != 4 or not cv2.isContourConvex(quad):
+        return grey
+    corners = _ordered(quad.reshape(4, 2).astype(np.float32))
+    frame = np.float32([[0, 0], [small.shape[1], 0], [small.shape[1], small.shape[0]], [0, small.shape[0]]])
+    if np.abs(corners - frame).max() <= CROPPED * max(small.shape):
+        return grey
+    inside = np.zeros_like(small)
+    cv2.fillConvexPoly(inside, corners.astype(np.int32), 255)
+    if small[inside == 0].mean() > small[inside > 0].mean() - BACKGROUND_CONTRAST:
+        return grey  # not a page on a darker ground (a large drawn frame on a page, say)
+    corners /= scale
+    page_width = int(max(np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[3])))
+    page_height = int(max(np.linalg.norm(corners[3] - corners[0]), np.linalg.norm(corners[2] - corners[1])))
+    target = np.float32([[0, 0], [page_width, 0], [page_width, page_height], [0, page_height]])
+    matrix = cv2.getPerspectiveTransform(corners, target)
+    return cv2.warpPerspective(grey, matrix, (page_width, page_height), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+
+
+def _ordered(points):
+    """Four corners as top-left, top-right, bottom-right, bottom-left."""
+    np, _ = numpy_and_cv2()
+    sums, diffs = points.sum(axis=1), np.diff(points, axis=1).ravel()
+    return np.float32([points[sums.argmin()], points[diffs.argmin()], points[sums.argmax()], points[diffs.argmax()]])
+
 
 def deskew(grey):
     """The page turned upright (angle from the projection profile: the angle at which rows of ink
@@ -241,8 +294,8 @@ def _recognise(image, clean, cells: list[tuple[int, int, int, int]]):
     if not boxes:
         return []
     line = sorted(b[3] - b[1] for b in boxes)[len(boxes) // 2]  # the height of a line of text
-    pieces = [box for box in boxes if not _in_cells(box, cells)]
     speckless = _speckless(clean)
+    pieces = [piece for box in boxes if not _in_cells(box, cells) for piece in _split_at_gaps(speckless, box, line)]
     for cell in cells:
         pieces += _lines(speckless, cell, line)
     if not pieces:
@@ -307,6 +360,35 @@ def _speckless(clean):
     return np.where(kept | whole[labels], 0, 255).astype(np.uint8)
 
 
+# a detected text box is this many times the height of its type (the detector's margin)
+BOX_MARGIN = 1.5
+# a blank run this many line heights wide inside a detected box is a column gap (a table without
+# rules: the detector, on the page scaled down, joins a label and the number beside it); the gaps
+# of prose, even justified, are a fraction of a character
+SPLIT_GAP = 0.9
+
+
+def _split_at_gaps(image, box, line: int) -> list[tuple[int, int, int, int]]:
+    """A detected text box cut at its column gaps, each piece trimmed to its ink."""
+    x0, y0, x1, y1 = box
+    ink = (image[y0:y1, x0:x1] < INK).any(axis=0)
+    columns = ink.nonzero()[0]
+    if len(columns) == 0:
+        return [box]
+    gap = max(3, int(SPLIT_GAP * line))
+    pieces, start, last = [], columns[0], columns[0]
+    for x in columns[1:]:
+        if x - last - 1 >= gap:
+            pieces.append((start, last))
+            start = x
+        last = x
+    pieces.append((start, last))
+    if len(pieces) == 1:
+        return [box]
+    pad = max(2, int(0.1 * line))
+    return [(max(x0 + a - pad, x0), y0, min(x0 + b + 1 + pad, x1), y1) for a, b in pieces]
+
+
 def _lines(image, cell, line: int):
     """The text lines of a table cell, cut at blank rows: runs of inked rows are joined while the
     line they make stays within a line's height (a character such as 三 has blank rows inside)."""
@@ -342,9 +424,11 @@ def _lines(image, cell, line: int):
     return out
 
 
-def read_page(grey, number: int, dpi: float | None = None):
+def read_page(grey, number: int, dpi: float | None = None, continued=None):
     """One page image (a 2-D uint8 array, 0 black) -> the page's content for the PDF reader's page
-    model (lines and lattice tables, each text box with its OCR confidence and box)."""
+    model (lines, lattice tables and tables read from the layout of the text, each text box with
+    its OCR confidence and box). ``continued``: the open end of a layout table that ended the page
+    before (``layout_open_end`` of its content)."""
     from .pdf import PageContent
 
     np, cv2 = numpy_and_cv2()
@@ -353,7 +437,7 @@ def read_page(grey, number: int, dpi: float | None = None):
     if is_blank(grey):
         return PageContent(number, grey.shape[0] * (72.0 / dpi if dpi else PAGE_WIDTH_PT / grey.shape[1]), [], [],
                            ocr={}, blank=True)
-    upright, _ = deskew(grey)
+    upright, _ = deskew(rectify(grey))
     height_px, width_px = upright.shape
     scale = PAGE_WIDTH_PT / width_px if dpi is None else 72.0 / dpi  # points a pixel
     edges, mask = _best_rules(upright, scale, height_px)
@@ -377,8 +461,19 @@ def read_page(grey, number: int, dpi: float | None = None):
     lines = lattice.lines(free)
     for line in lines:
         line.text = _restore_ordinal(line.text)
-    return PageContent(number, height_px * scale, lines, list(zip(grids, in_cells)), n_chars=len(chars),
-                       ocr=reading)
+    # tables drawn with partial or no rules, in the text no ruled table took (as on a PDF page);
+    # the layout reader measures in type sizes, and a detected box is taller than its type
+    sizes = [line.size for line in lines]
+    for line in lines:
+        line.size /= BOX_MARGIN
+    found = layout.read(lines, number, continued, reading=lambda cell, cell_chars: _read_cell(
+        cell, [reading[ch] for ch in cell_chars if ch in reading], number))
+    for line, size in zip(lines, sizes):
+        line.size = size
+    kept = {id(ln) for ln in found.rest}
+    taken = [ln for ln in lines if id(ln) not in kept] if found.tables else []
+    return PageContent(number, height_px * scale, found.rest, list(zip(grids, in_cells)), n_chars=len(chars),
+                       layout_tables=found.tables, layout_lines=taken, layout_open_end=found.open_end, ocr=reading)
 
 
 _BARE_ORDINAL = re.compile(r"^\s*([一二三四五六七八九十]{1,2})(?=[^\s、.．，,一二三四五六七八九十])")
@@ -413,20 +508,25 @@ def page_blocks(content) -> list:
     blocks = list(content.blocks())
     reading = content.ocr or {}
     by_top = sorted(content.tables, key=lambda t: -t[0].bbox[3])
-    tables = [b for b in blocks if isinstance(b, Table)]
+    from_layout = {id(table) for _, table in content.layout_tables}  # their cells were read as made
+    tables = [b for b in blocks if isinstance(b, Table) and id(b) not in from_layout]
     for table, (_, cell_chars) in zip(tables, by_top):
         cells: list[Cell] = [c for row in table.rows for c in row]
         for cell, chars in zip(cells, cell_chars):
-            readings = [reading[ch] for ch in chars if ch in reading]
-            if not readings:
-                cell.ocr = OcrReading(None, None, content.number)
-                continue
-            cell.text = _digit_lookalikes(cell.text)
-            boxes = [r[1] for r in readings]
-            box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-                   max(b[3] for b in boxes))
-            cell.ocr = OcrReading(min(r[0] for r in readings), tuple(round(v) for v in box), content.number)
+            _read_cell(cell, [reading[ch] for ch in chars if ch in reading], content.number)
     return blocks
+
+
+def _read_cell(cell: Cell, readings: list, page: int) -> None:
+    """The cell's OCR reading from those of its text boxes (confidence, box): the lowest
+    confidence, the union of the boxes; None, None where nothing was read in it."""
+    if not readings:
+        cell.ocr = OcrReading(None, None, page)
+        return
+    cell.text = _digit_lookalikes(cell.text)
+    boxes = [r[1] for r in readings]
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    cell.ocr = OcrReading(min(r[0] for r in readings), tuple(round(v) for v in box), page)
 
 
 _LOOKALIKE = re.compile(r"[0-9OoDIl|]{1,9}")
@@ -500,7 +600,9 @@ def read_pdf_pages(pdf, pages: list, candidates: list[int], always: bool) -> lis
                 grey = grey[:, :, 0]
             if is_blank(grey):
                 continue
-            out[number - 1] = read_page(grey, number, dpi=PDF_DPI)
+            before = out[number - 2] if number > 1 else None
+            out[number - 1] = read_page(grey, number, dpi=PDF_DPI,
+                                        continued=before.layout_open_end if before is not None else None)
         finally:
             page.close()
     return out
