@@ -437,3 +437,16 @@ def test_a_photo_of_a_page_taken_at_an_angle_is_rectified_and_read():
 
     scanned = numpy.asarray(Image.open(SCANS / "v2021-review-total-150.tif").convert("L"))
     assert scan.rectify(scanned) is scanned
+
+
+def test_the_page_for_a_person_shows_how_ocr_read_each_cell(review_tiff):
+    import re
+
+    from report_extract.views import html
+
+    page = html.report_page(review_tiff)
+    reading = review_tiff.provenance["applications.new_received.total"].ocr
+    [title] = re.findall(r'data-key="applications\.new_received\.total" title="([^"]*)"', page)
+    x0, y0, x1, y1 = reading.box
+    assert title.endswith(f"OCR 置信度 {reading.confidence:.2f}，页面图像位置 {x0},{y0}–{x1},{y1} 像素")
+    assert title.startswith(f"第{review_tiff.provenance['applications.new_received.total'].page}页；行：")
