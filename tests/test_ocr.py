@@ -224,6 +224,86 @@ def test_a_row_read_blank_throughout_is_not_confirmed_by_relations_that_hold_onl
     assert all(p.found is None for p in problems)
 
 
+def test_a_digit_ocr_missed_that_the_relations_fill_is_no_longer_counted_blank(as_if_ocr):
+    """A one-digit total the recogniser read as nothing (the blank_cells count of its table took
+    it for a blank cell): the relations fill it, and the table's blank_cells count loses it."""
+    from report_extract.model import Problem
+
+    truth, values, misread, weigh = as_if_ocr
+    key = "review_litigation.administrative_review.total"
+    values["review_litigation"]["administrative_review"]["total"] = None
+    weigh.provenance[key]["raw"] = ""
+    weigh.provenance[key]["ocr"]["confidence"] = None
+    [problem] = weigh()
+    assert (problem.code, problem.row, problem.column, problem.found, problem.expected) == (
+        "ocr_corrected", "administrative_review", "total", None, truth.value(key))
+    assert truth.value(key) == 4  # one digit: inserting it is a single-character correction
+
+    def blank(count: int) -> Problem:
+        return Problem(code="blank_cells", severity="info", table="review_litigation",
+                       message=f"{count} value cells are blank or hold a placeholder (read as no number)")
+    only, more = [blank(1), problem], [blank(3), problem]
+    ocr_check.recount_blanks(only)
+    ocr_check.recount_blanks(more)
+    assert only == [problem]
+    assert more[0].message == "2 value cells are blank or hold a placeholder (read as no number)"
+
+
+def test_a_thin_stroke_the_speck_filter_would_erase_stays_with_its_glyph():
+    """A 7 at 150 dpi, blurred: its diagonal is a pixel wide, which a 3×3 median erases, leaving
+    a bar too short to be a line of text. Specks go; a stroke joined to what survives stays whole."""
+    import numpy
+
+    from report_extract.readers import scan
+
+    cell = numpy.full((40, 40), 250, dtype=numpy.uint8)
+    cell[8:11, 10:20] = 60  # the bar of the 7
+    for step in range(16):  # its diagonal, one pixel wide
+        cell[11 + step, 19 - step // 2] = 120
+    cell[30, 32] = 90  # a speck
+    kept = scan._speckless(cell) < scan.INK
+    assert kept[8:27].any(axis=1).all() and not kept[30, 32]
+    assert scan._lines(scan._speckless(cell), (0, 0, 40, 40), 20) == [(8, 6, 22, 29)]
+
+
+def test_a_placeholder_slash_the_recogniser_reads_as_1_stays_a_placeholder():
+    """v2021-blank-cells has '/' in a cell of its 予以公开 row; at 150 dpi, JPEG'd and noisy, the
+    recogniser reads the thin slash as 1 (confidence ~0.5), which the relations then 'corrected'
+    to 0. A lone stroke that leans like a slash is a slash: the cell is no number, as in its twin."""
+    import numpy
+    from scans import Variant, render
+
+    from report_extract.readers import scan
+
+    truth = twin("v2021-blank-cells.pdf")
+    [page] = render(Variant("v2021-blank-cells-150", "v2021-blank-cells", 150, -0.42, 5.4, 0.0, 60, "jpg",
+                           pages=(1,)))  # as in the full scan set
+    document = scan.document([scan.read_page(numpy.asarray(page), 1)], "slash.jpg", "image")
+    report = report_extract.pipeline.build_report(document, report_extract.model.Source(
+        path="slash.jpg", format="image", sha256="0" * 64, pages=1))
+    row = "applications.disclosed."
+    expected = {k: v for k, v in truth.flat().items() if k.startswith(row)}
+    assert expected[row + "commercial_enterprise"] is None and len(expected) == 7
+    assert {k: report.flat().get(k) for k in expected} == expected
+    assert not [p for p in report.problems if p.code.startswith("ocr_") and p.row == "disclosed"]
+
+
+def test_a_stroke_leaning_like_a_slash_is_told_from_an_upright_1():
+    import numpy
+
+    from report_extract.readers import scan
+
+    slash = numpy.full((22, 12), 250, dtype=numpy.uint8)
+    for y in range(3, 20):
+        slash[y, 8 - (y - 3) * 5 // 16: 10 - (y - 3) * 5 // 16] = 90
+    one = numpy.full((22, 12), 250, dtype=numpy.uint8)
+    one[4:19, 6:8] = 60
+    one[4:6, 3:6] = 60  # its flag
+    one[18:20, 3:10] = 60  # its foot
+    assert scan._leans_like_a_slash(slash) and not scan._leans_like_a_slash(one)
+    assert not scan._leans_like_a_slash(numpy.full((22, 12), 250, dtype=numpy.uint8))
+
+
 def test_two_rows_run_together_in_one_cell_are_flagged_though_every_row_sum_holds(as_if_ocr):
     """A table without rules whose layout put the cells of two rows in one (1 and 40 -> '1 40'):
     the row sums of the joined numbers hold (1|40 + 0|12 + 0|8 … = 1|60), so only the pieces say it."""
@@ -357,3 +437,16 @@ def test_a_photo_of_a_page_taken_at_an_angle_is_rectified_and_read():
 
     scanned = numpy.asarray(Image.open(SCANS / "v2021-review-total-150.tif").convert("L"))
     assert scan.rectify(scanned) is scanned
+
+
+def test_the_page_for_a_person_shows_how_ocr_read_each_cell(review_tiff):
+    import re
+
+    from report_extract.views import html
+
+    page = html.report_page(review_tiff)
+    reading = review_tiff.provenance["applications.new_received.total"].ocr
+    [title] = re.findall(r'data-key="applications\.new_received\.total" title="([^"]*)"', page)
+    x0, y0, x1, y1 = reading.box
+    assert title.endswith(f"OCR 置信度 {reading.confidence:.2f}，页面图像位置 {x0},{y0}–{x1},{y1} 像素")
+    assert title.startswith(f"第{review_tiff.provenance['applications.new_received.total'].page}页；行：")

@@ -162,6 +162,28 @@ def weigh(values: dict, provenance: dict, pages: dict, template: str, year, unkn
     return problems
 
 
+_BLANKS = re.compile(r"^(\d+)( value cells? (?:are|is) blank)")
+
+
+def recount_blanks(problems: list[Problem]) -> None:
+    """A table's ``blank_cells`` problem counts the cells read as no number; a cell OCR read as
+    nothing that the relations filled (``ocr_corrected`` from nothing) is no longer one of them.
+    The problem goes when no blank cell is left: it would say a cell is blank that now has a value."""
+    filled: dict[str, int] = {}
+    for p in problems:
+        if p.code == "ocr_corrected" and p.found is None:
+            filled[p.table] = filled.get(p.table, 0) + 1
+    for p in [p for p in problems if p.code == "blank_cells" and p.table in filled]:
+        match = _BLANKS.match(p.message)
+        if match is None:
+            continue
+        left = int(match.group(1)) - filled[p.table]
+        if left <= 0:
+            problems.remove(p)
+        else:
+            p.message = f"{left}{match.group(2)}{p.message[match.end():]}"
+
+
 def _value(values: dict, key: str):
     t, r, c = _split(key)
     return (values.get(t) or {}).get(r, {}).get(c)

@@ -85,6 +85,7 @@ def build_report(doc: Document, source: Source) -> Report:
     row_pages = {k: r.row_pages for k, r in results.items()}
     if doc.ocr_pages:
         problems += ocr_check.weigh(table_values, provenance, row_pages, template, year, unknown)
+        ocr_check.recount_blanks(problems)
     problems += checks.run_checks(table_values, row_pages, template, year, unknown)
     problems += narrative.check(section_models, table_values, org, year, _page_finder(blocks))
     _label_problems(problems, provenance)

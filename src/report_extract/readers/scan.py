@@ -305,9 +305,29 @@ def _recognise(image, clean, cells: list[tuple[int, int, int, int]]):
     out = []
     for box, text, score in zip(pieces, recognised.txts, recognised.scores):
         text = text.strip()
+        if text in _SLASH_LOOKALIKES and _leans_like_a_slash(clean[box[1]:box[3], box[0]:box[2]]):
+            text = "/"
         if text and score >= KEEP_SCORE:
             out.append((box, text, float(score)))
     return out
+
+
+# a lone stroke the recogniser may read for a slash (the placeholder of an empty cell), or the reverse
+_SLASH_LOOKALIKES = frozenset("1lI|")
+# how far a slash leans: its ink moves this many pixels left for each pixel down (a slash in a
+# report's fonts leans 0.25–0.45; an upright 1, its flag and foot included, within ±0.05)
+SLASH_LEAN = 0.15
+
+
+def _leans_like_a_slash(crop) -> bool:
+    """Whether a single stroke leans like ``/``: the line fitted through its ink runs from lower
+    left to upper right. A thin placeholder slash on a blurred scan reads as 1 (confidence ~0.5):
+    as a 1, the relations would even "correct" it into a number, where the report wrote none."""
+    np, _ = numpy_and_cv2()
+    ys, xs = np.nonzero(crop < INK)
+    if len(ys) < 5 or ys.max() - ys.min() < xs.max() - xs.min():
+        return False  # not a stroke
+    return float(np.polyfit(ys, xs, 1)[0]) < -SLASH_LEAN
 
 
 def cv2_bgr(grey):
@@ -326,9 +346,18 @@ def _in_cells(box, cells) -> bool:
 
 
 def _speckless(clean):
-    """The ink of the page without isolated specks (scanner noise): a 3×3 median of the image."""
-    _, cv2 = numpy_and_cv2()
-    return cv2.medianBlur(clean, 3)
+    """The ink of the page without isolated specks (scanner noise, a rule's remains): what a 3×3
+    median keeps, and every stroke joined to it whole. The median alone erases the thin strokes of
+    a glyph too (the diagonal of a 7 at 150 dpi, blurred, is a pixel wide): the bar left of a 7 is
+    a line too short to be text, and the digit is lost."""
+    np, cv2 = numpy_and_cv2()
+    ink = (clean < INK).astype(np.uint8)
+    kept = cv2.medianBlur(clean, 3) < INK
+    count, labels = cv2.connectedComponents(ink, connectivity=8)
+    whole = np.zeros(count, dtype=bool)
+    whole[np.unique(labels[kept & (ink > 0)])] = True
+    whole[0] = False  # the paper
+    return np.where(kept | whole[labels], 0, 255).astype(np.uint8)
 
 
 # a detected text box is this many times the height of its type (the detector's margin)

@@ -94,7 +94,7 @@ def _lines(report: Report, key: str, change: Callable | None) -> list[shape.Line
 
 def _td(cell: shape.Cell, span: str = "") -> str:
     hover = "；".join(x for x in (f"第{cell.page}页" if cell.page else "", f"行：{cell.label}" if cell.label else "",
-                                  f"原文：{cell.raw}" if cell.raw and cell.raw != cell.text else "") if x)
+                                  f"原文：{cell.raw}" if cell.raw and cell.raw != cell.text else "", cell.ocr) if x)
     text = e(cell.text)
     classes = "v flag" if cell.flags else f"v {cell.mark}".strip()
     if cell.flags:

@@ -23,6 +23,7 @@ class Cell:
     page: int | None = None
     raw: str = ""
     mark: str = ""  # a class of its own (the compare page marks changed values)
+    ocr: str = ""  # read by OCR: its confidence and box, as shown on hover
 
 
 @dataclass
@@ -70,7 +71,13 @@ def _cell(report: Report, key: str, cell_flags: dict) -> Cell:
     prov = report.provenance.get(key)
     return Cell(key, value, "" if value is None and prov is None else num(value) if value is not None else "—",
                 cell_flags.get(key, []), prov.label if prov else "", prov.page if prov else None,
-                prov.raw if prov else "")
+                prov.raw if prov else "", ocr=_ocr_said(prov.ocr) if prov and prov.ocr else "")
+
+
+def _ocr_said(reading) -> str:
+    confidence = "未识别出文字" if reading.confidence is None else f"置信度 {reading.confidence:.2f}"
+    box = f"，页面图像位置 {reading.box[0]},{reading.box[1]}–{reading.box[2]},{reading.box[3]} 像素" if reading.box else ""
+    return f"OCR {confidence}{box}"
 
 
 def _rows_shown(report: Report, spec: TableSpec) -> list[Row]:
