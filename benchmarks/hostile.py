@@ -5,6 +5,7 @@ traceback, generated here, plus a mutation fuzz over the committed fixtures. Run
     python benchmarks/hostile.py --mutations 200    # fewer mutations
     python benchmarks/hostile.py --kinds pdf-self-form,html-spans-800 --mutations 0
     python benchmarks/hostile.py --fast             # the subset the tests run (small inputs)
+    python benchmarks/hostile.py --kinds none --mutations 100 --images   # scans mutated, read by OCR
 
 Each kind runs ``report-extract`` as a user would (a subprocess, under a memory cap and a
 timeout); each mutation is read in a forked child (the pipeline and a JSON rendering, the same
@@ -745,12 +746,24 @@ def mutate(rng: random.Random, data: bytes) -> bytes:
     return bytes(data)
 
 
-def mutants(seed: int, count: int):
+def mutants(seed: int, count: int, images: bool = False):
     """(name, bytes): fixtures mutated; DOCX mutated inside its document.xml half of the time (so
-    the XML parser, not only the zip reader, sees the damage)."""
+    the XML parser, not only the zip reader, sees the damage). ``images``: the committed scans
+    instead (JPG, TIFF, image-only PDF, and the zip that carries a report's JPG pages), each read
+    by OCR: seconds a mutation."""
     rng = random.Random(seed)
-    sources = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md", ".html", ".mht", ".docx", ".pdf"))
-    originals = {p: p.read_bytes() for p in sources}
+    if images:
+        from report_extract import pages
+
+        scans = FIXTURES / "scans"
+        sources = sorted(p for p in scans.iterdir() if p.suffix in (".jpg", ".tif", ".pdf"))
+        originals = {p: p.read_bytes() for p in sources}
+        bundle = scans / "v2019-clean-300-p[1-3].zip"
+        originals[bundle] = pages.read_group([str(p) for p in sorted(scans.glob("v2019-clean-300-p*.jpg"))])
+        sources.append(bundle)
+    else:
+        sources = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md", ".html", ".mht", ".docx", ".pdf"))
+        originals = {p: p.read_bytes() for p in sources}
     for i in range(count):
         path = rng.choice(sources)
         data = originals[path]
@@ -842,7 +855,7 @@ def run_mutation(name: str, data: bytes, timeout: float, cap_mb: int) -> Result:
 
 # --- the campaign -------------------------------------------------------------------------------
 def campaign(names: list[str], mutations: int, seed: int, timeout: float, cap_mb: int, workdir: Path,
-             echo=print) -> list[Result]:
+             echo=print, images: bool = False) -> list[Result]:
     results = []
     for name in names:
         maker, _ = KINDS[name]
@@ -859,7 +872,7 @@ def campaign(names: list[str], mutations: int, seed: int, timeout: float, cap_mb
     mutated: list[Result] = []
     if mutations:
         _preload()
-    for name, data in mutants(seed, mutations):
+    for name, data in mutants(seed, mutations, images):
         result = run_mutation(name, data, timeout, cap_mb)
         mutated.append(result)
         if len(mutated) % 250 == 0:
@@ -910,6 +923,8 @@ def main() -> int:
     parser.add_argument("--kinds", default="", help="comma-separated kinds (default: all)")
     parser.add_argument("--fast", action="store_true", help="only the kinds with small inputs (the tests' subset)")
     parser.add_argument("--mutations", type=int, default=3000)
+    parser.add_argument("--images", action="store_true",
+                        help="mutate the committed scans (read by OCR, seconds each) instead of the text fixtures")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--timeout", type=float, default=GOAL_SECONDS * 2)
     parser.add_argument("--cap-mb", type=int, default=CAP_MB)
@@ -921,13 +936,14 @@ def main() -> int:
         print("\n".join(f"{name}{' (fast)' if fast else ''}" for name, (_, fast) in KINDS.items()))
         return 0
     names = [n for n in args.kinds.split(",") if n] or [n for n, (_, fast) in KINDS.items() if fast or not args.fast]
+    names = [] if names == ["none"] else names
     unknown = [n for n in names if n not in KINDS]
     if unknown:
         parser.error(f"unknown kinds: {', '.join(unknown)} (see --list)")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="report-extract-hostile-"))
     print(f"{'kind':34} {'exit':>4} {'seconds':>8} {'peak MB':>9}  {'outcome':11} detail")
     try:
-        results = campaign(names, args.mutations, args.seed, args.timeout, args.cap_mb, workdir)
+        results = campaign(names, args.mutations, args.seed, args.timeout, args.cap_mb, workdir, images=args.images)
     finally:
         if args.workdir is None:
             _remove(workdir)

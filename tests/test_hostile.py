@@ -71,3 +71,19 @@ def test_mutation_fuzz_finds_no_traceback_crash_or_hang():
     failures = [(r.name, r.outcome, r.detail) for r in results if r.outcome in hostile.FAILURES]
     assert failures == []
     assert {r.outcome for r in results} == {"read", "refused"}
+
+
+def test_a_mutated_tiff_whose_page_directory_lost_its_size_is_refused_in_one_line(tmp_path):
+    """Found by the image fuzz (benchmarks/hostile.py --images, seed 2026): Pillow raised TypeError
+    (Missing dimensions) seeking page 2 of a damaged multi-page TIFF; it was a traceback."""
+    import subprocess
+
+    name, data = list(hostile.mutants(2026, 2, images=True))[1]
+    assert name == "mut-00001-v2021-review-total-150.tif"
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = subprocess.run([sys.executable, "-m", "report_extract", "extract", str(path)], capture_output=True,
+                            cwd=ROOT, timeout=300)
+    assert result.returncode == 3 and result.stdout == b""
+    assert result.stderr.decode() == (f"report-extract: {path}: a damaged image: page 2 cannot be read "
+                                      "(TypeError: Missing dimensions)\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import warnings
 from io import BytesIO
 
 from .. import limits
@@ -75,7 +76,15 @@ def _read_images(images: list[tuple[str | None, bytes]], name: str) -> Document:
 
 
 def _pages_of(data: bytes, name: str, where: str, max_pixels: int, room: int):
-    """Each page of one image file as a grey array, decoded one at a time; at most ``room`` pages."""
+    """Each page of one image file as a grey array, decoded one at a time; at most ``room`` pages.
+    Pillow's warnings about damaged metadata (Corrupt EXIF data) are not shown: a page that cannot
+    be decoded is an error of one line, and one that can is read."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield from _decoded(data, name, where, max_pixels, room)
+
+
+def _decoded(data: bytes, name: str, where: str, max_pixels: int, room: int):
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     np, _ = scan.numpy_and_cv2()
@@ -86,8 +95,10 @@ def _pages_of(data: bytes, name: str, where: str, max_pixels: int, room: int):
         raise ReportError(f"{where}a damaged image file (its header cannot be read)", name) from None
     except Image.DecompressionBombError:
         raise ReportError(where + _too_large(None, max_pixels), name) from None
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise ReportError(f"{where}a damaged image file ({exc})", name) from None
+    except MemoryError:
+        raise
+    except Exception as exc:  # Pillow's parsers raise what they meet in damaged headers (TypeError, KeyError…)
+        raise ReportError(f"{where}a damaged image file ({_said(exc)})", name) from None
     try:
         for index in range(room + 1):
             if index:
@@ -95,6 +106,11 @@ def _pages_of(data: bytes, name: str, where: str, max_pixels: int, room: int):
                     image.seek(index)
                 except EOFError:
                     break
+                except MemoryError:
+                    raise
+                except Exception as exc:  # a damaged page directory (a TIFF's IFD without its size)
+                    raise ReportError(f"{where}a damaged image: page {index + 1} cannot be read ({_said(exc)})",
+                                      name) from None
             if index == room:
                 raise ReportError(f"{where}an image with more than {max_pages} pages; report-extract reads at "
                                   f"most {max_pages} ({limits.IMAGE_PAGES.how_to_raise()})", name)
@@ -107,9 +123,11 @@ def _pages_of(data: bytes, name: str, where: str, max_pixels: int, room: int):
                     grey = np.asarray(frame.convert("L"))
             except Image.DecompressionBombError:
                 raise ReportError(where + _too_large((width, height, index + 1), max_pixels), name) from None
-            except (OSError, ValueError, SyntaxError) as exc:
-                raise ReportError(f"{where}a damaged or truncated image: page {index + 1} cannot be decoded ({exc})",
-                                  name) from None
+            except MemoryError:
+                raise
+            except Exception as exc:
+                raise ReportError(f"{where}a damaged or truncated image: page {index + 1} cannot be decoded "
+                                  f"({_said(exc)})", name) from None
             if min(grey.shape) < 32:
                 raise ReportError(f"{where}page {index + 1} is a {width}×{height} pixel image, too small to be a "
                                   "page", name)
@@ -139,6 +157,10 @@ def _native_stderr_quiet():
             pass
         os.dup2(saved, 2)
         os.close(saved)
+
+
+def _said(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, OSError | ValueError | SyntaxError) else f"{type(exc).__name__}: {exc}"
 
 
 def _too_large(size, max_pixels: int) -> str:
