@@ -389,24 +389,23 @@ def _(d: Path) -> Case:
     return Case(["extract", _write(d / "inflate.pdf", _pdf(objects))])
 
 
-@kind("pdf-100k-pages", fast=True)
-def _(d: Path) -> Case:
-    n = 100_000
+def _blank_pages(n: int) -> bytes:
+    """A PDF of ``n`` blank pages sharing one empty content stream."""
     kids = b" ".join(b"%d 0 R" % (4 + i) for i in range(n))
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n,
                b"<< /Length 0 >>\nstream\n\nendstream"]
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * n
-    return Case(["extract", _write(d / "pages.pdf", _pdf(objects))])
+    return _pdf(objects)
+
+
+@kind("pdf-100k-pages", fast=True)
+def _(d: Path) -> Case:
+    return Case(["extract", _write(d / "pages.pdf", _blank_pages(100_000))])
 
 
 @kind("pdf-1500-blank-pages")
 def _(d: Path) -> Case:
-    n = 1500
-    kids = b" ".join(b"%d 0 R" % (4 + i) for i in range(n))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n,
-               b"<< /Length 0 >>\nstream\n\nendstream"]
-    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * n
-    return Case(["extract", _write(d / "blank.pdf", _pdf(objects))])
+    return Case(["extract", _write(d / "blank.pdf", _blank_pages(1500))])
 
 
 @kind("pdf-many-objects", fast=True)

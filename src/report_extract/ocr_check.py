@@ -74,8 +74,7 @@ def weigh(values: dict, provenance: dict, pages: dict, template: str, year, unkn
                 and _split(k)[1] in values[_split(k)[0]]]
 
     def get(key):
-        t, r, c = _split(key)
-        return values[t][r].get(c)
+        return _value(values, key)
 
     def put(key, value):
         t, r, c = _split(key)
@@ -139,7 +138,7 @@ def weigh(values: dict, provenance: dict, pages: dict, template: str, year, unkn
                     problems.append(_uncertain(key, provenance, ocr, get(key), f"{why}; the reading is kept"))
     flagged = {(p.table, p.row, p.column) for p in problems}
     for key in ocr:
-        if _split(key) not in flagged and _PIECES.search(provenance[key]["raw"]) and _value(values, key) is not None:
+        if _split(key) not in flagged and _PIECES.search(provenance[key]["raw"]) and get(key) is not None:
             problems.append(_uncertain(key, provenance, ocr, get(key), "its digits were read in pieces apart "
                                        "(two numbers run together, or one cut in two); the reading is kept"))
             flagged.add(_split(key))
@@ -185,6 +184,7 @@ def recount_blanks(problems: list[Problem]) -> None:
 
 
 def _value(values: dict, key: str):
+    """The cell's value, None where its table or row is absent."""
     t, r, c = _split(key)
     return (values.get(t) or {}).get(r, {}).get(c)
 

@@ -386,7 +386,7 @@ def _split_at_gaps(image, box, line: int) -> list[tuple[int, int, int, int]]:
     if len(pieces) == 1:
         return [box]
     pad = max(2, int(0.1 * line))
-    return [(max(x0 + a - pad, x0), y0, min(x0 + b + 1 + pad, x1), y1) for a, b in pieces]
+    return [(max(x0 + int(a) - pad, x0), y0, min(x0 + int(b) + 1 + pad, x1), y1) for a, b in pieces]
 
 
 def _lines(image, cell, line: int):
