@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from report_extract.document import Document, Paragraph
-from report_extract.sections import find_title, find_year, outline, split_headings
+from report_extract.document import Paragraph as P
+from report_extract.identity import read_title, statistics_year
+from report_extract.sections import outline, split_headings
+
+
+def find_title(texts):
+    return read_title(texts[0])
 
 
 @pytest.mark.parametrize("title,org,year", [
@@ -24,7 +30,7 @@ def test_title_organisation_and_year(title, org, year):
 
 def test_no_title_no_invention():
     assert find_title(["政府信息公开工作年度报告格式模板"]) == (None, None, None)
-    assert find_year(["本报告所列数据统计期限自2023年1月1日起至2023年12月31日止。"]) == 2023
+    assert statistics_year([P("本报告所列数据统计期限自2023年1月1日起至2023年12月31日止。")]).year == 2023
 
 
 def test_table_rows_are_not_headings_and_inline_headings_are_cut():

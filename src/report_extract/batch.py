@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from . import crossyear, guard, limits, pages
+from . import crossyear, guard, identity, limits, pages
 from .guard import printable
 from .writers import WIDE_META, wide_columns, write_atomic
 
@@ -38,9 +38,10 @@ EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", "
 # seconds each page read by OCR may take at least, whatever --timeout says (loading the OCR models
 # and a page of a slow scan take longer than a text file); a --timeout above it raises it
 OCR_PAGE_TIMEOUT = 60.0
-SUMMARY_COLUMNS = ("path", "status", "template", "organization", "year", "errors", "warnings", "infos", "error",
+SUMMARY_COLUMNS = ("path", "status", "template", "organization", "body", "year", "errors", "warnings", "infos", "error",
                    "ocr_pages", "seconds")  # ocr_pages: how many pages were read by OCR (empty: none)
-PROBLEM_COLUMNS = ("path", "organization", "year", "code", "severity", "table", "row", "column", "page",
+LONG_COLUMNS = ("path", "organization", "body", "year", "field", "value")
+PROBLEM_COLUMNS = ("path", "organization", "body", "year", "code", "severity", "table", "row", "column", "page",
                    "expected", "found", "label", "message", "message_zh")
 
 
@@ -65,6 +66,7 @@ class Options:
     scheduler: str | None = None  # a Dask scheduler's address, or local:N; None: local worker processes
     shared_fs: bool = False  # cluster workers can read the inputs' paths themselves
     ocr: str = "auto"
+    bodies: dict | None = None  # --bodies: a name as written -> its canonical name (identity.read_bodies)
 
 
 @dataclass
@@ -272,7 +274,8 @@ def _summary_of(path: str, data: dict, start: float) -> dict:
     flat = {f"{t}.{r}.{c}": v for t, rows in data.get("tables", {}).items() for r, cols in rows.items()
             for c, v in cols.items()}
     summary = {"path": printable(path), "status": "problems" if counts["error"] else "ok", "template": info.get("template"),
-               "organization": info.get("organization"), "year": info.get("year"), "errors": counts["error"],
+               "organization": info.get("organization"), "body": info.get("body"), "year": info.get("year"),
+               "errors": counts["error"],
                "warnings": counts["warning"], "infos": counts["info"], "error": ""}
     rows = sheet_rows(summary, flat, problems)
     summary["seconds"] = round(time.perf_counter() - start, 3)
@@ -291,8 +294,8 @@ def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str
     if not _SHEET_COLUMNS:
         wide = wide_columns()
         _SHEET_COLUMNS.update(wide=wide, fields=wide[len(WIDE_META):])
-    meta = {"path": summary["path"], "organization": summary["organization"], "year": summary["year"],
-            "template": summary["template"]}
+    meta = {"path": summary["path"], "organization": summary["organization"], "body": summary["body"],
+            "year": summary["year"], "template": summary["template"]}
     tally = {k: summary[k] for k in ("status", "errors", "warnings", "infos")}  # wide rows carry them
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -305,14 +308,15 @@ def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str
 
     wide_row = {**meta, **tally, **flat}
     return {"wide": text([[wide_row.get(c) for c in _SHEET_COLUMNS["wide"]]]),
-            "long": text([meta["path"], meta["organization"], meta["year"], key, flat[key]]
+            "long": text([meta["path"], meta["organization"], meta["body"], meta["year"], key, flat[key]]
                          for key in _SHEET_COLUMNS["fields"] if key in flat),
             "problems": text([row.get(c) for c in PROBLEM_COLUMNS] for row in (
                 {**meta, **p} for p in problems if p["code"] not in crossyear.CROSS_YEAR_CODES))}
 
 
 def _summary(path: str, status: str, error: str = "", start: float | None = None) -> dict:
-    return {"path": printable(path), "status": status, "template": None, "organization": None, "year": None, "errors": None,
+    return {"path": printable(path), "status": status, "template": None, "organization": None, "body": None, "year": None,
+            "errors": None,
             "warnings": None, "infos": None, "error": error,
             "seconds": round(time.perf_counter() - start, 3) if start is not None else 0.0}
 
@@ -661,7 +665,10 @@ def _cross_year(jobs: list[Job], spool: _Spool, options: Options) -> tuple[dict[
         if brief is None:
             continue
         if brief["essentials"]:
-            records.append((job.index, {k: brief["essentials"][k] for k in ("organization", "year")}))
+            essentials = brief["essentials"]
+            body = identity.settled_body(essentials["organization"], options.bodies) if options.bodies else \
+                essentials["body"]
+            records.append((job.index, {"body": body, "year": essentials["year"]}))
         if any(code in crossyear.CROSS_YEAR_CODES for code in brief["codes"]):
             had.add(job.index)
     found: dict[int, list] = {}
@@ -700,20 +707,25 @@ def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict]
     """summary.csv, wide.csv, long.csv, problems.csv (UTF-8 with BOM), and report.xlsx on request,
     in input order, from the spool."""
     sheets = {name: _CsvSheet(options.outdir / f"{name}.csv", columns) for name, columns in (
-        ("summary", SUMMARY_COLUMNS), ("wide", wide_columns()), ("long", WIDE_META[:3] + ("field", "value")),
+        ("summary", SUMMARY_COLUMNS), ("wide", wide_columns()), ("long", LONG_COLUMNS),
         ("problems", PROBLEM_COLUMNS))}
     for job in jobs:
         if job.index not in statuses:
             continue
         summary = {**spool.get_summary(job.index), **counts.get(job.index, {})}
+        if options.bodies:
+            summary["body"] = identity.settled_body(summary.get("organization"), options.bodies)
         sheets["summary"].add(summary)
         rows = spool.rows(job.index)
         if rows is None:
             continue
         for name in ("wide", "long", "problems"):  # made by the workers: copied here
-            sheets[name].handle.write(rows[name])
-        meta = {"path": printable(job.path), "organization": summary["organization"], "year": summary["year"],
-                "template": summary["template"]}
+            text = rows[name]
+            if options.bodies and text:
+                text = _with_body(text, sheets[name].columns, summary["body"])
+            sheets[name].handle.write(text)
+        meta = {"path": printable(job.path), "organization": summary["organization"], "body": summary.get("body"),
+                "year": summary["year"], "template": summary["template"]}
         for problem in cross.get(job.index, []):
             sheets["problems"].add({**meta, **problem})
     for summary in missing:
@@ -724,6 +736,19 @@ def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict]
         from .workbook import write_xlsx
 
         write_xlsx(options.outdir, [(name, sheets[name].path) for name in ("summary", "wide", "long", "problems")])
+
+
+def _with_body(text: str, columns: list[str], body: str | None) -> str:
+    """An input's sheet rows with the body column settled by --bodies (the workers wrote the key the
+    report gives; the user's table is the parent's)."""
+    at = columns.index("body")
+    rows = list(csv.reader(io.StringIO(text)))
+    for row in rows:
+        if len(row) > at:
+            row[at] = body or ""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
 
 
 class _CsvSheet:

@@ -3,6 +3,7 @@ stderr. Format libraries are imported only when a file needs them, so ``--help``
 
 from __future__ import annotations
 
+import csv
 import os
 import sys
 import time
@@ -333,6 +334,7 @@ _BATCH_EXAMPLES = _examples(
     "report-extract batch archive/ -o out/ -j 4 --xlsx    # 4 workers, and report.xlsx",
     "report-extract batch a/ b.pdf -o out/ --timeout 120  # folders and files",
     "report-extract batch archive/ -o out/ --force        # redo what is current",
+    "report-extract batch archive/ -o out/ --bodies bodies.csv  # names of one body settled by you",
 )
 
 
@@ -358,6 +360,10 @@ def batch(
                                                  "(tcp://HOST:8786), or local:N for N local Dask workers."),
     shared_fs: bool = typer.Option(False, "--shared-fs", help="With --scheduler: the workers can read the inputs' "
                                    "paths (a shared file system), so only paths are sent."),
+    bodies: Optional[Path] = typer.Option(None, "--bodies", metavar="FILE",
+                                          help="A CSV of two columns, a name as written and the canonical name it "
+                                               "stands for: reports of one body under several names are grouped "
+                                               "as one (grid, cross-year checks, sheets' body column)."),
 ):
     """Extract a whole archive into OUTDIR: one result per input, summary/wide/long/problems CSV,
     and the cross-year checks. Inputs already done (same content) are reused; failures never
@@ -377,12 +383,21 @@ def batch(
     if shared_fs and not scheduler:
         _say("--shared-fs goes with --scheduler")
         raise typer.Exit(EXIT_USAGE)
+    body_table = None
+    if bodies is not None:
+        from .identity import read_bodies
+
+        try:
+            body_table = read_bodies(str(bodies))
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            _say(f"--bodies {bodies}: cannot be read as a UTF-8 CSV ({getattr(exc, 'strerror', None) or exc})")
+            raise typer.Exit(EXIT_USAGE) from None
     _apply_limits(max_memory, None)  # the workers inherit it, and the messages name it
     for path in paths:  # said at once, not only in summary.csv at the end
         if not os.path.exists(path):
             _say(f"{path}: {'a symbolic link loop' if os.path.islink(path) else 'no such file or folder'}")
     options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx, html=html,
-                      ocr=ocr.value, scheduler=scheduler, shared_fs=shared_fs)
+                      ocr=ocr.value, scheduler=scheduler, shared_fs=shared_fs, bodies=body_table)
     with _batch_progress() as progress:
         try:
             outcome = run(paths, options, progress)

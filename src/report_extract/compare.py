@@ -80,7 +80,7 @@ def compare(a: Report, b: Report) -> dict:
         values.append({"field": key, "table": key.split(".")[0], "row": field.get("row", key.split(".")[1]),
                        "column": field.get("column", key.split(".")[2]), "a": va, "b": vb, "change": change})
     notes = []
-    same_body = compact(a.report.organization or "") == compact(b.report.organization or "") != ""
+    same_body = a.report.body is not None and a.report.body == b.report.body
     if not same_body:
         notes.append("两份报告的机关不同（或未识别），跨年度勾稽关系仍按前后年度核对。")
     problems = []

@@ -4,7 +4,7 @@ v2019 item counts. They need several reports, so they run in ``batch``, never in
 from __future__ import annotations
 
 from . import messages_zh
-from .labels import compact
+from .identity import body_key
 from .model import Problem
 from .templates import APPLICANT_COLUMNS
 
@@ -20,7 +20,8 @@ def essentials(data: dict) -> dict | None:
         return None
     tables = data.get("tables", {})
     proactive = tables.get("proactive", {})
-    return {"organization": compact(info["organization"]), "year": info["year"], "template": info.get("template"),
+    return {"organization": info["organization"], "body": info.get("body") or body_key(info["organization"]),
+            "year": info["year"], "template": info.get("template"),
             "applications": {r: tables.get("applications", {}).get(r) for r in ("carried_over", "carried_forward")},
             "proactive": {r: proactive[r] for r in ("rules", "normative_documents") + _ITEM_ROWS if r in proactive}}
 
@@ -67,11 +68,12 @@ def check(previous: dict, current: dict) -> list[Problem]:
 
 
 def pairs(records: list[tuple[str, dict]]) -> list[tuple[str, str]]:
-    """(earlier key, later key) for every organisation's consecutive years. Where one organisation
-    has two reports for one year, neither is paired (which one is right cannot be told)."""
+    """(earlier key, later key) for every body's consecutive years (records grouped by their
+    ``body`` key, identity.body_key). Where one body has two reports for one year, neither is
+    paired (which one is right cannot be told)."""
     by_org: dict[str, dict[int, list[str]]] = {}
     for key, record in records:
-        by_org.setdefault(record["organization"], {}).setdefault(record["year"], []).append(key)
+        by_org.setdefault(record["body"], {}).setdefault(record["year"], []).append(key)
     out = []
     for years in by_org.values():
         for year, keys in years.items():

@@ -39,6 +39,7 @@ class Paragraph:
     text: str
     page: int | None = None
     heading: bool = False  # the source marked it as a heading (markdown #, Word heading style)
+    lines: tuple[str, ...] = ()  # the source lines a reader joined into this paragraph, where it joined several
 
 
 Block = Paragraph | Table
@@ -50,6 +51,7 @@ class Document:
     format: str  # pdf | docx | doc | html | text
     pages: int | None = None
     title_hint: str | None = None  # a title the container gives (a crawler's header, <title>)
+    date_hint: str | None = None  # the publishing date the container gives (a crawler's 发布时间, a PubDate meta)
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (1-based)
     page_files: list[str] | None = None  # the image file of each page, for a report of several page images
 

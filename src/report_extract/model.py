@@ -43,6 +43,13 @@ class ReportInfo(BaseModel):
     year: Optional[int] = None
     template: Literal["v2021", "v2019", "pre2019", "unknown"] = "unknown"
     units: dict[str, str] = Field(default_factory=dict, description="flat key -> unit as written (money cells)")
+    published: Optional[str] = Field(None, description="the publishing date (YYYY-MM-DD): the signature's date at "
+                                                       "the report's end, else the page's 发布时间; never the year")
+    body: Optional[str] = Field(None, description="the key that groups one body's reports across years and "
+                                                  "names (发改局 / 发展和改革局): see docs/OUTPUT.md; not a name to print")
+    found_in: dict[str, str] = Field(default_factory=dict, description="field (title, organization, year, "
+                                     "published) -> the source that gave it: title, opening, page_title, "
+                                     "page_metadata, file_name, signature, section_one, statistics_period")
 
 
 class Section(BaseModel):

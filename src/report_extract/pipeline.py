@@ -6,7 +6,7 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-from . import checks, limits, messages_zh, narrative, ocr_check, readers, sections, tables
+from . import checks, identity, limits, messages_zh, narrative, ocr_check, readers, sections, tables
 from .document import Document, Paragraph, Table
 from .errors import NotAReport
 from .guard import printable, read_input
@@ -49,9 +49,9 @@ def check_size(doc: Document, name: str) -> None:
 def build_report(doc: Document, source: Source) -> Report:
     blocks = sections.split_headings(doc)
     outline = sections.outline(blocks)
-    title, org, year = sections.find_title(_title_candidates(doc, outline))
-    if year is None:
-        year = sections.find_year([b.text for b in blocks[:40] if isinstance(b, Paragraph)])
+    who = identity.identify(outline.before, outline.sections, blocks, source.path if source.path != "<stdin>" else None,
+                            doc.title_hint, doc.date_hint)
+    title, org, year = who.title, who.organization, who.year
     template = detect_template(blocks, year)
     problems: list[Problem] = []
     results: dict[str, TableResult] = {}
@@ -69,6 +69,13 @@ def build_report(doc: Document, source: Source) -> Report:
             if spec.key not in results:
                 problems.append(Problem(code="missing_table", severity="error", table=spec.key,
                                         message=f"table '{spec.title}' was not found"))
+    if who.signature is not None:  # the signature and what follows it are not section 六's text
+        block, line = who.signature
+        start = ids[id(block)]
+        if line:  # the signature's lines were joined to the text before them
+            cut[start] = (max(block.text.find(block.lines[line].strip()), 0), len(block.text))
+            start += 1
+        consumed.update(range(start, len(blocks)))
     section_models = _sections(ids, outline, consumed, cut)
     if template in ("v2021", "v2019"):
         found = {s.key for s in section_models}
@@ -76,6 +83,7 @@ def build_report(doc: Document, source: Source) -> Report:
             if key not in found:
                 problems.append(Problem(code="missing_section", severity="error",
                                         message=f"section {sections.SECTION_NUMBER[key]} ({key}) was not found"))
+    problems += identity.problems(who)
     table_values = {k: _plain(r.values) for k, r in results.items()}
     units = {k: v for r in results.values() for k, v in r.units.items()}
     for result in results.values():
@@ -92,7 +100,8 @@ def build_report(doc: Document, source: Source) -> Report:
     messages_zh.fill(problems, messages_zh.Context(table_values, provenance, template, year))
     return Report(
         source=source,
-        report=ReportInfo(title=title, organization=org, year=year, template=template, units=units),
+        report=ReportInfo(title=title, organization=org, year=year, template=template, units=units,
+                          published=who.published, body=who.body, found_in=who.found_in),
         sections=section_models,
         tables=table_values,
         problems=problems,
@@ -123,14 +132,6 @@ def _page_finder(blocks):
         head = compact(sentence)[:16]
         return next((page for text, page in paragraphs if head in text), None)
     return page_of
-
-
-def _title_candidates(doc: Document, outline: sections.Outline) -> list[str]:
-    before = [b.text for b in outline.before if isinstance(b, Paragraph)][:6]
-    if not before:
-        before = [b.text for b in doc.blocks if isinstance(b, Paragraph)][:3]
-    joined = ["\n".join(before[:3])] if len(before) > 1 else []
-    return before + joined + [t for t in [doc.title_hint] if t]
 
 
 def detect_template(blocks, year: int | None) -> str:

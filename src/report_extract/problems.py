@@ -38,6 +38,14 @@ CODES: dict[str, Code] = {
     "carryover_mismatch": Code("warning", "across years of one organization: carried_over ≠ last year's "
                                           "carried_forward"),
     "in_force_drift": Code("warning", "across years: in_force ≠ last year's in_force + issued − repealed"),
+    "missing_title": Code("info", "no title line names the report (the organisation and year may still come from "
+                                  "its opening or other sources); the title is null"),
+    "missing_organization": Code("warning", "nothing in the report, its page or its file name names the body that "
+                                            "made it; the organization is null"),
+    "missing_year": Code("warning", "neither the title, the statistics period nor the opening states the report "
+                                    "year; the year is null"),
+    "academic_year": Code("warning", "the report covers an academic year (学年), not a calendar year on the "
+                                     "government template; the year is null"),
     "ocr_corrected": Code("warning", "a value read by OCR was corrected by one character because exactly that "
                                      "correction makes every relation hold; found keeps the raw reading"),
     "ocr_uncertain": Code("warning", "a value read by OCR whose confidence is low or that breaks a relation no "

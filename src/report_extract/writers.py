@@ -12,7 +12,7 @@ from pathlib import Path
 from .model import Report
 
 # then every canonical flat key; status and problem counts so a sheet can be filtered on them
-WIDE_META = ("path", "organization", "year", "template", "status", "errors", "warnings", "infos")
+WIDE_META = ("path", "organization", "body", "year", "template", "status", "errors", "warnings", "infos")
 
 
 def as_data(report: Report) -> dict:
@@ -39,7 +39,8 @@ def wide_columns() -> list[str]:
 def wide_row(report: Report) -> dict:
     """One report as one spreadsheet row: metadata and every flat key (empty where absent)."""
     counts = {s: sum(p.severity == s for p in report.problems) for s in ("error", "warning", "info")}
-    row = {"path": report.source.path, "organization": report.report.organization, "year": report.report.year,
+    row = {"path": report.source.path, "organization": report.report.organization, "body": report.report.body,
+           "year": report.report.year,
            "template": report.report.template, "status": "problems" if counts["error"] else "ok",
            "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"]}
     row.update(report.flat())

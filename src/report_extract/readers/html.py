@@ -40,14 +40,32 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
     limits.TEXT_SIZE.check(len(data), limits.megabytes(len(data)), name)
     text = decode(data, charset, name)
     root = _parse(text, name)
-    title = root.findtext(".//title")
+    title = _page_title(root)
     container = _report_container(root)
     cells = sum(1 for _ in container.iter("td", "th"))  # counted in C, before any cell is read
     limits.DOCUMENT_CELLS.check(cells, f"a web page of {cells:,} table cells", name)
     blocks = list(_blocks(container))
     if not blocks:
         raise ReportError("a web page with no text", name)
-    return Document(blocks=blocks, format="html", title_hint=(title or "").strip() or None)
+    return Document(blocks=blocks, format="html", title_hint=(title or "").strip() or None, date_hint=_page_date(root))
+
+
+def _page_title(root) -> str | None:
+    """The report's title as the page's metadata gives it: the ArticleTitle meta field that
+    government sites write (its <title> is often only the site's name), else the <title>."""
+    for meta in root.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").lower()
+        if name in ("articletitle", "og:title") and (meta.get("content") or "").strip():
+            return meta.get("content")
+    return root.findtext(".//title")
+
+
+def _page_date(root) -> str | None:
+    """The publishing date in the page's metadata (PubDate, as government sites write it)."""
+    for meta in root.iter("meta"):
+        if (meta.get("name") or "").lower() in ("pubdate", "publishdate", "firstpublishedtime"):
+            return (meta.get("content") or "").strip() or None
+    return None
 
 
 def tables_in(markup: str, name: str = "<table>") -> list[Table]:

@@ -65,21 +65,27 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
     text = decode(data, name).replace("\r\n", "\n").replace("\r", "\n")
     lines = text.count("\n")
     limits.DOCUMENT_BLOCKS.check(lines, f"a text of {lines:,} lines", name)
-    title_hint, text = _strip_crawler_header(text)
-    return Document(blocks=list(_blocks(text.split("\n"))), format="text", title_hint=title_hint)
+    header, text = _strip_crawler_header(text)
+    return Document(blocks=list(_blocks(text.split("\n"))), format="text", title_hint=header.get("title"),
+                    date_hint=header.get("date"))
 
 
-def _strip_crawler_header(text: str) -> tuple[str | None, str]:
-    """A crawler's 'key: value' lines before a ==== separator ==== line are not the report."""
+def _strip_crawler_header(text: str) -> tuple[dict, str]:
+    """A crawler's 'key: value' lines before a ==== separator ==== line are not the report; its
+    标题 and 发布时间 are the page's title and publishing date."""
     lines = text.split("\n")
     for i, line in enumerate(lines[:40]):
         if _SEPARATOR_LINE.match(line):
             head = [ln for ln in lines[:i] if ln.strip()]
             if head and sum(bool(_METADATA_LINE.match(ln)) for ln in head) >= len(head) / 2:
-                title = next((re.split(r"[:：]", ln, maxsplit=1)[1].strip() for ln in head
-                              if re.match(r"^\s*(标题|title)\s*[:：]", ln, re.I)), None)
-                return title or None, "\n".join(lines[i + 1:])
-    return None, text
+                fields = {}
+                for key, pattern in (("title", r"^\s*(?:标题|title)\s*[:：]"), ("date", r"^\s*(?:发布时间|发布日期|date)\s*[:：]")):
+                    value = next((re.split(r"[:：]", ln, maxsplit=1)[1].strip() for ln in head
+                                  if re.match(pattern, ln, re.I)), None)
+                    if value:
+                        fields[key] = value
+                return fields, "\n".join(lines[i + 1:])
+    return {}, text
 
 
 def _blocks(lines: list[str]):
@@ -91,8 +97,8 @@ def _blocks(lines: list[str]):
 
     def flush_prose():
         nonlocal prose
-        for para in _paragraphs(prose):
-            yield Paragraph(para[1], page if saw_page_mark else None, heading=para[0])
+        for heading, text, lines in _paragraphs(prose):
+            yield Paragraph(text, page if saw_page_mark else None, heading=heading, lines=lines)
         prose = []
 
     def flush_table():
@@ -161,7 +167,7 @@ def _html_tables(markup: str, page: int | None):
 
 
 def _paragraphs(lines: list[str]):
-    """Lines of one blank-line-separated group -> (is_heading, text) paragraphs.
+    """Lines of one blank-line-separated group -> (is_heading, text, source lines) paragraphs.
 
     A markdown heading or a short numbered line stands alone; other lines are a wrapped paragraph.
     """
@@ -179,14 +185,18 @@ def _paragraphs(lines: list[str]):
                                                     and _ITEM_START.match(line))
         if starts_item or new_paragraph:
             if current:
-                yield False, join_lines(current)
+                yield False, join_lines(current), _several(current)
                 current = []
             if starts_item:
-                yield heading, line
+                yield heading, line, ()
                 continue
         current.append(line)
     if current:
-        yield False, join_lines(current)
+        yield False, join_lines(current), _several(current)
+
+
+def _several(lines: list[str]) -> tuple[str, ...]:
+    return tuple(lines) if len(lines) > 1 else ()
 
 
 def join_lines(parts: list[str]) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..crossyear import CROSS_YEAR_CODES
+from ..identity import settled_body
 from ..messages_zh import CODE_NAMES
 from ..model import Report
 from ..problems import CODES
@@ -65,16 +66,22 @@ def index_page(rows: list[dict], title: str = "批量处理结果") -> str:
 
 
 def _grid(rows: list[dict]) -> str:
+    """Bodies × years: a body is its key (identity.body_key, or --bodies), shown by the name its
+    latest report writes."""
     cells: dict[tuple[str, int], dict] = {}
+    names: dict[str, tuple[int, str]] = {}
     for row in rows:
         if row.get("organization") and row.get("year"):
-            key = (row["organization"], int(row["year"]))
+            body = row.get("body") or row["organization"]
+            key = (body, int(row["year"]))
             if key not in cells or _rank(row) > _rank(cells[key]):
                 cells[key] = row
+            if body not in names or int(row["year"]) > names[body][0]:
+                names[body] = (int(row["year"]), row["organization"])
     if not cells:
         return "<p>没有可按机关和年度排列的报告。</p>"
     years = sorted({y for _, y in cells})
-    orgs = sorted({o for o, _ in cells}, key=natural)
+    orgs = sorted({o for o, _ in cells}, key=lambda body: natural(names[body][1]))
     head = "<tr><th>机关</th>" + "".join(f"<th>{y}</th>" for y in years) + "</tr>"
     body = []
     for org in orgs:
@@ -85,11 +92,11 @@ def _grid(rows: list[dict]) -> str:
                 tds.append('<td class="cell"></td>')
                 continue
             grade = _grade(row)
-            tip = f"{org} {year}：错误 {row.get('errors') or 0}，警告 {row.get('warnings') or 0}"
+            tip = f"{row['organization']} {year}：错误 {row.get('errors') or 0}，警告 {row.get('warnings') or 0}"
             link = f'<a href="{e(row["page"])}" title="{e(tip)}">{row.get("errors") or row.get("warnings") or ""}</a>' \
                 if row.get("page") else ""
             tds.append(f'<td class="cell {GRID_CLASS.get(grade, grade)}" title="{e(tip)}">{link}</td>')
-        body.append(f'<tr><td class="label">{e(org)}</td>{"".join(tds)}</tr>')
+        body.append(f'<tr><td class="label">{e(names[org][1])}</td>{"".join(tds)}</tr>')
     return '<table class="grid">' + head + "".join(body) + "</table>"
 
 
@@ -229,6 +236,8 @@ def write_batch(jobs: list, statuses: dict[int, str], missing: list[dict], spool
         if job.index not in statuses:
             continue
         row = {**spool.get_summary(job.index), **counts.get(job.index, {})}
+        if options.bodies:  # the user's table settles which body a report belongs to
+            row["body"] = settled_body(row.get("organization"), options.bodies)
         brief = spool.brief(job.index)
         if brief is not None:  # its codes as read, the cross-year ones as this run found them
             row["codes"] = sorted({c for c in brief["codes"] if c not in CROSS_YEAR_CODES}

@@ -1,0 +1,650 @@
+"""Who and when: the report's title, organisation, year and publishing date, and the body key.
+
+Each value comes from what the document states, in this order of trust:
+
+1. a **title line** near the top (over one, two or three lines; printed twice; among page furniture);
+2. the **opening sentences** before section 一 (``现公布XX2023年…报告``, ``由XX编制``), with the notices
+   they cite (``《XX办公厅关于做好…的通知》``) taken out first;
+3. the **container's own title** (a web page's ``<title>`` or ``ArticleTitle``, a crawler's header);
+4. the **file name** (downloads are often named by the report's title);
+5. the **signature** at the report's end (``XX局`` over ``2024年1月26日``);
+6. the **first sentence of section 一** (``2024年，XX局坚持…``);
+7. for the year only, the **statistics period** (``统计期限为2023年1月1日至2023年12月31日``), which comes
+   right after the title.
+
+Every value records the source that gave it (``found_in``). Nothing here guesses: a value that no
+source states is None, with a problem that says so. The publishing date is never the year.
+
+Wordings (report words, opening verbs, page furniture, body suffixes) are data at the top; the
+functions combine them. Text is matched in simplified script with no whitespace, and given back as
+written: a span of the plain text maps back to the text it came from.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from .document import Block, Paragraph, Table
+from .labels import nfkc, simplified
+from .model import Problem
+
+# --- wordings -----------------------------------------------------------------------------------
+_HAN = r"\u4e00-\u9fff"
+_YEAR = r"(?:19|20)\d{2}"
+# what a report calls itself after its body and year: 政府信息公开工作年度报告, 政务信息公开工作开展年度报告,
+# 信息公开年报, 政府信息公开情况的报告, 政府信息公开工作2024年度报告 …
+_REPORT_WORD = (r"(?:政府|政务)?信息公开(?:工作)?(?:开展)?(?:情况)?(?:的)?"
+                rf"(?:(?P<y3>{_YEAR})年?度?)?(?:年度工作|工作年度|年度|工作)?(?:报告|年报)")
+_ACADEMIC = rf"{_YEAR}\s*[-—–~～至]\s*(?:{_YEAR}|\d{{2}})学年度?"  # universities report by academic year
+_ORG = rf"(?:[{_HAN}()·]|(?<=[第\d])\d){{2,40}}?"  # digits only after 第: 第8街道办事处
+
+
+def _year(name: str) -> str:
+    return rf"(?:(?P<{name}>{_YEAR})(?:年度|年)?|{_ACADEMIC})"
+
+
+# a whole title: [year] [body] [关于] [year] report-word [（2023年度）]
+_TITLE = re.compile(rf"(?:关于)?{_year('y1')}?(?P<org>{_ORG})?(?:关于)?{_year('y2')}?(?:关于)?{_REPORT_WORD}"
+                    rf"(?:\((?P<y4>{_YEAR})年?度?\))?")
+# a report named inside a sentence, in 《》 or not
+_NAMED = rf"\x00?(?P<org>{_ORG})?{_year('y')}(?:关于)?{_REPORT_WORD}"
+# the verbs of an opening sentence that names its report or its author (现公布…, 由…编制)
+_OPENING = [re.compile(p) for p in (
+    rf"(?:现|特|特此|兹|现予|予以)?(?:向社会)?(?:公布|发布|公开|编制|制作|印发|形成)(?:了)?{_NAMED}",
+    rf"现将{_NAMED}",
+    rf"本(?:年度)?报告(?:由|系|是)(?P<compiler>{_ORG})(?:根据|依据|按照|结合|综合|汇总|编制|制作|负责|对照|在)",
+    rf"由(?P<compiler>{_ORG})(?:负责|组织|综合)?(?:编制|制作|汇总|编写|撰写)",
+    rf"汇总(?P<org>{_ORG}){_year('y')}(?:政府|政务)?信息公开",
+    rf"结合(?P<org>{_ORG})(?:政府|政务)?信息公开(?:工作)?实际",
+)]
+# the statistics period: 2023年1月1日(起)至2023年12月31日, also with 年 lost in a copy (20231月1日)
+_PERIOD = re.compile(rf"(?P<year>{_YEAR})年?1月1日(?:起)?(?:至|到|—|－|-|~|～)(?:(?P=year)年?)?12月\d{{1,2}}日")
+# what a body's name ends in, and what only a place's name ends in
+_ORGAN = (r"(?:人民政府|政府|办公厅|办公室|委员会|管委会|局|厅|委|部|署|院|中心|办|所|站|队|处|科|办事处|街道|镇|乡"
+          r"|海关|馆|社|会|联|公司|集团|大学|学院|学校|医院|法院|检察院|监狱|分局|支队|大队|总队)")
+_PLACE = r"(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|自治旗)"
+_PLACE_ONLY = re.compile(rf"[{_HAN}]{{1,14}}?{_PLACE}")
+_NOT_A_GOVERNMENT = re.compile(r"开发区|新区|园区|试验区|实验区|示范区|保税区|自贸区|景区|度假区|工业区|产业区|合作区")
+_NOT_A_NAME = re.compile(r"^(?:关于|根据|依据|按照|为|我|本|该|全|各|有关)|通知|条例|办法|规定|意见|要点|格式|报告|"
+                         r"首页|位置|栏目|专栏|网站|门户|搜索|请输入|符号|浏览|打印")
+_GENERIC = re.compile(r"[{}]{{1,2}}(?:局|委|办|厅|处|科|所|站|队|中心|办公室)".format(_HAN))  # 教育局: no place
+# the subject of section 一's first sentence: 2024年，XX局坚持…
+_SUBJECT_VERB = (r"(?:以|坚持|深入|认真|严格|全面|按照|紧紧|始终|持续|积极|紧扣|围绕|高度|不断|进一步|立足|聚焦|把|将|在|"
+                 r"结合|着力|大力|扎实|切实|贯彻|依据|根据|主动|加强|推进|继续|紧密|牢固|强化|狠抓|注重|重视|统筹|聚力|锚定|"
+                 r"共|全年|着眼|秉持|遵循|认真贯彻|围绕)")
+_SUBJECT = re.compile(rf"(?:{_YEAR}年度?[,，]?)?(?P<org>[{_HAN}()·]{{1,30}}?{_ORGAN})(?={_SUBJECT_VERB})")
+_SECTION_YEAR = re.compile(rf"(?P<year>{_YEAR})年度?(?:[,，]|以来|全年|内|中|里)")
+# page furniture: a metadata label before a title, lines and words no title holds
+_TITLE_LABEL = re.compile(r"^(?:标题|题名|文章标题|名称)[:：]?")
+_CHROME_WORDS = re.compile(r"日期|发布|来源|时间|字号|字体|浏览|作者|索引号|打印|分享|点击|阅读|背景色|关闭")
+_PIECE = re.compile(r"[^\s>›»＞/|_•·:：]+")  # a run of a line between what separates a title from furniture
+_SENTENCE = re.compile(r"[。；！？]")
+_PAGE_DATE = re.compile(rf"(?:发布(?:时间|日期)|成文日期|日期|时间)[:：]?(?P<y>{_YEAR})[-./年](?P<m>\d{{1,2}})[-./月]"
+                        r"(?P<d>\d{1,2})")
+# a signature's date; the year's Chinese numerals are arabic in the plain text already (二〇二四年 -> 2024年)
+_DATE = re.compile(rf"(?P<y>{_YEAR})年(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,2}})月"
+                   r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日")
+_CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
+_FILE_SUFFIX = re.compile(r"(?:\.(?:pdf|docx?|wps|txt|md|html?|xhtml|mhtml?|json|ofd|zip|tiff?|png|jpe?g))+$", re.I)
+
+FIRST_LINES = 30  # lines of the preamble a title may stand in
+SIGNATURE_BLOCKS = 12  # blocks at the end a signature may stand in
+FIRST_YEAR = 2007  # the regulation took effect in 2008: no annual report is older
+
+
+@dataclass
+class Identity:
+    title: str | None = None
+    organization: str | None = None
+    year: int | None = None
+    published: str | None = None  # ISO date: the signature's date, else the page's publishing date
+    body: str | None = None
+    found_in: dict[str, str] = field(default_factory=dict)  # field -> the source that gave it
+    academic: bool = False  # the report covers an academic year (学年): not the government template
+    signature: tuple[Block, int] | None = None  # where the signature starts (block, its source line): not section 六's text
+
+
+@dataclass
+class _Plain:
+    """Text as matched (NFKC, simplified script, no whitespace) with, for each of its characters,
+    the position of the character it came from in the text as written."""
+    text: str
+    origin: list[int]
+    written: str
+
+    @classmethod
+    def of(cls, written: str) -> _Plain:
+        chars, origin = [], []
+        for i, ch in enumerate(written):
+            for out in unicodedata.normalize("NFKC", ch):
+                if not out.isspace():
+                    chars.append(out)
+                    origin.append(i)
+        return cls(_arabic_years(simplified("".join(chars))), origin, written)
+
+    def span(self, start: int, end: int) -> str:
+        """The text as written behind plain[start:end], its whitespace between Han characters removed."""
+        if start >= end:
+            return ""
+        text = self.written[self.origin[start]:self.origin[end - 1] + 1]
+        text = re.sub(rf"(?<=[{_HAN}])\s+|\s+(?=[{_HAN}])", "", text) if "\n" in text else text
+        return re.sub(rf"(?<=[{_HAN}])\s+(?=[{_HAN}])", "", text).strip()
+
+
+_CN_YEAR = re.compile(r"[〇零○一二三四五六七八九]{4}(?=年)")
+
+
+def _arabic_years(text: str) -> str:
+    """二〇二三年 -> 2023年 (the same length): some titles write the year in Chinese numerals."""
+    return _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[ch]) for ch in m.group(0)), text)
+
+
+# --- the stage ----------------------------------------------------------------------------------
+def identify(before: list[Block], sections: list, blocks: list[Block], name: str | None,
+             page_title: str | None, page_date: str | None = None) -> Identity:
+    """The identity of one report. ``before``: the blocks before section 一; ``sections``: the
+    outline's section spans; ``blocks``: the whole document; ``name``: its file name (None for
+    stdin); ``page_title`` and ``page_date``: the container's title and publishing date, where it
+    gives them (a web page's metadata, a crawler's header)."""
+    found = Identity()
+    lines = _lines(before if sections else blocks[:FIRST_LINES])
+    title = find_title(lines)
+    opening = _opening(before, title)
+    hint = _hint(page_title)
+    file_title = _hint(_file_stem(name)) if name else None
+    signature = _signature(sections[-1].blocks if sections else blocks)
+    subject = _section_one(sections)
+    found.academic = any(t is not None and t.academic for t in (title, hint, file_title)) or _mentions_academic(lines)
+
+    if title:
+        found.title, found.found_in["title"] = title.title, "title"
+    elif hint and hint.title:
+        found.title, found.found_in["title"] = hint.title, "page_title"
+    candidates = [("title", title), ("opening", opening), ("page_title", hint), ("file_name", file_title),
+                  ("signature", signature), ("section_one", subject)]
+    for source, got in candidates:
+        if got is not None and got.organization:
+            found.organization, found.found_in["organization"] = got.organization, source
+            break
+    if not found.academic:
+        period = statistics_year(before + [b for s in sections[:1] for b in s.blocks][:12])
+        years = [("title", title), ("statistics_period", period), ("opening", opening), ("page_title", hint),
+                 ("file_name", file_title), ("section_one", subject)]
+        for source, got in years:
+            if got is not None and got.year is not None:
+                found.year, found.found_in["year"] = got.year, source
+                break
+    if signature and signature.published:
+        found.published, found.found_in["published"] = signature.published, "signature"
+        found.signature = signature.block
+    else:
+        published = _page_date(lines + ([f"发布时间:{page_date}"] if page_date else []))
+        if published:
+            found.published, found.found_in["published"] = published, "page_metadata"
+    found.body = body_key(found.organization)
+    return found
+
+
+def problems(found: Identity) -> list[Problem]:
+    """What the identity could not establish, each a problem."""
+    out = []
+    if found.title is None:
+        out.append(Problem(code="missing_title", severity="info",
+                           message="no title line names the report; the title is null"))
+    if found.organization is None:
+        out.append(Problem(code="missing_organization", severity="warning",
+                           message="neither the title, the opening, the page, the file name nor the signature "
+                                   "names the body that made the report; the organization is null"))
+    if found.academic:
+        out.append(Problem(code="academic_year", severity="warning",
+                           message="the report covers an academic year (学年), not a calendar year on the "
+                                   "government template; the year is null"))
+    elif found.year is None:
+        out.append(Problem(code="missing_year", severity="warning",
+                           message="neither the title, the statistics period nor the opening states the "
+                                   "report year; the year is null"))
+    return out
+
+
+# --- sources ------------------------------------------------------------------------------------
+@dataclass
+class _Found:
+    title: str | None = None
+    organization: str | None = None
+    year: int | None = None
+    academic: bool = False
+    published: str | None = None
+    block: tuple[Block, int] | None = None  # a signature's first block and source line
+
+
+def _lines(blocks: list[Block]) -> list[str]:
+    """The source lines of the first paragraphs (a reader that joined wrapped lines keeps them)."""
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, Table):
+            continue
+        out += [ln for ln in (block.lines or block.text.split("\n")) if ln.strip()]
+        if len(out) >= FIRST_LINES:
+            break
+    return out[:FIRST_LINES]
+
+
+def find_title(lines: list[str]) -> _Found | None:
+    """The first title line (or two or three lines joined) of the preamble; one with a year first."""
+    found: list[_Found] = []
+    i = 0
+    while i < len(lines):
+        got, used = _title_at(lines, i)
+        if got is not None:
+            found.append(got)
+            if got.year is not None or got.academic:
+                break
+            i += used
+        else:
+            i += 1
+    return next((f for f in found if f.year is not None or f.academic), found[0] if found else None)
+
+
+def read_title(text: str) -> tuple[str | None, str | None, int | None]:
+    """(title, organisation, year) of the first title in a text's lines; (None, None, None)."""
+    found = find_title([ln for ln in text.split("\n") if ln.strip()])
+    return (found.title, found.organization, found.year) if found else (None, None, None)
+
+
+def _title_at(lines: list[str], i: int) -> tuple[_Found | None, int]:
+    got = _title_in_line(lines[i])
+    if got is not None:
+        return got, 1
+    if not _short(lines[i]):
+        return None, 1
+    for n in (2, 3):  # a title broken over lines, mid-phrase
+        window = lines[i:i + n]
+        last = _title_in_line(window[-1])
+        if len(window) < n or not all(_short(ln) for ln in window) or last is not None and last.organization:
+            break  # a title naming its own body on the last line: not the end of this one
+        got = _whole_title("\n".join(window))
+        if got is not None:
+            return got, n
+    return None, 1
+
+
+def _short(line: str) -> bool:
+    return len(line.strip()) <= 60 and not _SENTENCE.search(line)
+
+
+def _title_in_line(line: str) -> _Found | None:
+    """A title that is the whole line, or a run of its pieces (furniture and dates beside it)."""
+    got = _whole_title(line)
+    if got is not None:
+        return got
+    bounds = [m.span() for m in _PIECE.finditer(line)]
+    found = [got for size in (1, 2, 3) for start in range(len(bounds) - size + 1)
+             if (got := _whole_title(line[bounds[start][0]:bounds[start + size - 1][1]],
+                                     before=line[:bounds[start][0]])) is not None]
+    return next((f for f in found if f.year is not None or f.academic), None) or \
+        (found[0] if found else _title_then_furniture(line))
+
+
+def _title_then_furniture(line: str) -> _Found | None:
+    """A title glued to the furniture after it (…年度报告日期:2021-01-29)."""
+    plain = _Plain.of(line)
+    for match in _TITLE.finditer(plain.text):
+        if match.start() == 0 and _CHROME_WORDS.match(plain.text, match.end()):
+            return _from_title(plain, match)
+    return None
+
+
+def _whole_title(text: str, before: str = "") -> _Found | None:
+    plain = _Plain.of(text)
+    start = _TITLE_LABEL.match(plain.text)
+    offset = start.end() if start else 0
+    body = plain.text[offset:]
+    if not body or len(body) > 80:
+        return None
+    half = len(body) // 2
+    if len(body) % 2 == 0 and body[:half] == body[half:]:  # printed twice, back to back
+        body = body[:half]
+    match = _TITLE.fullmatch(body)
+    if match is None:
+        return None
+    return _from_title(plain, match, offset, _Plain.of(before).text)
+
+
+def _from_title(plain: _Plain, match: re.Match, offset: int = 0, before: str = "") -> _Found | None:
+    """The title a match found, with its body and year; None where what stands in the body's place
+    is not a name (page furniture glued before a title is cut off first)."""
+    text = match.string
+    start = match.start()
+    org_start, org_end = (match.start("org"), match.end("org")) if match.group("org") else (-1, -1)
+    if org_start >= 0:
+        cut = _navigation_end(text[org_start:org_end], before + text[:org_start])
+        if cut:  # the title starts where the navigation ends
+            org_start += cut
+            while org_start < org_end and text[org_start] in "·)":
+                org_start += 1
+            start = org_start
+        if org_end > org_start and text[org_start:org_end].endswith("人民") and text.startswith("政府", org_end):
+            org_end += 2  # 上海市杨浦区人民政府信息公开…: 政府 is the name's and the report word's
+    organization = None
+    if org_end > org_start >= 0 and text[org_start:org_end] not in ("政府", "政务", "人民政府"):
+        organization = _as_written_org(plain, offset + org_start, offset + org_end)
+        if organization is None:
+            return None
+    year = next((int(match.group(g)) for g in ("y1", "y2", "y3", "y4") if match.group(g)), None)
+    academic = bool(re.search(_ACADEMIC, match.group(0)))
+    if organization is None and year is None and not academic:
+        return None  # 政府信息公开年报 alone: a column's name, not a report's title
+    return _Found(title=plain.span(offset + start, offset + match.end()), organization=organization,
+                  year=_sane_year(year), academic=academic)
+
+
+# a page's navigation saved before the title (首页 > 政务公开 > 政府信息公开年报 > …, or the same
+# words glued): it starts with 首页 or 当前位置, and its column names end in these words
+_NAVIGATION_START = re.compile(r"^(?:[您你]?(?:当前|现在)?(?:的|所在)?位置[:：]?)?首页|^[您你]?(?:当前|现在)(?:的|所在)?位置")
+_NAVIGATION_BEFORE = re.compile(r"(?:首页|位置)[^\u4e00-\u9fff]{0,3}$")
+_NAVIGATION_WORD = re.compile(r"首页|公开|年报|年度报告|专栏|目录|内容|栏目")
+# what a body's name cannot be alone (办公室), or begin with (与数据管理局)
+_BODY_TYPE = re.compile(r"(?:管理|服务|工作|领导小组)?(?:办公室|办|局|中心|委员会|委|处|科|所|站|队|政府|人民政府|办事处)")
+_CONJUNCTION = ("与", "和", "及", "暨", "、")
+
+
+def _navigation_end(org: str, before: str) -> int:
+    """Where the navigation before an organisation's name ends (0: there is none). No body's name
+    starts with 首页 or 当前位置 (nor follows them, ``位置：政务公开>…``); the name begins after the
+    last column name of the trail."""
+    if not (_NAVIGATION_START.match(org) or _NAVIGATION_BEFORE.search(before)):
+        return 0
+    ends = [m.end() for m in _NAVIGATION_WORD.finditer(org)]
+    # glued, a trail's last column name and a name holding the same word (政务公开办公室) meet: the
+    # name starts at the last column end that leaves a name, not a body-type word or a conjunction
+    return next((end for end in reversed(ends) if _is_name(org[end:])), max(ends, default=0))
+
+
+def _is_name(rest: str) -> bool:
+    """Whether what follows a column name can be the body's name: nothing (a title without one),
+    or a name that is not a body-type word alone nor begins with a conjunction."""
+    rest = re.sub(r"(关于|的)$", "", rest.strip("()·"))
+    return not rest or not _BODY_TYPE.fullmatch(rest) and not rest.startswith(_CONJUNCTION)
+
+
+def _as_written_org(plain: _Plain, start: int, end: int) -> str | None:
+    """The body's name as written, cleaned of unbalanced brackets; a place's name alone is the
+    place's 人民政府 (a government-wide report named by its place: 2022年上海市…报告)."""
+    while start < end and plain.text[start] in ")·":
+        start += 1
+    while end > start and plain.text[end - 1] in "(·":
+        end -= 1
+    simple = plain.text[start:end]
+    if simple.count("(") > simple.count(")"):  # a bracket the name opened and the text never closed
+        end = start + simple.rfind("(")
+        simple = plain.text[start:end]
+    if len(simple) < 2 or _NOT_A_NAME.search(simple) or simple in ("政府", "政务", "人民政府"):
+        return None
+    written = re.sub(r"\s+", "", plain.span(start, end))
+    if _PLACE_ONLY.fullmatch(simple) and not _NOT_A_GOVERNMENT.search(simple):
+        return written + "人民政府"
+    return written
+
+
+def _opening(before: list[Block], title: _Found | None) -> _Found | None:
+    """Organisation and year from the opening sentences (the notices they cite taken out): the
+    first body a pattern names, and the first year."""
+    found = _Found()
+    for block in before[:12]:
+        if not isinstance(block, Paragraph) or not _SENTENCE.search(block.text) and len(block.text) < 40:
+            continue
+        plain = _Plain.of(block.text)
+        text = _without_notices(plain.text)
+        for pattern in _OPENING:
+            for match in pattern.finditer(text):
+                groups = match.groupdict()
+                year = groups.get("y") or groups.get("y3")
+                if found.year is None and year:
+                    found.year = _sane_year(int(year))
+                if found.organization is None:
+                    found.organization = _opening_body(plain, match)
+    return found if found.organization or found.year else None
+
+
+def _opening_body(plain: _Plain, match: re.Match) -> str | None:
+    """The body an opening names: the report's (现公布XX…报告), or the one whose office compiled it
+    (由XX县人民政府办公室编制: the county's report; the office is not the report's body)."""
+    key = "org" if match.groupdict().get("org") else "compiler" if match.groupdict().get("compiler") else None
+    if key is None:
+        return None
+    start, end = match.start(key), match.end(key)
+    name = plain.text[start:end]
+    if key == "compiler":
+        office = re.search(r"(?:办公室|办公厅|综合科|政务公开办|信息公开办公室|党政办)$", name)
+        if office and _is_body(name[:office.start()]):
+            end -= len(office.group(0))
+            name = plain.text[start:end]
+    if not _is_body(name):
+        return None
+    return _as_written_org(plain, start, end)
+
+
+def _without_notices(text: str) -> str:
+    """The text with every quoted document that is not a report (《…通知》, 《条例》) blanked out,
+    and the 《》 of a quoted report dropped: same length, so positions still map."""
+    out = list(text)
+    depth, start = 0, -1
+    for i, ch in enumerate(text):
+        if ch == "《":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "》" and depth:
+            depth -= 1
+            if depth == 0:
+                inner = text[start + 1:i]
+                if re.search(r"(?:报告|年报)$", inner):
+                    out[start] = out[i] = "□"
+                else:
+                    out[start:i + 1] = "□" * (i + 1 - start)
+    return "".join(out).replace("□", "\x00")
+
+
+def _is_body(org: str) -> bool:
+    """Whether a name taken from a sentence is a body's name: it ends like one, and is more than a
+    function word (教育局 alone names no body: thousands have that name)."""
+    if _NOT_A_NAME.search(org):
+        return False
+    bare = re.sub(r"\([^()]*\)$", "", org)
+    if _PLACE_ONLY.fullmatch(bare):
+        return True
+    return bool(re.search(_ORGAN + "$", bare)) and not _GENERIC.fullmatch(bare)
+
+
+def _hint(text: str | None) -> _Found | None:
+    """A title the container or the file name gives, among the site's name and separators."""
+    if not text:
+        return None
+    got = _title_in_line(text)
+    if got is None:
+        return None
+    return got
+
+
+def _file_stem(name: str) -> str:
+    stem = _FILE_SUFFIX.sub("", PurePath(name.replace("\\", "/")).name)
+    return re.sub(r"[(（]\d{1,2}[)）]$|[_-]\d{1,2}$", "", stem)
+
+
+def _signature(blocks: list[Block]) -> _Found | None:
+    """The body and date that sign the report at its end: ``XX局`` over ``2024年1月26日`` (or both on
+    one line), perhaps followed by a contact line and the page's furniture."""
+    tail = [b for b in blocks[-SIGNATURE_BLOCKS:] if isinstance(b, Paragraph)]
+    lines = [((block, i), ln.strip()) for block in tail for i, ln in enumerate(block.lines or (block.text,))
+             if ln.strip()]
+    dated: _Found | None = None  # a date alone on its line, where no body signs above it
+    for k, (block, line) in enumerate(lines):
+        plain = _Plain.of(line)
+        date, at = _date_at_end(plain.text)
+        if date is None:
+            continue
+        if at > 0:  # the name and the date on one line
+            name_plain, name_block, end = plain, block, at
+        elif k > 0:
+            name_block, name_plain = lines[k - 1][0], _Plain.of(lines[k - 1][1])
+            end = len(name_plain.text)
+        else:
+            name_plain, name_block, end = None, block, 0
+        name = name_plain.text[:end] if name_plain is not None else ""
+        organization = None
+        if 0 < end <= 40 and not _SENTENCE.search(name) and _is_body(name):
+            organization = _as_written_org(name_plain, 0, end)
+        if organization:
+            return _Found(organization=organization, published=date, block=name_block)
+        if at == 0 and dated is None:
+            dated = _Found(published=date, block=block)
+    return dated
+
+
+def _date_at_end(text: str) -> tuple[str | None, int]:
+    """A date that ends the line (the whole line, or after a name): ISO, and where it starts."""
+    for match in _DATE.finditer(text):
+        if match.end() == len(text):
+            try:
+                day = datetime.date(*(_number(match.group(g)) for g in ("y", "m", "d")))
+            except ValueError:
+                return None, 0
+            return day.isoformat(), match.start()
+    return None, 0
+
+
+def _number(text: str) -> int:
+    """2024 -> 2024; 二十六 -> 26, 十一 -> 11, 三 -> 3 (a date's month and day in Chinese numerals)."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def _page_date(lines: list[str]) -> str | None:
+    for line in lines:
+        match = _PAGE_DATE.search(_Plain.of(line).text)
+        if match:
+            try:
+                return datetime.date(int(match.group("y")), int(match.group("m")), int(match.group("d"))).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+def _section_one(sections: list) -> _Found | None:
+    """The body and year of section 一's first sentences (``2024年，XX局坚持…``)."""
+    if not sections or sections[0].number != 1:
+        return None
+    found = _Found()
+    lines = [ln for b in sections[0].blocks[:4] if isinstance(b, Paragraph) for ln in (b.lines or (b.text,))][:6]
+    for line in lines:
+        text = _Plain.of(line).text
+        if len(text) <= 40 and not _SENTENCE.search(text):
+            continue  # a sub-heading: （一）加强领导
+        if found.year is None:
+            match = _SECTION_YEAR.match(text)
+            found.year = _sane_year(int(match.group("year"))) if match else None
+        if found.organization is None:
+            match = _SUBJECT.match(text)
+            if match and _is_body(match.group("org")) and not _PLACE_ONLY.fullmatch(match.group("org")):
+                found.organization = _as_written_org(_Plain.of(line), match.start("org"), match.end("org"))
+    return found if found.organization or found.year else None
+
+
+def statistics_year(blocks: list[Block]) -> _Found | None:
+    """The report year from the statistics period (a year starting 1 January)."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            match = _PERIOD.search(_Plain.of(block.text).text)
+            if match:
+                return _Found(year=_sane_year(int(match.group("year"))))
+    return None
+
+
+def _mentions_academic(lines: list[str]) -> bool:
+    return any(re.search(_ACADEMIC, _Plain.of(ln).text) for ln in lines[:8])
+
+
+def _sane_year(year: int | None) -> int | None:
+    if year is None or not FIRST_YEAR <= year <= datetime.date.today().year + 1:
+        return None
+    return year
+
+
+# --- one body across names ----------------------------------------------------------------------
+# short forms and their full names, as written in titles and signatures across China
+ABBREVIATIONS = (
+    ("发改委", "发展改革委员会"), ("发改局", "发展改革局"), ("卫健委", "卫生健康委员会"), ("卫健局", "卫生健康局"),
+    ("人社局", "人力资源社会保障局"), ("住建局", "住房城乡建设局"), ("住建委", "住房城乡建设委员会"),
+    ("市监局", "市场监督管理局"), ("市场监管局", "市场监督管理局"), ("文旅局", "文化旅游局"),
+    ("文广旅局", "文化广电旅游局"), ("教体局", "教育体育局"), ("应急局", "应急管理局"), ("医保局", "医疗保障局"),
+    ("退役军人局", "退役军人事务局"), ("民宗局", "民族宗教事务局"), ("民宗委", "民族宗教事务委员会"),
+    ("交通局", "交通运输局"), ("农业局", "农业农村局"), ("农农局", "农业农村局"), ("科技局", "科学技术局"),
+    ("工信局", "工业信息化局"), ("规资局", "规划自然资源局"), ("环保局", "环境保护局"), ("数据局", "数据管理局"), ("政数局", "政务服务数据管理局"),
+    ("管委会", "管理委员会"), ("政府办", "政府办公室"),
+)
+# words written with and without 和 (发展和改革 / 发展改革): the key drops it
+_AND_FORMS = ("发展和改革", "住房和城乡建设", "人力资源和社会保障", "文化和旅游", "工业和信息化", "规划和自然资源",
+              "商务和投资促进", "农业和农村", "科学技术和")
+
+
+def body_key(organization: str | None) -> str | None:
+    """The key that groups one body's reports across years and formats: simplified script, no
+    bracketed second name, 政府 as 人民政府, short forms written out (发改局 → 发展改革局), 和 dropped
+    from compound names, a town as its 人民政府 and a 街道 as its 办事处. A key for grouping, not a
+    name to print; ``batch --bodies`` settles what these rules cannot."""
+    if not organization:
+        return None
+    key = simplified(nfkc(re.sub(r"\s+", "", organization)))
+    bare = re.sub(r"\([^()]*\)", "", key)
+    key = bare or key
+    for form in _AND_FORMS:
+        key = key.replace(form, form.replace("和", ""))
+    for short, full in ABBREVIATIONS:
+        if key.endswith(short) and not key.endswith(full):
+            key = key[: -len(short)] + full
+    key = re.sub(r"(?<=[省市县区镇乡旗州盟])政府", "人民政府", key)
+    if key.endswith("委") and not re.search(r"(?:党|工|市|县|区|镇|乡)委$", key):
+        key += "员会"
+    if re.search(r"[镇乡]$", key):
+        key += "人民政府"
+    elif key.endswith("街道"):
+        key += "办事处"
+    elif _PLACE_ONLY.fullmatch(key) and not _NOT_A_GOVERNMENT.search(key):
+        key += "人民政府"
+    return key
+
+
+def read_bodies(path: str) -> dict[str, str]:
+    """``--bodies FILE``: a CSV of two columns, a name as written and the canonical name it stands
+    for (a header row ``name,canonical`` is optional). Keys are the names' body keys too, so a
+    listed name matches however it is spaced or bracketed."""
+    import csv
+
+    out: dict[str, str] = {}
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for row in csv.reader(handle):
+            cells = [c.strip() for c in row]
+            if len(cells) < 2 or not cells[0] or not cells[1] or cells[0].startswith("#"):
+                continue
+            if (cells[0].lower(), cells[1].lower()) in (("name", "canonical"), ("名称", "规范名称")):
+                continue
+            out[cells[0]] = cells[1]
+            out.setdefault(body_key(cells[0]) or cells[0], cells[1])
+    return out
+
+
+def settled_body(organization: str | None, bodies: dict[str, str] | None) -> str | None:
+    """The body key of an organisation, the user's table (``--bodies``) first."""
+    if organization and bodies:
+        canonical = bodies.get(organization) or bodies.get(body_key(organization) or "")
+        if canonical:
+            return body_key(canonical)
+    return body_key(organization)
