@@ -194,3 +194,25 @@ def test_traditional_script_reads_its_headings_labels_and_title_and_keeps_them_a
     assert report.tables == simple.tables
     assert [s.key for s in report.sections] == [s.key for s in simple.sections]
     assert report.sections[0].heading.startswith("一、總體")
+
+
+def test_the_six_real_report_shapes_of_issue_17():
+    """The shapes seen on whole real reports: the opening's verb before the body, the page's
+    navigation run into the title, and section 五 titled 存在的主要问题及整改措施."""
+    from generate import build
+
+    text = render_text(build(11, "示例县水务局", 2023))
+    title = "# 示例县水务局2023年政府信息公开工作年度报告"
+    opening = "根据《中华人民共和国政府信息公开条例》要求，现向社会公布示例县水务局2023年政府信息公开工作年度报告。"
+    cases = {
+        "opening": text.replace(title, opening),
+        "navigation": text.replace(title, "政府信息公开示例县水务局政府信息公开年报示例县水务局2023年政府信息公开工作年度报告"),
+        "rectification": text.replace("五、存在的主要问题及改进情况", "五、存在的主要问题及整改措施"),
+    }
+    assert all(case != text for case in cases.values())
+    for name, case in cases.items():
+        report = pipeline.extract(f"{name}.txt", case.encode(), ocr="never")
+        assert (report.report.organization, report.report.year) == ("示例县水务局", 2023), name
+        assert report.report.title == (None if name == "opening" else "示例县水务局2023年政府信息公开工作年度报告"), name
+        assert "missing_section" not in {p.code for p in report.problems}, name
+        assert len(report.sections) == 6, name

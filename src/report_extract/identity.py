@@ -37,7 +37,7 @@ _HAN = r"\u4e00-\u9fff"
 _YEAR = r"(?:19|20)\d{2}"
 # what a report calls itself after its body and year: 政府信息公开工作年度报告, 政务信息公开工作开展年度报告,
 # 信息公开年报, 政府信息公开情况的报告, 政府信息公开工作2024年度报告 …
-_REPORT_WORD = (r"(?:政府|政务)?信息公开(?:工作)?(?:开展)?(?:情况)?(?:的)?"
+_REPORT_WORD = (r"(?:(?:政府|政务)?信息公开|政务公开)(?:工作)?(?:开展)?(?:情况)?(?:的)?"
                 rf"(?:(?P<y3>{_YEAR})年?度?)?(?:年度工作|工作年度|年度|工作)?(?:报告|年报)")
 _ACADEMIC = rf"{_YEAR}\s*[-—–~～至]\s*(?:{_YEAR}|\d{{2}})学年度?"  # universities report by academic year
 _ORG = rf"(?:[{_HAN}()·]|(?<=[第\d])\d){{2,40}}?"  # digits only after 第: 第8街道办事处
@@ -52,9 +52,13 @@ _TITLE = re.compile(rf"(?:关于)?{_year('y1')}?(?P<org>{_ORG})?(?:关于)?{_yea
                     rf"(?:\((?P<y4>{_YEAR})年?度?\))?")
 # a report named inside a sentence, in 《》 or not
 _NAMED = rf"\x00?(?P<org>{_ORG})?{_year('y')}(?:关于)?{_REPORT_WORD}"
+_NAMED_YEAR_FIRST = rf"\x00?{_year('yf')}(?P<orgf>{_ORG})(?:关于)?{_REPORT_WORD.replace('y3', 'yf3')}"
 # the verbs of an opening sentence that names its report or its author (现公布…, 由…编制)
+_AFTER_PUNCTUATION = r"(?:^|(?<=[,，:：;；。\x00]))"
 _OPENING = [re.compile(p) for p in (
-    rf"(?:现|特|特此|兹|现予|予以)?(?:向社会)?(?:公布|发布|公开|编制|制作|印发|形成)(?:了)?{_NAMED}",
+    rf"(?:(?:现|特|特此|兹|现予|予以)(?:面向社会|向社会)?|{_AFTER_PUNCTUATION}(?:面向社会|向社会)?)"
+    rf"(?:公布|发布|公开|编制|制作|印发|形成)(?:了)?(?:{_NAMED}|{_NAMED_YEAR_FIRST})",
+    rf"{_AFTER_PUNCTUATION}(?P<org>{_ORG})(?:现|特)(?:面向社会|向社会)?(?:公布|发布|公开)(?:了)?\x00?{_year('y')}",
     rf"现将{_NAMED}",
     rf"本(?:年度)?报告(?:由|系|是)(?P<compiler>{_ORG})(?:根据|依据|按照|结合|综合|汇总|编制|制作|负责|对照|在)",
     rf"由(?P<compiler>{_ORG})(?:负责|组织|综合)?(?:编制|制作|汇总|编写|撰写)",
@@ -62,15 +66,22 @@ _OPENING = [re.compile(p) for p in (
     rf"结合(?P<org>{_ORG})(?:政府|政务)?信息公开(?:工作)?实际",
 )]
 # the statistics period: 2023年1月1日(起)至2023年12月31日, also with 年 lost in a copy (20231月1日)
-_PERIOD = re.compile(rf"(?P<year>{_YEAR})年?1月1日(?:起)?(?:至|到|—|－|-|~|～)(?:(?P=year)年?)?12月\d{{1,2}}日")
+_PERIOD = re.compile(
+    rf"(?P<year>{_YEAR})年?1月1日(?:起)?(?:至|到|—|－|-|~|～)(?:(?P=year)年?)?12月\d{{1,2}}日"
+    rf"|(?P<dotted>{_YEAR})[./]0?1[./]0?1(?:至|到|—|－|-|~|～)+(?:(?P=dotted)[./])?12[./]\d{{1,2}}"
+    rf"|统计(?:期限|时限|时间|区间|周期)(?:为|是|:)?(?:自)?(?P<whole>{_YEAR})年度?(?:全年|[。，,;；)）]|$)")
 # what a body's name ends in, and what only a place's name ends in
 _ORGAN = (r"(?:人民政府|政府|办公厅|办公室|委员会|管委会|局|厅|委|部|署|院|中心|办|所|站|队|处|科|办事处|街道|镇|乡"
           r"|海关|馆|社|会|联|公司|集团|大学|学院|学校|医院|法院|检察院|监狱|分局|支队|大队|总队)")
+# what the body an office works for ends in (XX局 of XX局政务公开工作领导小组办公室)
+_PARENT = re.compile(r"(?:人民政府|政府|局|委员会|管委会|厅|委|部|署|办事处|街道|镇|乡|中心|院)$")
 _PLACE = r"(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|自治旗)"
 _PLACE_ONLY = re.compile(rf"[{_HAN}]{{1,14}}?{_PLACE}")
 _NOT_A_GOVERNMENT = re.compile(r"开发区|新区|园区|试验区|实验区|示范区|保税区|自贸区|景区|度假区|工业区|产业区|合作区")
 _NOT_A_NAME = re.compile(r"^(?:关于|根据|依据|按照|为|我|本|该|全|各|有关)|通知|条例|办法|规定|意见|要点|格式|报告|"
                          r"首页|位置|栏目|专栏|网站|门户|搜索|请输入|符号|浏览|打印")
+_RELATIVE = re.compile(r"(?:省|市|县|区|州|旗|镇|乡)(?:人民政府|政府)")  # 区政府国资局: which 区?
+_PARTY = re.compile(r"[省市县区镇乡]委|党委|党组|党工委")  # 县委县政府: party and government together
 _GENERIC = re.compile(r"[{}]{{1,2}}(?:局|委|办|厅|处|科|所|站|队|中心|办公室)".format(_HAN))  # 教育局: no place
 # the subject of section 一's first sentence: 2024年，XX局坚持…
 _SUBJECT_VERB = (r"(?:以|坚持|深入|认真|严格|全面|按照|紧紧|始终|持续|积极|紧扣|围绕|高度|不断|进一步|立足|聚焦|把|将|在|"
@@ -79,18 +90,26 @@ _SUBJECT_VERB = (r"(?:以|坚持|深入|认真|严格|全面|按照|紧紧|始�
 _SUBJECT = re.compile(rf"(?:{_YEAR}年度?[,，]?)?(?P<org>[{_HAN}()·]{{1,30}}?{_ORGAN})(?={_SUBJECT_VERB})")
 _SECTION_YEAR = re.compile(rf"(?P<year>{_YEAR})年度?(?:[,，]|以来|全年|内|中|里)")
 # page furniture: a metadata label before a title, lines and words no title holds
+_LONE_YEAR = re.compile(rf"\(?{_YEAR}年度?\)?")
 _TITLE_LABEL = re.compile(r"^(?:标题|题名|文章标题|名称)[:：]?")
 _CHROME_WORDS = re.compile(r"日期|发布|来源|时间|字号|字体|浏览|作者|索引号|打印|分享|点击|阅读|背景色|关闭")
 _PIECE = re.compile(r"[^\s>›»＞/|_•·:：]+")  # a run of a line between what separates a title from furniture
 _SENTENCE = re.compile(r"[。；！？]")
-_PAGE_DATE = re.compile(rf"(?:发布(?:时间|日期)|成文日期|日期|时间)[:：]?(?P<y>{_YEAR})[-./年](?P<m>\d{{1,2}})[-./月]"
-                        r"(?P<d>\d{1,2})")
+# a page's publishing date: 发布时间/发布日期; a bare 日期/时间 only where nothing qualifies it (not 统计时间,
+# 截止日期, 当前时间, 成文日期)
+_PAGE_DATES = [re.compile(label + rf"[:：]?(?P<y>{_YEAR})[-./年](?P<m>\d{{1,2}})[-./月](?P<d>\d{{1,2}})")
+               for label in (r"发布(?:时间|日期)", r"(?<![计止前文据间])(?:日期|时间)")]
 # a signature's date; the year's Chinese numerals are arabic in the plain text already (二〇二四年 -> 2024年)
-_DATE = re.compile(rf"(?P<y>{_YEAR})年(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,2}})月"
+_DATE = re.compile(rf"(?P<y>{_YEAR})年(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,2}}|元)月"
                    r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日")
 _CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
 _FILE_SUFFIX = re.compile(r"(?:\.(?:pdf|docx?|wps|txt|md|html?|xhtml|mhtml?|json|ofd|zip|tiff?|png|jpe?g))+$", re.I)
 
+# what separates a page title from the site's name: 标题-示例市人民政府, 标题——网站, 标题--网站
+_SITE_SEPARATOR = re.compile(r"\s*(?:--+|—+|–|(?<!\d)-|-(?!\d)|_|\||｜)\s*")
+# what a download's name adds after the title: (1), _2, （定稿）, (公开版)
+_FILE_MARK = re.compile(r"(?:[(（](?:\d{1,2}|定稿|终稿|最终稿|最终版|公开版|发布版|正式版|修订版|修改稿|送审稿|网页版|全文)[)）]"
+                        r"|[_-]\d{1,2})+$")
 FIRST_LINES = 30  # lines of the preamble a title may stand in
 SIGNATURE_BLOCKS = 12  # blocks at the end a signature may stand in
 FIRST_YEAR = 2007  # the regulation took effect in 2008: no annual report is older
@@ -152,8 +171,11 @@ def identify(before: list[Block], sections: list, blocks: list[Block], name: str
     gives them (a web page's metadata, a crawler's header)."""
     found = Identity()
     lines = _lines(before if sections else blocks[:FIRST_LINES])
-    title = find_title(lines)
-    opening = _opening(before, title)
+    opening = _opening(before, sections)
+    opening_body = body_key(opening.organization) if opening and opening.organization else None
+    title = find_title(lines, opening_body)
+    if title and title.banner and opening_body and body_key(title.organization) != opening_body:
+        title = title.banner  # a site's name over a title that names no body: the opening names it
     hint = _hint(page_title)
     file_title = _hint(_file_stem(name)) if name else None
     signature = _signature(sections[-1].blocks if sections else blocks)
@@ -178,13 +200,13 @@ def identify(before: list[Block], sections: list, blocks: list[Block], name: str
             if got is not None and got.year is not None:
                 found.year, found.found_in["year"] = got.year, source
                 break
-    if signature and signature.published:
-        found.published, found.found_in["published"] = signature.published, "signature"
+    published = _page_date(lines + ([f"发布时间:{page_date}"] if page_date else []))
+    if signature is not None:  # not section 六's text, whoever signs it
         found.signature = signature.block
-    else:
-        published = _page_date(lines + ([f"发布时间:{page_date}"] if page_date else []))
-        if published:
-            found.published, found.found_in["published"] = published, "page_metadata"
+    if signature and signature.published and (signature.organization or not published):
+        found.published, found.found_in["published"] = signature.published, "signature"
+    elif published:  # a date alone at the end may be a related link's: the page's own date first
+        found.published, found.found_in["published"] = published, "page_metadata"
     found.body = body_key(found.organization)
     return found
 
@@ -219,6 +241,7 @@ class _Found:
     academic: bool = False
     published: str | None = None
     block: tuple[Block, int] | None = None  # a signature's first block and source line
+    banner: _Found | None = None  # a title joined to a name line above it: the title without that line
 
 
 def _lines(blocks: list[Block]) -> list[str]:
@@ -233,19 +256,22 @@ def _lines(blocks: list[Block]) -> list[str]:
     return out[:FIRST_LINES]
 
 
-def find_title(lines: list[str]) -> _Found | None:
-    """The first title line (or two or three lines joined) of the preamble; one with a year first."""
+def find_title(lines: list[str], opening_body: str | None = None) -> _Found | None:
+    """The report's title among the title lines of the preamble (one line, or two or three joined):
+    the one naming a body and a year (where the opening names a body, the one naming the same body;
+    of several, the last: a list of other reports' titles stands before the page's own), else the
+    first with a year, else the first."""
     found: list[_Found] = []
     i = 0
     while i < len(lines):
         got, used = _title_at(lines, i)
         if got is not None:
             found.append(got)
-            if got.year is not None or got.academic:
-                break
-            i += used
-        else:
-            i += 1
+        i += used
+    full = [f for f in found if f.organization and (f.year is not None or f.academic)]
+    same = [f for f in full if opening_body and body_key(f.organization) == opening_body]
+    if same or full:
+        return (same or full)[-1]
     return next((f for f in found if f.year is not None or f.academic), found[0] if found else None)
 
 
@@ -256,20 +282,30 @@ def read_title(text: str) -> tuple[str | None, str | None, int | None]:
 
 
 def _title_at(lines: list[str], i: int) -> tuple[_Found | None, int]:
+    """The title that starts at line i, and how many lines it takes."""
     got = _title_in_line(lines[i])
     if got is not None:
         return got, 1
     if not _short(lines[i]):
         return None, 1
+    lone_year = _LONE_YEAR.fullmatch(_Plain.of(lines[i]).text)  # 2023年度 over the title
+    best: tuple[_Found | None, int] = (None, 1)
     for n in (2, 3):  # a title broken over lines, mid-phrase
         window = lines[i:i + n]
+        if len(window) < n or not all(_short(ln) for ln in window):
+            break
         last = _title_in_line(window[-1])
-        if len(window) < n or not all(_short(ln) for ln in window) or last is not None and last.organization:
+        if last is not None and last.organization and not lone_year:
             break  # a title naming its own body on the last line: not the end of this one
         got = _whole_title("\n".join(window))
-        if got is not None:
-            return got, n
-    return None, 1
+        if got is None:
+            continue
+        if _Plain.of(window[0]).text == _Plain.of(got.organization or "").text and last is not None:
+            got.banner = last  # the body's name alone on the first line: perhaps a site's banner
+        best = (got, n)
+        if got.year is not None or got.academic:
+            break  # else a year may stand on the next line: （2023年度）
+    return best
 
 
 def _short(line: str) -> bool:
@@ -350,13 +386,16 @@ _NAVIGATION_WORD = re.compile(r"首页|公开|年报|年度报告|专栏|目录|
 # what a body's name cannot be alone (办公室), or begin with (与数据管理局)
 _BODY_TYPE = re.compile(r"(?:管理|服务|工作|领导小组)?(?:办公室|办|局|中心|委员会|委|处|科|所|站|队|政府|人民政府|办事处)")
 _CONJUNCTION = ("与", "和", "及", "暨", "、")
+# a column's name that no body's name holds: the navigation run into a title without 首页
+# (政府信息公开示例局政府信息公开年报示例局2023年…)
+_COLUMN_IN_NAME = re.compile(r"年报|年度报告")
 
 
 def _navigation_end(org: str, before: str) -> int:
     """Where the navigation before an organisation's name ends (0: there is none). No body's name
     starts with 首页 or 当前位置 (nor follows them, ``位置：政务公开>…``); the name begins after the
     last column name of the trail."""
-    if not (_NAVIGATION_START.match(org) or _NAVIGATION_BEFORE.search(before)):
+    if not (_NAVIGATION_START.match(org) or _NAVIGATION_BEFORE.search(before) or _COLUMN_IN_NAME.search(org)):
         return 0
     ends = [m.end() for m in _NAVIGATION_WORD.finditer(org)]
     # glued, a trail's last column name and a name holding the same word (政务公开办公室) meet: the
@@ -390,11 +429,13 @@ def _as_written_org(plain: _Plain, start: int, end: int) -> str | None:
     return written
 
 
-def _opening(before: list[Block], title: _Found | None) -> _Found | None:
+def _opening(before: list[Block], sections: list) -> _Found | None:
     """Organisation and year from the opening sentences (the notices they cite taken out): the
-    first body a pattern names, and the first year."""
+    first body a pattern names, and the first year. Where a report has no opening, its first
+    sentence in section 一 may say the same (现公布我局2023年…报告): its year only is taken."""
     found = _Found()
-    for block in before[:12]:
+    first = [b for s in sections[:1] for b in s.blocks[:2]] if sections and sections[0].number == 1 else []
+    for block in before[:12] + first:
         if not isinstance(block, Paragraph) or not _SENTENCE.search(block.text) and len(block.text) < 40:
             continue
         plain = _Plain.of(block.text)
@@ -402,27 +443,29 @@ def _opening(before: list[Block], title: _Found | None) -> _Found | None:
         for pattern in _OPENING:
             for match in pattern.finditer(text):
                 groups = match.groupdict()
-                year = groups.get("y") or groups.get("y3")
+                year = next((groups[g] for g in ("y", "y3", "yf", "yf3") if groups.get(g)), None)
                 if found.year is None and year:
                     found.year = _sane_year(int(year))
-                if found.organization is None:
+                if found.organization is None and block not in first:
                     found.organization = _opening_body(plain, match)
     return found if found.organization or found.year else None
 
 
 def _opening_body(plain: _Plain, match: re.Match) -> str | None:
     """The body an opening names: the report's (现公布XX…报告), or the one whose office compiled it
-    (由XX县人民政府办公室编制: the county's report; the office is not the report's body)."""
-    key = "org" if match.groupdict().get("org") else "compiler" if match.groupdict().get("compiler") else None
+    (由XX县人民政府办公室编制, 由XX局政务公开工作领导小组办公室编制: the body's report, not its office's)."""
+    key = next((k for k in ("org", "orgf", "compiler") if match.groupdict().get(k)), None)
     if key is None:
         return None
     start, end = match.start(key), match.end(key)
     name = plain.text[start:end]
-    if key == "compiler":
-        office = re.search(r"(?:办公室|办公厅|综合科|政务公开办|信息公开办公室|党政办)$", name)
-        if office and _is_body(name[:office.start()]):
-            end -= len(office.group(0))
-            name = plain.text[start:end]
+    if key == "compiler" and re.search(r"(?:办公室|办公厅|办|科|股)$", name):
+        # the longest part before the office that is a body's name
+        for cut in range(len(name) - 3, 3, -1):
+            if name[cut] not in "公室厅员" and _PARENT.search(name[:cut]) and _is_body(name[:cut]):
+                end = start + cut
+                name = name[:cut]
+                break
     if not _is_body(name):
         return None
     return _as_written_org(plain, start, end)
@@ -451,8 +494,9 @@ def _without_notices(text: str) -> str:
 
 def _is_body(org: str) -> bool:
     """Whether a name taken from a sentence is a body's name: it ends like one, and is more than a
-    function word (教育局 alone names no body: thousands have that name)."""
-    if _NOT_A_NAME.search(org):
+    function word (教育局 alone names no body: thousands have that name), nor a name relative to an
+    unnamed place (区政府国资局)."""
+    if _NOT_A_NAME.search(org) or _RELATIVE.match(org):
         return False
     bare = re.sub(r"\([^()]*\)$", "", org)
     if _PLACE_ONLY.fullmatch(bare):
@@ -464,15 +508,13 @@ def _hint(text: str | None) -> _Found | None:
     """A title the container or the file name gives, among the site's name and separators."""
     if not text:
         return None
-    got = _title_in_line(text)
-    if got is None:
-        return None
-    return got
+    parts = [p for p in _SITE_SEPARATOR.split(text) if p.strip()]
+    return next((got for part in parts if (got := _title_in_line(part)) is not None), None)
 
 
 def _file_stem(name: str) -> str:
     stem = _FILE_SUFFIX.sub("", PurePath(name.replace("\\", "/")).name)
-    return re.sub(r"[(（]\d{1,2}[)）]$|[_-]\d{1,2}$", "", stem)
+    return _FILE_MARK.sub("", stem)
 
 
 def _signature(blocks: list[Block]) -> _Found | None:
@@ -521,6 +563,8 @@ def _number(text: str) -> int:
     """2024 -> 2024; 二十六 -> 26, 十一 -> 11, 三 -> 3 (a date's month and day in Chinese numerals)."""
     if text.isdigit():
         return int(text)
+    if text == "元":  # 元月: January
+        return 1
     if "十" not in text:
         return int("".join(str(_CN_DIGITS[ch]) for ch in text))
     tens, _, ones = text.partition("十")
@@ -528,20 +572,25 @@ def _number(text: str) -> int:
 
 
 def _page_date(lines: list[str]) -> str | None:
-    for line in lines:
-        match = _PAGE_DATE.search(_Plain.of(line).text)
-        if match:
-            try:
-                return datetime.date(int(match.group("y")), int(match.group("m")), int(match.group("d"))).isoformat()
-            except ValueError:
-                return None
+    for pattern in _PAGE_DATES:
+        for line in lines:
+            match = pattern.search(_Plain.of(line).text)
+            if match:
+                try:
+                    return datetime.date(*(int(match.group(g)) for g in ("y", "m", "d"))).isoformat()
+                except ValueError:
+                    return None
     return None
+
+
+_SELF = re.compile(r"我(局|委|办|厅|镇|乡|街道|区|县|市|院|中心|部|署|会|所|站|处)")  # how a report calls itself
 
 
 def _section_one(sections: list) -> _Found | None:
     """The body and year of section 一's first sentences (``2024年，XX局坚持…``)."""
     if not sections or sections[0].number != 1:
         return None
+    kinds = set(_SELF.findall(" ".join(b.text for s in sections for b in s.blocks[:20] if isinstance(b, Paragraph))))
     found = _Found()
     lines = [ln for b in sections[0].blocks[:4] if isinstance(b, Paragraph) for ln in (b.lines or (b.text,))][:6]
     for line in lines:
@@ -553,7 +602,10 @@ def _section_one(sections: list) -> _Found | None:
             found.year = _sane_year(int(match.group("year"))) if match else None
         if found.organization is None:
             match = _SUBJECT.match(text)
-            if match and _is_body(match.group("org")) and not _PLACE_ONLY.fullmatch(match.group("org")):
+            org = match.group("org") if match else ""
+            # a higher body's name (临川县人民政府 in a report that says 我乡) is not the report's
+            if match and _is_body(org) and not _PLACE_ONLY.fullmatch(org) and not _PARTY.search(org) and \
+                    (not kinds or any(kind in org[-5:] for kind in kinds)):
                 found.organization = _as_written_org(_Plain.of(line), match.start("org"), match.end("org"))
     return found if found.organization or found.year else None
 
@@ -564,7 +616,7 @@ def statistics_year(blocks: list[Block]) -> _Found | None:
         if isinstance(block, Paragraph):
             match = _PERIOD.search(_Plain.of(block.text).text)
             if match:
-                return _Found(year=_sane_year(int(match.group("year"))))
+                return _Found(year=_sane_year(int(match.group("year") or match.group("dotted") or match.group("whole"))))
     return None
 
 
