@@ -385,11 +385,13 @@ def test_each_worker_has_a_memory_limit(tmp_path):
 
 def test_workers_end_with_the_parent(tmp_path):
     (tmp_path / "in").mkdir()
+    (tmp_path / "tmp").mkdir()
     source = tmp_path / "in" / "x-ORPHAN.txt"
     source.write_bytes(CLEAN.read_bytes())
     process = subprocess.Popen([sys.executable, "-m", "report_extract", "batch", str(tmp_path / "in"), "-o",
                                 str(tmp_path / "out"), "--timeout", "300"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env={**os.environ, "REPORT_EXTRACT_FAULTS": "orphan:ORPHAN"})
+                               stderr=subprocess.DEVNULL, env={**os.environ, "REPORT_EXTRACT_FAULTS": "orphan:ORPHAN",
+                                                               "TMPDIR": str(tmp_path / "tmp")})
     note_path = Path(str(source) + ".note")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not note_path.exists():
@@ -399,9 +401,11 @@ def test_workers_end_with_the_parent(tmp_path):
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and (_alive(note["child"]) or _alive(note["worker"])):
+    while time.monotonic() < deadline and (_alive(note["child"]) or _alive(note["worker"])
+                                           or any((tmp_path / "tmp").iterdir())):
         time.sleep(0.1)
     assert not _alive(note["worker"]) and not _alive(note["child"])
+    assert not any((tmp_path / "tmp").iterdir())  # its temporary folder: removed by the janitor
 
 
 def test_spreadsheets_carry_status_counts_and_flag_cells_in_the_workbook(tmp_path):

@@ -16,16 +16,14 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from . import crossyear, guard, identity, limits, pages
+from . import crossyear, guard, identity, janitor, limits, pages
 from .guard import printable
 from .writers import WIDE_META, wide_columns, write_atomic
 
@@ -75,7 +73,7 @@ class Outcome:
     done: int = 0  # inputs finished, read or failed
     failed: int = 0
     not_reports: int = 0  # read, but not annual reports: reported, not failures
-    interrupted: bool = False
+    interrupted: int = 0  # the signal that stopped the batch (SIGINT for Ctrl-C), 0: it was not
     missing: list = None  # the paths named that do not exist
 
 
@@ -188,7 +186,7 @@ def work(path: str, data: bytes, digest: str, fmt: str, start: float, page: bool
     bytes in; its summary line (what the spreadsheets need under ``data``), the text of its result
     file and, when ``page``, its HTML page out (None when it failed). Reads and writes no files of
     its own."""
-    _fault_injection(path)
+    guard.fault_injection(path)
     from .errors import NotAReport, ReportError
     from .pipeline import extract
     from .writers import as_data, to_json, to_yaml
@@ -222,32 +220,6 @@ def current(out: Path, fmt: str, digest: str) -> dict | None:
     if existing is not None and existing.get("source", {}).get("sha256") == digest:
         return existing
     return None
-
-
-def _fault_injection(path: str) -> None:
-    """For tests of the batch itself: REPORT_EXTRACT_FAULTS="hang:NAME,crash:NAME" makes the worker
-    hang or die (as a native library would) on inputs whose path contains NAME; "orphan:NAME"
-    starts a child (as LibreOffice would), writes a file in the temporary folder, notes both in
-    PATH.note and hangs; "hog:NAME" allocates memory until it fails."""
-    faults = os.environ.get("REPORT_EXTRACT_FAULTS", "")
-    for fault in filter(None, faults.split(",")):
-        kind, _, needle = fault.partition(":")
-        if needle and needle in path:
-            if kind == "hang":
-                time.sleep(10 ** 6)
-            elif kind == "crash":
-                os.kill(os.getpid(), signal.SIGSEGV)
-            elif kind == "orphan":
-                child = subprocess.Popen(["sleep", "1000"])
-                handle, scratch = tempfile.mkstemp(prefix="copy-of-input-")
-                os.close(handle)
-                note = {"worker": os.getpid(), "child": child.pid, "tmp": tempfile.gettempdir(), "scratch": scratch}
-                Path(path + ".note").write_text(json.dumps(note), encoding="utf-8")
-                time.sleep(10 ** 6)
-            elif kind == "hog":
-                hoard = []
-                while True:
-                    hoard.append(bytearray(64 << 20))
 
 
 def _load(path: Path, fmt: str) -> dict | None:
@@ -390,13 +362,15 @@ class _Slot:
                              "html": options.html, "ocr": options.ocr, "spool": str(spool),
                              "memory_mb": options.memory_mb})
         # its own temporary folder (LibreOffice's copies of inputs), removed with the worker
-        self.tmp = tempfile.mkdtemp(prefix="report-extract-worker-")
-        # its own process group, so that a timeout kills what it started (LibreOffice) too;
-        # unbuffered: what the worker wrote and was not yet read is either in the pipe (select()
-        # sees it) or in ``pending`` (``has_line``), never in a buffer of Python's
+        self.tmp = janitor.temporary_folder("report-extract-worker-")
+        # its own process group, so that a timeout kills what it started (LibreOffice) too, and so
+        # does the janitor if the batch is killed; unbuffered: what the worker wrote and was not yet
+        # read is either in the pipe (select() sees it) or in ``pending`` (``has_line``), never in
+        # a buffer of Python's
         self.process = subprocess.Popen([sys.executable, "-m", "report_extract.batch", "--worker", config],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                         bufsize=0, start_new_session=True, env={**os.environ, "TMPDIR": self.tmp})
+        janitor.watch_group(self.process.pid)
         self.job: Job | None = None
         self.started = 0.0
         self.ocr_pages = 0  # pages of the current input that OCR has started on
@@ -454,7 +428,8 @@ class _Slot:
             self._kill_group()
             self.process.wait()
         self._kill_group()  # what the worker left running in its group, if anything
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        janitor.release_group(self.process.pid)
+        janitor.remove_folder(self.tmp)
         for stream in (self.process.stdin, self.process.stdout):
             try:
                 stream.close()
@@ -550,14 +525,14 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
 
     try:
         if jobs:
-            try:
-                _executor(options)(jobs, options, done, spool)
-            except KeyboardInterrupt:
-                outcome.interrupted = True
-        if not outcome.interrupted:
-            finish(jobs, statuses, missing, spool, options)
+            _executor(options)(jobs, options, done, spool)
+        finish(jobs, statuses, missing, spool, options)
+    except (KeyboardInterrupt, guard.Interrupted) as exc:  # Ctrl-C, SIGTERM, SIGHUP: resumable
+        outcome.interrupted = getattr(exc, "number", signal.SIGINT)
     finally:
         spool.close()
+    if outcome.interrupted:  # the workers are gone: what they or the sheets left half-written goes
+        _remove_half_written(options.outdir)
     return outcome
 
 

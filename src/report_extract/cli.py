@@ -64,7 +64,10 @@ def _say(message: str) -> None:
     """One line on stderr, control characters and undecodable bytes of file names escaped."""
     from .guard import shown
 
-    print(f"report-extract: {shown(message)}", file=sys.stderr, flush=True)
+    try:
+        print(f"report-extract: {shown(message)}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):  # stderr gone (a closed terminal after SIGHUP): no one to tell
+        pass
 
 
 def _read_one(path: str, ocr: str = "auto", parts: list[str] | None = None):
@@ -370,6 +373,7 @@ def batch(
     stop the batch."""
     from .batch import Options, run
     from .cluster import ClusterError  # Dask itself is imported only for --scheduler
+    from .guard import Interrupted
 
     if outdir.exists() and not outdir.is_dir():
         _say(f"-o {outdir}: is a file; batch writes into a folder (give a folder name)")
@@ -411,9 +415,9 @@ def batch(
             raise typer.Exit(EXIT_OUTPUT) from None
     failed = outcome.failed
     if outcome.interrupted:
-        _say(f"interrupted: {outcome.done} inputs finished and kept in {outdir}; run the same command again "
-             "to go on")
-        raise typer.Exit(130)
+        _say(f"{_interrupted(outcome.interrupted)}: {outcome.done} inputs finished and kept in {outdir}; run the "
+             "same command again to go on")
+        raise typer.Exit(Interrupted(outcome.interrupted).exit_code)
     if not _settings["quiet"]:
         read = outcome.total - failed - outcome.not_reports
         _say(f"{outcome.total} inputs: {read} read, {outcome.not_reports} not reports, {failed} failed; "
@@ -520,13 +524,26 @@ def _emit(text: str, write, error) -> None:
         raise typer.Exit(EXIT_OUTPUT) from None
 
 
+def _interrupted(number: int) -> str:
+    """How a stop by a signal is said: Ctrl-C is "interrupted", another signal is named."""
+    import signal
+
+    return "interrupted" if number == signal.SIGINT else f"interrupted by {signal.Signals(number).name}"
+
+
 def main() -> None:
+    from .guard import Interrupted, stop_on_signals
+
+    stop_on_signals()  # SIGINT, SIGTERM, SIGHUP: children stopped, temporary files removed, one line
     try:
         app(prog_name="report-extract")
     except BrokenPipeError:  # `report-extract … | head`
         sys.stderr.close()
         sys.exit(0)
-    except KeyboardInterrupt:  # Ctrl-C outside the batch's own handling: no traceback either
+    except Interrupted as exc:  # outside the batch's own handling: no traceback either
+        _say(_interrupted(exc.number))
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
         _say("interrupted")
         sys.exit(130)
 

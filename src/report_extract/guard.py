@@ -8,7 +8,12 @@ and output targets checked before any work.
   characters (ESC, BEL, newline) so a name cannot drive the terminal or forge a message line.
 - ``bounded``: run a function in a forked child under a memory limit (RLIMIT_DATA) and a timeout,
   so a native library (pdfium) that runs away on a hostile file is stopped with a one-line error
-  instead of taking the machine's memory. Where fork is unavailable it runs in-process.
+  instead of taking the machine's memory. Where fork is unavailable it runs in-process. The child
+  is the leader of its own process group (LibreOffice joins it), dies with its parent, ignores
+  Ctrl-C (the parent decides what stops) and writes its temporary files in a folder of its own;
+  the group and the folder go when the reading ends, however it ends (``janitor``).
+- ``stop_on_signals``: SIGINT, SIGTERM and SIGHUP raise ``Interrupted`` in the command, so each
+  unwinds as Ctrl-C does: children stopped, temporary files removed, one line, exit 128+signal.
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ import select
 import signal
 import stat
 import sys
+import tempfile
 import time
 
-from . import limits
+from . import janitor, limits
 from .errors import ReportError
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -167,53 +173,129 @@ def die_with_parent(signal_number: int = signal.SIGTERM) -> None:
         pass
 
 
+class Interrupted(BaseException):
+    """A command stopped by a signal (SIGINT, SIGTERM, SIGHUP): unwinds like Ctrl-C, but is not a
+    KeyboardInterrupt, which click would turn into "Aborted!"."""
+
+    def __init__(self, number: int):
+        super().__init__(number)
+        self.number = number
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.number).name
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.number  # as a shell reports a command killed by it: 130, 143, 129
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def stop_on_signals() -> None:
+    """In a command (the main thread): each of STOP_SIGNALS raises Interrupted once; the ones that
+    come while it unwinds (a second Ctrl-C, the terminal's hang-up after it) are let pass, so that
+    the children are stopped and the temporary files removed whole."""
+
+    def stop(number, _frame):
+        for each in STOP_SIGNALS:
+            signal.signal(each, lambda *_: None)
+        raise Interrupted(number)
+
+    for number in STOP_SIGNALS:
+        signal.signal(number, stop)
+
+
+def fault_injection(path: str) -> None:
+    """For tests of the reading processes: REPORT_EXTRACT_FAULTS="hang:NAME,crash:NAME" makes the
+    process that reads an input whose path contains NAME hang or die (as a native library would);
+    "orphan:NAME" starts a child (as LibreOffice would), writes a file in the temporary folder,
+    notes them in PATH.note and hangs; "spin:NAME" notes itself and runs in C code for ever (no
+    signal handler of Python's runs), as pdfium on a hostile PDF; "pause:NAME" notes itself,
+    waits 2 s and reads on; "hog:NAME" allocates memory until it fails."""
+    faults = os.environ.get("REPORT_EXTRACT_FAULTS", "")
+    for fault in filter(None, faults.split(",")):
+        kind, _, needle = fault.partition(":")
+        if not needle or needle not in path:
+            continue
+        if kind == "hang":
+            time.sleep(10 ** 6)
+        elif kind == "crash":
+            os.kill(os.getpid(), signal.SIGSEGV)
+        elif kind == "orphan":
+            import subprocess
+
+            child = subprocess.Popen(["sleep", "1000"])
+            handle, scratch = tempfile.mkstemp(prefix="copy-of-input-")
+            os.close(handle)
+            _note(path, child=child.pid, scratch=scratch)
+            time.sleep(10 ** 6)
+        elif kind == "spin":
+            import hashlib
+
+            _note(path)
+            while True:  # minutes a call in C, never back in Python to run a signal handler
+                hashlib.pbkdf2_hmac("sha256", b"spin", b"spin", 10 ** 9)
+        elif kind == "pause":
+            _note(path)
+            time.sleep(2)
+        elif kind == "hog":
+            hoard = []
+            while True:
+                hoard.append(bytearray(64 << 20))
+
+
+def _note(path: str, **more) -> None:
+    import json
+
+    note = {"worker": os.getpid(), "tmp": tempfile.gettempdir(), **more}
+    with open(path + ".note.tmp", "w", encoding="utf-8") as handle:
+        json.dump(note, handle)
+    os.replace(path + ".note.tmp", path + ".note")  # whole when it is seen
+
+
 def memory_error(name: str | None = None) -> ReportError:
     return limits.MEMORY.error("reading it needed more memory", name)
 
 
 def bounded(function, *args, memory_mb: int | None = None, timeout: float | None = None, name: str = ""):
     """``function(*args)`` in a forked child under a memory limit and a timeout; its result (or its
-    ReportError) comes back pickled. Anything that kills the child becomes a one-line ReportError."""
+    ReportError) comes back pickled. Anything that kills the child becomes a one-line ReportError.
+    The child's process group and temporary folder are gone when this returns or raises."""
     if not hasattr(os, "fork"):
         return function(*args)
     memory_mb = memory_mb or limits.MEMORY.value
     timeout = timeout or limits.TIME.value
-    read_end, write_end = os.pipe()
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:
-            stream.flush()
-    pid = os.fork()
-    if pid == 0:  # the child: compute, send, leave without running the parent's cleanup
-        os.close(read_end)
-        code = 0
-        try:
-            set_memory_limit(memory_mb)
-            try:
-                outcome = ("ok", function(*args))
-            except ReportError as exc:
-                outcome = ("error", exc.reason, exc.path)
-            except MemoryError:
-                outcome = ("error", memory_error().reason, None)
-            except RecursionError:
-                outcome = ("error", limits.NESTING.error("nested too deeply to read").reason, None)
-            except BaseException as exc:  # noqa: B036 - a bug of ours, reported by the parent
-                outcome = ("bug", f"{type(exc).__name__}: {exc}", _traceback())
-            try:
-                payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-            except MemoryError:
-                payload = pickle.dumps(("error", memory_error().reason, None))
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
-        except BaseException:  # noqa: B036
-            code = 70
-        finally:
-            os._exit(code)
-    os.close(write_end)
+    folder = janitor.temporary_folder("report-extract-")
     try:
-        payload = _collect(read_end, pid, timeout, name)
+        read_end, write_end = os.pipe()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+        parent = os.getpid()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            raise
+        if pid == 0:  # the child: compute, send, leave without running the parent's cleanup
+            os.close(read_end)
+            _child(function, args, write_end, parent, folder, memory_mb, name)
+        os.close(write_end)
+        try:
+            os.setpgid(pid, pid)  # as the child does itself: whichever runs first
+        except OSError:
+            pass
+        janitor.watch_group(pid)
+        try:
+            payload = _collect(read_end, pid, timeout, name)
+        finally:
+            os.close(read_end)
+            status = _end(pid)
     finally:
-        os.close(read_end)
-    _, status = os.waitpid(pid, 0)
+        janitor.remove_folder(folder)
     if not payload:
         raise _death(status, memory_mb, name)
     outcome = pickle.loads(payload)
@@ -222,6 +304,69 @@ def bounded(function, *args, memory_mb: int | None = None, timeout: float | None
     if outcome[0] == "error":
         raise ReportError(outcome[1], outcome[2] or name)
     raise InternalError(outcome[1], outcome[2])
+
+
+def _child(function, args, write_end: int, parent: int, folder: str, memory_mb: int, name: str):
+    """The reading process: never returns."""
+    code = 0
+    try:
+        os.setpgid(0, 0)  # its own group: what it starts (LibreOffice) is killed with it
+        die_with_parent(signal.SIGKILL)  # certain, even inside a native library that runs away
+        if os.getppid() != parent:  # the parent died before that was set
+            os._exit(1)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, signal.SIG_DFL)  # not the parent's Interrupted
+        _quiet_std_streams()
+        os.environ["TMPDIR"] = tempfile.tempdir = folder  # its copies and LibreOffice's, removed with it
+        set_memory_limit(memory_mb)
+        fault_injection(name)
+        try:
+            outcome = ("ok", function(*args))
+        except ReportError as exc:
+            outcome = ("error", exc.reason, exc.path)
+        except MemoryError:
+            outcome = ("error", memory_error().reason, None)
+        except RecursionError:
+            outcome = ("error", limits.NESTING.error("nested too deeply to read").reason, None)
+        except BaseException as exc:  # noqa: B036 - a bug of ours, reported by the parent
+            outcome = ("bug", f"{type(exc).__name__}: {exc}", _traceback())
+        try:
+            payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            payload = pickle.dumps(("error", memory_error().reason, None))
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(payload)
+    except BaseException:  # noqa: B036
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def _quiet_std_streams() -> None:
+    """The child reads no terminal (its group is not the terminal's) and prints nothing into the
+    parent's data on stdout: stdin from /dev/null, stdout to stderr."""
+    try:
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        os.dup2(2, 1)
+    except OSError:
+        pass
+
+
+def _end(pid: int) -> int:
+    """Kill what is left of the child's group (its result is in, or it is past saving) while the
+    child is not yet reaped, so the group's number cannot be another's; then reap it."""
+    janitor.kill_group(pid)
+    janitor.release_group(pid)
+    while True:
+        try:
+            return os.waitpid(pid, 0)[1]
+        except ChildProcessError:
+            return 0
+        except InterruptedError:
+            continue
 
 
 class InternalError(Exception):
@@ -243,8 +388,7 @@ def _collect(fd: int, pid: int, timeout: float, name: str) -> bytes:
     chunks = []
     while True:
         left = deadline - time.monotonic()
-        if left <= 0:
-            _kill(pid)
+        if left <= 0:  # the caller kills it (and its group)
             raise limits.TIME.error(f"still reading after {timeout:g} s (stopped)", name)
         ready, _, _ = select.select([fd], [], [], min(left, 1.0))
         if not ready:
@@ -253,14 +397,6 @@ def _collect(fd: int, pid: int, timeout: float, name: str) -> bytes:
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
-
-
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except (ProcessLookupError, ChildProcessError):
-        pass
 
 
 def _death(status: int, memory_mb: int, name: str) -> ReportError:
