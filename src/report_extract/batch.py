@@ -12,6 +12,7 @@ run again leaves the same folder as one that was not.
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import json
@@ -38,6 +39,8 @@ EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", "
 # seconds each page read by OCR may take at least, whatever --timeout says (loading the OCR models
 # and a page of a slow scan take longer than a text file); a --timeout above it raises it
 OCR_PAGE_TIMEOUT = 60.0
+LOCK_NAME = ".report-extract.lock"  # in the output folder: held while a batch writes into it
+MAX_NAME_BYTES = 200  # a result's file name, before .json and .html (file systems allow 255)
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "body", "year", "errors", "warnings", "infos", "error",
                    "ocr_pages", "seconds")  # ocr_pages: how many pages were read by OCR (empty: none)
 LONG_COLUMNS = ("path", "organization", "body", "year", "field", "value")
@@ -75,21 +78,28 @@ class Outcome:
     done: int = 0  # inputs finished, read or failed
     failed: int = 0
     not_reports: int = 0  # read, but not annual reports: reported, not failures
+    reused: int = 0  # results already current (same input, version and OCR mode): not read again
     interrupted: bool = False
     missing: list = None  # the paths named that do not exist
 
 
 # --- which inputs ------------------------------------------------------------------------------
-def discover(paths: list[str]) -> tuple[list[Job], list[dict]]:
+def discover(paths: list[str], outdir: Path | None = None) -> tuple[list[Job], list[dict]]:
     """Files under the given folders (recursively, by extension) and the given files, in a stable
-    order, each with its place in the output folder. Also the summaries of inputs skipped."""
+    order, each with its place in the output folder. Also the summaries of inputs skipped. Output
+    folders (``outdir``, and any folder an earlier batch wrote into: it holds LOCK_NAME) are never
+    walked: the tool never reads back what it wrote."""
     found: list[tuple[str, str]] = []
+    named: set[str] = set()  # files the user named one by one: never grouped as page images
     skipped: list[dict] = []
     roots = [Path(p) for p in paths]
     base = _common_base(roots)
     for root in roots:
         if root.is_dir():
             for dirpath, dirnames, filenames in os.walk(root):
+                if LOCK_NAME in filenames or outdir is not None and _resolved(Path(dirpath)) == outdir:
+                    dirnames.clear()  # an output folder: ours, not the archive's
+                    continue
                 dirnames.sort()
                 for name in sorted(filenames):
                     path = Path(dirpath) / name
@@ -97,6 +107,7 @@ def discover(paths: list[str]) -> tuple[list[Job], list[dict]]:
                         found.append((str(path), _relative(path, base)))
         elif root.is_file():
             found.append((str(root), _relative(root, base)))
+            named.add(str(root))
         else:
             reason = "a symbolic link loop" if root.is_symlink() else "no such file or folder"
             skipped.append(_summary(str(root), "failed", error=reason))
@@ -107,7 +118,10 @@ def discover(paths: list[str]) -> tuple[list[Job], list[dict]]:
             paths_seen.add(path)
             unique_found.append((path, rel))
     rels = dict(unique_found)
-    for parts in pages.group([path for path, _ in unique_found]):
+    order = {path: i for i, (path, _) in enumerate(unique_found)}
+    walked = pages.group([path for path, _ in unique_found if path not in named])
+    inputs = sorted(walked + [[path] for path in named], key=lambda parts: order[parts[0]])
+    for parts in inputs:
         path, rel = parts[0], rels[parts[0]]
         if len(parts) > 1:  # page images of one report: one input, named by the group
             path, rel = pages.label(parts), "/".join([*rel.split("/")[:-1], PurePath(pages.label(parts)).name])
@@ -143,15 +157,27 @@ def _relative(path: Path, base: Path) -> str:
         rel = _resolved(path).relative_to(base)
     except ValueError:
         rel = Path(path.name)
-    parts = [p for p in rel.parts if p not in ("", ".", "..") and not p.startswith("/")]
-    return "/".join(parts) or path.name
+    parts = [_fitted(p) for p in rel.parts if p not in ("", ".", "..") and not p.startswith("/")]
+    return "/".join(parts) or _fitted(path.name)
+
+
+def _fitted(name: str) -> str:
+    """A name that fits a file system's 255 bytes with what the output adds (``.json``, ``.html``,
+    a temporary file's ``.NAME.XXXXXXXX.tmp``): a longer one is cut, and told apart by a digest."""
+    encoded = os.fsencode(name)
+    if len(encoded) <= MAX_NAME_BYTES:
+        return name
+    digest = hashlib.sha1(encoded).hexdigest()[:10]
+    cut = encoded[:MAX_NAME_BYTES - 12].decode("utf-8", errors="ignore")
+    return f"{cut}~{digest}"
 
 
 def result_path(outdir: Path, rel: str, fmt: str, root: Path | None = None) -> Path:
     """``root``: ``outdir`` resolved, when the caller resolved it once for many inputs."""
     target = _resolved(outdir / f"{rel}.{fmt}")
     if (root or _resolved(outdir)) not in target.parents:
-        raise ValueError(f"output path {target} would leave {outdir}")
+        raise ValueError(f"its result would be written outside the output folder, at {printable(str(target))} "
+                         "(a symbolic link inside the output folder points elsewhere)")
     return target
 
 
@@ -167,13 +193,16 @@ def process(job: Job, options: Options) -> dict:
     except ReportError as exc:
         return _summary(job.path, "failed", error=exc.reason, start=start)
     digest = hashlib.sha256(data).hexdigest()
-    out = result_path(options.outdir, job.rel, options.fmt)
+    try:
+        out = result_path(options.outdir, job.rel, options.fmt)
+    except ValueError as exc:
+        return _summary(job.path, "failed", error=str(exc), start=start)
     if not options.force:
-        existing = current(out, options.fmt, digest)
+        existing = current(out, options.fmt, digest, options.ocr)
         if existing is not None:
             if options.html and not _dashboard().page_path(out).exists():
                 _dashboard().write_page(out, existing)
-            return _summary_of(job.path, existing, start)
+            return {**_summary_of(job.path, existing, start), "reused": True}
     summary, text, page = work(job.path, data, digest, options.fmt, start, page=options.html, ocr=options.ocr)
     if text is not None:
         write_atomic(out, text)
@@ -216,17 +245,27 @@ def _dashboard():
     return dashboard
 
 
-def current(out: Path, fmt: str, digest: str) -> dict | None:
-    """The result already in the output folder when it was made from these same bytes."""
+def current(out: Path, fmt: str, digest: str, ocr: str) -> dict | None:
+    """The result already in the output folder when it was made from these same bytes, by this
+    version of report-extract, with the same OCR mode (what changes a result)."""
     existing = _load(out, fmt)
-    if existing is not None and existing.get("source", {}).get("sha256") == digest:
+    if existing is not None and reusable(existing, ocr) and existing.get("source", {}).get("sha256") == digest:
         return existing
     return None
 
 
+def reusable(result: dict, ocr: str) -> bool:
+    """Whether a result was made by this version with this OCR mode (its input's digest aside)."""
+    from . import __version__
+
+    made = (result.get("source") or {}).get("read_with") or {}
+    return made.get("version") == __version__ and made.get("ocr") == ocr
+
+
 def _fault_injection(path: str) -> None:
     """For tests of the batch itself: REPORT_EXTRACT_FAULTS="hang:NAME,crash:NAME" makes the worker
-    hang or die (as a native library would) on inputs whose path contains NAME; "orphan:NAME"
+    hang or die (as a native library would) on inputs whose path contains NAME; "nospace:NAME"
+    fails as a full output disk would; "orphan:NAME"
     starts a child (as LibreOffice would), writes a file in the temporary folder, notes both in
     PATH.note and hangs; "hog:NAME" allocates memory until it fails."""
     faults = os.environ.get("REPORT_EXTRACT_FAULTS", "")
@@ -244,6 +283,8 @@ def _fault_injection(path: str) -> None:
                 note = {"worker": os.getpid(), "child": child.pid, "tmp": tempfile.gettempdir(), "scratch": scratch}
                 Path(path + ".note").write_text(json.dumps(note), encoding="utf-8")
                 time.sleep(10 ** 6)
+            elif kind == "nospace":  # the output disk is full
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
             elif kind == "hog":
                 hoard = []
                 while True:
@@ -340,11 +381,16 @@ def worker_main(options_json: str) -> None:
             new_input()
             try:
                 summary = process(job, options)
+                data = summary.pop("data", None)
+                # the bulk goes to this worker's spool file, not through the pipe
+                where = None if data is None else spool_write(spool, spool_path, data)
             except MemoryError:  # over the worker's memory limit, anywhere: this input fails, not the batch
-                summary = _summary(job.path, "failed", error=guard.memory_error().reason)
-            data = summary.pop("data", None)
-            # the bulk goes to this worker's spool file, not through the pipe
-            where = None if data is None else spool_write(spool, spool_path, data)
+                summary, where = _summary(job.path, "failed", error=guard.memory_error().reason), None
+            except OSError as exc:  # the output folder cannot be written (a full disk): the batch stops
+                message = ["output", exc.errno, exc.strerror or str(exc), exc.filename and printable(str(exc.filename))]
+                sys.stdout.write(json.dumps(message) + "\n")
+                sys.stdout.flush()
+                return
             sys.stdout.write(json.dumps([job.index, summary, where]) + "\n")  # ASCII: any file name passes
             sys.stdout.flush()
 
@@ -433,6 +479,8 @@ class _Slot:
         if message[0] == "ocr":
             self.ocr_pages = message[1]
             return "ocr"
+        if message[0] == "output":  # the worker could not write into the output folder: no input's fault
+            raise OSError(message[1], message[2], message[3])
         index, summary, where = message
         return index, summary, where
 
@@ -532,13 +580,22 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
     total, failed, summary)`` is called after each input. The parent keeps a status a job; the
     summaries and what the spreadsheets need wait in spool files."""
     options.outdir.mkdir(parents=True, exist_ok=True)
+    lock = take_lock(options.outdir)
+    try:
+        return _run(paths, options, progress)
+    finally:
+        lock.close()
+
+
+def _run(paths: list[str], options: Options, progress) -> Outcome:
     _remove_half_written(options.outdir)
-    jobs, missing = discover(paths)
+    jobs, missing = discover(paths, _resolved(options.outdir))
     outcome = Outcome(total=len(jobs) + len(missing), failed=len(missing), missing=missing)
     statuses: dict[int, str] = {}
     spool = _Spool(options.outdir)
 
     def done(index: int, summary: dict, where: list | None = None) -> None:
+        outcome.reused += bool(summary.pop("reused", False))
         spool.put(index, where)
         spool.put_summary(index, summary)
         statuses[index] = summary["status"]
@@ -559,6 +616,26 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
     finally:
         spool.close()
     return outcome
+
+
+class OutputBusy(OSError):
+    """Another batch is writing into the same output folder."""
+
+
+def take_lock(outdir: Path):
+    """An exclusive lock on the output folder, held while the batch runs (released when the process
+    ends, however it ends); OutputBusy where another batch holds it. Its file also marks the
+    folder as an output folder, which no later batch walks as part of an archive."""
+    import fcntl
+
+    handle = open(outdir / LOCK_NAME, "a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise OutputBusy(errno.EBUSY, "another batch is writing into this folder; run one batch at a time on an "
+                                      "output folder") from None
+    return handle
 
 
 def _remove_half_written(outdir: Path) -> None:

@@ -26,7 +26,9 @@ import time
 from . import limits
 from .errors import ReportError
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# control characters (C0, DEL, C1: escape sequences, OSC titles and links start with them) and the
+# bidirectional controls that reorder what a terminal shows (U+202A–E, U+2066–9, U+200E/F, U+061C)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 def printable(name: str) -> str:
@@ -47,11 +49,29 @@ def _only_surrogate_escapes(name: str) -> bool:
         return False
 
 
-def shown(text: str) -> str:
-    """Text safe for a terminal line: printable, with control characters escaped (\\n, \\x1b)."""
+def shown(text: str, lines: bool = False) -> str:
+    """Text safe for a terminal: printable, with control and bidirectional characters escaped
+    (\\n, \\x1b, \\u202e); ``lines``: line breaks kept."""
     text = printable(text)
-    return _CONTROL.sub(lambda m: {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(m.group(), f"\\x{ord(m.group()):02x}"),
-                        text)
+    return _CONTROL.sub(lambda m: _escape(m.group(), lines), text)
+
+
+def _escape(ch: str, lines: bool) -> str:
+    if lines and ch == "\n":
+        return ch
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch)
+    return named or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+
+
+def shown_all(value):
+    """Every string in a structure of dicts and lists (a report as data) made safe for a terminal."""
+    if isinstance(value, str):
+        return shown(value, lines=True)
+    if isinstance(value, dict):
+        return {shown_all(k): shown_all(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [shown_all(v) for v in value]
+    return value
 
 
 # --- reading inputs ----------------------------------------------------------------------------

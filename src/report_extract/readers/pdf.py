@@ -18,6 +18,7 @@ import ctypes
 import functools
 import re
 import struct
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
@@ -86,10 +87,20 @@ def _pointers(buffer, size: int, n: int) -> list[ctypes.c_void_p]:
 def read(data: bytes, name: str = "<stdin>", ocr: str = "auto") -> Document:
     """``ocr``: 'auto' reads the pages that have no usable text layer by OCR, 'always' every page,
     'never' none (a scanned PDF is then an error)."""
-    import pypdfium2 as pdfium
-
     check_streams(data, name)
     check_forms(data, name)
+    with PDFIUM:
+        return _read(data, name, ocr)
+
+
+# pdfium is not thread-safe: threads calling extract() at once crashed the interpreter (SIGSEGV).
+# One PDF is read at a time in a process; batch and the cluster read in processes, not threads.
+PDFIUM = threading.RLock()
+
+
+def _read(data: bytes, name: str, ocr: str) -> Document:
+    import pypdfium2 as pdfium
+
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
