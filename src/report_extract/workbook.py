@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from pathlib import Path
+
+from . import files
 
 CHINESE = {
     "path": "文件", "status": "状态", "template": "模板", "organization": "机关", "year": "年度",
@@ -46,10 +47,7 @@ def write_xlsx(outdir: Path, sheets: list[tuple[str, Path]]) -> None:
         _sheet(book, name, path, fields, flagged if name == "wide" else None)
     buffer = io.BytesIO()
     book.save(buffer)
-    target = outdir / "report.xlsx"
-    tmp = target.with_name(".report.xlsx.tmp")
-    tmp.write_bytes(buffer.getvalue())
-    os.replace(tmp, target)
+    files.write_bytes(outdir / "report.xlsx", buffer.getvalue())
 
 
 def _problems_by_report(path: Path) -> dict[str, list[dict]]:

@@ -1,13 +1,10 @@
-"""Writers: JSON, JSON lines, YAML and the wide CSV row, and atomic output files."""
+"""Writers: JSON, JSON lines, YAML and the wide CSV row. Files are written by ``files.py``."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import os
-import tempfile
-from pathlib import Path
 
 from .model import Report
 
@@ -78,16 +75,3 @@ def render(reports: list[Report], fmt: str, several: bool = False) -> str:
         return "[\n" + ",\n".join(to_json(r) for r in reports) + "\n]\n"
     return "".join(to_json(r) + "\n" for r in reports)
 
-
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then rename: a reader never sees half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

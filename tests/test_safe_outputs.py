@@ -1,0 +1,221 @@
+"""Safe outputs (issue 18): where -o writes (through devices, FIFOs and links, never renaming over
+them), with which mode, through temporary files no one can plant."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import socket
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+from report_extract import files
+
+CLEAN = FIXTURES / "v2021-clean.txt"
+AS_ROOT = pytest.mark.skipif(os.geteuid() != 0, reason="devices are made and written only as root")
+
+
+def run(*args, cwd=ROOT, umask: int = 0o022, stdout=subprocess.PIPE, timeout: float = 120):
+    return subprocess.run([sys.executable, "-m", "report_extract", *map(str, args)], cwd=cwd, umask=umask,
+                          stdout=stdout, stderr=subprocess.PIPE, timeout=timeout)
+
+
+def one_line(result) -> str:
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+# --- where -o writes -----------------------------------------------------------------------------
+def test_a_fifo_is_written_through_and_stays_a_fifo(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = run("extract", CLEAN, "-o", fifo)
+    reader.join(timeout=60)
+    assert result.returncode == 0 and result.stderr == b""
+    assert json.loads(received[0])["report"]["organization"] == "示例市清河区白鹭镇人民政府"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no temporary file beside it
+
+
+@AS_ROOT
+def test_dev_null_stays_a_character_device():
+    before = os.lstat("/dev/null")
+    result = run("extract", CLEAN, "-o", "/dev/null")
+    after = os.lstat("/dev/null")
+    assert result.returncode == 0 and result.stderr == b""
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev and after.st_ino == before.st_ino
+    assert stat.S_IMODE(after.st_mode) == 0o666
+
+
+def test_dev_stdout_and_a_link_to_proc_self_fd_1_write_stdout(tmp_path):
+    link = tmp_path / "out.json"
+    link.symlink_to("/proc/self/fd/1")
+    for target in ("/dev/stdout", link):
+        result = run("extract", CLEAN, "-o", target)
+        assert result.returncode == 0 and result.stderr == b""
+        assert json.loads(result.stdout)["report"]["year"] == 2023
+    assert os.readlink(link) == "/proc/self/fd/1" and os.readlink("/dev/stdout") == "/proc/self/fd/1"
+
+
+def test_a_symlink_stays_a_link_and_its_target_gets_the_content(tmp_path):
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "r.json"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    link = tmp_path / "r.json"
+    link.symlink_to(Path("real") / "r.json")
+    dangling = tmp_path / "new.json"
+    dangling.symlink_to(Path("real") / "new.json")
+    assert run("extract", CLEAN, "-o", link).returncode == 0
+    assert run("extract", CLEAN, "-o", dangling).returncode == 0
+    assert os.readlink(link) == "real/r.json" and os.readlink(dangling) == "real/new.json"
+    assert json.loads(target.read_text(encoding="utf-8"))["report"]["year"] == 2023
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert json.loads((tmp_path / "real" / "new.json").read_text(encoding="utf-8"))["report"]["year"] == 2023
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["new.json", "r.json"]
+
+
+def test_a_folder_a_block_device_and_a_socket_are_refused_in_one_line(tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    result = run("compare", CLEAN, CLEAN, "-f", "json", "-o", folder)
+    assert result.returncode == 4
+    assert one_line(result) == f"report-extract: cannot write {folder}: it is a folder, not a file"
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(tmp_path / "sock"))
+        result = run("extract", CLEAN, "-o", tmp_path / "sock")
+    finally:
+        server.close()
+    assert result.returncode == 4
+    assert one_line(result) == f"report-extract: cannot write {tmp_path}/sock: it is a socket"
+    assert stat.S_ISSOCK(os.lstat(tmp_path / "sock").st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "sock"]
+
+
+@AS_ROOT
+def test_a_block_device_is_refused_and_left_alone(tmp_path):
+    device = tmp_path / "disk"
+    os.mknod(device, 0o600 | stat.S_IFBLK, os.makedev(7, 250))  # a loop device number, never opened
+    result = run("extract", CLEAN, "-o", device)
+    assert result.returncode == 4
+    assert one_line(result) == f"report-extract: cannot write {device}: it is a block device"
+    assert stat.S_ISBLK(os.lstat(device).st_mode) and os.lstat(device).st_rdev == os.makedev(7, 250)
+
+
+def test_o_dash_is_stdout(tmp_path):
+    result = run("extract", CLEAN, "-o", "-", cwd=tmp_path)
+    assert result.returncode == 0 and json.loads(result.stdout)["report"]["year"] == 2023
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_o_a_name_ending_in_a_slash_makes_a_folder_of_one_file_per_input(tmp_path):
+    result = run("extract", CLEAN, FIXTURES / "v2019-clean.txt", "-o", "new/", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout == b""
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["v2019-clean.txt.json", "v2021-clean.txt.json"]
+    assert json.loads((tmp_path / "new" / "v2019-clean.txt.json").read_text(encoding="utf-8"))["report"]["year"] == 2020
+
+
+def test_o_a_suffix_we_do_not_write_is_a_usage_error(tmp_path):
+    result = run("extract", CLEAN, "-o", "out.xlsx", cwd=tmp_path)
+    assert result.returncode == 2
+    assert one_line(result) == ("report-extract: -o out.xlsx: report-extract does not write .xlsx files; use a name "
+                                "ending in .json, .jsonl, .ndjson, .yaml, .yml, .csv, .html or .htm, or give the "
+                                "format with -f")
+    assert list(tmp_path.iterdir()) == []
+    assert run("extract", CLEAN, "-f", "json", "-o", "out.xlsx", cwd=tmp_path).returncode == 0  # said explicitly
+
+
+# --- modes ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("umask,existing,expected", [
+    (0o022, None, 0o644), (0o077, None, 0o600), (0o002, None, 0o664),
+    (0o022, 0o600, 0o600), (0o022, 0o640, 0o640), (0o077, 0o644, 0o644),
+])
+def test_a_new_file_follows_the_umask_and_a_replaced_one_keeps_its_mode(tmp_path, umask, existing, expected):
+    out = tmp_path / "r.json"
+    if existing is not None:
+        out.write_text("old", encoding="utf-8")
+        out.chmod(existing)
+    old = os.umask(umask)
+    try:
+        assert files.current_umask() == umask
+        files.write_text(out, "new")
+    finally:
+        os.umask(old)
+    assert out.read_text(encoding="utf-8") == "new"
+    assert stat.S_IMODE(out.stat().st_mode) == expected
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_extract_and_batch_results_follow_the_umask(tmp_path):
+    out = tmp_path / "r.json"
+    assert run("extract", CLEAN, "-o", out, umask=0o022).returncode == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    out.chmod(0o640)
+    assert run("extract", CLEAN, "-o", out, umask=0o022).returncode == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert run("batch", CLEAN, "-o", tmp_path / "b", "--xlsx", "--html", umask=0o027).returncode == 0
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "b").iterdir()}
+    assert modes == dict.fromkeys(["v2021-clean.txt.json", "v2021-clean.txt.html", "summary.csv", "wide.csv",
+                                   "long.csv", "problems.csv", "report.xlsx", "index.html"], 0o640)
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
+    out = tmp_path / "r.csv"
+    out.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        with files.AtomicFile(out) as handle:
+            handle.write("half a sheet")
+            raise RuntimeError("stopped")
+    assert out.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.csv"]
+
+
+# --- temporary names that cannot be planted --------------------------------------------------------
+OLD_TEMPORARY_NAMES = (".summary.csv.tmp", ".wide.csv.tmp", ".long.csv.tmp", ".problems.csv.tmp", ".report.xlsx.tmp")
+
+
+def test_symlinks_planted_at_the_old_temporary_names_are_left_alone(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victims = tmp_path / "victims"
+    victims.mkdir()
+    for name in OLD_TEMPORARY_NAMES:
+        (victims / name).write_text("precious", encoding="utf-8")
+        (out / name).symlink_to(victims / name)
+    result = run("batch", CLEAN, FIXTURES / "v2021-balance.txt", "-o", out, "--xlsx")
+    assert result.returncode == 0, result.stderr
+    for name in OLD_TEMPORARY_NAMES:
+        assert (out / name).is_symlink() and os.readlink(out / name) == str(victims / name)
+        assert (victims / name).read_text(encoding="utf-8") == "precious"
+    assert len(read_rows(out / "summary.csv")) == 3
+    assert {p.name for p in out.iterdir() if not p.is_symlink()} == {
+        "v2021-clean.txt.json", "v2021-balance.txt.json", "summary.csv", "wide.csv", "long.csv", "problems.csv",
+        "report.xlsx"}
+
+
+def test_a_result_that_cannot_be_written_fails_that_input_only(tmp_path):
+    out = tmp_path / "out"
+    (out / "v2021-clean.txt.json").mkdir(parents=True)  # a folder where the result goes
+    result = run("batch", CLEAN, FIXTURES / "v2021-balance.txt", "-o", out)
+    assert result.returncode == 3
+    rows = {Path(r[0]).name: r for r in read_rows(out / "summary.csv")[1:]}
+    assert rows["v2021-clean.txt"][1] == "failed"
+    assert rows["v2021-clean.txt"][9] == f"cannot write {out}/v2021-clean.txt.json: it is a folder, not a file"
+    assert rows["v2021-balance.txt"][1] == "problems"
