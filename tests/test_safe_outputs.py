@@ -1,5 +1,6 @@
 """Safe outputs (issue 18): where -o writes (through devices, FIFOs and links, never renaming over
-them), with which mode, through temporary files no one can plant."""
+them), with which mode, through temporary files no one can plant; spreadsheets whose text is never
+a formula."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ import stat
 import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES, ROOT
+from generate import BODIES, build, render_text
 from report_extract import files
+from report_extract.writers import csv_cell
 
 CLEAN = FIXTURES / "v2021-clean.txt"
 AS_ROOT = pytest.mark.skipif(os.geteuid() != 0, reason="devices are made and written only as root")
@@ -219,3 +223,120 @@ def test_a_result_that_cannot_be_written_fails_that_input_only(tmp_path):
     assert rows["v2021-clean.txt"][1] == "failed"
     assert rows["v2021-clean.txt"][9] == f"cannot write {out}/v2021-clean.txt.json: it is a folder, not a file"
     assert rows["v2021-balance.txt"][1] == "problems"
+
+
+# --- spreadsheets: text is never a formula -------------------------------------------------------
+@pytest.mark.parametrize("value,cell", [
+    ("=CONCATENATE(1)", "'=CONCATENATE(1)"), ("+1", "'+1"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("-cmd|' /C calc'!A0", "'-cmd|' /C calc'!A0"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("-", "'-"),
+    ("-1+2", "'-1+2"), ("-18", "-18"), ("3.5", "3.5"), (-18, -18), (2.5, 2.5), (None, ""), ("示例", "示例"),
+    ("'=x", "'=x"),
+])
+def test_csv_cell_neutralises_formulas_and_keeps_numbers(value, cell):
+    assert csv_cell(value) == cell
+
+
+FORMULA_LABELS = ('=CONCATENATE("a","b")', "-cmd|' /C calc'!A0", "@SUM(A1:A2)", "+1+1")
+FORMULA_NAMES = ("=CONCATENATE(1).txt", "+1.txt", "@SUM(1).txt")
+
+
+def _report_with_rows(seed: int, labels, template: str = "v2021") -> str:
+    body, year = BODIES[0]
+    report = build(seed, body, year if template == "v2021" else 2020, template)
+    at = [label for label, _ in report.proactive].index("行政强制") + 1
+    for n, label in enumerate(labels):
+        report.proactive.insert(at + n, (label, [str(5 + n), "", ""]))
+    return render_text(report)
+
+
+@pytest.fixture(scope="module")
+def hostile_batch(tmp_path_factory):
+    """A batch over reports whose file names and row labels look like formulas, and --bodies
+    settling a name into one that looks like a formula; inputs named relative to the archive, as a
+    user in it would."""
+    root = tmp_path_factory.mktemp("hostile")
+    archive = root / "archive"
+    archive.mkdir()
+    for n, name in enumerate(FORMULA_NAMES):
+        (archive / name).write_text(_report_with_rows(n, FORMULA_LABELS), encoding="utf-8")
+    (archive / "v2019.txt").write_text(_report_with_rows(9, FORMULA_LABELS[:1], "v2019"), encoding="utf-8")
+    (root / "bodies.csv").write_text(f'{BODIES[0][0]},"=HYPERLINK(""http://x"")"\n', encoding="utf-8")
+    names = sorted(p.name for p in archive.iterdir())
+    result = run("batch", *names, "-o", root / "out", "--xlsx", "--bodies", root / "bodies.csv", cwd=archive)
+    return root / "out", result
+
+
+def test_the_hostile_batch_gives_a_workbook(hostile_batch):
+    out, result = hostile_batch
+    assert result.returncode == 0, result.stderr
+    assert (out / "report.xlsx").stat().st_size > 0
+
+
+def test_csv_cells_that_look_like_formulas_are_quoted_and_numbers_stay_numbers(hostile_batch):
+    import pandas
+
+    out, _ = hostile_batch
+    cells = {name: [cell for row in read_rows(out / f"{name}.csv")[1:] for cell in row]
+             for name in ("summary", "wide", "long", "problems")}
+    for name, values in cells.items():
+        formulas = [v for v in values if v.startswith(("=", "+", "@", "\t", "\r"))
+                    or (v.startswith("-") and not _is_number(v))]
+        assert formulas == [], (name, formulas[:5])
+    for name in FORMULA_NAMES:
+        assert "'" + name in cells["summary"] and "'" + name in cells["wide"] and "'" + name in cells["long"]
+    assert {"'" + label for label in FORMULA_LABELS} <= set(cells["problems"])
+    assert "'=HYPERLINK" in cells["wide"] and "'=HYPERLINK" in cells["problems"]  # the body, settled by --bodies
+    wide = pandas.read_csv(out / "wide.csv", encoding="utf-8-sig")
+    for column in ("applications.new_received.total", "proactive.administrative_licensing.decisions",
+                   "proactive.administrative_fees.amount_10k_yuan", "errors"):
+        assert pandas.api.types.is_numeric_dtype(wide[column]), column
+    net_change = wide["proactive.administrative_licensing.net_change"].dropna().tolist()
+    assert len(net_change) == 1 and net_change[0] < 0  # the v2019 report's signed number, unquoted
+    assert pandas.api.types.is_numeric_dtype(pandas.read_csv(out / "long.csv", encoding="utf-8-sig")["value"])
+
+
+def test_extract_csv_quotes_a_file_name_that_looks_like_a_formula(tmp_path):
+    (tmp_path / "=CONCATENATE(1).txt").write_bytes(CLEAN.read_bytes())
+    result = run("extract", "-f", "csv", "=CONCATENATE(1).txt", cwd=tmp_path)
+    assert result.returncode == 0
+    header, row = list(csv.reader(result.stdout.decode("utf-8-sig").splitlines()))
+    assert row[header.index("path")] == "'=CONCATENATE(1).txt"
+    assert row[header.index("applications.new_received.total")].isdigit()
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def test_workbook_text_is_always_a_string_never_a_formula(hostile_batch):
+    import openpyxl
+
+    out, _ = hostile_batch
+    book = openpyxl.load_workbook(out / "report.xlsx")
+    texts = [cell for sheet in book for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert {cell.data_type for cell in texts} == {"s"}
+    assert "'=CONCATENATE(1).txt" in {cell.value for cell in texts}
+    with zipfile.ZipFile(out / "report.xlsx") as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 4
+        for name in sheets:
+            xml = archive.read(name).decode("utf-8")
+            assert "<f>" not in xml and "<f " not in xml, name
+
+
+def test_workbook_types_text_as_a_string_even_without_the_csvs_quote(tmp_path):
+    import openpyxl
+
+    from report_extract.workbook import write_xlsx
+
+    sheets = []
+    for name in ("summary", "wide", "long", "problems"):  # written by hand, with no quote in front
+        (tmp_path / f"{name}.csv").write_text('\ufeffpath,label,value\n"=SUM(1,2)",#N/A,-18\n', encoding="utf-8")
+        sheets.append((name, tmp_path / f"{name}.csv"))
+    write_xlsx(tmp_path, sheets)
+    row = [cell for cell in openpyxl.load_workbook(tmp_path / "report.xlsx")["long"][3]]
+    assert [(cell.value, cell.data_type) for cell in row] == [("=SUM(1,2)", "s"), ("#N/A", "s"), (-18, "n")]

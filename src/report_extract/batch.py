@@ -27,7 +27,7 @@ from pathlib import Path, PurePath
 
 from . import crossyear, files, guard, identity, limits, pages
 from .guard import printable
-from .writers import WIDE_META, wide_columns
+from .writers import WIDE_META, csv_cell, wide_columns
 
 # Imported where used, not here: a worker process imports this module first thing, and what it
 # imports here every worker pays for at start-up, on the batch's critical path. ``views.dashboard``
@@ -309,7 +309,7 @@ def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str
     def text(rows) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        writer.writerows([[csv_cell(v) for v in row] for row in rows])
         return buffer.getvalue()
 
     wide_row = {**meta, **tally, **flat}
@@ -765,7 +765,7 @@ def _with_body(text: str, columns: list[str], body: str | None) -> str:
     rows = list(csv.reader(io.StringIO(text)))
     for row in rows:
         if len(row) > at:
-            row[at] = body or ""
+            row[at] = csv_cell(body)
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue()
@@ -773,7 +773,7 @@ def _with_body(text: str, columns: list[str], body: str | None) -> str:
 
 class _CsvSheet:
     """A CSV written as rows come (files.AtomicFile: a temporary file of a unique name), put in
-    place by ``close``, removed by ``discard``."""
+    place by ``close``, removed by ``discard``; each cell by ``csv_cell``."""
 
     def __init__(self, path: Path, columns):
         self.path, self.columns = path, list(columns)
@@ -784,10 +784,10 @@ class _CsvSheet:
         self.writer.writerow(self.columns)
 
     def add(self, row: dict) -> None:
-        self.writer.writerow(["" if (v := row.get(c)) is None else v for c in self.columns])
+        self.writer.writerow([csv_cell(row.get(c)) for c in self.columns])
 
     def add_text(self, text: str) -> None:
-        """Rows already written as CSV text (``sheet_rows``, in a worker)."""
+        """Rows already written as CSV text with ``csv_cell`` (``sheet_rows``, in a worker)."""
         self.handle.write(text)
 
     def close(self) -> None:

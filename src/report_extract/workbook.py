@@ -5,6 +5,8 @@ autofilter, column widths fitted to their content (bounded), numbers as numbers;
 cell a problem points at is filled and carries the problem's message as a comment (a problem about
 a whole row marks that row's cells). Written with openpyxl's streaming writer, so a large archive
 needs little memory; problems are grouped by report first (one pass over problems.csv).
+
+Text is always a string cell (data type ``s``), never a formula, whatever it starts with.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from functools import partial
 from pathlib import Path
 
 from . import files
@@ -81,6 +84,7 @@ def _sheet(book, name: str, path: Path, fields: dict[str, str], flagged: dict | 
     from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet(name)
+    new = partial(WriteOnlyCell, sheet)
     with open(path, encoding="utf-8-sig", newline="") as handle:
         header = next(csv.reader(handle), [])
     widths = _widths(path, len(header))
@@ -92,28 +96,33 @@ def _sheet(book, name: str, path: Path, fields: dict[str, str], flagged: dict | 
     if header:
         sheet.auto_filter.ref = f"A2:{get_column_letter(len(header))}2"
     bold = Font(bold=True)
-    sheet.append([_styled(WriteOnlyCell(sheet, value=v), font=bold) for v in header])
-    sheet.append([_styled(WriteOnlyCell(sheet, value=v), font=bold) for v in chinese])
+    sheet.append([_styled(_cell(new, v), font=bold) for v in header])
+    sheet.append([_styled(_cell(new, v), font=bold) for v in chinese])
     index = {key: i for i, key in enumerate(header)}
     fills = {s: PatternFill("solid", fgColor=color) for s, color in SEVERITY_FILL.items()}
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         next(reader, None)
         for row in reader:
-            values = [_cell(v) for v in row]
-            marks = _marks(row, index, flagged) if flagged else {}
-            if not marks:
-                sheet.append(values)
-                continue
-            cells = []
-            for i, value in enumerate(values):
-                cell = WriteOnlyCell(sheet, value=value)
-                if i in marks:
-                    severity, messages = marks[i]
-                    cell.fill = fills.get(severity, fills["warning"])
-                    cell.comment = Comment("\n".join(messages)[:2000], "report-extract")
-                cells.append(cell)
+            cells = [_cell(new, v) for v in row]
+            for i, (severity, messages) in (_marks(row, index, flagged) if flagged else {}).items():
+                if i < len(cells):
+                    cells[i].fill = fills.get(severity, fills["warning"])
+                    cells[i].comment = Comment("\n".join(messages)[:2000], "report-extract")
             sheet.append(cells)
+
+
+def _cell(new, value: str):
+    """A cell (``new(value=…)``: a WriteOnlyCell of the sheet) from a CSV field: empty as empty; a
+    number as a number (what a spreadsheet sums); any other text, 'nan' and '=…' included, as a
+    string cell, never a formula."""
+    if value == "":
+        return new(value=None)
+    if _NUMBER.fullmatch(value):
+        return new(value=float(value) if "." in value else int(value))
+    cell = new(value=value)
+    cell.data_type = "s"  # openpyxl makes text starting with '=' a formula, and '#N/A' an error
+    return cell
 
 
 def _styled(cell, font=None):
@@ -145,12 +154,3 @@ def _marks(row: list[str], index: dict[str, int], flagged: dict) -> dict[int, tu
 
 
 _NUMBER = re.compile(r"-?\d{1,15}(?:\.\d+)?")
-
-
-def _cell(value: str):
-    """Numbers as numbers (what a spreadsheet sums); any other text, 'nan' included, as text."""
-    if value == "":
-        return None
-    if not _NUMBER.fullmatch(value):
-        return value
-    return float(value) if "." in value else int(value)

@@ -1,15 +1,35 @@
-"""Writers: JSON, JSON lines, YAML and the wide CSV row. Files are written by ``files.py``."""
+"""Writers: JSON, JSON lines, YAML and the wide CSV row, and the one rule for a CSV cell
+(``csv_cell``) that every CSV the tool writes follows. Files are written by ``files.py``."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
+from numbers import Number
 
 from .model import Report
 
 # then every canonical flat key; status and problem counts so a sheet can be filtered on them
 WIDE_META = ("path", "organization", "body", "year", "template", "status", "errors", "warnings", "infos")
+# Text starting with one of these is a formula (or DDE) to Excel and LibreOffice: OWASP "CSV Injection"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")  # "-18" as text is a number to a spreadsheet, not a formula
+
+
+def csv_cell(value):
+    """``value`` as one CSV cell: None is empty; numbers (and text that is only a number, "-18")
+    as they are; text starting with = + - @, a tab or a carriage return gets a leading single quote
+    (the OWASP "CSV Injection" guidance), so that Excel or LibreOffice show it and never run it."""
+    if value is None:
+        return ""
+    if isinstance(value, Number):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def as_data(report: Report) -> dict:
@@ -45,12 +65,12 @@ def wide_row(report: Report) -> dict:
 
 
 def csv_text(columns: list[str], rows: list[dict]) -> str:
-    """CSV with a BOM, so that Excel shows the Chinese; None is an empty cell."""
+    """CSV with a BOM, so that Excel shows the Chinese; each cell by ``csv_cell``."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return "\ufeff" + buffer.getvalue()
 
 
