@@ -1,6 +1,6 @@
 """Safe outputs (issue 18): where -o writes (through devices, FIFOs and links, never renaming over
 them), with which mode, through temporary files no one can plant; spreadsheets whose text is never
-a formula."""
+a formula; a workbook that any report's text can be written into."""
 
 from __future__ import annotations
 
@@ -238,6 +238,8 @@ def test_csv_cell_neutralises_formulas_and_keeps_numbers(value, cell):
 
 FORMULA_LABELS = ('=CONCATENATE("a","b")', "-cmd|' /C calc'!A0", "@SUM(A1:A2)", "+1+1")
 FORMULA_NAMES = ("=CONCATENATE(1).txt", "+1.txt", "@SUM(1).txt")
+CONTROL_NAME = "r\x01\x1b.txt"
+LONG_LABEL = "长" * 40_000
 
 
 def _report_with_rows(seed: int, labels, template: str = "v2021") -> str:
@@ -251,15 +253,16 @@ def _report_with_rows(seed: int, labels, template: str = "v2021") -> str:
 
 @pytest.fixture(scope="module")
 def hostile_batch(tmp_path_factory):
-    """A batch over reports whose file names and row labels look like formulas, and --bodies
-    settling a name into one that looks like a formula; inputs named relative to the archive, as a
-    user in it would."""
+    """A batch over reports whose file names and row labels look like formulas, one named with
+    control characters and one with a 40,000-character label, and --bodies settling a name into
+    one that looks like a formula; inputs named relative to the archive, as a user in it would."""
     root = tmp_path_factory.mktemp("hostile")
     archive = root / "archive"
     archive.mkdir()
     for n, name in enumerate(FORMULA_NAMES):
         (archive / name).write_text(_report_with_rows(n, FORMULA_LABELS), encoding="utf-8")
     (archive / "v2019.txt").write_text(_report_with_rows(9, FORMULA_LABELS[:1], "v2019"), encoding="utf-8")
+    (archive / CONTROL_NAME).write_text(_report_with_rows(11, [LONG_LABEL]), encoding="utf-8")
     (root / "bodies.csv").write_text(f'{BODIES[0][0]},"=HYPERLINK(""http://x"")"\n', encoding="utf-8")
     names = sorted(p.name for p in archive.iterdir())
     result = run("batch", *names, "-o", root / "out", "--xlsx", "--bodies", root / "bodies.csv", cwd=archive)
@@ -340,3 +343,48 @@ def test_workbook_types_text_as_a_string_even_without_the_csvs_quote(tmp_path):
     write_xlsx(tmp_path, sheets)
     row = [cell for cell in openpyxl.load_workbook(tmp_path / "report.xlsx")["long"][3]]
     assert [(cell.value, cell.data_type) for cell in row] == [("=SUM(1,2)", "s"), ("#N/A", "s"), (-18, "n")]
+
+def test_workbook_escapes_control_characters_and_cuts_long_text(hostile_batch):
+    import openpyxl
+
+    out, _ = hostile_batch
+    book = openpyxl.load_workbook(out / "report.xlsx")
+    paths = [row[0].value for row in book["summary"].iter_rows(min_row=3)]
+    assert "r\\x01\\x1b.txt" in paths
+    labels = [row[12].value for row in book["problems"].iter_rows(min_row=3) if row[12].value]
+    (long_label,) = [label for label in labels if label.startswith("长长")]
+    assert len(long_label) == 32_767
+    assert long_label.endswith("长…[cut: 40,000 characters in all]")
+    assert ["r\x01\x1b.txt"] == [Path(r[0]).name for r in read_rows(out / "summary.csv")[1:] if "\x01" in r[0]]
+
+
+def test_writable_text_escapes_every_character_openpyxl_refuses():
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from report_extract.workbook import writable_text
+
+    refused = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000 and ILLEGAL_CHARACTERS_RE.match(chr(c)))
+    assert refused and not ILLEGAL_CHARACTERS_RE.search(writable_text(refused))
+    assert writable_text("a\x01b\x1b\ufffe") == "a\\x01b\\x1b\\uFFFE"
+    wide = writable_text("\U00020000" * 20_000)  # beyond the BMP: two UTF-16 code units each, as Excel counts
+    assert len(wide.encode("utf-16-le")) // 2 <= 32_767 and wide.endswith("[cut: 20,000 characters in all]")
+
+
+def test_a_field_longer_than_csvs_default_limit_is_read_back_into_the_workbook(tmp_path):
+    import openpyxl
+
+    from report_extract.batch import LONG_COLUMNS, PROBLEM_COLUMNS, SUMMARY_COLUMNS
+    from report_extract.workbook import write_xlsx
+    from report_extract.writers import csv_text, wide_columns
+
+    label = "长" * 200_000  # csv reads at most 131,072 characters a field unless told otherwise
+    sheets = []
+    for name, columns, row in (("summary", SUMMARY_COLUMNS, {"path": "r.txt", "status": "ok"}),
+                               ("wide", wide_columns(), {"path": "r.txt"}), ("long", LONG_COLUMNS, {"path": "r.txt"}),
+                               ("problems", PROBLEM_COLUMNS, {"path": "r.txt", "code": "unknown_row", "label": label})):
+        (tmp_path / f"{name}.csv").write_text(csv_text(list(columns), [row]), encoding="utf-8")
+        sheets.append((name, tmp_path / f"{name}.csv"))
+    write_xlsx(tmp_path, sheets)
+    problems = openpyxl.load_workbook(tmp_path / "report.xlsx")["problems"]
+    cell = problems.cell(row=3, column=list(PROBLEM_COLUMNS).index("label") + 1)
+    assert len(cell.value) == 32_767 and cell.value.endswith("[cut: 200,000 characters in all]")

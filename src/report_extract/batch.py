@@ -27,7 +27,7 @@ from pathlib import Path, PurePath
 
 from . import crossyear, files, guard, identity, limits, pages
 from .guard import printable
-from .writers import WIDE_META, csv_cell, wide_columns
+from .writers import WIDE_META, csv_cell, read_back_csv, wide_columns
 
 # Imported where used, not here: a worker process imports this module first thing, and what it
 # imports here every worker pays for at start-up, on the batch's critical path. ``views.dashboard``
@@ -762,7 +762,7 @@ def _with_body(text: str, columns: list[str], body: str | None) -> str:
     """An input's sheet rows with the body column settled by --bodies (the workers wrote the key the
     report gives; the user's table is the parent's)."""
     at = columns.index("body")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(read_back_csv(io.StringIO(text)))
     for row in rows:
         if len(row) > at:
             row[at] = csv_cell(body)

@@ -16,6 +16,9 @@ WIDE_META = ("path", "organization", "body", "year", "template", "status", "erro
 # Text starting with one of these is a formula (or DDE) to Excel and LibreOffice: OWASP "CSV Injection"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")  # "-18" as text is a number to a spreadsheet, not a formula
+# Our own CSVs hold any field a report gave (a label of 200,000 characters): csv's default of
+# 131,072 characters a field is no limit when they are read back (the workbook, --bodies)
+CSV_FIELD_LIMIT = 2**31 - 1
 
 
 def csv_cell(value):
@@ -62,6 +65,12 @@ def wide_row(report: Report) -> dict:
            "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"]}
     row.update(report.flat())
     return row
+
+
+def read_back_csv(lines):
+    """``csv.reader`` over a CSV we wrote, with no limit on a field's length."""
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+    return csv.reader(lines)
 
 
 def csv_text(columns: list[str], rows: list[dict]) -> str:
