@@ -26,9 +26,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from . import crossyear, guard, identity, limits, pages
+from . import crossyear, files, guard, identity, limits, pages
 from .guard import printable
-from .writers import WIDE_META, wide_columns, write_atomic
+from .writers import WIDE_META, csv_cell, read_back_csv, wide_columns
 
 # Imported where used, not here: a worker process imports this module first thing, and what it
 # imports here every worker pays for at start-up, on the batch's critical path. ``views.dashboard``
@@ -204,11 +204,18 @@ def process(job: Job, options: Options) -> dict:
                 _dashboard().write_page(out, existing)
             return {**_summary_of(job.path, existing, start), "reused": True}
     summary, text, page = work(job.path, data, digest, options.fmt, start, page=options.html, ocr=options.ocr)
-    if text is not None:
-        write_atomic(out, text)
-    if page is not None:
-        write_atomic(_dashboard().page_path(out), page)
+    write_result(out, text, page)
     return summary
+
+
+def write_result(out: Path, text: str | None, page: str | None) -> None:
+    """An input's result file and its page (None: not written); files.OutputError when one cannot
+    be: a folder or a socket in its place fails that input, a failing disk (``exc.disk``: full,
+    read-only) stops the batch."""
+    if text is not None:
+        files.write_text(out, text)
+    if page is not None:
+        files.write_text(_dashboard().page_path(out), page)
 
 
 def work(path: str, data: bytes, digest: str, fmt: str, start: float, page: bool = False,
@@ -344,7 +351,7 @@ def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str
     def text(rows) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        writer.writerows([[csv_cell(v) for v in row] for row in rows])
         return buffer.getvalue()
 
     wide_row = {**meta, **tally, **flat}
@@ -375,7 +382,7 @@ def worker_main(options_json: str) -> None:
     spool_path = Path(config.pop("spool"))
     new_input = _count_ocr_pages()
     options = Options(**{**config, "outdir": Path(config["outdir"])})
-    with open(spool_path, "a", encoding="utf-8", errors="backslashreplace") as spool:
+    with files.open_spool(spool_path, "a", encoding="utf-8", errors="backslashreplace") as spool:
         for line in sys.stdin:
             job = Job(**json.loads(line))
             new_input()
@@ -386,13 +393,23 @@ def worker_main(options_json: str) -> None:
                 where = None if data is None else spool_write(spool, spool_path, data)
             except MemoryError:  # over the worker's memory limit, anywhere: this input fails, not the batch
                 summary, where = _summary(job.path, "failed", error=guard.memory_error().reason), None
-            except OSError as exc:  # the output folder cannot be written (a full disk): the batch stops
-                message = ["output", exc.errno, exc.strerror or str(exc), exc.filename and printable(str(exc.filename))]
-                sys.stdout.write(json.dumps(message) + "\n")
-                sys.stdout.flush()
+            except files.OutputError as exc:  # its result or page cannot be written
+                if exc.disk:  # the output disk itself fails (full, read-only): the batch stops
+                    _tell_output_failure(exc.errno, None)
+                    return
+                summary, where = _summary(job.path, "failed", error=str(exc)), None  # it fails, not the batch
+            except OSError as exc:  # the spool cannot be written (a full disk): the batch stops
+                _tell_output_failure(exc.errno, exc.filename)
                 return
             sys.stdout.write(json.dumps([job.index, summary, where]) + "\n")  # ASCII: any file name passes
             sys.stdout.flush()
+
+
+def _tell_output_failure(number: int | None, filename) -> None:
+    """Tell the parent that the output folder cannot be written (no input's fault): it stops."""
+    message = ["output", number, os.strerror(number) if number else "a write error", filename and printable(str(filename))]
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
 
 
 def spool_write(handle, path: Path, data: dict) -> list:
@@ -522,7 +539,7 @@ class _Spool:
         self.where: dict[int, tuple[str, int]] = {}
         self.handles: dict[str, object] = {}
         self.count = 0
-        self.summaries = open(self.new_file(), "w+", encoding="utf-8")  # the parent's own spool
+        self.summaries = files.open_spool(self.new_file(), "w+", encoding="utf-8")  # the parent's own spool
         self.summary_at: dict[int, int] = {}
 
     def put_summary(self, index: int, summary: dict) -> None:
@@ -537,8 +554,9 @@ class _Spool:
         return json.loads(self.summaries.readline())
 
     def new_file(self) -> Path:
+        """A new spool file, made (empty) under a unique name: nothing planted there is followed."""
         self.count += 1
-        return self.outdir / f".report-extract-spool-{os.getpid()}-{self.count}.jsonl"
+        return files.new_spool(self.outdir, f".report-extract-spool-{os.getpid()}-{self.count}-", ".jsonl")
 
     def put(self, index: int, where: list | None) -> None:
         if where is not None:
@@ -562,7 +580,7 @@ class _Spool:
             return None
         path, offset = self.where[index]
         if path not in self.handles:
-            self.handles[path] = open(path, encoding="utf-8")
+            self.handles[path] = files.open_spool(path, "r", encoding="utf-8")
         handle = self.handles[path]
         handle.seek(offset)
         return handle
@@ -772,20 +790,37 @@ def _cross_year(jobs: list[Job], spool: _Spool, options: Options) -> tuple[dict[
 
 def _write_data(path: Path, data: dict, fmt: str) -> None:
     if fmt == "json":
-        write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        files.write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         import yaml
 
-        write_atomic(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+        files.write_text(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 
 def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict], spool: _Spool,
                   cross: dict[int, list], counts: dict[int, dict], options: Options) -> None:
     """summary.csv, wide.csv, long.csv, problems.csv (UTF-8 with BOM), and report.xlsx on request,
     in input order, from the spool."""
-    sheets = {name: _CsvSheet(options.outdir / f"{name}.csv", columns) for name, columns in (
-        ("summary", SUMMARY_COLUMNS), ("wide", wide_columns()), ("long", LONG_COLUMNS),
-        ("problems", PROBLEM_COLUMNS))}
+    sheets: dict[str, _CsvSheet] = {}
+    try:
+        for name, columns in (("summary", SUMMARY_COLUMNS), ("wide", wide_columns()), ("long", LONG_COLUMNS),
+                              ("problems", PROBLEM_COLUMNS)):
+            sheets[name] = _CsvSheet(options.outdir / f"{name}.csv", columns)
+        _fill_sheets(sheets, jobs, statuses, missing, spool, cross, counts, options)
+        for sheet in sheets.values():
+            sheet.close()
+    finally:  # a sheet not closed (an error, Ctrl-C) leaves no temporary file; a closed one is kept
+        for sheet in sheets.values():
+            sheet.discard()
+    if options.xlsx:
+        from .workbook import write_xlsx
+
+        write_xlsx(options.outdir, [(name, sheets[name].path) for name in ("summary", "wide", "long", "problems")])
+
+
+def _fill_sheets(sheets: dict, jobs: list[Job], statuses: dict[int, str], missing: list[dict], spool: _Spool,
+                 cross: dict[int, list], counts: dict[int, dict], options: Options) -> None:
+    """Every input's rows into the open sheets, in input order."""
     for job in jobs:
         if job.index not in statuses:
             continue
@@ -800,52 +835,52 @@ def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict]
             text = rows[name]
             if options.bodies and text:
                 text = _with_body(text, sheets[name].columns, summary["body"])
-            sheets[name].handle.write(text)
+            sheets[name].add_text(text)
         meta = {"path": printable(job.path), "organization": summary["organization"], "body": summary.get("body"),
                 "year": summary["year"], "template": summary["template"]}
         for problem in cross.get(job.index, []):
             sheets["problems"].add({**meta, **problem})
     for summary in missing:
         sheets["summary"].add(summary)
-    for sheet in sheets.values():
-        sheet.close()
-    if options.xlsx:
-        from .workbook import write_xlsx
-
-        write_xlsx(options.outdir, [(name, sheets[name].path) for name in ("summary", "wide", "long", "problems")])
 
 
 def _with_body(text: str, columns: list[str], body: str | None) -> str:
     """An input's sheet rows with the body column settled by --bodies (the workers wrote the key the
     report gives; the user's table is the parent's)."""
     at = columns.index("body")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(read_back_csv(io.StringIO(text)))
     for row in rows:
         if len(row) > at:
-            row[at] = body or ""
+            row[at] = csv_cell(body)
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue()
 
 
 class _CsvSheet:
-    """A CSV written to a temporary file as rows come, renamed into place when closed."""
+    """A CSV written as rows come (files.AtomicFile: a temporary file of a unique name), put in
+    place by ``close``, removed by ``discard``; each cell by ``csv_cell``."""
 
     def __init__(self, path: Path, columns):
         self.path, self.columns = path, list(columns)
-        self.tmp = path.with_name(f".{path.name}.tmp")
+        self.handle = files.AtomicFile(path)
         # the BOM by hand: the utf-8-sig codec encodes each write in Python, a long sheet has many
-        self.handle = open(self.tmp, "w", encoding="utf-8", newline="")
         self.handle.write("\ufeff")
         self.writer = csv.writer(self.handle, lineterminator="\n")
         self.writer.writerow(self.columns)
 
     def add(self, row: dict) -> None:
-        self.writer.writerow(["" if (v := row.get(c)) is None else v for c in self.columns])
+        self.writer.writerow([csv_cell(row.get(c)) for c in self.columns])
+
+    def add_text(self, text: str) -> None:
+        """Rows already written as CSV text with ``csv_cell`` (``sheet_rows``, in a worker)."""
+        self.handle.write(text)
 
     def close(self) -> None:
-        self.handle.close()
-        os.replace(self.tmp, self.path)
+        self.handle.commit()
+
+    def discard(self) -> None:
+        self.handle.discard()
 
 
 if __name__ == "__main__":

@@ -114,9 +114,9 @@ def extract(
                                          metavar="json|jsonl|yaml|csv|html",
                                          help="Output format: json (one document; an array for several "
                                               "inputs), jsonl (one object a line), yaml, csv (one row a report)."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", show_default="stdout", metavar="FILE|FOLDER",
-                                          help="Write to this file (atomically), or one file per input into "
-                                               "this folder when it is one."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", show_default="stdout", metavar="FILE|FOLDER",
+                                         help="Write to this file (atomically; '-': stdout), or one file per "
+                                              "input into this folder (an existing one, or a name ending in /)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when a report has error-level problems, "
                                                         "saying which on stderr."),
     max_memory: int = typer.Option(None, "--max-memory", min=64, metavar="MB", show_default="1536",
@@ -126,7 +126,7 @@ def extract(
     ocr: Ocr = typer.Option(Ocr.auto, "--ocr", metavar="auto|always|never", help=OCR_HELP),
 ):
     """Extract one or more reports to JSON, JSON lines, YAML or CSV on stdout (or -o)."""
-    from . import outputs
+    from . import files, outputs
     from .writers import render
 
     _apply_limits(max_memory, timeout)
@@ -135,6 +135,12 @@ def extract(
     except outputs.OutputError as exc:
         _say(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
+    try:
+        if plan.target is not None:  # a block device or a socket: refused before any input is read
+            files.refuse_unwritable(plan.target)
+    except outputs.OutputError as exc:
+        _say(str(exc))
+        raise typer.Exit(EXIT_OUTPUT) from None
     # each file named is a report of its own (page images of one report: a zip of them, or batch
     # on their folder, reads them as one)
     inputs = paths
@@ -147,12 +153,12 @@ def extract(
                 _say(error)
                 continue
             if plan.folder is not None:  # one file per input, written as each is read
-                outputs.write_file(plan.file_for(path, taken), render([report], plan.fmt))
+                files.write_text(plan.file_for(path, taken), render([report], plan.fmt))
             reports.append(report)
         if reports and plan.folder is None:
             text = render(reports, plan.fmt, several=len(inputs) > 1)
             if plan.target is not None:
-                outputs.write_file(plan.target, text)
+                files.write_text(plan.target, text)
             else:
                 outputs.write_stdout(text)
     except outputs.OutputError as exc:
@@ -251,16 +257,25 @@ def compare(
     b: str = typer.Argument(..., help="the later report"),
     fmt: CompareFormat = typer.Option(CompareFormat.text, "-f", "--format", metavar="text|json|html",
                                       help="Output format."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", show_default="stdout",
-                                          help="Write here (atomically) instead of stdout."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", show_default="stdout",
+                                         help="Write here (atomically; '-': stdout) instead of stdout."),
 ):
     """Two reports side by side: every table value with its change, the cross-year relations
     (carry-over, documents in force), and the sentences of B that repeat A's, per section."""
     import json
 
+    from . import files, outputs
     from .compare import compare as run_compare
     from .views import compare_view, terminal
 
+    if output == outputs.STDOUT:
+        output = None
+    try:
+        if output is not None:  # a folder, a block device or a socket: refused before reading
+            files.refuse_unwritable(output)
+    except outputs.OutputError as exc:
+        _say(str(exc))
+        raise typer.Exit(EXIT_OUTPUT) from None
     reports = []
     for path in (a, b):
         report, error = _read_report_or_result(path)
@@ -274,11 +289,9 @@ def compare(
         return
     text = {"json": lambda: json.dumps(result, ensure_ascii=False, indent=2) + "\n",
             "html": lambda: compare_view.html_page(result, reports[1])}.get(fmt.value, lambda: _plain(compare_view.show, result))()
-    from . import outputs
-
     try:
         if output:
-            outputs.write_file(output, text)
+            files.write_text(output, text)
         else:
             outputs.write_stdout(text)
     except outputs.OutputError as exc:
@@ -365,6 +378,7 @@ def batch(
     stop the batch."""
     from .batch import Options, run
     from .cluster import ClusterError  # Dask itself is imported only for --scheduler
+    from .files import OutputError
 
     if outdir.exists() and not outdir.is_dir():
         _say(f"-o {outdir}: is a file; batch writes into a folder (give a folder name)")
@@ -400,6 +414,10 @@ def batch(
             progress.stop()
             _say(str(exc))
             raise typer.Exit(EXIT_USAGE if exc.usage else EXIT_UNREADABLE) from None
+        except OutputError as exc:  # a sheet, report.xlsx or index.html cannot be written
+            progress.stop()
+            _say(str(exc))
+            raise typer.Exit(EXIT_OUTPUT) from None
         except OSError as exc:  # the output folder cannot be made or written
             progress.stop()
             _say(f"cannot write into {outdir} ({exc.strerror or exc}); what is finished is kept: make room and "

@@ -38,10 +38,9 @@ import uuid
 from concurrent.futures import CancelledError
 from pathlib import Path
 
-from . import batch, guard, limits, pages
+from . import batch, files, guard, limits, pages
 from .errors import ReportError
 from .guard import printable, read_input
-from .writers import write_atomic
 
 # Inputs are sent to the workers in memory; one larger than this is recorded as failed (a worker
 # that can read the archive itself takes any size: --shared-fs).
@@ -189,7 +188,7 @@ class _Feeder:
         self.client, self.options, self.done = client, options, done
         self.queue = list(reversed(jobs))
         self.spool_path = spool.new_file()
-        self.spool = open(self.spool_path, "w", encoding="utf-8")
+        self.spool = files.open_spool(self.spool_path, "w", encoding="utf-8")
         self.running: dict = {}  # future -> its jobs
         self.alone: list[batch.Job] = []  # inputs to send one to a task (their batch killed workers)
         self.run_id = uuid.uuid4().hex[:8]
@@ -333,10 +332,12 @@ class _Feeder:
                 self._reuse(job, out, existing, time.perf_counter())
                 continue
             summary, text, page = answer[1:]
-            if text is not None:
-                write_atomic(out, text)
-            if page is not None:
-                write_atomic(batch._dashboard().page_path(out), page)
+            try:
+                batch.write_result(out, text, page)
+            except files.OutputError as exc:  # that input fails, the batch goes on
+                if exc.disk:  # the output disk itself fails (full, read-only): the batch stops
+                    raise OSError(exc.errno, os.strerror(exc.errno)) from None
+                summary = {**batch._summary(job.path, "failed", error=str(exc)), "seconds": summary.get("seconds")}
             self._finish(job, summary)
 
     def _out(self, job: batch.Job) -> Path:
@@ -346,8 +347,14 @@ class _Feeder:
 
     def _reuse(self, job: batch.Job, out: Path, existing: dict, start: float) -> None:
         """A current result: its summary, and its page if one is asked for and missing."""
-        if self.options.html and not batch._dashboard().page_path(out).exists():
-            batch._dashboard().write_page(out, existing)
+        try:
+            if self.options.html and not batch._dashboard().page_path(out).exists():
+                batch._dashboard().write_page(out, existing)
+        except files.OutputError as exc:
+            if exc.disk:  # the output disk itself fails: the batch stops
+                raise OSError(exc.errno, str(exc)) from None
+            self._finish(job, batch._summary(job.path, "failed", error=str(exc), start=start))
+            return
         self._finish(job, {**batch._summary_of(job.path, existing, start), "reused": True})
 
     def _finish(self, job: batch.Job, summary: dict) -> None:
