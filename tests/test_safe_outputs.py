@@ -177,7 +177,8 @@ def test_extract_and_batch_results_follow_the_umask(tmp_path):
     assert run("batch", CLEAN, "-o", tmp_path / "b", "--xlsx", "--html", umask=0o027).returncode == 0
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "b").iterdir()}
     assert modes == dict.fromkeys(["v2021-clean.txt.json", "v2021-clean.txt.html", "summary.csv", "wide.csv",
-                                   "long.csv", "problems.csv", "report.xlsx", "index.html"], 0o640)
+                                   "long.csv", "problems.csv", "report.xlsx", "index.html",
+                                   ".report-extract.lock"], 0o640)
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
@@ -211,7 +212,7 @@ def test_symlinks_planted_at_the_old_temporary_names_are_left_alone(tmp_path):
     assert len(read_rows(out / "summary.csv")) == 3
     assert {p.name for p in out.iterdir() if not p.is_symlink()} == {
         "v2021-clean.txt.json", "v2021-balance.txt.json", "summary.csv", "wide.csv", "long.csv", "problems.csv",
-        "report.xlsx"}
+        "report.xlsx", ".report-extract.lock"}
 
 
 def test_a_result_that_cannot_be_written_fails_that_input_only(tmp_path):
