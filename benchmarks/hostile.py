@@ -414,6 +414,15 @@ def _(d: Path) -> Case:
     return Case(["extract", _write(d / "objects.pdf", _pdf(_page_objects(content)))])
 
 
+@kind("pdf-2m-paths-compressed", fast=True)
+def _(d: Path) -> Case:
+    """2.4 million short paths in a few hundred KB: refused before pdfium loads the page."""
+    content = zlib.compress(b"0 0 m 1 0 l S\n" * 2_400_000, 9)
+    objects = _page_objects(b"")
+    objects[3] = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream"
+    return Case(["extract", _write(d / "paths.pdf", _pdf(objects))])
+
+
 @kind("pdf-broken-xref", fast=True)
 def _(d: Path) -> Case:
     data = bytearray(_fixture("v2021-clean.pdf"))
@@ -487,6 +496,61 @@ def _(d: Path) -> Case:
     if not path.exists():
         os.mkfifo(path)
     return Case(["extract", path])
+
+
+def _result(d: Path, change) -> Path:
+    """A result JSON of the clean text fixture, changed by ``change(data)``."""
+    out = subprocess.run([sys.executable, "-m", "report_extract", "extract", str(FIXTURES / "v2021-clean.txt")],
+                         capture_output=True, check=True).stdout
+    data = json.loads(out)
+    change(data)
+    path = d / f"result-{len(list(d.glob('result-*.json')))}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@kind("check-result-dotted-key", fast=True)
+def _(d: Path) -> Case:
+    return Case(["check", _result(d, lambda data: data["tables"]["proactive"].update({"rules.x": {"issued": 1}}))])
+
+
+@kind("check-result-short-ocr-box", fast=True)
+def _(d: Path) -> Case:
+    def change(data):
+        next(iter(data["provenance"].values()))["ocr"] = {"confidence": 0.5, "box": [3]}
+    return Case(["check", _result(d, change)])
+
+
+@kind("check-result-fifo", fast=True)
+def _(d: Path) -> Case:
+    path = d / "result-fifo.json"
+    if not path.exists():
+        os.mkfifo(path)
+    return Case(["check", path])
+
+
+@kind("compare-result-dev-zero", fast=True)
+def _(d: Path) -> Case:
+    link = d / "zero.json"
+    if not link.exists():
+        link.symlink_to("/dev/zero")
+    return Case(["compare", FIXTURES / "v2021-clean.txt", link])
+
+
+@kind("check-escape-sequences-and-markup", fast=True)
+def _(d: Path) -> Case:
+    text = _clean_text().replace("（三）不予公开", "（三）不予公开\x1b]0;PWNED\x07\u202e", 1)
+    return Case(["check", _write(d / "[final]a[b]c.txt", text.encode())], allowed=(0, 1), note="escaped")
+
+
+@kind("output-suffix-not-written", fast=True)
+def _(d: Path) -> Case:
+    return Case(["extract", FIXTURES / "v2021-clean.txt", "-o", d / "out.xlsx"], allowed=(2,))
+
+
+@kind("output-dash-is-stdout", fast=True)
+def _(d: Path) -> Case:
+    return Case(["extract", FIXTURES / "v2021-clean.txt", "-o", "-"], allowed=(0,))
 
 
 @kind("input-directory", fast=True)
@@ -690,8 +754,11 @@ def _classify(case: Case, code: int, out: bytes, err: bytes, hung: bool, peak: f
         return "UNEXPECTED", first
     if "/etc/passwd" in case.note and b"root:" in out:
         return "UNEXPECTED", "external entity expanded"
-    if case.note == "escaped" and any(ch in text for ch in "\x1b\x07"):
+    if case.note == "escaped" and (any(ch in text for ch in "\x1b\x07\u202e")
+                                   or any(ch.encode() in out for ch in "\x1b\x07\u202e")):
         return "UNEXPECTED", "control characters printed raw"
+    if case.args and case.args[0] in ("check", "compare") and code in (0, 1):
+        return "read", first  # a view for a person, not JSON
     if case.args and case.args[0] == "batch":
         return ("refused" if code == 3 else "usage" if code == 2 else "read"), (lines[-1][:150] if lines else "")
     if code == 3:

@@ -19,8 +19,8 @@ sys.modules["hostile"] = hostile
 spec.loader.exec_module(hostile)
 
 EXPECTED = {  # kind -> (exit, what its one line says); the kinds tests/test_hardening.py has not run
-    "pdf-form-chain": (3, "a PDF form XObject that expands to more than 500,000 objects: over the page objects "
-                          "limit of 500,000 objects (raise it with REPORT_EXTRACT_MAX_PAGE_OBJECTS=N)"),
+    "pdf-form-chain": (3, "a PDF form XObject that expands to more than 200,000 objects: over the page objects "
+                          "limit of 200,000 objects (raise it with REPORT_EXTRACT_MAX_PAGE_OBJECTS=N)"),
     "pdf-100k-pages": (3, "a PDF of 100,000 pages: over the page count limit of 2,000 pages"),
     "docx-many-members": (3, "over the zip member count limit of 10,000 members"),
     "docx-billion-laughs": (3, "Maximum entity amplification factor exceeded"),

@@ -36,10 +36,15 @@ def extract_pages(paths, ocr: str = "auto") -> "Report":
     """Read the page images of one report (``scan-p1.jpg``, ``scan-p2.jpg``, …: one file a page),
     in the order given, as one report; ``source.page_files`` names the file of each page. (The
     command line finds such groups by their names: :func:`report_extract.pages.group`.)"""
+    from .errors import UsageError
     from .pages import label, read_group
     from .pipeline import extract as _extract
 
+    if isinstance(paths, (str, bytes)):
+        raise TypeError("paths must be a list of the page images' paths, not one path: use extract() for one file")
     paths = [str(p) for p in paths]
+    if not paths:
+        raise UsageError("extract_pages() needs the paths of one report's page images; none were given")
     if len(paths) == 1:
         return _extract(paths[0], ocr=ocr)
     return _extract(label(paths), read_group(paths), ocr=ocr)

@@ -12,6 +12,7 @@ run again leaves the same folder as one that was not.
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import json
@@ -23,9 +24,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from . import crossyear, guard, identity, janitor, limits, pages
+from . import crossyear, files, guard, identity, janitor, limits, pages
 from .guard import printable
-from .writers import WIDE_META, wide_columns, write_atomic
+from .writers import WIDE_META, csv_cell, read_back_csv, wide_columns
 
 # Imported where used, not here: a worker process imports this module first thing, and what it
 # imports here every worker pays for at start-up, on the batch's critical path. ``views.dashboard``
@@ -36,6 +37,8 @@ EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", "
 # seconds each page read by OCR may take at least, whatever --timeout says (loading the OCR models
 # and a page of a slow scan take longer than a text file); a --timeout above it raises it
 OCR_PAGE_TIMEOUT = 60.0
+LOCK_NAME = ".report-extract.lock"  # in the output folder: held while a batch writes into it
+MAX_NAME_BYTES = 200  # a result's file name, before .json and .html (file systems allow 255)
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "body", "year", "errors", "warnings", "infos", "error",
                    "ocr_pages", "seconds")  # ocr_pages: how many pages were read by OCR (empty: none)
 LONG_COLUMNS = ("path", "organization", "body", "year", "field", "value")
@@ -73,21 +76,28 @@ class Outcome:
     done: int = 0  # inputs finished, read or failed
     failed: int = 0
     not_reports: int = 0  # read, but not annual reports: reported, not failures
+    reused: int = 0  # results already current (same input, version and OCR mode): not read again
     interrupted: int = 0  # the signal that stopped the batch (SIGINT for Ctrl-C), 0: it was not
     missing: list = None  # the paths named that do not exist
 
 
 # --- which inputs ------------------------------------------------------------------------------
-def discover(paths: list[str]) -> tuple[list[Job], list[dict]]:
+def discover(paths: list[str], outdir: Path | None = None) -> tuple[list[Job], list[dict]]:
     """Files under the given folders (recursively, by extension) and the given files, in a stable
-    order, each with its place in the output folder. Also the summaries of inputs skipped."""
+    order, each with its place in the output folder. Also the summaries of inputs skipped. Output
+    folders (``outdir``, and any folder an earlier batch wrote into: it holds LOCK_NAME) are never
+    walked: the tool never reads back what it wrote."""
     found: list[tuple[str, str]] = []
+    named: set[str] = set()  # files the user named one by one: never grouped as page images
     skipped: list[dict] = []
     roots = [Path(p) for p in paths]
     base = _common_base(roots)
     for root in roots:
         if root.is_dir():
             for dirpath, dirnames, filenames in os.walk(root):
+                if LOCK_NAME in filenames or outdir is not None and _resolved(Path(dirpath)) == outdir:
+                    dirnames.clear()  # an output folder: ours, not the archive's
+                    continue
                 dirnames.sort()
                 for name in sorted(filenames):
                     path = Path(dirpath) / name
@@ -95,6 +105,7 @@ def discover(paths: list[str]) -> tuple[list[Job], list[dict]]:
                         found.append((str(path), _relative(path, base)))
         elif root.is_file():
             found.append((str(root), _relative(root, base)))
+            named.add(str(root))
         else:
             reason = "a symbolic link loop" if root.is_symlink() else "no such file or folder"
             skipped.append(_summary(str(root), "failed", error=reason))
@@ -105,7 +116,10 @@ def discover(paths: list[str]) -> tuple[list[Job], list[dict]]:
             paths_seen.add(path)
             unique_found.append((path, rel))
     rels = dict(unique_found)
-    for parts in pages.group([path for path, _ in unique_found]):
+    order = {path: i for i, (path, _) in enumerate(unique_found)}
+    walked = pages.group([path for path, _ in unique_found if path not in named])
+    inputs = sorted(walked + [[path] for path in named], key=lambda parts: order[parts[0]])
+    for parts in inputs:
         path, rel = parts[0], rels[parts[0]]
         if len(parts) > 1:  # page images of one report: one input, named by the group
             path, rel = pages.label(parts), "/".join([*rel.split("/")[:-1], PurePath(pages.label(parts)).name])
@@ -141,15 +155,27 @@ def _relative(path: Path, base: Path) -> str:
         rel = _resolved(path).relative_to(base)
     except ValueError:
         rel = Path(path.name)
-    parts = [p for p in rel.parts if p not in ("", ".", "..") and not p.startswith("/")]
-    return "/".join(parts) or path.name
+    parts = [_fitted(p) for p in rel.parts if p not in ("", ".", "..") and not p.startswith("/")]
+    return "/".join(parts) or _fitted(path.name)
+
+
+def _fitted(name: str) -> str:
+    """A name that fits a file system's 255 bytes with what the output adds (``.json``, ``.html``,
+    a temporary file's ``.NAME.XXXXXXXX.tmp``): a longer one is cut, and told apart by a digest."""
+    encoded = os.fsencode(name)
+    if len(encoded) <= MAX_NAME_BYTES:
+        return name
+    digest = hashlib.sha1(encoded).hexdigest()[:10]
+    cut = encoded[:MAX_NAME_BYTES - 12].decode("utf-8", errors="ignore")
+    return f"{cut}~{digest}"
 
 
 def result_path(outdir: Path, rel: str, fmt: str, root: Path | None = None) -> Path:
     """``root``: ``outdir`` resolved, when the caller resolved it once for many inputs."""
     target = _resolved(outdir / f"{rel}.{fmt}")
     if (root or _resolved(outdir)) not in target.parents:
-        raise ValueError(f"output path {target} would leave {outdir}")
+        raise ValueError(f"its result would be written outside the output folder, at {printable(str(target))} "
+                         "(a symbolic link inside the output folder points elsewhere)")
     return target
 
 
@@ -165,19 +191,29 @@ def process(job: Job, options: Options) -> dict:
     except ReportError as exc:
         return _summary(job.path, "failed", error=exc.reason, start=start)
     digest = hashlib.sha256(data).hexdigest()
-    out = result_path(options.outdir, job.rel, options.fmt)
+    try:
+        out = result_path(options.outdir, job.rel, options.fmt)
+    except ValueError as exc:
+        return _summary(job.path, "failed", error=str(exc), start=start)
     if not options.force:
-        existing = current(out, options.fmt, digest)
+        existing = current(out, options.fmt, digest, options.ocr)
         if existing is not None:
             if options.html and not _dashboard().page_path(out).exists():
                 _dashboard().write_page(out, existing)
-            return _summary_of(job.path, existing, start)
+            return {**_summary_of(job.path, existing, start), "reused": True}
     summary, text, page = work(job.path, data, digest, options.fmt, start, page=options.html, ocr=options.ocr)
-    if text is not None:
-        write_atomic(out, text)
-    if page is not None:
-        write_atomic(_dashboard().page_path(out), page)
+    write_result(out, text, page)
     return summary
+
+
+def write_result(out: Path, text: str | None, page: str | None) -> None:
+    """An input's result file and its page (None: not written); files.OutputError when one cannot
+    be: a folder or a socket in its place fails that input, a failing disk (``exc.disk``: full,
+    read-only) stops the batch."""
+    if text is not None:
+        files.write_text(out, text)
+    if page is not None:
+        files.write_text(_dashboard().page_path(out), page)
 
 
 def work(path: str, data: bytes, digest: str, fmt: str, start: float, page: bool = False,
@@ -214,12 +250,21 @@ def _dashboard():
     return dashboard
 
 
-def current(out: Path, fmt: str, digest: str) -> dict | None:
-    """The result already in the output folder when it was made from these same bytes."""
+def current(out: Path, fmt: str, digest: str, ocr: str) -> dict | None:
+    """The result already in the output folder when it was made from these same bytes, by this
+    version of report-extract, with the same OCR mode (what changes a result)."""
     existing = _load(out, fmt)
-    if existing is not None and existing.get("source", {}).get("sha256") == digest:
+    if existing is not None and reusable(existing, ocr) and existing.get("source", {}).get("sha256") == digest:
         return existing
     return None
+
+
+def reusable(result: dict, ocr: str) -> bool:
+    """Whether a result was made by this version with this OCR mode (its input's digest aside)."""
+    from . import __version__
+
+    made = (result.get("source") or {}).get("read_with") or {}
+    return made.get("version") == __version__ and made.get("ocr") == ocr
 
 
 def _load(path: Path, fmt: str) -> dict | None:
@@ -275,7 +320,7 @@ def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str
     def text(rows) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        writer.writerows([[csv_cell(v) for v in row] for row in rows])
         return buffer.getvalue()
 
     wide_row = {**meta, **tally, **flat}
@@ -306,19 +351,34 @@ def worker_main(options_json: str) -> None:
     spool_path = Path(config.pop("spool"))
     new_input = _count_ocr_pages()
     options = Options(**{**config, "outdir": Path(config["outdir"])})
-    with open(spool_path, "a", encoding="utf-8", errors="backslashreplace") as spool:
+    with files.open_spool(spool_path, "a", encoding="utf-8", errors="backslashreplace") as spool:
         for line in sys.stdin:
             job = Job(**json.loads(line))
             new_input()
             try:
                 summary = process(job, options)
+                data = summary.pop("data", None)
+                # the bulk goes to this worker's spool file, not through the pipe
+                where = None if data is None else spool_write(spool, spool_path, data)
             except MemoryError:  # over the worker's memory limit, anywhere: this input fails, not the batch
-                summary = _summary(job.path, "failed", error=guard.memory_error().reason)
-            data = summary.pop("data", None)
-            # the bulk goes to this worker's spool file, not through the pipe
-            where = None if data is None else spool_write(spool, spool_path, data)
+                summary, where = _summary(job.path, "failed", error=guard.memory_error().reason), None
+            except files.OutputError as exc:  # its result or page cannot be written
+                if exc.disk:  # the output disk itself fails (full, read-only): the batch stops
+                    _tell_output_failure(exc.errno, None)
+                    return
+                summary, where = _summary(job.path, "failed", error=str(exc)), None  # it fails, not the batch
+            except OSError as exc:  # the spool cannot be written (a full disk): the batch stops
+                _tell_output_failure(exc.errno, exc.filename)
+                return
             sys.stdout.write(json.dumps([job.index, summary, where]) + "\n")  # ASCII: any file name passes
             sys.stdout.flush()
+
+
+def _tell_output_failure(number: int | None, filename) -> None:
+    """Tell the parent that the output folder cannot be written (no input's fault): it stops."""
+    message = ["output", number, os.strerror(number) if number else "a write error", filename and printable(str(filename))]
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
 
 
 def spool_write(handle, path: Path, data: dict) -> list:
@@ -407,6 +467,8 @@ class _Slot:
         if message[0] == "ocr":
             self.ocr_pages = message[1]
             return "ocr"
+        if message[0] == "output":  # the worker could not write into the output folder: no input's fault
+            raise OSError(message[1], message[2], message[3])
         index, summary, where = message
         return index, summary, where
 
@@ -449,7 +511,7 @@ class _Spool:
         self.where: dict[int, tuple[str, int]] = {}
         self.handles: dict[str, object] = {}
         self.count = 0
-        self.summaries = open(self.new_file(), "w+", encoding="utf-8")  # the parent's own spool
+        self.summaries = files.open_spool(self.new_file(), "w+", encoding="utf-8")  # the parent's own spool
         self.summary_at: dict[int, int] = {}
 
     def put_summary(self, index: int, summary: dict) -> None:
@@ -464,8 +526,9 @@ class _Spool:
         return json.loads(self.summaries.readline())
 
     def new_file(self) -> Path:
+        """A new spool file, made (empty) under a unique name: nothing planted there is followed."""
         self.count += 1
-        return self.outdir / f".report-extract-spool-{os.getpid()}-{self.count}.jsonl"
+        return files.new_spool(self.outdir, f".report-extract-spool-{os.getpid()}-{self.count}-", ".jsonl")
 
     def put(self, index: int, where: list | None) -> None:
         if where is not None:
@@ -489,7 +552,7 @@ class _Spool:
             return None
         path, offset = self.where[index]
         if path not in self.handles:
-            self.handles[path] = open(path, encoding="utf-8")
+            self.handles[path] = files.open_spool(path, "r", encoding="utf-8")
         handle = self.handles[path]
         handle.seek(offset)
         return handle
@@ -507,13 +570,22 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
     total, failed, summary)`` is called after each input. The parent keeps a status a job; the
     summaries and what the spreadsheets need wait in spool files."""
     options.outdir.mkdir(parents=True, exist_ok=True)
+    lock = take_lock(options.outdir)
+    try:
+        return _run(paths, options, progress)
+    finally:
+        lock.close()
+
+
+def _run(paths: list[str], options: Options, progress) -> Outcome:
     _remove_half_written(options.outdir)
-    jobs, missing = discover(paths)
+    jobs, missing = discover(paths, _resolved(options.outdir))
     outcome = Outcome(total=len(jobs) + len(missing), failed=len(missing), missing=missing)
     statuses: dict[int, str] = {}
     spool = _Spool(options.outdir)
 
     def done(index: int, summary: dict, where: list | None = None) -> None:
+        outcome.reused += bool(summary.pop("reused", False))
         spool.put(index, where)
         spool.put_summary(index, summary)
         statuses[index] = summary["status"]
@@ -534,6 +606,26 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
     if outcome.interrupted:  # the workers are gone: what they or the sheets left half-written goes
         _remove_half_written(options.outdir)
     return outcome
+
+
+class OutputBusy(OSError):
+    """Another batch is writing into the same output folder."""
+
+
+def take_lock(outdir: Path):
+    """An exclusive lock on the output folder, held while the batch runs (released when the process
+    ends, however it ends); OutputBusy where another batch holds it. Its file also marks the
+    folder as an output folder, which no later batch walks as part of an archive."""
+    import fcntl
+
+    handle = open(outdir / LOCK_NAME, "a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise OutputBusy(errno.EBUSY, "another batch is writing into this folder; run one batch at a time on an "
+                                      "output folder") from None
+    return handle
 
 
 def _remove_half_written(outdir: Path) -> None:
@@ -670,20 +762,37 @@ def _cross_year(jobs: list[Job], spool: _Spool, options: Options) -> tuple[dict[
 
 def _write_data(path: Path, data: dict, fmt: str) -> None:
     if fmt == "json":
-        write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        files.write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         import yaml
 
-        write_atomic(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+        files.write_text(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
 
 def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict], spool: _Spool,
                   cross: dict[int, list], counts: dict[int, dict], options: Options) -> None:
     """summary.csv, wide.csv, long.csv, problems.csv (UTF-8 with BOM), and report.xlsx on request,
     in input order, from the spool."""
-    sheets = {name: _CsvSheet(options.outdir / f"{name}.csv", columns) for name, columns in (
-        ("summary", SUMMARY_COLUMNS), ("wide", wide_columns()), ("long", LONG_COLUMNS),
-        ("problems", PROBLEM_COLUMNS))}
+    sheets: dict[str, _CsvSheet] = {}
+    try:
+        for name, columns in (("summary", SUMMARY_COLUMNS), ("wide", wide_columns()), ("long", LONG_COLUMNS),
+                              ("problems", PROBLEM_COLUMNS)):
+            sheets[name] = _CsvSheet(options.outdir / f"{name}.csv", columns)
+        _fill_sheets(sheets, jobs, statuses, missing, spool, cross, counts, options)
+        for sheet in sheets.values():
+            sheet.close()
+    finally:  # a sheet not closed (an error, Ctrl-C) leaves no temporary file; a closed one is kept
+        for sheet in sheets.values():
+            sheet.discard()
+    if options.xlsx:
+        from .workbook import write_xlsx
+
+        write_xlsx(options.outdir, [(name, sheets[name].path) for name in ("summary", "wide", "long", "problems")])
+
+
+def _fill_sheets(sheets: dict, jobs: list[Job], statuses: dict[int, str], missing: list[dict], spool: _Spool,
+                 cross: dict[int, list], counts: dict[int, dict], options: Options) -> None:
+    """Every input's rows into the open sheets, in input order."""
     for job in jobs:
         if job.index not in statuses:
             continue
@@ -698,52 +807,52 @@ def _write_tables(jobs: list[Job], statuses: dict[int, str], missing: list[dict]
             text = rows[name]
             if options.bodies and text:
                 text = _with_body(text, sheets[name].columns, summary["body"])
-            sheets[name].handle.write(text)
+            sheets[name].add_text(text)
         meta = {"path": printable(job.path), "organization": summary["organization"], "body": summary.get("body"),
                 "year": summary["year"], "template": summary["template"]}
         for problem in cross.get(job.index, []):
             sheets["problems"].add({**meta, **problem})
     for summary in missing:
         sheets["summary"].add(summary)
-    for sheet in sheets.values():
-        sheet.close()
-    if options.xlsx:
-        from .workbook import write_xlsx
-
-        write_xlsx(options.outdir, [(name, sheets[name].path) for name in ("summary", "wide", "long", "problems")])
 
 
 def _with_body(text: str, columns: list[str], body: str | None) -> str:
     """An input's sheet rows with the body column settled by --bodies (the workers wrote the key the
     report gives; the user's table is the parent's)."""
     at = columns.index("body")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(read_back_csv(io.StringIO(text)))
     for row in rows:
         if len(row) > at:
-            row[at] = body or ""
+            row[at] = csv_cell(body)
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue()
 
 
 class _CsvSheet:
-    """A CSV written to a temporary file as rows come, renamed into place when closed."""
+    """A CSV written as rows come (files.AtomicFile: a temporary file of a unique name), put in
+    place by ``close``, removed by ``discard``; each cell by ``csv_cell``."""
 
     def __init__(self, path: Path, columns):
         self.path, self.columns = path, list(columns)
-        self.tmp = path.with_name(f".{path.name}.tmp")
+        self.handle = files.AtomicFile(path)
         # the BOM by hand: the utf-8-sig codec encodes each write in Python, a long sheet has many
-        self.handle = open(self.tmp, "w", encoding="utf-8", newline="")
         self.handle.write("\ufeff")
         self.writer = csv.writer(self.handle, lineterminator="\n")
         self.writer.writerow(self.columns)
 
     def add(self, row: dict) -> None:
-        self.writer.writerow(["" if (v := row.get(c)) is None else v for c in self.columns])
+        self.writer.writerow([csv_cell(row.get(c)) for c in self.columns])
+
+    def add_text(self, text: str) -> None:
+        """Rows already written as CSV text with ``csv_cell`` (``sheet_rows``, in a worker)."""
+        self.handle.write(text)
 
     def close(self) -> None:
-        self.handle.close()
-        os.replace(self.tmp, self.path)
+        self.handle.commit()
+
+    def discard(self) -> None:
+        self.handle.discard()
 
 
 if __name__ == "__main__":

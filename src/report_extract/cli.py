@@ -70,21 +70,17 @@ def _say(message: str) -> None:
         pass
 
 
-def _read_one(path: str, ocr: str = "auto", parts: list[str] | None = None):
+def _read_one(path: str, ocr: str = "auto"):
     """(report, None) or (None, error line). The reading runs in a child process under the memory
-    and time limits (guard.bounded), so no input can take the machine down or hang the command.
-    ``parts``: the page images of one report (``path`` is then the group's label)."""
-    from . import limits, pages
+    and time limits (guard.bounded), so no input can take the machine down or hang the command."""
+    from . import limits
     from .errors import ReportError
     from .guard import InternalError, bounded, printable, read_stream
     from .pipeline import extract as api_extract
 
     name = "<stdin>" if path == "-" else printable(path)
     try:
-        if parts:
-            data = pages.read_group(parts)
-        else:
-            data = read_stream(getattr(sys.stdin, "buffer", None) if sys.stdin else None) if path == "-" else None
+        data = read_stream(getattr(sys.stdin, "buffer", None) if sys.stdin else None) if path == "-" else None
         return bounded(api_extract, name if path == "-" else path, data, None, ocr, memory_mb=limits.MEMORY.value,
                        timeout=limits.TIME.value, name=name), None
     except ReportError as exc:
@@ -121,9 +117,9 @@ def extract(
                                          metavar="json|jsonl|yaml|csv|html",
                                          help="Output format: json (one document; an array for several "
                                               "inputs), jsonl (one object a line), yaml, csv (one row a report)."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", show_default="stdout", metavar="FILE|FOLDER",
-                                          help="Write to this file (atomically), or one file per input into "
-                                               "this folder when it is one."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", show_default="stdout", metavar="FILE|FOLDER",
+                                         help="Write to this file (atomically; '-': stdout), or one file per "
+                                              "input into this folder (an existing one, or a name ending in /)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when a report has error-level problems, "
                                                         "saying which on stderr."),
     max_memory: int = typer.Option(None, "--max-memory", min=64, metavar="MB", show_default="1536",
@@ -133,7 +129,7 @@ def extract(
     ocr: Ocr = typer.Option(Ocr.auto, "--ocr", metavar="auto|always|never", help=OCR_HELP),
 ):
     """Extract one or more reports to JSON, JSON lines, YAML or CSV on stdout (or -o)."""
-    from . import outputs
+    from . import files, outputs
     from .writers import render
 
     _apply_limits(max_memory, timeout)
@@ -142,28 +138,30 @@ def extract(
     except outputs.OutputError as exc:
         _say(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
-    from . import pages
-
-    inputs = pages.group(paths)  # page images of one report (scan-p1.jpg, scan-p2.jpg, …) are one input
-    for parts in inputs:
-        if len(parts) > 1 and not _settings["quiet"]:
-            _say(f"{pages.label(parts)}: {len(parts)} page images read as one report")
+    try:
+        if plan.target is not None:  # a block device or a socket: refused before any input is read
+            files.refuse_unwritable(plan.target)
+    except outputs.OutputError as exc:
+        _say(str(exc))
+        raise typer.Exit(EXIT_OUTPUT) from None
+    # each file named is a report of its own (page images of one report: a zip of them, or batch
+    # on their folder, reads them as one)
+    inputs = paths
     reports, failures, taken = [], 0, set()
     try:
-        for parts in _progress(inputs):
-            path = pages.label(parts) if len(parts) > 1 else parts[0]
-            report, error = _read_one(path, ocr.value, parts if len(parts) > 1 else None)
+        for path in _progress(inputs):
+            report, error = _read_one(path, ocr.value)
             if error:
                 failures += 1
                 _say(error)
                 continue
             if plan.folder is not None:  # one file per input, written as each is read
-                outputs.write_file(plan.file_for(path, taken), render([report], plan.fmt))
+                files.write_text(plan.file_for(path, taken), render([report], plan.fmt))
             reports.append(report)
         if reports and plan.folder is None:
             text = render(reports, plan.fmt, several=len(inputs) > 1)
             if plan.target is not None:
-                outputs.write_file(plan.target, text)
+                files.write_text(plan.target, text)
             else:
                 outputs.write_stdout(text)
     except outputs.OutputError as exc:
@@ -219,7 +217,7 @@ def _progress(paths: list[str]):
 def _stderr_console():
     from rich.console import Console
 
-    return Console(stderr=True)
+    return Console(stderr=True, markup=False, emoji=False, highlight=False)
 
 
 @app.command(epilog=_examples("report-extract check report.pdf          # problems in Chinese, tables as drawn",
@@ -228,14 +226,12 @@ def check(paths: List[str] = typer.Argument(..., metavar="FILE",
                                             help="Report files, or result JSON of extract/batch; '-' reads stdin.")):
     """Show reports to a person: their problems in Chinese and their tables as the template draws
     them. Exit 1 when a report has an error-level problem, 3 when an input cannot be read."""
-    from . import pages
     from .views import terminal
 
     out = terminal.console()
     failures, errors = 0, False
-    for i, parts in enumerate(pages.group(paths)):  # page images of one report: one report, as in extract
-        report, error = (_read_one(pages.label(parts), parts=parts) if len(parts) > 1
-                         else _read_report_or_result(parts[0]))
+    for i, path in enumerate(paths):  # each file named is a report of its own, as in extract
+        report, error = _read_report_or_result(path)
         if error:
             failures += 1
             _say(error)
@@ -264,16 +260,25 @@ def compare(
     b: str = typer.Argument(..., help="the later report"),
     fmt: CompareFormat = typer.Option(CompareFormat.text, "-f", "--format", metavar="text|json|html",
                                       help="Output format."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", show_default="stdout",
-                                          help="Write here (atomically) instead of stdout."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", show_default="stdout",
+                                         help="Write here (atomically; '-': stdout) instead of stdout."),
 ):
     """Two reports side by side: every table value with its change, the cross-year relations
     (carry-over, documents in force), and the sentences of B that repeat A's, per section."""
     import json
 
+    from . import files, outputs
     from .compare import compare as run_compare
     from .views import compare_view, terminal
 
+    if output == outputs.STDOUT:
+        output = None
+    try:
+        if output is not None:  # a folder, a block device or a socket: refused before reading
+            files.refuse_unwritable(output)
+    except outputs.OutputError as exc:
+        _say(str(exc))
+        raise typer.Exit(EXIT_OUTPUT) from None
     reports = []
     for path in (a, b):
         report, error = _read_report_or_result(path)
@@ -287,11 +292,9 @@ def compare(
         return
     text = {"json": lambda: json.dumps(result, ensure_ascii=False, indent=2) + "\n",
             "html": lambda: compare_view.html_page(result, reports[1])}.get(fmt.value, lambda: _plain(compare_view.show, result))()
-    from . import outputs
-
     try:
         if output:
-            outputs.write_file(output, text)
+            files.write_text(output, text)
         else:
             outputs.write_stdout(text)
     except outputs.OutputError as exc:
@@ -316,14 +319,19 @@ def _read_report_or_result(path: str):
 
         from pydantic import ValidationError
 
+        from .errors import ReportError
+        from .guard import printable, read_input
         from .model import Report
 
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        try:  # the input guards, as for a report: a FIFO, a device, the size limit
+            data = json.loads(read_input(path).decode("utf-8"))
             if isinstance(data, dict) and "schema_version" in data:
                 return Report.model_validate(data), None
-        except (OSError, ValueError, ValidationError) as exc:
-            return None, f"{path}: not a result of report-extract ({type(exc).__name__})"
+        except ReportError as exc:
+            return None, str(exc)
+        except (ValueError, ValidationError) as exc:
+            reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) and exc.errors() else type(exc).__name__
+            return None, f"{printable(path)}: not a result of report-extract ({reason})"
     return _read_one(path)
 
 
@@ -373,6 +381,7 @@ def batch(
     stop the batch."""
     from .batch import Options, run
     from .cluster import ClusterError  # Dask itself is imported only for --scheduler
+    from .files import OutputError
     from .guard import Interrupted
 
     if outdir.exists() and not outdir.is_dir():
@@ -409,9 +418,14 @@ def batch(
             progress.stop()
             _say(str(exc))
             raise typer.Exit(EXIT_USAGE if exc.usage else EXIT_UNREADABLE) from None
+        except OutputError as exc:  # a sheet, report.xlsx or index.html cannot be written
+            progress.stop()
+            _say(str(exc))
+            raise typer.Exit(EXIT_OUTPUT) from None
         except OSError as exc:  # the output folder cannot be made or written
             progress.stop()
-            _say(f"cannot write into {outdir} ({exc.strerror or exc})")
+            _say(f"cannot write into {outdir} ({exc.strerror or exc}); what is finished is kept: make room and "
+                 "run the same command again")
             raise typer.Exit(EXIT_OUTPUT) from None
     failed = outcome.failed
     if outcome.interrupted:
@@ -420,7 +434,8 @@ def batch(
         raise typer.Exit(Interrupted(outcome.interrupted).exit_code)
     if not _settings["quiet"]:
         read = outcome.total - failed - outcome.not_reports
-        _say(f"{outcome.total} inputs: {read} read, {outcome.not_reports} not reports, {failed} failed; "
+        reused = f" ({outcome.reused} of them reused: unchanged since the last run)" if outcome.reused else ""
+        _say(f"{outcome.total} inputs: {read} read{reused}, {outcome.not_reports} not reports, {failed} failed; "
              f"results in {outdir}")
     if failed:
         raise typer.Exit(EXIT_UNREADABLE)

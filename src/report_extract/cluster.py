@@ -38,9 +38,9 @@ import uuid
 from concurrent.futures import CancelledError
 from pathlib import Path
 
-from . import batch, guard, limits, pages
+from . import batch, files, guard, limits, pages
 from .errors import ReportError
-from .writers import write_atomic
+from .guard import printable, read_input
 
 # Inputs are sent to the workers in memory; one larger than this is recorded as failed (a worker
 # that can read the archive itself takes any size: --shared-fs).
@@ -106,6 +106,12 @@ def connect(scheduler: str):
                 error = ClusterError(f"--scheduler {scheduler}: say how many local workers, e.g. local:2")
                 error.usage = True
                 raise error
+            most = local_workers_at_most()
+            if int(count) > most:
+                error = ClusterError(f"--scheduler {scheduler}: at most local:{most} on this machine (one worker a "
+                                     f"core, each with up to {limits.MEMORY.value:,} MB: more only compete for them)")
+                error.usage = True
+                raise error
             # one task at a time on each worker thread: a worker that dies takes no other input with it
             with dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES,
                                   "distributed.scheduler.worker-saturation": 1.0}):
@@ -123,6 +129,17 @@ def connect(scheduler: str):
         if cluster is not None:
             cluster.close()
         raise ClusterError(f"cannot use the Dask scheduler at {scheduler} ({type(exc).__name__}: {exc})") from None
+
+
+def local_workers_at_most() -> int:
+    """How many local Dask workers this machine can hold: one a core, and as many as its memory
+    holds at each worker's memory limit (a worker reading a hostile input may take all of it)."""
+    cores = os.cpu_count() or 1
+    try:
+        memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1 << 20)
+    except (ValueError, OSError, AttributeError):
+        return cores
+    return max(1, min(cores, memory_mb // max(1, limits.MEMORY.value)))
 
 
 def _LocalWorker():
@@ -171,7 +188,7 @@ class _Feeder:
         self.client, self.options, self.done = client, options, done
         self.queue = list(reversed(jobs))
         self.spool_path = spool.new_file()
-        self.spool = open(self.spool_path, "w", encoding="utf-8")
+        self.spool = files.open_spool(self.spool_path, "w", encoding="utf-8")
         self.running: dict = {}  # future -> its jobs
         self.alone: list[batch.Job] = []  # inputs to send one to a task (their batch killed workers)
         self.run_id = uuid.uuid4().hex[:8]
@@ -224,13 +241,22 @@ class _Feeder:
 
     def _prepare(self, job: batch.Job, ignore_current: bool = False) -> tuple | None:
         """(job, (path, data, digest, known), start, size) to send, or None when the input is done here
-        (its result is current, or it cannot be sent)."""
+        (its result is current, or it cannot be sent). ``data``: the input's bytes, or with
+        --shared-fs the absolute path the worker reads them from."""
         start = time.perf_counter()
-        out = self._out(job)
+        try:
+            out = self._out(job)
+        except ValueError as exc:  # a link inside the output folder leads out of it: this input fails
+            self._finish(job, batch._summary(job.path, "failed", error=str(exc), start=start))
+            return None
         check = not (self.options.force or ignore_current)
         if self.options.shared_fs and not job.parts:  # the worker reads it, hashes it, says whether it changed
-            known = ((batch._load(out, self.options.fmt) or {}).get("source") or {}).get("sha256") if check else None
-            return job, (job.path, None, None, known), start, 0
+            existing = batch._load(out, self.options.fmt) if check else None
+            known = (existing.get("source") or {}).get("sha256") \
+                if existing and batch.reusable(existing, self.options.ocr) else None
+            # in place of the bytes, the absolute path to read: workers elsewhere do not share this
+            # process's working folder
+            return job, (job.path, os.path.abspath(job.path), None, known), start, 0
         try:  # a group of page images is always sent: the worker is given one input's bytes
             size = sum(os.path.getsize(p) for p in job.parts or [job.path])
             if size > MAX_SEND_MB << 20:
@@ -238,7 +264,7 @@ class _Feeder:
                     f"larger than the {MAX_SEND_MB} MiB sent to cluster workers (raise "
                     "REPORT_EXTRACT_MAX_SEND_MB, or use --shared-fs when workers can read the archive)")))
                 return None
-            data = pages.read_group(job.parts) if job.parts else Path(job.path).read_bytes()
+            data = pages.read_group(job.parts) if job.parts else read_input(job.path)
         except OSError as exc:
             self._finish(job, batch._summary(job.path, "failed", error=f"cannot be read ({exc.strerror or exc})",
                                              start=start))
@@ -247,7 +273,7 @@ class _Feeder:
             self._finish(job, batch._summary(job.path, "failed", error=exc.reason, start=start))
             return None
         digest = hashlib.sha256(data).hexdigest()
-        existing = batch.current(out, self.options.fmt, digest) if check else None
+        existing = batch.current(out, self.options.fmt, digest, self.options.ocr) if check else None
         if existing is not None:
             self._reuse(job, out, existing, start)
             return None
@@ -306,10 +332,12 @@ class _Feeder:
                 self._reuse(job, out, existing, time.perf_counter())
                 continue
             summary, text, page = answer[1:]
-            if text is not None:
-                write_atomic(out, text)
-            if page is not None:
-                write_atomic(batch._dashboard().page_path(out), page)
+            try:
+                batch.write_result(out, text, page)
+            except files.OutputError as exc:  # that input fails, the batch goes on
+                if exc.disk:  # the output disk itself fails (full, read-only): the batch stops
+                    raise OSError(exc.errno, os.strerror(exc.errno)) from None
+                summary = {**batch._summary(job.path, "failed", error=str(exc)), "seconds": summary.get("seconds")}
             self._finish(job, summary)
 
     def _out(self, job: batch.Job) -> Path:
@@ -319,9 +347,15 @@ class _Feeder:
 
     def _reuse(self, job: batch.Job, out: Path, existing: dict, start: float) -> None:
         """A current result: its summary, and its page if one is asked for and missing."""
-        if self.options.html and not batch._dashboard().page_path(out).exists():
-            batch._dashboard().write_page(out, existing)
-        self._finish(job, batch._summary_of(job.path, existing, start))
+        try:
+            if self.options.html and not batch._dashboard().page_path(out).exists():
+                batch._dashboard().write_page(out, existing)
+        except files.OutputError as exc:
+            if exc.disk:  # the output disk itself fails: the batch stops
+                raise OSError(exc.errno, str(exc)) from None
+            self._finish(job, batch._summary(job.path, "failed", error=str(exc), start=start))
+            return
+        self._finish(job, {**batch._summary_of(job.path, existing, start), "reused": True})
 
     def _finish(self, job: batch.Job, summary: dict) -> None:
         self.outs.pop(job.index, None)
@@ -508,12 +542,11 @@ def child_main() -> None:
         pages[0] = 0
         path, data, digest, known, fmt, page, ocr = request
         start = time.perf_counter()
-        if data is None:  # --shared-fs: read where the client found it
+        if isinstance(data, str):  # --shared-fs: the absolute path where the client found it
             try:
-                data = Path(path).read_bytes()
-            except OSError as exc:
-                summary = batch._summary(path, "failed", error=f"cannot be read ({exc.strerror or exc})", start=start)
-                _send(answers, ("done", summary, None, None))
+                data = read_input(data, printable(path))  # the input guards, as everywhere: a FIFO, a device, the size limit
+            except ReportError as exc:
+                _send(answers, ("done", batch._summary(path, "failed", error=exc.reason, start=start), None, None))
                 continue
             digest = hashlib.sha256(data).hexdigest()
             if digest == known:

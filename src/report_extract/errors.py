@@ -13,6 +13,11 @@ class ReportError(Exception):
         return f"{self.path}: {self.reason}" if self.path else self.reason
 
 
+class UsageError(ReportError, ValueError):
+    """A call of the Python API with an argument it cannot take (an unknown ``ocr`` mode, no page
+    images): a ReportError, and a ValueError as Python's own functions raise for a bad value."""
+
+
 class NotAReport(ReportError):
     """An input that was read but is not an annual report (a notice, a README): batch gives it
     the status ``not_a_report``, which is not a failure."""

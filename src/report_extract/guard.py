@@ -32,7 +32,9 @@ import time
 from . import janitor, limits
 from .errors import ReportError
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# control characters (C0, DEL, C1: escape sequences, OSC titles and links start with them) and the
+# bidirectional controls that reorder what a terminal shows (U+202A–E, U+2066–9, U+200E/F, U+061C)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
 def printable(name: str) -> str:
@@ -53,11 +55,29 @@ def _only_surrogate_escapes(name: str) -> bool:
         return False
 
 
-def shown(text: str) -> str:
-    """Text safe for a terminal line: printable, with control characters escaped (\\n, \\x1b)."""
+def shown(text: str, lines: bool = False) -> str:
+    """Text safe for a terminal: printable, with control and bidirectional characters escaped
+    (\\n, \\x1b, \\u202e); ``lines``: line breaks kept."""
     text = printable(text)
-    return _CONTROL.sub(lambda m: {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(m.group(), f"\\x{ord(m.group()):02x}"),
-                        text)
+    return _CONTROL.sub(lambda m: _escape(m.group(), lines), text)
+
+
+def _escape(ch: str, lines: bool) -> str:
+    if lines and ch == "\n":
+        return ch
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch)
+    return named or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+
+
+def shown_all(value):
+    """Every string in a structure of dicts and lists (a report as data) made safe for a terminal."""
+    if isinstance(value, str):
+        return shown(value, lines=True)
+    if isinstance(value, dict):
+        return {shown_all(k): shown_all(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [shown_all(v) for v in value]
+    return value
 
 
 # --- reading inputs ----------------------------------------------------------------------------
@@ -213,7 +233,8 @@ def fault_injection(path: str) -> None:
     "orphan:NAME" starts a child (as LibreOffice would), writes a file in the temporary folder,
     notes them in PATH.note and hangs; "spin:NAME" notes itself and runs in C code for ever (no
     signal handler of Python's runs), as pdfium on a hostile PDF; "pause:NAME" notes itself,
-    waits 2 s and reads on; "hog:NAME" allocates memory until it fails."""
+    waits 2 s and reads on; "nospace:NAME" fails as a full output disk would; "hog:NAME" allocates
+    memory until it fails."""
     faults = os.environ.get("REPORT_EXTRACT_FAULTS", "")
     for fault in filter(None, faults.split(",")):
         kind, _, needle = fault.partition(":")
@@ -240,6 +261,8 @@ def fault_injection(path: str) -> None:
         elif kind == "pause":
             _note(path)
             time.sleep(2)
+        elif kind == "nospace":  # the output disk is full
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
         elif kind == "hog":
             hoard = []
             while True:

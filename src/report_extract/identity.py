@@ -37,19 +37,19 @@ _HAN = r"\u4e00-\u9fff"
 _YEAR = r"(?:19|20)\d{2}"
 # what a report calls itself after its body and year: 政府信息公开工作年度报告, 政务信息公开工作开展年度报告,
 # 信息公开年报, 政府信息公开情况的报告, 政府信息公开工作2024年度报告 …
-_REPORT_WORD = (r"(?:(?:政府|政务)?信息公开|政务公开)(?:工作)?(?:开展)?(?:情况)?(?:的)?"
+_REPORT_WORD = (r"(?:政务公开(?:暨|和|及|与))?(?:(?:政府|政务|海关)?信息公开|政务公开)(?:工作)?(?:开展)?(?:情况)?(?:的)?"
                 rf"(?:(?P<y3>{_YEAR})年?度?)?(?:年度工作|工作年度|年度|工作)?(?:报告|年报)")
 _ACADEMIC = rf"{_YEAR}\s*[-—–~～至]\s*(?:{_YEAR}|\d{{2}})学年度?"  # universities report by academic year
 _ORG = rf"(?:[{_HAN}()·]|(?<=[第\d])\d){{2,40}}?"  # digits only after 第: 第8街道办事处
 
 
 def _year(name: str) -> str:
-    return rf"(?:(?P<{name}>{_YEAR})(?:年度|年)?|{_ACADEMIC})"
+    return rf"(?:\(?(?:(?P<{name}>{_YEAR})(?:年度|年)?|{_ACADEMIC})\)?)"
 
 
 # a whole title: [year] [body] [关于] [year] report-word [（2023年度）]
 _TITLE = re.compile(rf"(?:关于)?{_year('y1')}?(?P<org>{_ORG})?(?:关于)?{_year('y2')}?(?:关于)?{_REPORT_WORD}"
-                    rf"(?:\((?P<y4>{_YEAR})年?度?\))?")
+                    rf"(?:\((?P<y4>{_YEAR})年?度?\))?(?:\((?P<org2>{_ORG})\))?")
 # a report named inside a sentence, in 《》 or not
 _NAMED = rf"\x00?(?P<org>{_ORG})?{_year('y')}(?:关于)?{_REPORT_WORD}"
 _NAMED_YEAR_FIRST = rf"\x00?{_year('yf')}(?P<orgf>{_ORG})(?:关于)?{_REPORT_WORD.replace('y3', 'yf3')}"
@@ -59,11 +59,15 @@ _OPENING = [re.compile(p) for p in (
     rf"(?:(?:现|特|特此|兹|现予|予以)(?:面向社会|向社会)?|{_AFTER_PUNCTUATION}(?:面向社会|向社会)?)"
     rf"(?:公布|发布|公开|编制|制作|印发|形成)(?:了)?(?:{_NAMED}|{_NAMED_YEAR_FIRST})",
     rf"{_AFTER_PUNCTUATION}(?P<org>{_ORG})(?:现|特)(?:面向社会|向社会)?(?:公布|发布|公开)(?:了)?\x00?{_year('y')}",
-    rf"现将{_NAMED}",
+    rf"现将(?:{_NAMED}|{_NAMED_YEAR_FIRST})",
+    # the body as the subject: XX局编制了2023年度…报告 / XX局根据《条例》规定编制本报告
+    rf"{_AFTER_PUNCTUATION}(?P<orgs>{_ORG})(?:特|现|已|今)?(?:编制|制作|编写)(?:了)?"
+    rf"(?:本(?:年度)?报告|\x00?{_year('ys')}(?:关于)?{_REPORT_WORD.replace('y3', 'ys3')})",
+    rf"{_AFTER_PUNCTUATION}(?P<orgr>{_ORG})(?:根据|依据|按照)[^。]{{0,80}}?(?:编制|制作|编写)(?:了)?本(?:年度)?报告",
     rf"本(?:年度)?报告(?:由|系|是)(?P<compiler>{_ORG})(?:根据|依据|按照|结合|综合|汇总|编制|制作|负责|对照|在)",
     rf"由(?P<compiler>{_ORG})(?:负责|组织|综合)?(?:编制|制作|汇总|编写|撰写)",
     rf"汇总(?P<org>{_ORG}){_year('y')}(?:政府|政务)?信息公开",
-    rf"结合(?P<org>{_ORG})(?:政府|政务)?信息公开(?:工作)?实际",
+    rf"结合(?P<org>{_ORG})(?:{_YEAR}年度?)?(?:政府|政务)?信息公开(?:工作)?实际",
 )]
 # the statistics period: 2023年1月1日(起)至2023年12月31日, also with 年 lost in a copy (20231月1日)
 _PERIOD = re.compile(
@@ -72,17 +76,21 @@ _PERIOD = re.compile(
     rf"|统计(?:期限|时限|时间|区间|周期)(?:为|是|:)?(?:自)?(?P<whole>{_YEAR})年度?(?:全年|[。，,;；)）]|$)")
 # what a body's name ends in, and what only a place's name ends in
 _ORGAN = (r"(?:人民政府|政府|办公厅|办公室|委员会|管委会|局|厅|委|部|署|院|中心|办|所|站|队|处|科|办事处|街道|镇|乡"
-          r"|海关|馆|社|会|联|公司|集团|大学|学院|学校|医院|法院|检察院|监狱|分局|支队|大队|总队)")
+          r"|海关|馆|社|会|联|公司|集团|大学|学院|学校|中学|小学|医院|法院|检察院|监狱|分局|支队|大队|总队)")
 # what the body an office works for ends in (XX局 of XX局政务公开工作领导小组办公室)
-_PARENT = re.compile(r"(?:人民政府|政府|局|委员会|管委会|厅|委|部|署|办事处|街道|镇|乡|中心|院)$")
+_PARENT = re.compile(r"(?:人民政府|政府|局|委员会|管委会|厅|委|部|署|办事处|街道|镇|乡|中心|院|海关|医院|中学|小学|学校|"
+                     r"大学|学院)$")
 _PLACE = r"(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|自治旗)"
 _PLACE_ONLY = re.compile(rf"[{_HAN}]{{1,14}}?{_PLACE}")
 _NOT_A_GOVERNMENT = re.compile(r"开发区|新区|园区|试验区|实验区|示范区|保税区|自贸区|景区|度假区|工业区|产业区|合作区")
 _NOT_A_NAME = re.compile(r"^(?:关于|根据|依据|按照|为|我|本|该|全|各|有关)|通知|条例|办法|规定|意见|要点|格式|报告|"
                          r"首页|位置|栏目|专栏|网站|门户|搜索|请输入|符号|浏览|打印")
-_RELATIVE = re.compile(r"(?:省|市|县|区|州|旗|镇|乡)(?:人民政府|政府)")  # 区政府国资局: which 区?
+# a name relative to a place it does not name (区政府国资局, 区林业局, 市卫生健康委, 镇党政办, 街道党政办公室):
+# a level word first, and no place in the rest (镇江市…, 市中区…, 乡宁县… are places)
+_RELATIVE = re.compile(rf"(?:省|市|县|区|州|旗|镇|乡|街道)(?![{_HAN}()]*?(?:省|市|县|区|州|旗|盟|镇|乡))")
 _PARTY = re.compile(r"[省市县区镇乡]委|党委|党组|党工委")  # 县委县政府: party and government together
-_GENERIC = re.compile(r"[{}]{{1,2}}(?:局|委|办|厅|处|科|所|站|队|中心|办公室)".format(_HAN))  # 教育局: no place
+# a function word and a body type, no place: 教育局, 医院, 学校 (thousands have that name)
+_GENERIC = re.compile(r"[{}]{{0,2}}(?:局|委|办|厅|处|科|所|站|队|中心|办公室|院|医院|学校|中学|小学|学院)".format(_HAN))
 # the subject of section 一's first sentence: 2024年，XX局坚持…
 _SUBJECT_VERB = (r"(?:以|坚持|深入|认真|严格|全面|按照|紧紧|始终|持续|积极|紧扣|围绕|高度|不断|进一步|立足|聚焦|把|将|在|"
                  r"结合|着力|大力|扎实|切实|贯彻|依据|根据|主动|加强|推进|继续|紧密|牢固|强化|狠抓|注重|重视|统筹|聚力|锚定|"
@@ -90,11 +98,13 @@ _SUBJECT_VERB = (r"(?:以|坚持|深入|认真|严格|全面|按照|紧紧|始�
 _SUBJECT = re.compile(rf"(?:{_YEAR}年度?[,，]?)?(?P<org>[{_HAN}()·]{{1,30}}?{_ORGAN})(?={_SUBJECT_VERB})")
 _SECTION_YEAR = re.compile(rf"(?P<year>{_YEAR})年度?(?:[,，]|以来|全年|内|中|里)")
 # page furniture: a metadata label before a title, lines and words no title holds
+_COVER_DATE = re.compile(rf"{_YEAR}年(?:\d{{1,2}}|[一二三四五六七八九十]{{1,2}}|元)月(?:(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})日)?")
 _LONE_YEAR = re.compile(rf"\(?{_YEAR}年度?\)?")
 _TITLE_LABEL = re.compile(r"^(?:标题|题名|文章标题|名称)[:：]?")
 _CHROME_WORDS = re.compile(r"日期|发布|来源|时间|字号|字体|浏览|作者|索引号|打印|分享|点击|阅读|背景色|关闭")
 _PIECE = re.compile(r"[^\s>›»＞/|_•·:：]+")  # a run of a line between what separates a title from furniture
 _SENTENCE = re.compile(r"[。；！？]")
+_CLAUSE = re.compile(r"[。；！？，,：:]")
 # a page's publishing date: 发布时间/发布日期; a bare 日期/时间 only where nothing qualifies it (not 统计时间,
 # 截止日期, 当前时间, 成文日期)
 _PAGE_DATES = [re.compile(label + rf"[:：]?(?P<y>{_YEAR})[-./年](?P<m>\d{{1,2}})[-./月](?P<d>\d{{1,2}})")
@@ -102,7 +112,7 @@ _PAGE_DATES = [re.compile(label + rf"[:：]?(?P<y>{_YEAR})[-./年](?P<m>\d{{1,2}
 # a signature's date; the year's Chinese numerals are arabic in the plain text already (二〇二四年 -> 2024年)
 _DATE = re.compile(rf"(?P<y>{_YEAR})年(?P<m>\d{{1,2}}|[一二三四五六七八九十]{{1,2}}|元)月"
                    r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日")
-_CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
+_CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "o": 0, "0": 0}
 _FILE_SUFFIX = re.compile(r"(?:\.(?:pdf|docx?|wps|txt|md|html?|xhtml|mhtml?|json|ofd|zip|tiff?|png|jpe?g))+$", re.I)
 
 # what separates a page title from the site's name: 标题-示例市人民政府, 标题——网站, 标题--网站
@@ -111,7 +121,8 @@ _SITE_SEPARATOR = re.compile(r"\s*(?:--+|—+|–|(?<!\d)-|-(?!\d)|_|\||｜)\s*"
 _FILE_MARK = re.compile(r"(?:[(（](?:\d{1,2}|定稿|终稿|最终稿|最终版|公开版|发布版|正式版|修订版|修改稿|送审稿|网页版|全文)[)）]"
                         r"|[_-]\d{1,2})+$")
 FIRST_LINES = 30  # lines of the preamble a title may stand in
-SIGNATURE_BLOCKS = 12  # blocks at the end a signature may stand in
+SIGNATURE_BLOCKS = 12
+METADATA_ROWS = 8  # a table before section 一 this short is a page's metadata, not a template table  # blocks at the end a signature may stand in
 FIRST_YEAR = 2007  # the regulation took effect in 2008: no annual report is older
 
 
@@ -154,7 +165,7 @@ class _Plain:
         return re.sub(rf"(?<=[{_HAN}])\s+(?=[{_HAN}])", "", text).strip()
 
 
-_CN_YEAR = re.compile(r"[〇零○一二三四五六七八九]{4}(?=年)")
+_CN_YEAR = re.compile(r"[〇零○Oo0一二三四五六七八九]{4}(?=年)")  # 二O二三年: a Latin O for 〇
 
 
 def _arabic_years(text: str) -> str:
@@ -172,22 +183,24 @@ def identify(before: list[Block], sections: list, blocks: list[Block], name: str
     found = Identity()
     lines = _lines(before if sections else blocks[:FIRST_LINES])
     opening = _opening(before, sections)
-    opening_body = body_key(opening.organization) if opening and opening.organization else None
-    title = find_title(lines, opening_body)
-    if title and title.banner and opening_body and body_key(title.organization) != opening_body:
-        title = title.banner  # a site's name over a title that names no body: the opening names it
+    title = find_title(lines, opening.organization if opening else None)
     hint = _hint(page_title)
     file_title = _hint(_file_stem(name)) if name else None
     signature = _signature(sections[-1].blocks if sections else blocks)
     subject = _section_one(sections)
+    cover = _cover(lines)
+    if title and title.banner:  # a name line over a title that names no body: the site's banner, where
+        named = next((s.organization for s in (opening, cover, signature, subject) if s and s.organization), None)
+        if named and not _same_body(named, title.organization):  # another source names another body
+            title = title.banner
     found.academic = any(t is not None and t.academic for t in (title, hint, file_title)) or _mentions_academic(lines)
 
     if title:
         found.title, found.found_in["title"] = title.title, "title"
     elif hint and hint.title:
         found.title, found.found_in["title"] = hint.title, "page_title"
-    candidates = [("title", title), ("opening", opening), ("page_title", hint), ("file_name", file_title),
-                  ("signature", signature), ("section_one", subject)]
+    candidates = [("title", title), ("cover", cover), ("opening", opening), ("page_title", hint),
+                  ("file_name", file_title), ("signature", signature), ("section_one", subject)]
     for source, got in candidates:
         if got is not None and got.organization:
             found.organization, found.found_in["organization"] = got.organization, source
@@ -248,7 +261,9 @@ def _lines(blocks: list[Block]) -> list[str]:
     """The source lines of the first paragraphs (a reader that joined wrapped lines keeps them)."""
     out: list[str] = []
     for block in blocks:
-        if isinstance(block, Table):
+        if isinstance(block, Table):  # a page's metadata table (标题, 发布日期 …): its cells, as lines
+            if len(block.rows) <= METADATA_ROWS:
+                out += [cell.text for row in block.rows for cell in row if cell.text.strip()]
             continue
         out += [ln for ln in (block.lines or block.text.split("\n")) if ln.strip()]
         if len(out) >= FIRST_LINES:
@@ -269,7 +284,7 @@ def find_title(lines: list[str], opening_body: str | None = None) -> _Found | No
             found.append(got)
         i += used
     full = [f for f in found if f.organization and (f.year is not None or f.academic)]
-    same = [f for f in full if opening_body and body_key(f.organization) == opening_body]
+    same = [f for f in full if opening_body and _same_body(f.organization, opening_body)]
     if same or full:
         return (same or full)[-1]
     return next((f for f in found if f.year is not None or f.academic), found[0] if found else None)
@@ -285,6 +300,10 @@ def _title_at(lines: list[str], i: int) -> tuple[_Found | None, int]:
     """The title that starts at line i, and how many lines it takes."""
     got = _title_in_line(lines[i])
     if got is not None:
+        if got.year is None and i + 1 < len(lines) and _LONE_YEAR.fullmatch(_Plain.of(lines[i + 1]).text):
+            joined = _whole_title("\n".join(lines[i:i + 2]))  # （2023年度） on the next line
+            if joined is not None and joined.year is not None:
+                return joined, 2
         return got, 1
     if not _short(lines[i]):
         return None, 1
@@ -295,8 +314,8 @@ def _title_at(lines: list[str], i: int) -> tuple[_Found | None, int]:
         if len(window) < n or not all(_short(ln) for ln in window):
             break
         last = _title_in_line(window[-1])
-        if last is not None and last.organization and not lone_year:
-            break  # a title naming its own body on the last line: not the end of this one
+        if last is not None and last.organization and not lone_year and _is_whole_name(window[0]):
+            break  # a banner (the site's body) over a title naming its own body: not one title
         got = _whole_title("\n".join(window))
         if got is None:
             continue
@@ -306,6 +325,12 @@ def _title_at(lines: list[str], i: int) -> tuple[_Found | None, int]:
         if got.year is not None or got.academic:
             break  # else a year may stand on the next line: （2023年度）
     return best
+
+
+def _is_whole_name(line: str) -> bool:
+    """Whether a line is a body's whole name (示例市人民政府), not a place (示例市清河区) or a piece."""
+    name = _Plain.of(line).text
+    return _is_body(name) and not _PLACE_ONLY.fullmatch(name)
 
 
 def _short(line: str) -> bool:
@@ -355,8 +380,11 @@ def _from_title(plain: _Plain, match: re.Match, offset: int = 0, before: str = "
     is not a name (page furniture glued before a title is cut off first)."""
     text = match.string
     start = match.start()
-    org_start, org_end = (match.start("org"), match.end("org")) if match.group("org") else (-1, -1)
-    if org_start >= 0:
+    named = match.group("org") not in (None, "政府", "政务", "人民政府")  # 2020年政府信息公开…: 政府 is the report's
+    org_start, org_end = (match.start("org"), match.end("org")) if named else (-1, -1)
+    if org_start < 0 and match.group("org2"):  # …年度报告（示例市林业局）: the body after the title
+        org_start, org_end = match.start("org2"), match.end("org2")
+    elif org_start >= 0:
         cut = _navigation_end(text[org_start:org_end], before + text[:org_start])
         if cut:  # the title starts where the navigation ends
             org_start += cut
@@ -366,7 +394,7 @@ def _from_title(plain: _Plain, match: re.Match, offset: int = 0, before: str = "
         if org_end > org_start and text[org_start:org_end].endswith("人民") and text.startswith("政府", org_end):
             org_end += 2  # 上海市杨浦区人民政府信息公开…: 政府 is the name's and the report word's
     organization = None
-    if org_end > org_start >= 0 and text[org_start:org_end] not in ("政府", "政务", "人民政府"):
+    if org_end > org_start >= 0:
         organization = _as_written_org(plain, offset + org_start, offset + org_end)
         if organization is None:
             return None
@@ -421,7 +449,7 @@ def _as_written_org(plain: _Plain, start: int, end: int) -> str | None:
     if simple.count("(") > simple.count(")"):  # a bracket the name opened and the text never closed
         end = start + simple.rfind("(")
         simple = plain.text[start:end]
-    if len(simple) < 2 or _NOT_A_NAME.search(simple) or simple in ("政府", "政务", "人民政府"):
+    if len(simple) < 2 or _NOT_A_NAME.search(simple) or simple in ("政府", "政务", "人民政府") or simple[0] == "(":
         return None
     written = re.sub(r"\s+", "", plain.span(start, end))
     if _PLACE_ONLY.fullmatch(simple) and not _NOT_A_GOVERNMENT.search(simple):
@@ -436,14 +464,14 @@ def _opening(before: list[Block], sections: list) -> _Found | None:
     found = _Found()
     first = [b for s in sections[:1] for b in s.blocks[:2]] if sections and sections[0].number == 1 else []
     for block in before[:12] + first:
-        if not isinstance(block, Paragraph) or not _SENTENCE.search(block.text) and len(block.text) < 40:
-            continue
+        if not isinstance(block, Paragraph) or not _CLAUSE.search(block.text) and len(block.text) < 40:
+            continue  # a title or a name line, not a sentence
         plain = _Plain.of(block.text)
         text = _without_notices(plain.text)
         for pattern in _OPENING:
             for match in pattern.finditer(text):
                 groups = match.groupdict()
-                year = next((groups[g] for g in ("y", "y3", "yf", "yf3") if groups.get(g)), None)
+                year = next((groups[g] for g in ("y", "y3", "yf", "yf3", "ys", "ys3") if groups.get(g)), None)
                 if found.year is None and year:
                     found.year = _sane_year(int(year))
                 if found.organization is None and block not in first:
@@ -454,18 +482,19 @@ def _opening(before: list[Block], sections: list) -> _Found | None:
 def _opening_body(plain: _Plain, match: re.Match) -> str | None:
     """The body an opening names: the report's (现公布XX…报告), or the one whose office compiled it
     (由XX县人民政府办公室编制, 由XX局政务公开工作领导小组办公室编制: the body's report, not its office's)."""
-    key = next((k for k in ("org", "orgf", "compiler") if match.groupdict().get(k)), None)
+    key = next((k for k in ("org", "orgf", "orgs", "orgr", "compiler") if match.groupdict().get(k)), None)
     if key is None:
         return None
     start, end = match.start(key), match.end(key)
     name = plain.text[start:end]
     if key == "compiler" and re.search(r"(?:办公室|办公厅|办|科|股)$", name):
         # the longest part before the office that is a body's name
-        for cut in range(len(name) - 3, 3, -1):
-            if name[cut] not in "公室厅员" and _PARENT.search(name[:cut]) and _is_body(name[:cut]):
-                end = start + cut
-                name = name[:cut]
-                break
+        cut = next((cut for cut in range(4, len(name) - 1) if name[cut] not in "员会公室厅府" and
+                    _PARENT.search(name[:cut]) and _is_body(name[:cut])), 0)
+        if cut:  # the shortest body's name before the office, with the rest of its name (XX乡 + 人民政府)
+            cut += len(re.match(r"(?:人民政府|政府|办事处|管委会|管理委员会|委员会)?", name[cut:]).group(0))
+            end = start + cut
+            name = name[:cut]
     if not _is_body(name):
         return None
     return _as_written_org(plain, start, end)
@@ -515,6 +544,23 @@ def _hint(text: str | None) -> _Found | None:
 def _file_stem(name: str) -> str:
     stem = _FILE_SUFFIX.sub("", PurePath(name.replace("\\", "/")).name)
     return _FILE_MARK.sub("", stem)
+
+
+def _same_body(one: str, other: str) -> bool:
+    """Whether two names are one body's, perhaps one with the places above it (淮安市洪泽区人民政府 and
+    洪泽区人民政府)."""
+    a, b = sorted((body_key(one) or "", body_key(other) or ""), key=len)
+    return a == b or len(a) >= 4 and b.endswith(a)
+
+
+def _cover(lines: list[str]) -> _Found | None:
+    """A cover's body: its whole name on a line of its own right above a date line (示例市林业局 /
+    2024年1月), among the first lines: as a signature, but on the cover."""
+    for line, after in zip(lines, lines[1:]):
+        name, date = _Plain.of(line).text, _Plain.of(after).text
+        if _COVER_DATE.fullmatch(date) and len(name) <= 40 and not _CLAUSE.search(name) and _is_whole_name(line):
+            return _Found(organization=_as_written_org(_Plain.of(line), 0, len(name)))
+    return None
 
 
 def _signature(blocks: list[Block]) -> _Found | None:

@@ -82,8 +82,10 @@ PIXELS = Limit("image pixels", "REPORT_EXTRACT_MAX_PIXELS", 60_000_000, "pixels"
                "an A4 page at 600 dpi has about 35 million)")
 STREAM_SIZE = Limit("stream size", "REPORT_EXTRACT_MAX_STREAM_MB", 256, "MB",
                     "bytes one compressed PDF stream inflates to, measured (and not kept) before pdfium loads it")
-PAGE_OBJECTS = Limit("page objects", "REPORT_EXTRACT_MAX_PAGE_OBJECTS", 500_000, "objects",
-                     "drawing objects of one PDF page, with those inside form XObjects")
+PAGE_OBJECTS = Limit("page objects", "REPORT_EXTRACT_MAX_PAGE_OBJECTS", 200_000, "objects",
+                     "drawing objects of one PDF page, with those inside form XObjects; paths a content stream "
+                     "paints are counted before pdfium loads the page (a page of 400,000 paths takes ~18 s, a "
+                     "real report's page a few thousand)")
 NUMBER_DIGITS = Limit("number digits", "REPORT_EXTRACT_MAX_DIGITS", 30, "digits",
                       "digits of one number in a cell; a longer run of digits is text (not_a_number), "
                       "the report is still read")

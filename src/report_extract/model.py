@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = 1
 Value = Union[int, float, None]
@@ -27,6 +27,11 @@ class Problem(BaseModel):
     label: Optional[str] = Field(None, description="the row label as the report writes it")
 
 
+class ReadWith(BaseModel):
+    version: str = Field(description="the report-extract version that read the input")
+    ocr: str = Field(description="the OCR mode it was read with: auto, always or never")
+
+
 class Source(BaseModel):
     path: str
     format: Literal["pdf", "docx", "doc", "html", "text", "image"]
@@ -35,6 +40,8 @@ class Source(BaseModel):
     ocr_pages: Optional[list[int]] = Field(None, description="pages read by OCR (1-based); absent where none was")
     page_files: Optional[list[str]] = Field(None, description="a report read from several page images (or a zip "
                                             "of them): the image file of each page, in page order; absent otherwise")
+    read_with: Optional[ReadWith] = Field(None, description="how the input was read: batch reuses a result only "
+                                                            "when its input, version and OCR mode are the same")
 
 
 class ReportInfo(BaseModel):
@@ -48,7 +55,7 @@ class ReportInfo(BaseModel):
     body: Optional[str] = Field(None, description="the key that groups one body's reports across years and "
                                                   "names (发改局 / 发展和改革局): see docs/OUTPUT.md; not a name to print")
     found_in: dict[str, str] = Field(default_factory=dict, description="field (title, organization, year, "
-                                     "published) -> the source that gave it: title, opening, page_title, "
+                                     "published) -> the source that gave it: title, cover, opening, page_title, "
                                      "page_metadata, file_name, signature, section_one, statistics_period")
 
 
@@ -65,8 +72,9 @@ class OcrProvenance(BaseModel):
     """How OCR read a cell."""
     confidence: Optional[float] = Field(None, description="the recogniser's confidence (0–1) in the cell's "
                                                           "text; null where no text was found in the cell")
-    box: Optional[list[int]] = Field(None, description="[x0, y0, x1, y1]: the text's box in pixels of the "
-                                                       "upright page image (y down)")
+    box: Optional[list[int]] = Field(None, min_length=4, max_length=4,
+                                     description="[x0, y0, x1, y1]: the text's box in pixels of the upright "
+                                                 "page image (y down)")
 
 
 class Provenance(BaseModel):
@@ -88,6 +96,20 @@ class Report(BaseModel):
     tables: dict[str, dict[str, dict[str, Value]]]
     problems: list[Problem]
     provenance: dict[str, Provenance] = Field(default_factory=dict, description="flat key -> provenance")
+
+    @model_validator(mode="after")
+    def _keys_are_keys(self) -> "Report":
+        """Table, row and column keys hold no '.', and flat keys are table.row.column: a result read
+        back (check, compare) is split on '.', so a key that is not one is refused here, in one line."""
+        for table, rows in self.tables.items():
+            for row, columns in rows.items():
+                for column in (table, row, *columns):
+                    if "." in column or not column:
+                        raise ValueError(f"a table, row or column key {column!r} that is not a key")
+        for flat in self.provenance:
+            if flat.count(".") != 2 or "" in flat.split("."):
+                raise ValueError(f"a provenance key {flat!r} that is not table.row.column")
+        return self
 
     def value(self, flat_key: str) -> Value:
         table, row, column = flat_key.split(".")

@@ -1,9 +1,13 @@
 """Where ``extract`` writes: stdout, one file, or one file per input in a folder; checked before
 any input is read, so a bad ``-o`` is one line (exit 2), not a traceback after minutes of work.
+How the bytes are written (atomically, through devices and FIFOs, modes) is ``files.py``'s.
 
+- ``-o -`` (or no ``-o``): stdout.
 - ``-o`` naming an existing folder (or ending in ``/``): one file per input, named after it
   (``report.pdf`` -> ``report.pdf.json``), as docling and pandoc users expect.
-- ``-o x.yaml`` / ``.csv`` / ``.jsonl`` / ``.json`` picks the format when ``-f`` is not given.
+- ``-o x.yaml`` / ``.csv`` / ``.jsonl`` / ``.json`` / ``.html`` picks the format when ``-f`` is not
+  given; another suffix without ``-f`` (``out.xlsx``) is a usage error, never JSON in a file of
+  another kind. A name without a suffix is JSON.
 - stdout that is full (``/dev/full``), closed or a broken pipe: one line, exit 4.
 """
 
@@ -15,15 +19,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .files import OutputError, is_stream
 from .guard import printable, shown
 
 SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".yaml": "yaml", ".yml": "yaml",
                   ".csv": "csv", ".html": "html", ".htm": "html"}
 EXTENSIONS = {"json": "json", "jsonl": "jsonl", "yaml": "yaml", "csv": "csv", "html": "html"}
 
-
-class OutputError(Exception):
-    """The output cannot be written: ``str()`` is the one-line reason."""
+STDOUT = "-"
 
 
 @dataclass
@@ -42,27 +45,35 @@ class Plan:
         return self.folder / candidate
 
 
-def plan(output: Path | None, fmt: str | None) -> Plan:
-    """The output plan for ``-o`` and ``-f`` as given (``fmt`` None: not given)."""
-    if output is None:
+def plan(output: str | None, fmt: str | None) -> Plan:
+    """The output plan for ``-o`` as typed (``None``: not given; ``-``: stdout; a trailing ``/``:
+    a folder, made when missing) and ``-f`` (``None``: not given). OutputError for a name that
+    cannot be written, or a suffix whose format we do not write."""
+    if output is None or output == STDOUT:
         return Plan(fmt or "json", None)
-    text = os.fsdecode(output)
-    if output.is_dir() or text.endswith(os.sep):
-        folder = output
-        _check_folder(folder, create=not output.exists())
-        return Plan(fmt or "json", None, folder)
-    chosen = fmt or SUFFIX_FORMATS.get(output.suffix.lower(), "json")
-    parent = output.parent
+    path = Path(output)
+    if path.is_dir() or output.endswith(("/", os.sep)):
+        _check_folder(path, create=not path.exists())
+        return Plan(fmt or "json", None, path)
+    suffix = path.suffix.lower()
+    if fmt is None and suffix and suffix not in SUFFIX_FORMATS:
+        raise OutputError(f"-o {shown(output)}: report-extract does not write {shown(suffix)} files; use a name "
+                          f"ending in {', '.join(list(SUFFIX_FORMATS)[:-1])} or {list(SUFFIX_FORMATS)[-1]}, or give "
+                          "the format with -f")
+    chosen = fmt or SUFFIX_FORMATS.get(suffix, "json")
+    if is_stream(path):  # /dev/null, /dev/stdout, a FIFO: written through, its folder never touched
+        return Plan(chosen, path)
+    parent = Path(os.path.realpath(path)).parent if path.is_symlink() else path.parent  # a link: its target's
     for ancestor in [parent, *parent.parents]:
         if ancestor.exists():
             if not ancestor.is_dir():
-                raise OutputError(f"cannot write {shown(text)}: {shown(str(ancestor))} is a file, not a folder")
+                raise OutputError(f"cannot write {shown(output)}: {shown(str(ancestor))} is a file, not a folder")
             if not os.access(ancestor, os.W_OK | os.X_OK):
-                raise OutputError(f"cannot write {shown(text)}: {shown(str(ancestor))} is not writable")
+                raise OutputError(f"cannot write {shown(output)}: {shown(str(ancestor))} is not writable")
             break
-    if output.exists() and not os.access(output, os.W_OK):
-        raise OutputError(f"cannot write {shown(text)}: the file is read-only")
-    return Plan(chosen, output)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise OutputError(f"cannot write {shown(output)}: the file is read-only")
+    return Plan(chosen, path)
 
 
 def _check_folder(folder: Path, create: bool) -> None:
@@ -73,15 +84,6 @@ def _check_folder(folder: Path, create: bool) -> None:
         raise OutputError(f"cannot create the folder {shown(str(folder))} ({exc.strerror})") from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write into {shown(str(folder))}: the folder is not writable")
-
-
-def write_file(path: Path, text: str) -> None:
-    from .writers import write_atomic
-
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        raise OutputError(f"cannot write {shown(os.fsdecode(path))} ({exc.strerror or exc})") from None
 
 
 def write_stdout(text: str) -> None:

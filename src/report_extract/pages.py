@@ -11,7 +11,10 @@ whose names differ only in a page number are one report, its pages in number ord
 - what stands before and after the number is the same in every name of the group (the extension
   may differ: ``.jpg``, ``.png``, ``.tif``);
 - a group has at least two files and no page number twice (``p1.jpg`` beside ``p1.png`` is not
-  decided here: each is read alone).
+  decided here: each is read alone);
+- a file that holds several pages itself (a multi-page TIFF) is a report of its own, never a page;
+- only files found in a folder are grouped: files a user names one by one (``extract a.tif
+  b.tif``) are read one by one (a zip of the page images, or ``extract_pages()``, reads them as one).
 
 A group travels as one input: a zip archive of its images, stored (not compressed), with fixed
 timestamps, so the same pages make the same bytes and the same sha256 (a rerun reuses the result).
@@ -42,12 +45,33 @@ def page_number(path: str) -> tuple[tuple[str, str, str], int, str] | None:
     """((folder, before, after), page number, the number as written) of a page image's name, or
     None when the name carries no page number."""
     pure = PurePath(path)
-    if pure.suffix.lower() not in IMAGE_SUFFIXES:
+    if pure.suffix.lower() not in IMAGE_SUFFIXES or pure.suffix.lower() in (".tif", ".tiff") and _several_pages(path):
         return None
     match = _NUMBERED.match(pure.stem)
     if not match or int(match["number"]) > MAX_PAGE_NUMBER:
         return None
     return (str(pure.parent), match["before"], match["after"]), int(match["number"]), match["number"]
+
+
+def _several_pages(path: str) -> bool:
+    """Whether a TIFF holds more than one page: its first image directory points to a next one
+    (read from the header; a file that cannot be read is no page of a group either)."""
+    import struct
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+            order = {b"II": "<", b"MM": ">"}.get(head[:2])
+            if order is None or len(head) < 8:
+                return True
+            if struct.unpack(order + "H", head[2:4])[0] == 43:  # BigTIFF: taken as several
+                return True
+            handle.seek(struct.unpack(order + "I", head[4:8])[0])
+            entries = struct.unpack(order + "H", handle.read(2))[0]
+            handle.seek(entries * 12, 1)
+            return struct.unpack(order + "I", handle.read(4))[0] != 0
+    except (OSError, struct.error):
+        return True
 
 
 def group(paths: list[str]) -> list[list[str]]:

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from decimal import Decimal
 from pathlib import Path
 
-from . import checks, identity, limits, messages_zh, narrative, ocr_check, readers, sections, tables
+from . import (
+    __version__,
+    checks,
+    identity,
+    limits,
+    messages_zh,
+    narrative,
+    ocr_check,
+    readers,
+    sections,
+    tables,
+)
 from .document import Document, Paragraph, Table
-from .errors import NotAReport
+from .errors import NotAReport, UsageError
 from .guard import printable, read_input
 from .labels import compact
 from .mapping import TableResult, map_table
-from .model import Problem, Report, ReportInfo, Section, Source
+from .model import Problem, ReadWith, Report, ReportInfo, Section, Source
 from .templates import BY_KEY, SECTION_KEYS, SECTION_TABLES, V2019, V2021, Template, template_for_year
 
 _PRE2019_HEADINGS = ("概述", "依申请公开", "收费及减免", "不予公开政府信息")
@@ -23,8 +35,10 @@ def extract(path: str | Path, data: bytes | None = None, sha256: str | None = No
     ``sha256``, their digest where the caller has it already (batch checks it for reuse);
     ``ocr``: auto (scanned pages and images), always (every page), never.
 
-    Raises ReportError for an input that cannot be read as a report.
+    Raises ReportError for an input that cannot be read as a report; TypeError and UsageError (a
+    ReportError and ValueError) for arguments the call cannot take.
     """
+    path, data = _checked_arguments(path, data, ocr)
     name = printable(str(path))
     if data is None:
         data = read_input(str(path), name)
@@ -33,8 +47,27 @@ def extract(path: str | Path, data: bytes | None = None, sha256: str | None = No
     doc = readers.read(data, name, ocr)
     check_size(doc, name)
     source = Source(path=name, format=doc.format, sha256=sha256 or hashlib.sha256(data).hexdigest(), pages=doc.pages,
-                    ocr_pages=doc.ocr_pages or None, page_files=doc.page_files)
+                    ocr_pages=doc.ocr_pages or None, page_files=doc.page_files,
+                    read_with=ReadWith(version=__version__, ocr=ocr))
     return build_report(doc, source)
+
+
+def _checked_arguments(path, data, ocr: str) -> tuple[str, bytes | None]:
+    """The path as text and the data as bytes; a clear error for what the call cannot take."""
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or a path (os.PathLike), not {type(path).__name__}")
+    if isinstance(data, str):
+        raise TypeError("data must be the file's bytes, not str: pass the path alone, or the text encoded "
+                        "(text.encode('utf-8'))")
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    elif data is not None and not isinstance(data, bytes):
+        raise TypeError(f"data must be bytes (the file's content) or None, not {type(data).__name__}")
+    if ocr not in readers.OCR_MODES:
+        raise UsageError(f"ocr must be one of {', '.join(readers.OCR_MODES)}, not {ocr!r}")
+    return os.fspath(path), data
 
 
 def check_size(doc: Document, name: str) -> None:

@@ -1,18 +1,38 @@
-"""Writers: JSON, JSON lines, YAML and the wide CSV row, and atomic output files."""
+"""Writers: JSON, JSON lines, YAML and the wide CSV row, and the one rule for a CSV cell
+(``csv_cell``) that every CSV the tool writes follows. Files are written by ``files.py``."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import os
-import tempfile
-from pathlib import Path
+import re
+from numbers import Number
 
 from .model import Report
 
 # then every canonical flat key; status and problem counts so a sheet can be filtered on them
 WIDE_META = ("path", "organization", "body", "year", "template", "status", "errors", "warnings", "infos")
+# Text starting with one of these is a formula (or DDE) to Excel and LibreOffice: OWASP "CSV Injection"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")  # "-18" as text is a number to a spreadsheet, not a formula
+# Our own CSVs hold any field a report gave (a label of 200,000 characters): csv's default of
+# 131,072 characters a field is no limit when they are read back (the workbook, --bodies)
+CSV_FIELD_LIMIT = 2**31 - 1
+
+
+def csv_cell(value):
+    """``value`` as one CSV cell: None is empty; numbers (and text that is only a number, "-18")
+    as they are; text starting with = + - @, a tab or a carriage return gets a leading single quote
+    (the OWASP "CSV Injection" guidance), so that Excel or LibreOffice show it and never run it."""
+    if value is None:
+        return ""
+    if isinstance(value, Number):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def as_data(report: Report) -> dict:
@@ -47,13 +67,19 @@ def wide_row(report: Report) -> dict:
     return row
 
 
+def read_back_csv(lines):
+    """``csv.reader`` over a CSV we wrote, with no limit on a field's length."""
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+    return csv.reader(lines)
+
+
 def csv_text(columns: list[str], rows: list[dict]) -> str:
-    """CSV with a BOM, so that Excel shows the Chinese; None is an empty cell."""
+    """CSV with a BOM, so that Excel shows the Chinese; each cell by ``csv_cell``."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return "\ufeff" + buffer.getvalue()
 
 
@@ -78,16 +104,3 @@ def render(reports: list[Report], fmt: str, several: bool = False) -> str:
         return "[\n" + ",\n".join(to_json(r) for r in reports) + "\n]\n"
     return "".join(to_json(r) + "\n" for r in reports)
 
-
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then rename: a reader never sees half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

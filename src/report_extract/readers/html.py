@@ -50,6 +50,9 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
     return Document(blocks=blocks, format="html", title_hint=(title or "").strip() or None, date_hint=_page_date(root))
 
 
+_TITLE_LABELS = ("标题", "名称", "文章标题", "题名", "信息名称")
+
+
 def _page_title(root) -> str | None:
     """The report's title as the page's metadata gives it: the ArticleTitle meta field that
     government sites write (its <title> is often only the site's name), else the <title>."""
@@ -57,6 +60,14 @@ def _page_title(root) -> str | None:
         name = (meta.get("name") or meta.get("property") or "").lower()
         if name in ("articletitle", "og:title") and (meta.get("content") or "").strip():
             return meta.get("content")
+    for cell in root.iter("td", "th"):  # a metadata table's 标题 / 名称 row, beside the article
+        label = re.sub(r"[\s:：]", "", cell.text_content() if hasattr(cell, "text_content") else "".join(cell.itertext()))
+        if label in _TITLE_LABELS:
+            value = cell.getnext()
+            if value is not None and value.tag in ("td", "th"):
+                text = " ".join("".join(value.itertext()).split())
+                if text:
+                    return text
     return root.findtext(".//title")
 
 

@@ -18,6 +18,7 @@ import ctypes
 import functools
 import re
 import struct
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
@@ -86,10 +87,20 @@ def _pointers(buffer, size: int, n: int) -> list[ctypes.c_void_p]:
 def read(data: bytes, name: str = "<stdin>", ocr: str = "auto") -> Document:
     """``ocr``: 'auto' reads the pages that have no usable text layer by OCR, 'always' every page,
     'never' none (a scanned PDF is then an error)."""
-    import pypdfium2 as pdfium
-
     check_streams(data, name)
     check_forms(data, name)
+    with PDFIUM:
+        return _read(data, name, ocr)
+
+
+# pdfium is not thread-safe: threads calling extract() at once crashed the interpreter (SIGSEGV).
+# One PDF is read at a time in a process; batch and the cluster read in processes, not threads.
+PDFIUM = threading.RLock()
+
+
+def _read(data: bytes, name: str, ocr: str) -> Document:
+    import pypdfium2 as pdfium
+
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -144,23 +155,29 @@ def usable(page: PageContent) -> bool:
 
 
 _STREAM = re.compile(rb"(?<!end)stream\r?\n")
+# an operator that paints (or ends) a path: each is one drawing object of the page
+_PAINT = re.compile(rb"(?<![^\s\]>)])(?:S|s|f\*?|F|B\*?|b\*?|n)(?=\s)")
 
 
 def check_streams(data: bytes, name: str) -> None:
     """Refuse a PDF with a compressed stream that inflates past the stream size limit, before
-    pdfium inflates it whole (a 1 GB content stream in a few kilobytes). Streams are never inside
-    object streams, so a scan of the bytes finds each one; each is inflated in pieces that are
-    counted and dropped. Streams that are not zlib data stop at their first bytes."""
+    pdfium inflates it whole (a 1 GB content stream in a few kilobytes), or a stream that paints
+    more paths than a page may draw (2.4 million short paths in 375 KB kept pdfium and the rules
+    busy for minutes). Streams are never inside object streams, so a scan of the bytes finds each
+    one; each is inflated in pieces that are counted and dropped."""
     import zlib
 
-    limit = limits.STREAM_SIZE
+    limit, paths = limits.STREAM_SIZE, limits.PAGE_OBJECTS
     for match in _STREAM.finditer(data):
         start = match.end()
         header = data[start:start + 2]
         if len(header) < 2 or header[0] & 0x0F != 8 or (header[0] << 8 | header[1]) % 31:
-            continue  # not zlib data (an image, an uncompressed stream)
+            end = data.find(b"endstream", start)  # not zlib data: an image, or a content stream as it is
+            painted = len(_PAINT.findall(data, start, end if end >= 0 else len(data)))
+            paths.check(painted, f"a PDF page that paints more than {paths.amount:,} paths", name)
+            continue
         inflater = zlib.decompressobj()
-        total, at = 0, start
+        total, at, painted, tail = 0, start, 0, b""
         try:
             while at < len(data) and not inflater.eof:
                 piece = inflater.decompress(data[at:at + 65536], 1 << 22)
@@ -170,6 +187,11 @@ def check_streams(data: bytes, name: str) -> None:
                     if total > limit.amount:
                         raise limit.error(f"a PDF stream that inflates to more than "
                                           f"{limits.megabytes(limit.amount)}", name)
+                    chunk = tail + piece
+                    cut = max(chunk.rfind(b"\n"), chunk.rfind(b" "))  # an operator cut by a piece: the next's
+                    painted += len(_PAINT.findall(chunk, 0, cut + 1))
+                    tail = chunk[cut + 1:]
+                    paths.check(painted, f"a PDF page that paints more than {paths.amount:,} paths", name)
                     if not inflater.unconsumed_tail:
                         break
                     piece = inflater.decompress(inflater.unconsumed_tail, 1 << 22)

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..guard import shown_all
 from ..messages_zh import TABLE_HEADINGS, num
 from ..model import Report
 from .html import TABLES, e, page
@@ -27,6 +28,7 @@ def _change(value) -> str:
 
 
 def show(result: dict, out: Console) -> None:
+    result = shown_all(result)  # the reports' text is untrusted: escaped before it reaches a terminal
     a, b = result["a"], result["b"]
     out.print(Text(f"对比：A {_title(a)}　→　B {_title(b)}", style="bold"))
     out.print(f"A：{a['path']}\nB：{b['path']}")

@@ -11,11 +11,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..crossyear import CROSS_YEAR_CODES
+from ..files import write_text
 from ..identity import settled_body
 from ..messages_zh import CODE_NAMES
 from ..model import Report
 from ..problems import CODES
-from ..writers import write_atomic
 from .html import e, page, report_page
 from .shape import SEVERITY_ZH
 
@@ -30,7 +30,7 @@ def page_path(result: Path) -> Path:
 
 def write_page(result: Path, data: dict | Report) -> None:
     report = data if isinstance(data, Report) else Report.model_validate(data)
-    write_atomic(page_path(result), report_page(report))
+    write_text(page_path(result), report_page(report))
 
 
 def _grade(row: dict) -> str:
@@ -221,7 +221,7 @@ def write_index(outdir: Path, rows: list[dict]) -> Path:
             row["page"] = quote(Path(os.path.relpath(row["page"], outdir)).as_posix())
         shown.append(row)
     target = outdir / "index.html"
-    write_atomic(target, index_page(shown))
+    write_text(target, index_page(shown))
     return target
 
 

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..guard import shown_all
 from ..model import Report
 from ..templates import REVIEW_COLUMNS
 from . import shape
@@ -25,10 +26,10 @@ PLAIN_WIDTH = 150  # a pipe has no width: wide enough for table 三 without wrap
 def console(file=None) -> Console:
     """A console that colours only a terminal (and honours NO_COLOR); in a pipe, plain lines
     without the blanks that pad them to the table's width."""
-    out = Console(file=file, highlight=False, soft_wrap=False)
+    out = Console(file=file, highlight=False, soft_wrap=False, markup=False, emoji=False)
     if not out.is_terminal:
         out = Console(file=_TrimmedLines(file or sys.stdout), highlight=False, color_system=None, width=PLAIN_WIDTH,
-                      soft_wrap=False)
+                      soft_wrap=False, markup=False, emoji=False)
     return out
 
 
@@ -49,6 +50,9 @@ class _TrimmedLines(io.TextIOBase):
 
 
 def show(report: Report, out: Console) -> None:
+    """A report for a person. Its text is the report's, untrusted: control and bidirectional
+    characters are escaped before anything reaches the terminal, and nothing is read as markup."""
+    report = Report.model_validate(shown_all(report.model_dump()))
     info = report.report
     out.print(Text(info.title or report.source.path, style="bold"))
     out.print(f"文件：{report.source.path}　机关：{info.organization or '（未识别）'}　"
