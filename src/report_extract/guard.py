@@ -333,8 +333,13 @@ def _child(function, args, write_end: int, parent: int, folder: str, memory_mb: 
     """The reading process: never returns."""
     code = 0
     try:
-        os.setpgid(0, 0)  # its own group: what it starts (LibreOffice) is killed with it
-        die_with_parent(signal.SIGKILL)  # certain, even inside a native library that runs away
+        try:
+            os.setpgid(0, 0)  # its own group: what it starts (LibreOffice) is killed with it
+        except OSError:  # the parent made it so first
+            pass
+        # certain, even inside a native library that runs away; "parent" is the thread that forked
+        # (Linux), so bounded() is called from the command's main thread, which lasts as long as it
+        die_with_parent(signal.SIGKILL)
         if os.getppid() != parent:  # the parent died before that was set
             os._exit(1)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
