@@ -522,11 +522,14 @@ def child_main() -> None:
     os.dup2(2, 1)  # whatever a library prints must not mix with the answers
     parent = os.getppid()
 
-    def orphaned() -> None:  # the worker was killed: stop, even in the middle of an input
-        while True:
+    def orphaned() -> None:  # the worker was killed: stop, even in the middle of an input, and take
+        while True:          # what this child started (LibreOffice, in its process group) with it
             time.sleep(1)
             if os.getppid() != parent:
-                os._exit(1)
+                try:
+                    os.killpg(os.getpgrp(), signal.SIGKILL)
+                finally:
+                    os._exit(1)
 
     threading.Thread(target=orphaned, daemon=True).start()
     from .readers import scan
