@@ -32,8 +32,8 @@ def test_hongze_problems_grouped_with_pages_and_flagged_cells():
     review = out.index("\n四、政府信息公开行政复议、行政诉讼情况\n")
     assert out.index("［4］错误：第4页，「四、政府信息公开行政复议、行政诉讼情况」“行政复议”") > review
     # the review table drawn with the two flagged totals marked by their problem numbers
-    assert "│ 行政复议                  │       10 │        1 │        0 │        0 │ 0［4］ │" in out
-    assert "│ 行政诉讼·复议后起诉       │        5 │        0 │        0 │        0 │ 0［5］ │" in out
+    assert "│ 行政复议                  │   10 │    1 │    0 │    0 │ 0［4］ │" in out
+    assert "│ 行政诉讼·复议后起诉       │    5 │    0 │    0 │    0 │ 0［5］ │" in out
     assert out.count("］ │") == 2
 
 

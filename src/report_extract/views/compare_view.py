@@ -14,7 +14,7 @@ from ..messages_zh import TABLE_HEADINGS, num
 from ..model import Report
 from .html import TABLES, e, page
 from .shape import Cell
-from .terminal import STYLE, sentence
+from .terminal import LABEL_MIN, STYLE, narrow, sentence
 
 
 def _title(side: dict) -> str:
@@ -52,9 +52,9 @@ def show(result: dict, out: Console) -> None:
         columns = list(dict.fromkeys(v["column"] for v in values))
         cells = {(v["row"], v["column"]): v for v in values}
         grid = Table(title=f"{TABLE_HEADINGS[table]}（A→B）", box=box.SQUARE, title_justify="left")
-        grid.add_column("")
+        grid.add_column("", overflow="fold", min_width=LABEL_MIN)  # labels wrap; values never are cut
         for column in columns:
-            grid.add_column(column, justify="right")
+            grid.add_column(narrow(column), justify="right", no_wrap=True)
         for row in rows:
             grid.add_row(row, *[_cell(cells.get((row, column))) for column in columns])
         out.print()
@@ -67,7 +67,7 @@ def _cell(v: dict | None) -> Text:
     a, b = ("" if x is None else num(x) for x in (v["a"], v["b"]))
     if a == b:
         return Text(a, style="dim")
-    return Text(f"{a or '空'}→{b or '空'}", style="bold")
+    return Text(f"{a or '空'}\n→{b or '空'}", style="bold")  # both values, each whole, on two lines
 
 
 def _changed(cell: Cell, values: dict) -> Cell:

@@ -115,23 +115,24 @@ def _table(report: Report, key: str) -> Table:
     if key == "proactive":
         width = max(len(line.columns) for line in lines if line.kind == "group")
         table = Table(title=title, box=box.SQUARE, show_header=False, show_lines=False, title_justify="left")
-        table.add_column("信息内容")
+        table.add_column("信息内容", overflow="fold", min_width=LABEL_MIN)
         for _ in range(width):
-            table.add_column(justify="right")
+            table.add_column(justify="right", no_wrap=True)
         for line in lines:
-            if line.kind == "group":
-                table.add_row(Text(line.label, style="bold"), *[Text(c, style="bold") for c in line.columns],
+            if line.kind == "group":  # column names wrap; the numbers below them never do
+                table.add_row(Text(line.label, style="bold"),
+                              *[Text(c, style="bold", no_wrap=False, overflow="fold") for c in line.columns],
                               *[""] * (width - len(line.columns)), end_section=False)
             else:
                 table.add_row(_label(line), *[_value(c) for c in line.cells], *[""] * (width - len(line.cells)))
         return table
     if key == "applications":
         table = Table(title=title, box=box.SQUARE, title_justify="left",
-                      caption="本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", caption_justify="left")
-        table.add_column("申请人情况")
-        for label in ("自然人", "法人或其他组织\n商业企业", "\n科研机构", "\n社会公益组织", "\n法律服务机构", "\n其他",
-                      "总计"):
-            table.add_column(label, justify="right")
+                      caption="商业企业至其他：法人或其他组织。本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和",
+                      caption_justify="left")
+        table.add_column("申请人情况", overflow="fold", min_width=LABEL_MIN)
+        for label in APPLICANT_HEADERS:  # narrow: two characters a line, so that the labels keep room
+            table.add_column(label, justify="right", no_wrap=True)
         group = None
         for line in lines:
             if line.group and line.group != group and line.group != "三、本年度办理结果" and line.depth == 2:
@@ -143,12 +144,22 @@ def _table(report: Report, key: str) -> Table:
         return table
     # 四: the official form is one row of 15 cells; a terminal draws it as three rows of five
     table = Table(title=title, box=box.SQUARE, title_justify="left")
-    table.add_column("")
+    table.add_column("", overflow="fold", min_width=LABEL_MIN)
     for c in REVIEW_COLUMNS:
-        table.add_column(c.label, justify="right")
+        table.add_column(narrow(c.label), justify="right", no_wrap=True)
     for line in lines:
         table.add_row(_label(_with_group(line)), *[_value(c) for c in line.cells])
     return table
+
+
+LABEL_MIN = 10  # the row labels' column: at least this wide; it wraps, the numbers never do
+# 申请人情况's columns, two characters a line (法人或其他组织 is said in the caption)
+APPLICANT_HEADERS = ("自然人", "商业\n企业", "科研\n机构", "社会\n公益\n组织", "法律\n服务\n机构", "其他", "总计")
+
+
+def narrow(label: str) -> str:
+    """A column name two characters a line: 结果维持 -> 结果/维持."""
+    return "\n".join(label[i:i + 2] for i in range(0, len(label), 2))
 
 
 def _with_group(line: shape.Line) -> shape.Line:
