@@ -1,0 +1,59 @@
+"""Pages on a phone (420 px wide) and on a desktop (1400 px), in headless Chromium: the page itself
+never scrolls sideways, a wide table scrolls in its own box, and names keep a readable width
+(issue 20). Skipped where chromium is absent."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from browser import Chromium, find
+from conftest import CORPUS, FIXTURES
+
+pytestmark = pytest.mark.skipif(find() is None, reason="chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    root = tmp_path_factory.mktemp("narrow")
+    archive = root / "archive"
+    archive.mkdir()
+    for name in ("v2021-balance.txt", "v2019-clean.txt", "v2021-clean.pdf"):
+        (archive / name).write_bytes((FIXTURES / name).read_bytes())
+    for name in ("pingtan-2022.page.txt", "pingtan-2024.page.html"):
+        if (CORPUS / name).exists():
+            (archive / name).write_bytes((CORPUS / name).read_bytes())
+    run = [sys.executable, "-m", "report_extract"]
+    subprocess.run([*run, "batch", str(archive), "-o", str(root / "out"), "--html"], capture_output=True, timeout=600)
+    compared = root / "compare.html"
+    subprocess.run([*run, "compare", str(FIXTURES / "v2021-clean.txt"), str(FIXTURES / "v2021-balance.txt"), "-f",
+                    "html", "-o", str(compared)], check=True, capture_output=True, timeout=300)
+    return {"dashboard": root / "out" / "index.html", "report": root / "out" / "v2021-balance.txt.html",
+            "compare": compared}
+
+
+@pytest.mark.parametrize("width", [420, 1400])
+def test_no_page_scrolls_sideways_and_tables_scroll_in_their_box(pages, width, tmp_path):
+    browser = Chromium(find(), width=width, height=900)
+    try:
+        for name, path in pages.items():
+            loaded = browser.load(path)
+            assert loaded["errors"] == [], name
+            page_width = browser.evaluate("document.documentElement.scrollWidth")
+            viewport = browser.evaluate("window.innerWidth")
+            assert page_width <= viewport, (name, width, page_width, viewport)
+            # every table fits the page; one wider than its content box scrolls inside it
+            overflowing = browser.evaluate(
+                "[...document.querySelectorAll('table')].filter(t => t.getBoundingClientRect().right > "
+                "window.innerWidth + 1).length")
+            assert overflowing == 0, (name, width)
+            narrowest = browser.evaluate(
+                "Math.min(...[...document.querySelectorAll('td')].filter(td => td.textContent.trim().length > 3)"
+                ".map(td => td.getBoundingClientRect().width))")
+            assert narrowest >= 28, (name, width, narrowest)  # no name set one character a line
+            assert browser.screenshot(tmp_path / f"{name}-{width}.png").stat().st_size > 5_000
+    finally:
+        browser.close()
