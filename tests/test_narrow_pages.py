@@ -56,3 +56,36 @@ def test_no_page_scrolls_sideways_and_tables_scroll_in_their_box(pages, width, t
             assert browser.screenshot(tmp_path / f"{name}-{width}.png").stat().st_size > 5_000
     finally:
         browser.close()
+
+
+def test_a_report_page_lists_its_errors_first_and_folds_the_notes(tmp_path):
+    import re
+
+    import report_extract
+    from report_extract.views.html import report_page
+
+    path = CORPUS / "pingtan-2020.page.txt"
+    if not path.exists():
+        pytest.skip(f"{path} is not here")
+    report = report_extract.extract(path)
+    severities = [p.severity for p in report.problems]
+    assert severities.count("error") >= 2 and severities.count("info") >= 20
+    assert severities[0] == "info"  # in the report's order a note comes first
+    html = report_page(report)
+    first = html.index('<ol class="problems">')
+    listed = re.findall(r'<li id="p(\d+)" value="\d+" data-code="[^"]+"><span class="sev (\w+)"', html[first:])
+    errors = severities.count("error")
+    assert [s for _, s in listed[:errors]] == ["error"] * errors  # errors first, with their own numbers
+    assert [int(n) for n, s in listed if s == "error"] == [i + 1 for i, s in enumerate(severities) if s == "error"]
+    notes = html.index('<details class="infos"><summary>提示')
+    assert all(html.index(f'id="p{i + 1}"') > notes for i, s in enumerate(severities) if s == "info")
+    page = tmp_path / "page.html"
+    page.write_text(html, encoding="utf-8")
+    browser = Chromium(find(), width=420, height=900)
+    try:
+        browser.load(page)
+        assert browser.evaluate("document.querySelector('details.infos').open") is False
+        browser.evaluate("location.hash = '#p1'")
+        assert browser.evaluate("document.querySelector('details.infos').open") is True
+    finally:
+        browser.close()

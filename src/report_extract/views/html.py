@@ -34,15 +34,22 @@ def e(value) -> str:
     return escape("" if value is None else str(value))
 
 
+# a link to a note folded away (a flagged cell's 提示) opens its fold
+OPEN_TARGET = ("function openTarget(){var t=document.getElementById(decodeURIComponent(location.hash.slice(1)));"
+               "if(t){var d=t.closest('details');if(d){d.open=true;t.scrollIntoView();}}}"
+               "window.addEventListener('hashchange',openTarget);openTarget();")
+
+
 def report_page(report: Report) -> str:
-    return page(report.report.title or report.source.path, report_body(report))
+    return page(report.report.title or report.source.path, report_body(report), OPEN_TARGET)
 
 
 def reports_page(reports: list[Report]) -> str:
     """Several reports on one page, one after the other (``extract -f html`` of several inputs)."""
     if len(reports) == 1:
         return report_page(reports[0])
-    return page(f"{len(reports)} 份报告", '\n<hr class="noprint">\n'.join(report_body(r) for r in reports))
+    return page(f"{len(reports)} 份报告", '\n<hr class="noprint">\n'.join(report_body(r) for r in reports),
+                OPEN_TARGET)
 
 
 def report_body(report: Report) -> str:
@@ -73,14 +80,21 @@ def problem_list(report: Report) -> str:
     if not report.problems:
         return "<p>没有发现问题。</p>"
     cells, _ = shape.flags(report)
-    items = []
-    for n, p in shape.numbered(report):
+    items: dict[str, list[str]] = {"error": [], "warning": [], "info": []}
+    for n, p in shape.numbered(report):  # each keeps its number (the marks in the tables use it)
         where = f"第{p.page}页，" if p.page else ""
         key = f"{p.table}.{p.row}.{p.column}"
         link = f' <a href="#c-{e(key)}">在表中查看</a>' if key in cells else ""
-        items.append(f'<li id="p{n}" data-code="{e(p.code)}"><span class="sev {p.severity}">'
-                     f"{shape.SEVERITY_ZH[p.severity]}</span>{e(where)}{e(p.message_zh or p.message)}{link}</li>")
-    return '<ol class="problems">' + "".join(items) + "</ol>"
+        items[p.severity].append(f'<li id="p{n}" value="{n}" data-code="{e(p.code)}"><span class="sev {p.severity}">'
+                                 f"{shape.SEVERITY_ZH[p.severity]}</span>{e(where)}{e(p.message_zh or p.message)}"
+                                 f"{link}</li>")
+    # errors first, then warnings; the notes folded, so the report's own errors are never under them
+    out = '<ol class="problems">' + "".join(items["error"] + items["warning"]) + "</ol>" \
+        if items["error"] or items["warning"] else ""
+    if items["info"]:
+        out += (f'<details class="infos"><summary>提示 {len(items["info"])} 条（不影响结论，点击展开）</summary>'
+                '<ol class="problems">' + "".join(items["info"]) + "</ol></details>")
+    return out
 
 
 def _lines(report: Report, key: str, change: Callable | None) -> list[shape.Line]:
