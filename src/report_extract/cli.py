@@ -137,7 +137,7 @@ def extract(
         plan = outputs.plan(output, fmt.value if fmt else None)
     except outputs.OutputError as exc:
         _say(str(exc))
-        raise typer.Exit(EXIT_USAGE) from None
+        raise typer.Exit(EXIT_USAGE if exc.usage else EXIT_OUTPUT) from None
     try:
         if plan.target is not None:  # a block device or a socket: refused before any input is read
             files.refuse_unwritable(plan.target)
@@ -443,7 +443,7 @@ def batch(
 
 class _batch_progress:
     """A rich progress bar on a terminal, each failure listed above it; plain lines when stderr
-    is a pipe or a file; nothing with --quiet."""
+    is a pipe or a file; with --quiet, each failure only."""
 
     def __enter__(self):
         self.bar = None
@@ -464,7 +464,9 @@ class _batch_progress:
         from .guard import shown
 
         rate = done / max(time.monotonic() - self.start, 1e-6)
-        if _settings["quiet"]:
+        if _settings["quiet"]:  # quiet is not silent: what failed is still said
+            if summary["status"] == "failed":
+                print(shown(f"failed: {summary['path']}: {summary['error']}"), file=sys.stderr, flush=True)
             return
         if self.bar is None:
             note = f" ({summary['error']})" if summary["error"] else ""
@@ -546,15 +548,32 @@ def _interrupted(number: int) -> str:
     return "interrupted" if number == signal.SIGINT else f"interrupted by {signal.Signals(number).name}"
 
 
+_GLOBAL_OPTIONS = ("-q", "--quiet", "-v", "--verbose")
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """-q and -v where a user puts them (``extract -q x``): moved before the command, where the
+    parser takes them (not after ``--``, where they are file names)."""
+    end = args.index("--") if "--" in args else len(args)
+    moved = [a for a in args[:end] if a in _GLOBAL_OPTIONS]
+    return moved + [a for a in args[:end] if a not in _GLOBAL_OPTIONS] + args[end:]
+
+
 def main() -> None:
     from .guard import Interrupted, stop_on_signals
 
     stop_on_signals()  # SIGINT, SIGTERM, SIGHUP: children stopped, temporary files removed, one line
     try:
-        app(prog_name="report-extract")
+        app(args=global_options_first(sys.argv[1:]), prog_name="report-extract")
     except BrokenPipeError:  # `report-extract … | head`
         sys.stderr.close()
         sys.exit(0)
+    except OSError as exc:  # stdout itself cannot be written (`--help > /dev/full`)
+        from .outputs import silence_stdout
+
+        silence_stdout()
+        _say(f"cannot write to standard output ({exc.strerror or exc})")
+        sys.exit(EXIT_OUTPUT)
     except Interrupted as exc:  # outside the batch's own handling: no traceback either
         _say(_interrupted(exc.number))
         sys.exit(exc.exit_code)

@@ -41,11 +41,13 @@ _REFUSED = {stat.S_IFDIR: "it is a folder, not a file", stat.S_IFBLK: "it is a b
 
 class OutputError(Exception):
     """An output that cannot be written: ``str()`` is the one-line reason, naming the file;
-    ``errno`` the system's error number where there was one."""
+    ``errno`` the system's error number where there was one; ``usage``: the command line asks for
+    what cannot be (a suffix we do not write, a path under a file: exit 2; else exit 4)."""
 
-    def __init__(self, message: str, errno_: int | None = None):
+    def __init__(self, message: str, errno_: int | None = None, usage: bool = False):
         super().__init__(message)
         self.errno = errno_
+        self.usage = usage
 
     @property
     def disk(self) -> bool:

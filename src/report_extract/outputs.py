@@ -59,7 +59,7 @@ def plan(output: str | None, fmt: str | None) -> Plan:
     if fmt is None and suffix and suffix not in SUFFIX_FORMATS:
         raise OutputError(f"-o {shown(output)}: report-extract does not write {shown(suffix)} files; use a name "
                           f"ending in {', '.join(list(SUFFIX_FORMATS)[:-1])} or {list(SUFFIX_FORMATS)[-1]}, or give "
-                          "the format with -f")
+                          "the format with -f", usage=True)
     chosen = fmt or SUFFIX_FORMATS.get(suffix, "json")
     if is_stream(path):  # /dev/null, /dev/stdout, a FIFO: written through, its folder never touched
         return Plan(chosen, path)
@@ -67,7 +67,8 @@ def plan(output: str | None, fmt: str | None) -> Plan:
     for ancestor in [parent, *parent.parents]:
         if ancestor.exists():
             if not ancestor.is_dir():
-                raise OutputError(f"cannot write {shown(output)}: {shown(str(ancestor))} is a file, not a folder")
+                raise OutputError(f"cannot write {shown(output)}: {shown(str(ancestor))} is a file, not a folder",
+                                  usage=True)
             if not os.access(ancestor, os.W_OK | os.X_OK):
                 raise OutputError(f"cannot write {shown(output)}: {shown(str(ancestor))} is not writable")
             break

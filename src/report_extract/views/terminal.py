@@ -23,12 +23,26 @@ INFO_LISTED = 3  # notes (info) of one code listed per table; the rest are count
 PLAIN_WIDTH = 150  # a pipe has no width: wide enough for table 三 without wrapping its numbers
 
 
+class _Console(Console):
+    """A reader that stops reading (``check … | head``) is not an error: the rest of the output goes
+    to /dev/null and the command ends with its own exit code (rich would exit 1)."""
+
+    def on_broken_pipe(self) -> None:
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+
+
 def console(file=None) -> Console:
     """A console that colours only a terminal (and honours NO_COLOR); in a pipe, plain lines
     without the blanks that pad them to the table's width."""
-    out = Console(file=file, highlight=False, soft_wrap=False, markup=False, emoji=False)
+    out = _Console(file=file, highlight=False, soft_wrap=False, markup=False, emoji=False)
     if not out.is_terminal:
-        out = Console(file=_TrimmedLines(file or sys.stdout), highlight=False, color_system=None, width=PLAIN_WIDTH,
+        out = _Console(file=_TrimmedLines(file or sys.stdout), highlight=False, color_system=None, width=PLAIN_WIDTH,
                       soft_wrap=False, markup=False, emoji=False)
     return out
 
