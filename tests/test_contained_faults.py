@@ -252,3 +252,23 @@ def test_report_text_and_paths_reach_the_terminal_escaped_and_never_as_markup(tm
         (folder / name).write_bytes(SAMPLE.read_bytes())
         done = run("check", str(folder / name))
         assert done.returncode in (0, 1) and name in done.stdout and "Traceback" not in done.stderr
+
+
+def test_the_cluster_fits_long_names_fails_a_link_out_of_out_and_sends_absolute_paths(tmp_path):
+    pytest.importorskip("distributed")
+    archive = tmp_path / "archive"
+    (archive / "sub").mkdir(parents=True)
+    long_name = "示例市清河区水务局" * 9 + ".txt"
+    for name in (long_name, "short.txt", "sub/inner.txt"):
+        (archive / name).write_bytes(SAMPLE.read_bytes())
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "sub").symlink_to(elsewhere)
+    # relative paths from the folder above: the workers must be sent absolute ones
+    done = subprocess.run([sys.executable, "-m", "report_extract", "batch", "archive", "-o", "out", "--scheduler",
+                           "local:1", "--shared-fs"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 3 and "Traceback" not in done.stderr, done.stderr
+    assert "outside the output folder" in done.stderr and not list(elsewhere.iterdir())
+    results = sorted(p.name for p in out.glob("*.json"))
+    assert len(results) == 2 and "short.txt.json" in results and all(len(n.encode()) <= 255 for n in results)
