@@ -38,6 +38,9 @@ def test_restating_a_problem_words_it_again_from_its_new_facts():
     assert (made.code, made.severity) == ("glued_digits", "info")
     assert made.message == "'1234' read as 12 | 34: the only split the column sums allow"
     assert made.message_zh is None  # worded again by the next messages_zh.fill
+    copy = made.model_copy()
+    restate(copy, values=[1, 234])
+    assert made.facts["values"] == [12, 34] and "1 | 234" in copy.message  # a copy restated alone
 
 
 def test_rewording_the_english_leaves_the_chinese_whole(monkeypatch):

@@ -82,7 +82,7 @@ def restate(made: Problem, code: str | None = None, **facts) -> Problem:
     now, its Chinese one by the next ``messages_zh.fill``. Returns ``made``."""
     if code is not None:
         made.code, made.severity = code, CODES[code].severity
-    made.facts.update(facts)
+    made._facts = {**made.facts, **facts}  # a new dict: a copy (model_copy) shares the old one
     made.message = english(made)
     made.message_zh = None
     return made
