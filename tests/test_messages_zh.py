@@ -8,7 +8,6 @@ import re
 from conftest import FIXTURES, corpus_file, problems_of
 from report_extract import crossyear, extract
 from report_extract.messages_zh import CODE_NAMES, WORDING, describe
-from report_extract.model import Problem
 from report_extract.problems import CODES
 
 
@@ -46,10 +45,11 @@ def test_balance_names_the_rows_as_the_report_writes_them():
 
 
 def test_a_label_is_the_reports_where_it_differs_from_the_templates_in_words():
+    from report_extract.problems import problem
+
     def wording(label):
-        return describe(Problem(code="not_a_number", severity="error", table="applications",
-                                row="withheld_prohibited_by_law", column="total", label=label,
-                                message="cell holds 'x', not a number"))
+        return describe(problem("not_a_number", table="applications", row="withheld_prohibited_by_law",
+                                column="total", label=label, raw="x"))
     assert wording("2.其他法律行政止公开") == (  # hongze's typo, as the report writes it
         "「三、收到和处理政府信息公开申请情况」“2.其他法律行政止公开”行“总计”栏写的是“x”，不是数字，按无数字处理。")
     # a digit of the cell before glued to the label, other brackets: the same label, the template's

@@ -227,25 +227,25 @@ def test_a_row_read_blank_throughout_is_not_confirmed_by_relations_that_hold_onl
 def test_a_digit_ocr_missed_that_the_relations_fill_is_no_longer_counted_blank(as_if_ocr):
     """A one-digit total the recogniser read as nothing (the blank_cells count of its table took
     it for a blank cell): the relations fill it, and the table's blank_cells count loses it."""
-    from report_extract.model import Problem
+    from report_extract.problems import problem
 
     truth, values, misread, weigh = as_if_ocr
     key = "review_litigation.administrative_review.total"
     values["review_litigation"]["administrative_review"]["total"] = None
     weigh.provenance[key]["raw"] = ""
     weigh.provenance[key]["ocr"]["confidence"] = None
-    [problem] = weigh()
-    assert (problem.code, problem.row, problem.column, problem.found, problem.expected) == (
+    [corrected] = weigh()
+    assert (corrected.code, corrected.row, corrected.column, corrected.found, corrected.expected) == (
         "ocr_corrected", "administrative_review", "total", None, truth.value(key))
     assert truth.value(key) == 4  # one digit: inserting it is a single-character correction
 
-    def blank(count: int) -> Problem:
-        return Problem(code="blank_cells", severity="info", table="review_litigation",
-                       message=f"{count} value cells are blank or hold a placeholder (read as no number)")
-    only, more = [blank(1), problem], [blank(3), problem]
+    def blank(count: int):
+        return problem("blank_cells", table="review_litigation", count=count)
+    only, more = [blank(1), corrected], [blank(3), corrected]
     ocr_check.recount_blanks(only)
     ocr_check.recount_blanks(more)
-    assert only == [problem]
+    assert only == [corrected]
+    assert more[0].facts == {"count": 2}
     assert more[0].message == "2 value cells are blank or hold a placeholder (read as no number)"
 
 

@@ -8,17 +8,17 @@ form is not wrong).
 from __future__ import annotations
 
 from .model import Problem
+from .problems import problem
 from .templates import APPLICANT_COLUMNS, OUTCOME_ROWS, REVIEW
 
 Tables = dict[str, dict[str, dict]]
 # A relation that needs a cell whose number could not be read (text, digits that cannot be
 # split, cells that cannot be placed) is not checked: that cell's problem is already reported.
-_BLANK_NOTE = " (blank cells read as 0)"
 
 
-def _sum(values: list) -> tuple[int | float, bool]:
-    """(sum, whether a blank was read as 0)."""
-    return sum(v or 0 for v in values), any(v is None for v in values)
+def _sum(values: list) -> int | float:
+    """The sum, a blank read as 0."""
+    return sum(v or 0 for v in values)
 
 
 def _fmt(value) -> int | float:
@@ -43,30 +43,25 @@ def check_applications(table: dict, pages: dict, unknown: set[str] = frozenset()
             if any(v is not None for v in parts + [found]):
                 expected = (parts[0] or 0) + (parts[1] or 0) - (parts[2] or 0)
                 if expected != (found or 0):
-                    blank = any(v is None for v in parts + [found])
-                    problems.append(Problem(
-                        code="balance", severity="error", table="applications", row="carried_forward",
-                        column=col, expected=_fmt(expected), found=found, page=pages.get("carried_forward"),
-                        message=f"{col}: new ({parts[0]}) + carried over ({parts[1]}) should equal outcome total "
-                                f"({parts[2]}) + carried forward ({found})" + (_BLANK_NOTE if blank else "")))
+                    problems.append(problem(
+                        "balance", table="applications", row="carried_forward", column=col, expected=_fmt(expected),
+                        found=found, page=pages.get("carried_forward"), new=parts[0], carried_over=parts[1],
+                        outcome_total=parts[2]))
         # R2: outcome total = sum of every outcome row
         if "outcome_total" in table and outcome_rows and readable(outcome_rows + ["outcome_total"], col):
             values = [cell(r) for r in outcome_rows]
             found = cell("outcome_total")
             if any(v is not None for v in values + [found]):
-                expected, blank = _sum(values)
+                expected = _sum(values)
                 if expected != (found or 0):
-                    problems.append(Problem(
-                        code="outcome_sum", severity="error", table="applications", row="outcome_total",
-                        column=col, expected=_fmt(expected), found=found, page=pages.get("outcome_total"),
-                        message=f"{col}: the outcome rows add up to {expected}, the printed total is {found}"
-                                + (_BLANK_NOTE if blank or found is None else "")))
+                    problems.append(problem(
+                        "outcome_sum", table="applications", row="outcome_total", column=col,
+                        expected=_fmt(expected), found=found, page=pages.get("outcome_total"), parts=values))
     # R3: each row's total = the six applicant columns
     six = [c.key for c in APPLICANT_COLUMNS[:-1]]
     for row, cols in table.items():
         if not row.startswith("extra_"):
-            problems += _total_of_parts("row_total", "applications", row, cols, six, pages, unknown,
-                                        "the six applicant columns add up to")
+            problems += _total_of_parts("row_total", "applications", row, cols, six, pages, unknown)
     return problems
 
 
@@ -75,13 +70,12 @@ def check_review(table: dict, pages: dict, unknown: set[str] = frozenset()) -> l
     for group in (r.key for r in REVIEW.rows):
         if table.get(group):
             problems += _total_of_parts("review_total", "review_litigation", group, table[group],
-                                        ["upheld", "corrected", "other", "pending"], pages, unknown,
-                                        "upheld + corrected + other + pending =")
+                                        ["upheld", "corrected", "other", "pending"], pages, unknown)
     return problems
 
 
 def _total_of_parts(code: str, table: str, row: str, cols: dict, parts: list[str], pages: dict,
-                    unknown: set[str], says: str) -> list[Problem]:
+                    unknown: set[str]) -> list[Problem]:
     """R3/R4: a row's ``total`` cell against the sum of its ``parts`` cells."""
     if unknown and any(f"{table}.{row}.{c}" in unknown for c in parts + ["total"]):
         return []
@@ -89,13 +83,11 @@ def _total_of_parts(code: str, table: str, row: str, cols: dict, parts: list[str
     found = cols.get("total")
     if all(v is None for v in values + [found]):
         return []
-    expected, blank = _sum(values)
+    expected = _sum(values)
     if expected == (found or 0):
         return []
-    return [Problem(code=code, severity="error", table=table, row=row, column="total", expected=_fmt(expected),
-                    found=found, page=pages.get(row),
-                    message=f"{row}: {says} {expected}, the total says {found}"
-                            + (_BLANK_NOTE if blank or found is None else ""))]
+    return [problem(code, table=table, row=row, column="total", expected=_fmt(expected), found=found,
+                    page=pages.get(row), parts=values)]
 
 
 def check_template_year(template: str, year: int | None) -> list[Problem]:
@@ -104,8 +96,7 @@ def check_template_year(template: str, year: int | None) -> list[Problem]:
     fits = (template == "v2021" and year >= 2021) or (template == "v2019" and 2019 <= year <= 2020)
     if fits:
         return []
-    return [Problem(code="template_year_mismatch", severity="warning",
-                    message=f"the tables follow the {template} template, which does not fit a report for {year}")]
+    return [problem("template_year_mismatch", template=template, year=year)]
 
 
 def run_checks(tables: Tables, pages: dict[str, dict], template: str, year: int | None,

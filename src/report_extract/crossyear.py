@@ -6,6 +6,7 @@ from __future__ import annotations
 from . import messages_zh
 from .identity import body_key
 from .model import Problem
+from .problems import problem
 from .templates import APPLICANT_COLUMNS
 
 CROSS_YEAR_CODES = ("carryover_mismatch", "in_force_drift")
@@ -29,16 +30,14 @@ def essentials(data: dict) -> dict | None:
 def check(previous: dict, current: dict) -> list[Problem]:
     """Problems of ``current`` (year Y) against ``previous`` (year Y-1) of the same organisation."""
     problems: list[Problem] = []
-    before = f"the {previous['year']} report"
+    year = previous["year"]
     carried_over = current["applications"].get("carried_over") or {}
     forward = previous["applications"].get("carried_forward") or {}
     for col in (c.key for c in APPLICANT_COLUMNS):
         now, then = carried_over.get(col), forward.get(col)
         if now is not None and then is not None and now != then:
-            problems.append(Problem(
-                code="carryover_mismatch", severity="warning", table="applications", row="carried_over", column=col,
-                expected=then, found=now,
-                message=f"{col}: carried over from last year ({now}) is not what {before} carried forward ({then})"))
+            problems.append(problem("carryover_mismatch", table="applications", row="carried_over", column=col,
+                                    expected=then, found=now, previous_year=year))
     if current["template"] == previous["template"] == "v2021":
         for row in ("rules", "normative_documents"):
             now, then = current["proactive"].get(row) or {}, previous["proactive"].get(row) or {}
@@ -47,11 +46,9 @@ def check(previous: dict, current: dict) -> list[Problem]:
                 continue
             expected = parts[0] + parts[1] - parts[2]
             if expected != now["in_force"]:
-                problems.append(Problem(
-                    code="in_force_drift", severity="warning", table="proactive", row=row, column="in_force",
-                    expected=expected, found=now["in_force"],
-                    message=f"{row}: in force {now['in_force']}, but {before}'s {parts[0]} + issued {parts[1]} − "
-                            f"repealed {parts[2]} = {expected}"))
+                problems.append(problem("in_force_drift", table="proactive", row=row, column="in_force",
+                                        expected=expected, found=now["in_force"], previous_year=year,
+                                        in_force=parts[0], issued=parts[1], repealed=parts[2]))
     if current["template"] == previous["template"] == "v2019":
         for row in _ITEM_ROWS:
             now, then = current["proactive"].get(row) or {}, previous["proactive"].get(row) or {}
@@ -59,11 +56,9 @@ def check(previous: dict, current: dict) -> list[Problem]:
                 continue
             expected = then["prior_year_items"] + then["net_change"]
             if expected != now["prior_year_items"]:
-                problems.append(Problem(
-                    code="carryover_mismatch", severity="warning", table="proactive", row=row,
-                    column="prior_year_items", expected=expected, found=now["prior_year_items"],
-                    message=f"{row}: last year's items ({now['prior_year_items']}) are not {before}'s "
-                            f"{then['prior_year_items']} + change {then['net_change']} = {expected}"))
+                problems.append(problem("carryover_mismatch", table="proactive", row=row, column="prior_year_items",
+                                        expected=expected, found=now["prior_year_items"], previous_year=year,
+                                        prior_year_items=then["prior_year_items"], net_change=then["net_change"]))
     return messages_zh.fill(problems)
 
 

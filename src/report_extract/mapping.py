@@ -21,6 +21,7 @@ from . import numbers
 from .document import OcrReading
 from .labels import similarity, split_ordinal
 from .model import Problem
+from .problems import problem, restate
 from .tables import ObservedRow, cell_kind
 from .templates import COUNT, MONEY, REVIEW, Column, Row, TableSpec
 
@@ -256,17 +257,11 @@ def read_values(row: ObservedRow, columns: tuple[Column, ...], spec: TableSpec, 
         return _glued_values(" ".join(tokens), kinds, spec, where, row)  # one cell, digits glued
     problems: list[Problem] = []
     if len(cells) > expected:
-        problems.append(_problem("extra_cells", "error", where,
-                                 f"row has {len(cells)} cells where the template has {expected}",
-                                 expected=expected, found=len(cells)))
+        problems.append(problem("extra_cells", **where, expected=expected, found=len(cells)))
         values = _agreed_alignment(cells, kinds, spec)
         return values, cells, problems, None
     if len(cells) < expected:
-        problems.append(_problem("missing_cells", "error", where,
-                                 f"row has {len(cells)} cells where the template has {expected}: "
-                                 f"{' | '.join(cells)}; the first and last are read as the first and last "
-                                 "columns, a cell between them only where its column is certain",
-                                 expected=expected, found=len(cells)))
+        problems.append(problem("missing_cells", **where, expected=expected, found=len(cells), cells=list(cells)))
         values, raw = _missing_alignment(cells, kinds)
         return values, raw, problems, None
     return [numbers.parse(c, k) for c, k in zip(cells, kinds)], cells, problems, None
@@ -335,21 +330,13 @@ def _glued_values(run: str, kinds: list[str], spec: TableSpec, where: dict, row:
     if len(readings) == 1:
         problems = []
         if len(chunks) != expected:
-            why = "the only split the row's sums allow" if by_relation else "the only possible split"
-            problems.append(_problem("glued_digits", "info", where,
-                                     f"'{run}' read as {' | '.join(map(str, readings[0]))}: {why}"))
+            problems.append(problem("glued_digits", **where, run=run, values=readings[0],
+                                    by="row" if by_relation else None))
         return [numbers.Parsed(v, numbers.NUMBER) for v in readings[0]], raw, problems, None
     agreed = numbers.agreed(readings) if readings else [None] * expected
-    problems = [_problem("ambiguous_digits", "error", where,
-                         f"'{run}' can be split into {expected} numbers in "
-                         f"{'more ways than can be listed' if not readings else f'{len(readings)} ways'}; "
-                         "the values that differ between the readings are left empty")]
+    problems = [problem("ambiguous_digits", **where, run=run, count=expected, ways=len(readings) or None)]
     return [numbers.Parsed(v, numbers.NUMBER) if v is not None else numbers.Parsed(None, numbers.TEXT)
             for v in agreed], raw, problems, readings
-
-
-def _problem(code: str, severity: str, where: dict, message: str, **extra) -> Problem:
-    return Problem(code=code, severity=severity, message=message, **{**where, **extra})
 
 
 def map_table(rows: list[ObservedRow], spec: TableSpec) -> TableResult:
@@ -370,8 +357,7 @@ def map_table(rows: list[ObservedRow], spec: TableSpec) -> TableResult:
                 extra_n += 1
                 key = f"extra_{extra_n}"
                 where = {"table": spec.key, "row": key, "label": row.label, "page": row.page}
-                result.problems.append(_problem("unknown_row", "warning", where,
-                                                f"row '{row.label}' is not in the template; kept as {key}"))
+                result.problems.append(problem("unknown_row", **where))
                 blanks += _store(result, spec, key, last_columns, row, where)
             continue
         if target.key in seen:
@@ -384,9 +370,7 @@ def map_table(rows: list[ObservedRow], spec: TableSpec) -> TableResult:
     if spec.key == "applications":
         _decide_by_columns(result, spec)
     if blanks:
-        result.problems.append(Problem(code="blank_cells", severity="info", table=spec.key,
-                                       message=f"{blanks} value cells are blank or hold a placeholder "
-                                               "(read as no number)"))
+        result.problems.append(problem("blank_cells", table=spec.key, count=blanks))
     return result
 
 
@@ -415,21 +399,18 @@ def _store(result: TableResult, spec: TableSpec, key: str, columns, row: Observe
         if status in (numbers.BLANK, numbers.PLACEHOLDER):
             blanks += 1
         elif status == numbers.TEXT and text.strip() and not row.glued and not misaligned:
-            result.problems.append(_problem("not_a_number", "error", {**where, "column": col.key},
-                                            f"cell holds '{text.strip()}', not a number"))
+            result.problems.append(problem("not_a_number", **where, column=col.key, raw=text.strip()))
         if value is not None and value < 0 and col.kind in (COUNT, MONEY):
-            result.problems.append(_problem("negative_value", "error", {**where, "column": col.key},
-                                            f"a count below zero: {value}", found=value))
+            result.problems.append(problem("negative_value", **where, column=col.key, found=value, value=value))
         unit = cell.unit or (row.unit if row.glued else "")
         if col.kind == MONEY and unit:
             fixed = column_unit(col)
             if fixed and unit != fixed and value is not None:
                 values[col.key] = value = in_unit(value, unit, fixed)
                 written = text.strip() if text.strip().endswith(unit) else f"{text.strip()}{unit}"
-                result.problems.append(_problem(
-                    "unit_converted", "warning", {**where, "column": col.key},
-                    f"'{written}' is written in {unit} in a column of {fixed}: read as {value} {fixed}",
-                    found=cell.value, expected=value))
+                result.problems.append(problem("unit_converted", **where, column=col.key, found=cell.value,
+                                               expected=value, written=written, unit=unit, fixed=fixed,
+                                               value=value))
                 unit = fixed
             result.units[flat] = unit
     return blanks
@@ -502,9 +483,8 @@ def _decide(result: TableResult, spec: TableSpec, key: str, reading: list) -> No
     del result.undecided[key]
     for p in result.problems:
         if p.code == "ambiguous_digits" and p.row == key:
-            p.code, p.severity = "glued_digits", "info"
-            p.message = (f"'{result.provenance[f'{spec.key}.{key}.{spec.columns[0].key}']['raw']}' read as "
-                         f"{' | '.join(map(str, reading))}: the only split the column sums allow")
+            restate(p, "glued_digits", run=result.provenance[f"{spec.key}.{key}.{spec.columns[0].key}"]["raw"],
+                    values=reading, by="column")
 
 
 def _columns_hold(table: dict, assigned: dict[str, list], outcome_rows: tuple[str, ...]) -> bool:
@@ -552,18 +532,15 @@ def _missing_rows(result: TableResult, spec: TableSpec, seen: set[str]) -> None:
     for row in spec.rows:
         if row.key in seen or row.replaces:
             continue
-        note = " (the report keeps the single （六）其他处理 row instead)" if row.key in replaced else ""
-        result.problems.append(Problem(code="missing_row", severity="error", table=spec.key, row=row.key,
-                                       label=row.label,
-                                       message=f"row '{row.label}' of the template is not in the report{note}"))
+        result.problems.append(problem("missing_row", table=spec.key, row=row.key, label=row.label,
+                                       replaced=row.key in replaced))
 
 
 def _map_review(data: list[ObservedRow], spec: TableSpec, result: TableResult) -> TableResult:
     """Table 四 is one row of 15 numbers (review 5, direct 5, after review 5), no row label."""
     candidates = [r for r in data if len(r.values) >= 5 or r.glued]
     if not candidates:
-        result.problems.append(Problem(code="missing_row", severity="error", table=spec.key,
-                                       message="table 四 has no row of numbers"))
+        result.problems.append(problem("missing_row", table=spec.key))
         return result
     row = _review_row(candidates)
     columns = tuple(Column(f"{g.key}.{c.key}", c.label, c.kind) for g in spec.rows for c in spec.columns)
@@ -582,9 +559,7 @@ def _map_review(data: list[ObservedRow], spec: TableSpec, result: TableResult) -
             p.row, p.column = p.column.split(".")
         result.problems.append(p)
     if blanks:
-        result.problems.append(Problem(code="blank_cells", severity="info", table=spec.key,
-                                       message=f"{blanks} value cells are blank or hold a placeholder "
-                                               "(read as no number)"))
+        result.problems.append(problem("blank_cells", table=spec.key, count=blanks))
     return result
 
 

@@ -2,10 +2,11 @@
 and columns named as the report labels them.
 
 One function per problem code in ``WORDING`` (a test fails for a code of ``problems.CODES``
-without one). The English ``message`` stays as it is; ``fill`` adds ``message_zh`` to problems
-that lack it. The wording reads the values it quotes from the report's tables, so it needs the
-tables and provenance where the problem came from (``Context``); problems made across two reports
-(``carryover_mismatch``, ``in_force_drift``) are worded from their own expected/found.
+without one), the Chinese twin of ``problems.WORDING``: both word a problem from its fields and
+facts (``Problem.facts``), and neither reads the other's text. ``fill`` adds ``message_zh`` to
+problems that lack it. The wording quotes values and row labels from the report's tables, so it
+needs the tables and provenance where the problem came from (``Context``); problems made across two
+reports (``carryover_mismatch``, ``in_force_drift``) are worded from their own expected/found.
 """
 
 from __future__ import annotations
@@ -180,8 +181,8 @@ def _review_total(p: Problem, ctx: Context) -> str:
 
 
 def _section_of(p: Problem) -> str:
-    match = re.search(r"section \d+ \((\w+)\)", p.message)
-    return SECTION_HEADINGS.get(match.group(1), match.group(1)) if match else "模板规定的部分"
+    section = p.facts.get("section")
+    return SECTION_HEADINGS.get(section, section) if section else "模板规定的部分"
 
 
 def _missing_section(p: Problem, ctx: Context) -> str:
@@ -196,7 +197,7 @@ def _missing_row(p: Problem, ctx: Context) -> str:
     if p.row is None:
         return f"{table_name(p.table)}表中没有一行数字。"
     note = ""
-    if "other" in ctx.tables.get(p.table or "", {}) or "single （六）其他处理" in p.message:
+    if "other" in ctx.tables.get(p.table or "", {}) or p.facts.get("replaced"):
         note = "（报告仍用旧版的单行“（六）其他处理”）"
     return f"{table_name(p.table)}缺少模板中的“{row_label(p, ctx)}”行{note}。"
 
@@ -220,8 +221,7 @@ def _missing_cells(p: Problem, ctx: Context) -> str:
 def _not_a_number(p: Problem, ctx: Context) -> str:
     raw = (ctx.written(p.table or "", p.row or "", p.column).get("raw") or "").strip()
     if not raw:
-        match = re.search(r"cell holds '(.*)', not a number", p.message)
-        raw = match.group(1) if match else ""
+        raw = p.facts.get("raw", "")
     return f"{cell_name(p, ctx)}写的是“{raw}”，不是数字，按无数字处理。"
 
 
@@ -233,38 +233,30 @@ def _unknown_row(p: Problem, ctx: Context) -> str:
     return f"{table_name(p.table)}有一行“{p.label or p.row}”不在模板中，数值另行保留（{p.row}）。"
 
 
-def _glued_raw(p: Problem) -> str:
-    match = re.match(r"'([^']*)'", p.message)
-    return match.group(1) if match else ""
-
-
 def _glued_digits(p: Problem, ctx: Context) -> str:
-    match = re.search(r"read as (.*?):", p.message)
-    split = f"，读作 {match.group(1)}" if match else ""
-    return f"{_row_where(p, ctx)}中，数字之间没有分隔（“{_glued_raw(p)}”）；按表内勾稽关系只有一种拆分方法{split}。"
+    values = p.facts.get("values")
+    split = f"，读作 {' | '.join(map(str, values))}" if values else ""
+    return (f"{_row_where(p, ctx)}中，数字之间没有分隔（“{p.facts.get('run', '')}”）；按表内勾稽关系只有一种拆分方法"
+            f"{split}。")
 
 
 def _ambiguous_digits(p: Problem, ctx: Context) -> str:
-    return (f"{_row_where(p, ctx)}中，数字之间没有分隔（“{_glued_raw(p)}”），按表内勾稽关系仍有多种拆分方法；"
+    return (f"{_row_where(p, ctx)}中，数字之间没有分隔（“{p.facts.get('run', '')}”），按表内勾稽关系仍有多种拆分方法；"
             "各种拆法不一致的数值留空，请核对原件。")
 
 
 def _blank_cells(p: Problem, ctx: Context) -> str:
-    match = re.match(r"(\d+) value cells", p.message)
-    count = f" {match.group(1)} 个" if match else "一些"
+    count = f" {p.facts['count']} 个" if "count" in p.facts else "一些"
     return f"{table_name(p.table)}有{count}数值栏为空或为占位符（如“/”“—”），按无数字处理。"
 
 
 def _template_year_mismatch(p: Problem, ctx: Context) -> str:
-    match = re.search(r"the (\w+) template, which does not fit a report for (\d+)", p.message)
-    template, year = (match.group(1), match.group(2)) if match else (ctx.template, ctx.year)
+    template, year = p.facts.get("template", ctx.template), p.facts.get("year", ctx.year)
     return f"报告年度为 {year} 年，但表格采用{TEMPLATE_NAMES.get(template or '', template)}，与年度不符。"
 
 
 def _narrative_mismatch(p: Problem, ctx: Context) -> str:
-    match = re.search(r"«(.*)»", p.message)
-    sentence = match.group(1) if match else ""
-    heading = p.message.split(": the text says")[0] if ": the text says" in p.message else ""
+    sentence, heading = p.facts.get("sentence", ""), p.facts.get("heading", "")
     where = "".join(x for x in (f"第{p.page}页" if p.page else "", f"“{heading}”" if heading else "") if x) or "正文"
     return f"{where}的文字“{sentence}”所说的 {num(p.expected)} 与{cell_name(p, ctx)}的 {num(p.found)} 不一致。"
 
@@ -294,8 +286,8 @@ def _ocr_uncertain(p: Problem, ctx: Context) -> str:
 
 
 def _unit_converted(p: Problem, ctx: Context) -> str:
-    match = re.match(r"'(.*)' is written in (\S+) in a column of (\S+):", p.message)
-    written, unit, fixed = match.groups() if match else (num(p.found), "", "")
+    facts = p.facts
+    written, unit, fixed = facts.get("written", num(p.found)), facts.get("unit", ""), facts.get("fixed", "")
     return (f"{cell_name(p, ctx)}写作“{written}”，单位为{unit}，而该栏单位为{fixed}；"
             f"已换算为 {num(p.expected)} {fixed}，请核对原件。")
 

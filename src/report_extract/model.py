@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 SCHEMA_VERSION = 1
 Value = Union[int, float, None]
@@ -25,6 +25,22 @@ class Problem(BaseModel):
     expected: Optional[Union[int, float]] = None
     found: Optional[Union[int, float]] = None
     label: Optional[str] = Field(None, description="the row label as the report writes it")
+    # what the problem found, as values (counts, cells, the sentence): both texts are worded from
+    # them (problems.problem, messages_zh). Not part of the output, so schema 1 stays as it is; a
+    # problem read back from a result has none.
+    _facts: dict = PrivateAttr(default_factory=dict)
+
+    @property
+    def facts(self) -> dict:
+        """The values the problem's texts are worded from (empty for a problem read back)."""
+        return self._facts
+
+    def __eq__(self, other: object) -> bool:
+        """Two problems are equal when they say the same (their fields): the facts they were worded
+        from are not compared, so a problem equals itself read back from its JSON."""
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
 
 
 class ReadWith(BaseModel):

@@ -19,6 +19,7 @@ from typing import Callable, Optional
 
 from .labels import compact
 from .model import Problem
+from .problems import problem
 
 _N = r"(\d[\d,，]*(?:\.\d+)?)"
 _SENTENCE_END = re.compile(r"(?<=[。；！？\n])")
@@ -153,9 +154,9 @@ def _sentence(sentence: str, section, tables: dict, org: str, year: Optional[int
         if match.groupdict().get("year") and year and int(match.group("year")) != year + 1:
             continue
         written = match.groups()[-1]
-        problem = _compare(claim, _number(written), _decimals(written), tables, sentence, section, page_of)
-        if problem:
-            problems.append(problem)
+        mismatch = _compare(claim, _number(written), _decimals(written), tables, sentence, section, page_of)
+        if mismatch:
+            problems.append(mismatch)
     return problems
 
 
@@ -192,7 +193,6 @@ def _compare(claim: Claim, stated: float, decimals: int, tables: dict, sentence:
         row = claim.keys[0].split(".")[1]
     page = page_of(sentence, section) if page_of else None
     stated_value = stated if claim.money else int(stated)
-    return Problem(code="narrative_mismatch", severity="warning", table=table, row=row, column=column,
-                   expected=stated_value, found=found, page=page if page is not None else section.page,
-                   message=f"{section.heading}: the text says {stated_value} ({claim.name}), the table says {found}: "
-                           f"«{sentence}»")
+    return problem("narrative_mismatch", table=table, row=row, column=column, expected=stated_value, found=found,
+                   page=page if page is not None else section.page, heading=section.heading, claim=claim.name,
+                   sentence=sentence)

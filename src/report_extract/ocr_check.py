@@ -28,6 +28,7 @@ import re
 
 from . import checks
 from .model import Problem
+from .problems import problem, restate
 
 # A cell read with a confidence below this is doubtful. PP-OCR reads clean printed digits at
 # 0.98–1.0; misread digits on noisy scans come out well below 0.9.
@@ -123,24 +124,18 @@ def weigh(values: dict, provenance: dict, pages: dict, template: str, year, unkn
             put(key, value)
             unknown.discard(key)
             t, r, c = _split(key)
-            problems.append(Problem(
-                code="ocr_corrected", severity="warning", table=t, row=r, column=c, found=found, expected=value,
-                page=provenance[key]["page"],
-                message=f"OCR read '{raw}' (confidence {_conf(ocr[key])}); {value} is the only one-character "
-                        "correction that makes every relation it is in hold, and is used"))
+            problems.append(problem("ocr_corrected", table=t, row=r, column=c, found=found, expected=value,
+                                    page=provenance[key]["page"], raw=raw, confidence=ocr[key]["confidence"]))
         state = _relation_state(values, pages, template, year, unknown)
         if state:  # every OCR cell of a relation still broken: one of them was misread, or the report is wrong
             tables = {p[1] for p in state}
             for key in [k for k in ocr if _split(k)[0] in tables]:
                 if touched(key):
-                    why = ("a relation it is in does not hold and no single-character correction of one doubtful "
-                           "cell repairs it (a cell was misread, or the report contradicts itself)")
-                    problems.append(_uncertain(key, provenance, ocr, get(key), f"{why}; the reading is kept"))
+                    problems.append(_uncertain(key, provenance, ocr, get(key), "unrepaired"))
     flagged = {(p.table, p.row, p.column) for p in problems}
     for key in ocr:
         if _split(key) not in flagged and _PIECES.search(provenance[key]["raw"]) and get(key) is not None:
-            problems.append(_uncertain(key, provenance, ocr, get(key), "its digits were read in pieces apart "
-                                       "(two numbers run together, or one cut in two); the reading is kept"))
+            problems.append(_uncertain(key, provenance, ocr, get(key), "pieces"))
             flagged.add(_split(key))
     for key in doubtful:
         if _split(key) in flagged:
@@ -152,16 +147,11 @@ def weigh(values: dict, provenance: dict, pages: dict, template: str, year, unkn
                 continue  # a blank cell beside numbers, whose relations hold: nothing was there
             # a row read blank throughout satisfies its relations only because every cell is
             # blank: a table the recogniser lost looks exactly like that, so it is not confirmed
-            problems.append(_uncertain(key, provenance, ocr, None,
-                                       "nothing was read in any cell of its row, so no relation confirms it"))
+            problems.append(_uncertain(key, provenance, ocr, None, "nothing_read"))
             continue
         if not in_relations(key):
-            problems.append(_uncertain(key, provenance, ocr, get(key),
-                                       "no relation confirms it; the reading is kept"))
+            problems.append(_uncertain(key, provenance, ocr, get(key), "unconfirmed"))
     return problems
-
-
-_BLANKS = re.compile(r"^(\d+)( value cells? (?:are|is) blank)")
 
 
 def recount_blanks(problems: list[Problem]) -> None:
@@ -172,15 +162,12 @@ def recount_blanks(problems: list[Problem]) -> None:
     for p in problems:
         if p.code == "ocr_corrected" and p.found is None:
             filled[p.table] = filled.get(p.table, 0) + 1
-    for p in [p for p in problems if p.code == "blank_cells" and p.table in filled]:
-        match = _BLANKS.match(p.message)
-        if match is None:
-            continue
-        left = int(match.group(1)) - filled[p.table]
+    for p in [p for p in problems if p.code == "blank_cells" and p.table in filled and "count" in p.facts]:
+        left = p.facts["count"] - filled[p.table]
         if left <= 0:
             problems.remove(p)
         else:
-            p.message = f"{left}{match.group(2)}{p.message[match.end():]}"
+            restate(p, count=left)
 
 
 def _value(values: dict, key: str):
@@ -189,13 +176,8 @@ def _value(values: dict, key: str):
     return (values.get(t) or {}).get(r, {}).get(c)
 
 
-def _conf(reading: dict) -> str:
-    return "none: nothing was read" if reading["confidence"] is None else f"{reading['confidence']:.2f}"
-
-
 def _uncertain(key: str, provenance: dict, ocr: dict, value, why: str) -> Problem:
+    """``why``: unrepaired, pieces, nothing_read or unconfirmed (worded in problems.py)."""
     t, r, c = _split(key)
-    raw = provenance[key]["raw"]
-    return Problem(code="ocr_uncertain", severity="warning", table=t, row=r, column=c, found=value,
-                   page=provenance[key]["page"],
-                   message=f"OCR read '{raw}' (confidence {_conf(ocr[key])}): {why}")
+    return problem("ocr_uncertain", table=t, row=r, column=c, found=value, page=provenance[key]["page"],
+                   raw=provenance[key]["raw"], confidence=ocr[key]["confidence"], why=why)

@@ -25,6 +25,7 @@ from .guard import printable, read_input
 from .labels import compact
 from .mapping import TableResult, map_table
 from .model import Problem, ReadWith, Report, ReportInfo, Section, Source
+from .problems import problem
 from .templates import BY_KEY, SECTION_KEYS, SECTION_TABLES, V2019, V2021, Template, template_for_year
 
 _PRE2019_HEADINGS = ("概述", "依申请公开", "收费及减免", "不予公开政府信息")
@@ -100,8 +101,7 @@ def build_report(doc: Document, source: Source) -> Report:
     if spec_template:
         for spec in spec_template.tables:
             if spec.key not in results:
-                problems.append(Problem(code="missing_table", severity="error", table=spec.key,
-                                        message=f"table '{spec.title}' was not found"))
+                problems.append(problem("missing_table", table=spec.key, title=spec.title))
     if who.signature is not None:  # the signature and what follows it are not section 六's text
         block, line = who.signature
         start = ids[id(block)]
@@ -114,8 +114,7 @@ def build_report(doc: Document, source: Source) -> Report:
         found = {s.key for s in section_models}
         for key in SECTION_KEYS:
             if key not in found:
-                problems.append(Problem(code="missing_section", severity="error",
-                                        message=f"section {sections.SECTION_NUMBER[key]} ({key}) was not found"))
+                problems.append(problem("missing_section", section=key, number=sections.SECTION_NUMBER[key]))
     problems += identity.problems(who)
     table_values = {k: _plain(r.values) for k, r in results.items()}
     units = {k: v for r in results.values() for k, v in r.units.items()}
@@ -149,12 +148,12 @@ def _label_problems(problems: list[Problem], provenance: dict) -> None:
     for key, prov in provenance.items():
         table, row, _ = key.split(".", 2)
         first.setdefault((table, row), prov)
-    for problem in problems:
-        if problem.table and problem.row and (problem.label is None or problem.page is None):
-            prov = first.get((problem.table, problem.row))
+    for p in problems:
+        if p.table and p.row and (p.label is None or p.page is None):
+            prov = first.get((p.table, p.row))
             if prov is not None:
-                problem.label = problem.label or prov["label"] or None
-                problem.page = problem.page if problem.page is not None else prov["page"]
+                p.label = p.label or prov["label"] or None
+                p.page = p.page if p.page is not None else prov["page"]
 
 
 def _page_finder(blocks):

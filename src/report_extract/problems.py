@@ -1,12 +1,24 @@
-"""Every problem code the output may carry: its severity and what it means (the output contract).
+"""Every problem code the output may carry: its severity, what it means (the output contract), and
+how a problem of it is made and worded in English.
 
 One place for the codes, read by the JSON Schema (an enum with meanings), the docs and the views for
 a person. A new check adds its code here first; a code is never renamed or removed in schema 1.
+
+A problem is made by ``problem(code, table=…, row=…, column=…, **facts)``: the severity comes from
+``CODES``, the facts (counts, cells, the sentence: what the check found, as values) stay on the
+problem (``Problem.facts``, not written to the output), and its English ``message`` is worded from
+them by the code's function in ``WORDING``. Its Chinese ``message_zh`` is worded from the same facts
+by ``messages_zh.WORDING``, once the report's tables are known (``messages_zh.fill``). Neither text
+is ever read back or edited: a problem that changes (``restate``) changes its facts and is worded
+again. ``problem_id`` names a problem stably across runs.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import hashlib
+from typing import Callable, NamedTuple
+
+from .model import Problem
 
 
 class Code(NamedTuple):
@@ -50,4 +62,178 @@ CODES: dict[str, Code] = {
                                      "correction makes every relation hold; found keeps the raw reading"),
     "ocr_uncertain": Code("warning", "a value read by OCR whose confidence is low or that breaks a relation no "
                                      "single correction repairs; the reading is kept"),
+}
+
+
+# --- making and wording problems ---------------------------------------------------------------
+def problem(code: str, *, table: str | None = None, row: str | None = None, column: str | None = None,
+            expected=None, found=None, label: str | None = None, page: int | None = None, **facts) -> Problem:
+    """A problem of a registered ``code``: its severity from ``CODES``, ``facts`` kept on it, and its
+    English message worded from them (``message_zh`` is left to ``messages_zh.fill``)."""
+    made = Problem(code=code, severity=CODES[code].severity, message="", table=table, row=row, column=column,
+                   page=page, expected=expected, found=found, label=label)
+    made.facts.update(facts)
+    made.message = english(made)
+    return made
+
+
+def restate(made: Problem, code: str | None = None, **facts) -> Problem:
+    """The problem with new facts (and code, its severity with it), worded again: its English message
+    now, its Chinese one by the next ``messages_zh.fill``. Returns ``made``."""
+    if code is not None:
+        made.code, made.severity = code, CODES[code].severity
+    made._facts = {**made.facts, **facts}  # a new dict: a copy (model_copy) shares the old one
+    made.message = english(made)
+    made.message_zh = None
+    return made
+
+
+def english(made: Problem) -> str:
+    """The English message of a problem, worded from its fields and facts."""
+    return WORDING[made.code](made)
+
+
+_ID_LENGTH = 16  # hex digits, 64 bits: two of a million problems share one with odds of 1 in 36 million
+
+
+def problem_id(made: Problem, sha256: str) -> str:
+    """A short id of a problem that stays the same across runs and versions: a digest of the input's
+    content (``sha256``, as in ``source.sha256``) and what the problem is about: its code, table, row
+    and column, and for a problem of no cell the fact that tells it apart (the sentence of a
+    ``narrative_mismatch``, the section of a ``missing_section``). Its wording, values and page do
+    not enter it, so rewording a message, or reading a cell differently, keeps the id.
+
+    Two problems of one report have two ids. A problem read back from a result has no facts: only
+    problems of a cell (or of one table or code) get their id back from it."""
+    about = [sha256, made.code, made.table or "", made.row or "", made.column or ""]
+    about += [str(made.facts[key]) for key in _SUBJECT.get(made.code, ()) if key in made.facts]
+    return hashlib.sha256("\x1f".join(about).encode("utf-8")).hexdigest()[:_ID_LENGTH]
+
+
+# the facts that tell apart two problems of one code on the same cell (or on none)
+_SUBJECT: dict[str, tuple[str, ...]] = {"narrative_mismatch": ("sentence",), "missing_section": ("section",)}
+
+_BLANK_NOTE = " (blank cells read as 0)"
+_IDENTITY = {
+    "missing_title": "no title line names the report; the title is null",
+    "missing_organization": "neither the title, the opening, the page, the file name nor the signature names "
+                            "the body that made the report; the organization is null",
+    "academic_year": "the report covers an academic year (学年), not a calendar year on the government template; "
+                     "the year is null",
+    "missing_year": "neither the title, the statistics period nor the opening states the report year; the year "
+                    "is null",
+}
+_SPLIT_BY = {None: "the only possible split", "row": "the only split the row's sums allow",
+             "column": "the only split the column sums allow"}
+_UNCERTAIN = {
+    "unrepaired": "a relation it is in does not hold and no single-character correction of one doubtful cell "
+                  "repairs it (a cell was misread, or the report contradicts itself); the reading is kept",
+    "pieces": "its digits were read in pieces apart (two numbers run together, or one cut in two); the reading "
+              "is kept",
+    "nothing_read": "nothing was read in any cell of its row, so no relation confirms it",
+    "unconfirmed": "no relation confirms it; the reading is kept",
+}
+
+
+def _blank_note(values: list) -> str:
+    return _BLANK_NOTE if any(v is None for v in values) else ""
+
+
+def _total(p: Problem, says: str) -> str:
+    parts = p.facts["parts"]
+    return f"{p.row}: {says} {sum(v or 0 for v in parts)}, the total says {p.found}" + _blank_note(parts + [p.found])
+
+
+def _balance(p: Problem) -> str:
+    new, over, done = p.facts["new"], p.facts["carried_over"], p.facts["outcome_total"]
+    return (f"{p.column}: new ({new}) + carried over ({over}) should equal outcome total ({done}) + carried forward "
+            f"({p.found})" + _blank_note([new, over, done, p.found]))
+
+
+def _outcome_sum(p: Problem) -> str:
+    parts = p.facts["parts"]
+    return (f"{p.column}: the outcome rows add up to {sum(v or 0 for v in parts)}, the printed total is {p.found}"
+            + _blank_note(parts + [p.found]))
+
+
+def _missing_row(p: Problem) -> str:
+    if p.row is None:
+        return "table 四 has no row of numbers"
+    note = " (the report keeps the single （六）其他处理 row instead)" if p.facts.get("replaced") else ""
+    return f"row '{p.label}' of the template is not in the report{note}"
+
+
+def _missing_cells(p: Problem) -> str:
+    return (f"row has {p.found} cells where the template has {p.expected}: {' | '.join(p.facts['cells'])}; the "
+            "first and last are read as the first and last columns, a cell between them only where its column "
+            "is certain")
+
+
+def _ambiguous_digits(p: Problem) -> str:
+    ways = p.facts["ways"]
+    return (f"'{p.facts['run']}' can be split into {p.facts['count']} numbers in "
+            f"{'more ways than can be listed' if not ways else f'{ways} ways'}; "
+            "the values that differ between the readings are left empty")
+
+
+def _carryover_mismatch(p: Problem) -> str:
+    before = f"the {p.facts['previous_year']} report"
+    if p.table == "applications":
+        return f"{p.column}: carried over from last year ({p.found}) is not what {before} carried forward ({p.expected})"
+    return (f"{p.row}: last year's items ({p.found}) are not {before}'s {p.facts['prior_year_items']} + change "
+            f"{p.facts['net_change']} = {p.expected}")
+
+
+def _in_force_drift(p: Problem) -> str:
+    f = p.facts
+    return (f"{p.row}: in force {p.found}, but the {f['previous_year']} report's {f['in_force']} + issued "
+            f"{f['issued']} − repealed {f['repealed']} = {p.expected}")
+
+
+def _conf(confidence: float | None) -> str:
+    return "none: nothing was read" if confidence is None else f"{confidence:.2f}"
+
+
+def _ocr_corrected(p: Problem) -> str:
+    return (f"OCR read '{p.facts['raw']}' (confidence {_conf(p.facts['confidence'])}); {p.expected} is the only "
+            "one-character correction that makes every relation it is in hold, and is used")
+
+
+def _ocr_uncertain(p: Problem) -> str:
+    return f"OCR read '{p.facts['raw']}' (confidence {_conf(p.facts['confidence'])}): {_UNCERTAIN[p.facts['why']]}"
+
+
+def _fixed(sentence: str) -> Callable[[Problem], str]:
+    return lambda p: sentence
+
+
+# the English wording of each code (a test fails for a code of CODES without one)
+WORDING: dict[str, Callable[[Problem], str]] = {
+    **{code: _fixed(sentence) for code, sentence in _IDENTITY.items()},
+    "balance": _balance,
+    "outcome_sum": _outcome_sum,
+    "row_total": lambda p: _total(p, "the six applicant columns add up to"),
+    "review_total": lambda p: _total(p, "upheld + corrected + other + pending ="),
+    "missing_section": lambda p: f"section {p.facts['number']} ({p.facts['section']}) was not found",
+    "missing_table": lambda p: f"table '{p.facts['title']}' was not found",
+    "missing_row": _missing_row,
+    "extra_cells": lambda p: f"row has {p.found} cells where the template has {p.expected}",
+    "missing_cells": _missing_cells,
+    "not_a_number": lambda p: f"cell holds '{p.facts['raw']}', not a number",
+    "negative_value": lambda p: f"a count below zero: {p.facts['value']}",
+    "unknown_row": lambda p: f"row '{p.label}' is not in the template; kept as {p.row}",
+    "glued_digits": lambda p: (f"'{p.facts['run']}' read as {' | '.join(map(str, p.facts['values']))}: "
+                               f"{_SPLIT_BY[p.facts.get('by')]}"),
+    "ambiguous_digits": _ambiguous_digits,
+    "blank_cells": lambda p: f"{p.facts['count']} value cells are blank or hold a placeholder (read as no number)",
+    "template_year_mismatch": lambda p: (f"the tables follow the {p.facts['template']} template, which does not fit "
+                                         f"a report for {p.facts['year']}"),
+    "unit_converted": lambda p: (f"'{p.facts['written']}' is written in {p.facts['unit']} in a column of "
+                                 f"{p.facts['fixed']}: read as {p.facts['value']} {p.facts['fixed']}"),
+    "narrative_mismatch": lambda p: (f"{p.facts['heading']}: the text says {p.expected} ({p.facts['claim']}), the "
+                                     f"table says {p.found}: «{p.facts['sentence']}»"),
+    "carryover_mismatch": _carryover_mismatch,
+    "in_force_drift": _in_force_drift,
+    "ocr_corrected": _ocr_corrected,
+    "ocr_uncertain": _ocr_uncertain,
 }

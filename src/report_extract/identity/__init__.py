@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from ..document import Block
 from ..model import Problem
+from ..problems import problem
 from .bodies import body_key, read_bodies, same_body, settled_body
 from .sources import from_cover, from_opening, from_section_one, from_signature, page_date_of, statistics_year
 from .titles import (
@@ -113,18 +114,11 @@ def problems(found: Identity) -> list[Problem]:
     """What the identity could not establish, each a problem."""
     out = []
     if found.title is None:
-        out.append(Problem(code="missing_title", severity="info",
-                           message="no title line names the report; the title is null"))
+        out.append(problem("missing_title"))
     if found.organization is None:
-        out.append(Problem(code="missing_organization", severity="warning",
-                           message="neither the title, the opening, the page, the file name nor the signature "
-                                   "names the body that made the report; the organization is null"))
+        out.append(problem("missing_organization"))
     if found.academic:
-        out.append(Problem(code="academic_year", severity="warning",
-                           message="the report covers an academic year (学年), not a calendar year on the "
-                                   "government template; the year is null"))
+        out.append(problem("academic_year"))
     elif found.year is None:
-        out.append(Problem(code="missing_year", severity="warning",
-                           message="neither the title, the statistics period nor the opening states the "
-                                   "report year; the year is null"))
+        out.append(problem("missing_year"))
     return out
