@@ -462,6 +462,7 @@ class _batch_progress:
 
     def __call__(self, done: int, total: int, failed: int, summary: dict) -> None:
         from .guard import shown
+        from .status import FAILED
 
         rate = done / max(time.monotonic() - self.start, 1e-6)
         if _settings["quiet"]:
@@ -477,7 +478,7 @@ class _batch_progress:
         self.ocr += bool(summary.get("ocr_pages"))
         if self.task is None:
             self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0, ocr=0)
-        if summary["status"] == "failed":  # above the bar, which stays at the bottom
+        if summary["status"] == FAILED:  # above the bar, which stays at the bottom
             self.bar.console.print(shown(f"failed: {summary['path']}: {summary['error']}"), markup=False,
                                    highlight=False, soft_wrap=True)
         self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed, ocr=self.ocr)
