@@ -180,8 +180,8 @@ def result_path(outdir: Path, rel: str, fmt: str, root: Path | None = None) -> P
 
 
 # --- one input, in a worker --------------------------------------------------------------------
-def process(job: Job, options: Options) -> dict:
-    """Read one input and write its result; return its summary line."""
+def process(job: Job, options: Options, on_ocr_page=None) -> dict:
+    """Read one input and write its result; return its summary line. ``on_ocr_page``: see ``work``."""
     start = time.perf_counter()
     from .errors import ReportError
     from .guard import read_input
@@ -201,7 +201,8 @@ def process(job: Job, options: Options) -> dict:
             if options.html and not _dashboard().page_path(out).exists():
                 _dashboard().write_page(out, existing)
             return {**_summary_of(job.path, existing, start), "reused": True}
-    summary, text, page = work(job.path, data, digest, options.fmt, start, page=options.html, ocr=options.ocr)
+    summary, text, page = work(job.path, data, digest, options.fmt, start, page=options.html, ocr=options.ocr,
+                               on_ocr_page=on_ocr_page)
     write_result(out, text, page)
     return summary
 
@@ -217,18 +218,18 @@ def write_result(out: Path, text: str | None, page: str | None) -> None:
 
 
 def work(path: str, data: bytes, digest: str, fmt: str, start: float, page: bool = False,
-         ocr: str = "auto") -> tuple[dict, str | None, str | None]:
+         ocr: str = "auto", on_ocr_page=None) -> tuple[dict, str | None, str | None]:
     """The unit of work, wherever it runs (a local worker process or a cluster worker): one input's
     bytes in; its summary line (what the spreadsheets need under ``data``), the text of its result
     file and, when ``page``, its HTML page out (None when it failed). Reads and writes no files of
-    its own."""
+    its own. ``on_ocr_page()`` is called as OCR starts on each page."""
     guard.fault_injection(path)
     from .errors import NotAReport, ReportError
     from .pipeline import extract
     from .writers import as_data, to_json, to_yaml
 
     try:
-        report = extract(path, data, sha256=digest, ocr=ocr)
+        report = extract(path, data, sha256=digest, ocr=ocr, on_ocr_page=on_ocr_page)
     except NotAReport as exc:
         return _summary(path, "not_a_report", error=exc.reason, start=start), None, None
     except ReportError as exc:
@@ -349,14 +350,14 @@ def worker_main(options_json: str) -> None:
     config = json.loads(options_json)
     guard.set_memory_limit(config.pop("memory_mb", 0) or limits.MEMORY.value)
     spool_path = Path(config.pop("spool"))
-    new_input = _count_ocr_pages()
+    ocr_pages = _OcrPages()
     options = Options(**{**config, "outdir": Path(config["outdir"])})
     with files.open_spool(spool_path, "a", encoding="utf-8", errors="backslashreplace") as spool:
         for line in sys.stdin:
             job = Job(**json.loads(line))
-            new_input()
+            ocr_pages.count = 0
             try:
-                summary = process(job, options)
+                summary = process(job, options, on_ocr_page=ocr_pages)
                 data = summary.pop("data", None)
                 # the bulk goes to this worker's spool file, not through the pipe
                 where = None if data is None else spool_write(spool, spool_path, data)
@@ -392,26 +393,18 @@ def spool_write(handle, path: Path, data: dict) -> list:
     return where
 
 
-def _count_ocr_pages():
+class _OcrPages:
     """In a worker: each page OCR starts on is told to the parent (``["ocr", pages so far]``), whose
-    timeout for the input grows with it: ``--timeout`` holds for each page read by OCR. Returns
-    the function that starts the count again, for the next input."""
-    from .readers import scan
+    timeout for the input grows with it: ``--timeout`` holds for each page read by OCR. ``count``
+    is set to 0 for each input."""
 
-    count = 0
+    def __init__(self):
+        self.count = 0
 
-    def started() -> None:
-        nonlocal count
-        count += 1
-        sys.stdout.write(json.dumps(["ocr", count]) + "\n")
+    def __call__(self) -> None:
+        self.count += 1
+        sys.stdout.write(json.dumps(["ocr", self.count]) + "\n")
         sys.stdout.flush()
-
-    def reset() -> None:
-        nonlocal count
-        count = 0
-
-    scan.PAGE_STARTED = started
-    return reset
 
 
 class _Slot:

@@ -532,15 +532,12 @@ def child_main() -> None:
                     os._exit(1)
 
     threading.Thread(target=orphaned, daemon=True).start()
-    from .readers import scan
-
     pages = [0]
 
     def page_started() -> None:  # told to the worker, whose deadline for the input grows with it
         pages[0] += 1
         _send(answers, ("ocr", pages[0]), kind=_PROGRESS)
 
-    scan.PAGE_STARTED = page_started
     while (request := _receive(requests)) is not None:
         pages[0] = 0
         path, data, digest, known, fmt, page, ocr = request
@@ -555,7 +552,8 @@ def child_main() -> None:
             if digest == known:
                 _send(answers, ("unchanged", digest))
                 continue
-        _send(answers, ("done", *batch.work(path, data, digest, fmt, start, page=page, ocr=ocr)))
+        _send(answers, ("done", *batch.work(path, data, digest, fmt, start, page=page, ocr=ocr,
+                                            on_ocr_page=page_started)))
 
 
 if __name__ == "__main__":
