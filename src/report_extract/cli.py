@@ -379,8 +379,9 @@ def batch(
     """Extract a whole archive into OUTDIR: one result per input, summary/wide/long/problems CSV,
     and the cross-year checks. Inputs already done (same content) are reused; failures never
     stop the batch."""
-    from .batch import Options, run
-    from .cluster import ClusterError  # Dask itself is imported only for --scheduler
+    from .archive.dask_client import ClusterError  # Dask itself is imported only for --scheduler
+    from .archive.jobs import Options
+    from .archive.run import run
     from .files import OutputError
     from .guard import Interrupted
 
