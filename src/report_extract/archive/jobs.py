@@ -20,6 +20,8 @@ class Job:
 
 @dataclass
 class Options:
+    """How the batch runs: the command line's options (``cli.batch``), sent to each worker as JSON."""
+
     outdir: Path
     fmt: str = "json"
     force: bool = False

@@ -25,6 +25,8 @@ from .unit import failure
 
 @dataclass
 class Outcome:
+    """What a run came to, counted as the inputs finish (the CLI's last line and exit code)."""
+
     total: int = 0  # inputs found (and paths that do not exist)
     done: int = 0  # inputs finished, read or failed
     failed: int = 0
