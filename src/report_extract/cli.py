@@ -379,8 +379,9 @@ def batch(
     """Extract a whole archive into OUTDIR: one result per input, summary/wide/long/problems CSV,
     and the cross-year checks. Inputs already done (same content) are reused; failures never
     stop the batch."""
-    from .batch import Options, run
-    from .cluster import ClusterError  # Dask itself is imported only for --scheduler
+    from .archive.dask_client import ClusterError  # Dask itself is imported only for --scheduler
+    from .archive.jobs import Options
+    from .archive.run import run
     from .files import OutputError
     from .guard import Interrupted
 
@@ -462,6 +463,7 @@ class _batch_progress:
 
     def __call__(self, done: int, total: int, failed: int, summary: dict) -> None:
         from .guard import shown
+        from .status import FAILED
 
         rate = done / max(time.monotonic() - self.start, 1e-6)
         if _settings["quiet"]:  # quiet is not silent: what failed is still said
@@ -479,7 +481,7 @@ class _batch_progress:
         self.ocr += bool(summary.get("ocr_pages"))
         if self.task is None:
             self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0, ocr=0)
-        if summary["status"] == "failed":  # above the bar, which stays at the bottom
+        if summary["status"] == FAILED:  # above the bar, which stays at the bottom
             self.bar.console.print(shown(f"failed: {summary['path']}: {summary['error']}"), markup=False,
                                    highlight=False, soft_wrap=True)
         self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed, ocr=self.ocr)

@@ -31,10 +31,12 @@ from .templates import BY_KEY, SECTION_KEYS, SECTION_TABLES, V2019, V2021, Templ
 _PRE2019_HEADINGS = ("概述", "依申请公开", "收费及减免", "不予公开政府信息")
 
 
-def extract(path: str | Path, data: bytes | None = None, sha256: str | None = None, ocr: str = "auto") -> Report:
+def extract(path: str | Path, data: bytes | None = None, sha256: str | None = None, ocr: str = "auto",
+            on_ocr_page=None) -> Report:
     """Read one report. ``data`` given: read those bytes and use ``path`` only as the name;
     ``sha256``, their digest where the caller has it already (batch checks it for reuse);
-    ``ocr``: auto (scanned pages and images), always (every page), never.
+    ``ocr``: auto (scanned pages and images), always (every page), never; ``on_ocr_page()``, if
+    given, is called as OCR starts on each page (a batch worker's deadline grows with it).
 
     Raises ReportError for an input that cannot be read as a report; TypeError and UsageError (a
     ReportError and ValueError) for arguments the call cannot take.
@@ -45,7 +47,7 @@ def extract(path: str | Path, data: bytes | None = None, sha256: str | None = No
         data = read_input(str(path), name)
     else:
         limits.INPUT_SIZE.check(len(data), limits.megabytes(len(data)), name)
-    doc = readers.read(data, name, ocr)
+    doc = readers.read(data, name, ocr, on_ocr_page)
     check_size(doc, name)
     source = Source(path=name, format=doc.format, sha256=sha256 or hashlib.sha256(data).hexdigest(), pages=doc.pages,
                     ocr_pages=doc.ocr_pages or None, page_files=doc.page_files,

@@ -10,6 +10,7 @@ import re
 from numbers import Number
 
 from .model import Report
+from .status import status_of, tally
 
 # then every canonical flat key; status and problem counts so a sheet can be filtered on them
 WIDE_META = ("path", "organization", "body", "year", "template", "status", "errors", "warnings", "infos")
@@ -58,10 +59,10 @@ def wide_columns() -> list[str]:
 
 def wide_row(report: Report) -> dict:
     """One report as one spreadsheet row: metadata and every flat key (empty where absent)."""
-    counts = {s: sum(p.severity == s for p in report.problems) for s in ("error", "warning", "info")}
+    counts = tally(p.severity for p in report.problems)
     row = {"path": report.source.path, "organization": report.report.organization, "body": report.report.body,
            "year": report.report.year,
-           "template": report.report.template, "status": "problems" if counts["error"] else "ok",
+           "template": report.report.template, "status": status_of(counts),
            "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"]}
     row.update(report.flat())
     return row

@@ -86,9 +86,10 @@ def looks_like_html(head: bytes) -> bool:
             and not _MD_HEADING.search(outside_tables))
 
 
-def read(data: bytes, name: str, ocr: str = "auto") -> Document:
+def read(data: bytes, name: str, ocr: str = "auto", on_ocr_page=None) -> Document:
     """``ocr``: auto (pages without a usable text layer and images), always (every PDF page too),
-    never (no OCR: an image or a scanned PDF is an error)."""
+    never (no OCR: an image or a scanned PDF is an error). ``on_ocr_page()``: called as OCR starts
+    on each page."""
     if not data.strip(b" \t\r\n\x00"):  # whatever the name promises
         raise ReportError("the file is empty", name)
     kind = sniff(data, name)
@@ -103,7 +104,7 @@ def read(data: bytes, name: str, ocr: str = "auto") -> Document:
     if kind == "pdf":
         from . import pdf
 
-        return pdf.read(data, name, ocr)
+        return pdf.read(data, name, ocr, on_ocr_page)
     if kind == "docx":
         from . import docx
 
@@ -121,11 +122,11 @@ def read(data: bytes, name: str, ocr: str = "auto") -> Document:
             raise ReportError("an image: it can only be read by OCR, and --ocr never was given", name)
         from . import image
 
-        return image.read(data, name)
+        return image.read(data, name, on_ocr_page)
     if kind == "pages":
         if ocr == "never":
             raise ReportError("page images: they can only be read by OCR, and --ocr never was given", name)
         from . import image
 
-        return image.read_bundle(data, name, _ZIP_CLUTTER)
+        return image.read_bundle(data, name, _ZIP_CLUTTER, on_ocr_page)
     raise ReportError(f"{kind} files are not supported", name)

@@ -19,11 +19,12 @@ from ..errors import ReportError
 from . import scan
 
 
-def read(data: bytes, name: str = "<stdin>") -> Document:
-    return _read_images([(None, data)], name)
+def read(data: bytes, name: str = "<stdin>", on_ocr_page=None) -> Document:
+    """``on_ocr_page()``: called as OCR starts on each page."""
+    return _read_images([(None, data)], name, on_ocr_page)
 
 
-def read_bundle(data: bytes, name: str, clutter) -> Document:
+def read_bundle(data: bytes, name: str, clutter, on_ocr_page=None) -> Document:
     """A zip of page images (a group of page image files, see ``pages``, or a user's own zip of
     scanned pages): the images in the natural order of their names, one report. Sizes and the
     member count are checked from the zip's directory before anything is unzipped."""
@@ -49,10 +50,10 @@ def read_bundle(data: bytes, name: str, clutter) -> Document:
             images.append((info.filename, archive.read(info)))  # at most file_size bytes: zipfile stops there
         except (zipfile.BadZipFile, RuntimeError, ValueError, OSError, EOFError) as exc:
             raise ReportError(f"{info.filename} in the zip cannot be unzipped ({exc})", name) from None
-    return _read_images(images, name)
+    return _read_images(images, name, on_ocr_page)
 
 
-def _read_images(images: list[tuple[str | None, bytes]], name: str) -> Document:
+def _read_images(images: list[tuple[str | None, bytes]], name: str, on_ocr_page=None) -> Document:
     """The pages of the images (member name or None for a lone image, bytes), in order: one
     Document, its pages numbered through, each page's file kept in ``page_files``."""
     try:
@@ -67,7 +68,8 @@ def _read_images(images: list[tuple[str | None, bytes]], name: str) -> Document:
         where = f"{member}: " if member else ""
         for grey in _pages_of(data, name, where, max_pixels, max_pages - len(contents)):
             contents.append(scan.read_page(grey, len(contents) + 1,
-                                           continued=contents[-1].layout_open_end if contents else None))
+                                           continued=contents[-1].layout_open_end if contents else None,
+                                           on_ocr_page=on_ocr_page))
             files.append(member)
     document = scan.document(contents, name, "image")
     if any(files):

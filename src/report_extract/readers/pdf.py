@@ -84,13 +84,13 @@ def _pointers(buffer, size: int, n: int) -> list[ctypes.c_void_p]:
     return [ctypes.c_void_p(start + size * k) for k in range(n)]
 
 
-def read(data: bytes, name: str = "<stdin>", ocr: str = "auto") -> Document:
+def read(data: bytes, name: str = "<stdin>", ocr: str = "auto", on_ocr_page=None) -> Document:
     """``ocr``: 'auto' reads the pages that have no usable text layer by OCR, 'always' every page,
-    'never' none (a scanned PDF is then an error)."""
+    'never' none (a scanned PDF is then an error). ``on_ocr_page()``: called as OCR starts on a page."""
     check_streams(data, name)
     check_forms(data, name)
     with PDFIUM:
-        return _read(data, name, ocr)
+        return _read(data, name, ocr, on_ocr_page)
 
 
 # pdfium is not thread-safe: threads calling extract() at once crashed the interpreter (SIGSEGV).
@@ -98,7 +98,7 @@ def read(data: bytes, name: str = "<stdin>", ocr: str = "auto") -> Document:
 PDFIUM = threading.RLock()
 
 
-def _read(data: bytes, name: str, ocr: str) -> Document:
+def _read(data: bytes, name: str, ocr: str, on_ocr_page=None) -> Document:
     import pypdfium2 as pdfium
 
     try:
@@ -119,7 +119,7 @@ def _read(data: bytes, name: str, ocr: str) -> Document:
         if scanned:
             from .scan import read_pdf_pages
 
-            pages = read_pdf_pages(pdf, pages, scanned, ocr == "always")
+            pages = read_pdf_pages(pdf, pages, scanned, ocr == "always", on_ocr_page)
     finally:
         pdf.close()
     ocr_pages = [p.number for p in pages if p.ocr is not None]

@@ -45,10 +45,6 @@ REC_MIN_WIDTH = 48
 INK = 160  # grey level (0 black .. 255 white) below which a pixel is ink
 
 
-# called as OCR starts on each page (a batch worker tells its parent, whose timeout grows with it)
-PAGE_STARTED = None
-
-
 class OcrUnavailable(ReportError):
     pass
 
@@ -424,16 +420,17 @@ def _lines(image, cell, line: int):
     return out
 
 
-def read_page(grey, number: int, dpi: float | None = None, continued=None):
+def read_page(grey, number: int, dpi: float | None = None, continued=None, on_ocr_page=None):
     """One page image (a 2-D uint8 array, 0 black) -> the page's content for the PDF reader's page
     model (lines, lattice tables and tables read from the layout of the text, each text box with
     its OCR confidence and box). ``continued``: the open end of a layout table that ended the page
-    before (``layout_open_end`` of its content)."""
+    before (``layout_open_end`` of its content). ``on_ocr_page()``: the caller's, called first, as
+    OCR starts on the page."""
     from .pdf import PageContent
 
     np, cv2 = numpy_and_cv2()
-    if PAGE_STARTED is not None:
-        PAGE_STARTED()
+    if on_ocr_page is not None:
+        on_ocr_page()
     if is_blank(grey):
         return PageContent(number, grey.shape[0] * (72.0 / dpi if dpi else PAGE_WIDTH_PT / grey.shape[1]), [], [],
                            ocr={}, blank=True)
@@ -572,7 +569,7 @@ PDF_DPI = 200
 IMAGE_SHARE = 0.3  # an image object covering this share of a page makes it a scanned page
 
 
-def read_pdf_pages(pdf, pages: list, candidates: list[int], always: bool) -> list:
+def read_pdf_pages(pdf, pages: list, candidates: list[int], always: bool, on_ocr_page=None) -> list:
     """The PDF's pages with the candidate pages (no usable text layer) read by OCR instead.
 
     In a document that has a usable text layer on some page, a candidate page is OCR'd only
@@ -602,7 +599,8 @@ def read_pdf_pages(pdf, pages: list, candidates: list[int], always: bool) -> lis
                 continue
             before = out[number - 2] if number > 1 else None
             out[number - 1] = read_page(grey, number, dpi=PDF_DPI,
-                                        continued=before.layout_open_end if before is not None else None)
+                                        continued=before.layout_open_end if before is not None else None,
+                                        on_ocr_page=on_ocr_page)
         finally:
             page.close()
     return out

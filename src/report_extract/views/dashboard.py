@@ -1,40 +1,29 @@
-"""`batch --html`: a page per report next to its result, and ``index.html``: a row per input
-(status, organisation, year, template, problem counts, link to its page), sortable and filterable
-by a little inline script; a grid of organisations × years coloured by their worst problem; and the
-inputs that failed with their reason. One self-contained file however large the archive."""
+"""`batch --html`'s index: a row per input (status, organisation, year, template, problem counts,
+link to its page), sortable and filterable by a little inline script; a grid of organisations ×
+years coloured by their worst problem; and the inputs that failed with their reason. One
+self-contained file however large the archive.
+
+Renders the rows it is handed (``index_page``): it reads no file and knows no executor; the
+archive's ``html_pages`` gathers the rows and writes the file.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
-from urllib.parse import quote
 
-from ..crossyear import CROSS_YEAR_CODES
-from ..files import write_text
-from ..identity import settled_body
 from ..messages_zh import CODE_NAMES
-from ..model import Report
 from ..problems import CODES
-from .html import e, page, report_page
+from ..status import FAILED, NOT_A_REPORT, OK, PROBLEMS, SEVERITIES
+from .html import e, page
 from .shape import SEVERITY_ZH
 
-STATUS_ZH = {"ok": "通过", "problems": "有错误", "failed": "无法读取", "not_a_report": "不是年度报告"}
+STATUS_ZH = {OK: "通过", PROBLEMS: "有错误", FAILED: "无法读取", NOT_A_REPORT: "不是年度报告"}
 GRID_CLASS = {"error": "error", "warning": "warning", "ok": "ok"}
 
 
-def page_path(result: Path) -> Path:
-    """The page of a result file: report.pdf.json -> report.pdf.html."""
-    return result.with_suffix(".html")
-
-
-def write_page(result: Path, data: dict | Report) -> None:
-    report = data if isinstance(data, Report) else Report.model_validate(data)
-    write_text(page_path(result), report_page(report))
-
-
 def _grade(row: dict) -> str:
-    if row.get("status") in ("failed", "not_a_report"):
+    if row.get("status") in (FAILED, NOT_A_REPORT):
         return row["status"]
     if row.get("errors"):
         return "error"
@@ -55,7 +44,7 @@ def index_page(rows: list[dict], title: str = "批量处理结果") -> str:
                  f"<span>{e(STATUS_ZH.get(s, s))} {n}</span>" for s, n in sorted(by_status.items())) + "</p>",
              '<h2>各机关各年度</h2><p class="note">红：有错误；橙：有警告；绿：无问题；点击打开该报告。</p>',
              _grid(rows), _codes(rows), "<h2>全部输入</h2>", _table(rows)]
-    failed = [r for r in rows if r["status"] == "failed"]
+    failed = [r for r in rows if r["status"] == FAILED]
     if failed:
         parts.append(f'<h2 id="failed">无法读取的输入（{len(failed)}）</h2><ul>'
                      + "".join(f"<li>{e(_shown_path(r['path'], _base(rows)))}：{e(r.get('error'))}</li>"
@@ -108,7 +97,7 @@ def _codes(rows: list[dict]) -> str:
             count[code] = count.get(code, 0) + 1
     if not count:
         return ""
-    order = {"error": 0, "warning": 1, "info": 2}
+    order = {severity: i for i, severity in enumerate(SEVERITIES)}
     items = sorted(count, key=lambda c: (order.get(CODES[c].severity if c in CODES else "info", 3), c))
     body = "".join(f'<tr><td><span class="sev {CODES[c].severity if c in CODES else "info"}">'
                    f'{e(SEVERITY_ZH.get(CODES[c].severity, "") if c in CODES else "")}</span>'
@@ -210,46 +199,3 @@ SCRIPT = """
   apply();
 })();
 """
-
-
-def write_index(outdir: Path, rows: list[dict]) -> Path:
-    """index.html in ``outdir``; each row's ``page`` (an absolute path) made relative to it."""
-    shown = []
-    for row in rows:
-        row = dict(row)
-        if row.get("page"):
-            row["page"] = quote(Path(os.path.relpath(row["page"], outdir)).as_posix())
-        shown.append(row)
-    target = outdir / "index.html"
-    write_text(target, index_page(shown))
-    return target
-
-
-def write_batch(jobs: list, statuses: dict[int, str], missing: list[dict], spool, counts: dict[int, dict],
-                options, cross: dict[int, list] | None = None) -> Path:
-    """After a batch: the pages of results the cross-year checks rewrote (and any a worker did not
-    write), then index.html."""
-    from ..batch import _load, result_path
-
-    rows = []
-    for job in jobs:
-        if job.index not in statuses:
-            continue
-        row = {**spool.get_summary(job.index), **counts.get(job.index, {})}
-        if options.bodies:  # the user's table settles which body a report belongs to
-            row["body"] = settled_body(row.get("organization"), options.bodies)
-        brief = spool.brief(job.index)
-        if brief is not None:  # its codes as read, the cross-year ones as this run found them
-            row["codes"] = sorted({c for c in brief["codes"] if c not in CROSS_YEAR_CODES}
-                                  | {p["code"] for p in (cross or {}).get(job.index, [])})
-        if row["status"] != "failed":
-            result = result_path(options.outdir, job.rel, options.fmt)
-            # its cross-year problems changed, or no worker wrote its page
-            if job.index in counts or not page_path(result).exists():
-                data = _load(result, options.fmt)
-                if data is not None:
-                    write_page(result, data)
-            if page_path(result).exists():
-                row["page"] = page_path(result)
-        rows.append(row)
-    return write_index(options.outdir, rows + list(missing))

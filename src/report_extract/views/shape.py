@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..messages_zh import TABLE_HEADINGS, TEMPLATE_NAMES, num
 from ..model import Problem, Report
+from ..status import SEVERITIES, tally
 from ..templates import BY_KEY, REVIEW, Row, TableSpec
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -135,7 +136,7 @@ def table_title(key: str) -> str:
 
 def by_table(report: Report) -> list[tuple[str, list[tuple[int, Problem]]]]:
     """The numbered problems grouped by table (report-wide ones first), errors first in each."""
-    order = {s: i for i, s in enumerate(("error", "warning", "info"))}
+    order = {s: i for i, s in enumerate(SEVERITIES)}
     groups: dict[str, list] = {}
     for n, p in numbered(report):
         groups.setdefault(p.table or "", []).append((n, p))
@@ -144,4 +145,4 @@ def by_table(report: Report) -> list[tuple[str, list[tuple[int, Problem]]]]:
 
 
 def counts(report: Report) -> dict[str, int]:
-    return {s: sum(p.severity == s for p in report.problems) for s in ("error", "warning", "info")}
+    return tally(p.severity for p in report.problems)

@@ -1,0 +1,67 @@
+"""What an executor is and the rules every executor applies alike.
+
+An executor runs the jobs somewhere (``local``: worker processes on this machine; ``dask_client``:
+a Dask cluster) and is called as ``executor(jobs, options, done, spool)``. It calls
+``done(index, summary, where)`` once per job, in completion order, with the input's spool lines at
+``where`` (a ``spool.Place``, or None); the input's result is in the output folder by then. It
+never writes a sheet or a page of index.html, and never decides a status: the summary says it.
+
+Shared here: reusing a current result (``reuse``), how long an input may take (``deadline``), and
+why a worker that did not answer failed its input (``timed_out``, ``crash_reason``). Imports no
+executor.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from .. import limits
+from .jobs import Job, Options
+from .outfolder import page_path, write_result
+from .spool import Place, Spool
+from .unit import page_html, summary_of
+
+# seconds each page read by OCR may take at least, whatever --timeout says (loading the OCR models
+# and a page of a slow scan take longer than a text file); a --timeout above it raises it
+OCR_PAGE_TIMEOUT = 60.0
+
+JobDone = Callable[[int, dict, "Place | list | None"], None]  # done(index, summary, where)
+
+
+class Executor(Protocol):
+    def __call__(self, jobs: list[Job], options: Options, done: JobDone, spool: Spool) -> None: ...
+
+
+def deadline(timeout: float, ocr_pages: int) -> float:
+    """Seconds an input may take: ``--timeout``; for an input read by OCR, ``--timeout`` (at least
+    OCR_PAGE_TIMEOUT) for each page OCR has started on."""
+    return max(timeout, OCR_PAGE_TIMEOUT) * ocr_pages if ocr_pages else timeout
+
+
+def timed_out(limit: float, ocr_pages: int) -> str:
+    """Why an input failed whose worker was stopped at its deadline ``limit``."""
+    pages = f", {ocr_pages} pages read by OCR" if ocr_pages else ""
+    return f"timed out after {limit:g} s{pages} (the worker was stopped)"
+
+
+def crash_reason(code: int | None, memory_mb: int = 0) -> str:
+    """Why an input failed whose worker process ended with ``code`` while reading it."""
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return (f"the worker crashed ({name}) while reading this file (over its memory limit of "
+                f"{memory_mb or limits.MEMORY.value:,} MB? {limits.MEMORY.how_to_raise()})")
+    return f"the worker stopped unexpectedly (exit code {code}) while reading this file"
+
+
+def reuse(path: str, out: Path, existing: dict, start: float, html: bool) -> dict:
+    """The summary line of a current result (``outfolder.current``) at ``out``, marked reused; its
+    page written first if one is asked for and missing (files.OutputError when it cannot be)."""
+    if html and not page_path(out).exists():
+        write_result(out, None, page_html(existing))
+    return {**summary_of(path, existing, start), "reused": True}

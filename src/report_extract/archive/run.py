@@ -1,0 +1,102 @@
+"""A batch run, start to end: the lock on the output folder, what a killed run left half-written,
+finding the inputs (``discovery``), running them on an executor (``local`` worker processes, or
+Dask with ``--scheduler``), then, once every input is done, the cross-year checks, the sheets and
+the pages, from the finished results. An interrupted run (Ctrl-C, SIGTERM, SIGHUP) keeps what is
+finished and writes no sheet; the same command resumes it.
+
+The only module that knows every other one; none of them imports it.
+"""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass
+
+from .. import guard
+from ..status import FAILED, NOT_A_REPORT
+from . import cross_year, sheets
+from .discovery import discover
+from .executor import Executor
+from .jobs import Options
+from .outfolder import remove_half_written, resolved, take_lock
+from .spool import Finished, Place, Spool
+from .unit import failure
+
+
+@dataclass
+class Outcome:
+    """What a run came to, counted as the inputs finish (the CLI's last line and exit code)."""
+
+    total: int = 0  # inputs found (and paths that do not exist)
+    done: int = 0  # inputs finished, read or failed
+    failed: int = 0
+    not_reports: int = 0  # read, but not annual reports: reported, not failures
+    reused: int = 0  # results already current (same input, version and OCR mode): not read again
+    interrupted: int = 0  # the signal that stopped the batch (SIGINT for Ctrl-C), 0: it was not
+    missing: list = None  # the summary lines of the paths named that do not exist
+
+
+def run(paths: list[str], options: Options, progress=None) -> Outcome:
+    """Process every input, then the cross-year checks and the spreadsheets. ``progress(done,
+    total, failed, summary)`` is called after each input. The parent keeps a status a job; the
+    summaries and what the spreadsheets need wait in spool files."""
+    options.outdir.mkdir(parents=True, exist_ok=True)
+    lock = take_lock(options.outdir)
+    try:
+        return _run(paths, options, progress)
+    finally:
+        lock.close()
+
+
+def _run(paths: list[str], options: Options, progress) -> Outcome:
+    remove_half_written(options.outdir)
+    jobs, skipped = discover(paths, resolved(options.outdir))
+    missing = [failure(path, reason) for path, reason in skipped]
+    outcome = Outcome(total=len(jobs) + len(missing), failed=len(missing), missing=missing)
+    statuses: dict[int, str] = {}
+    spool = Spool(options.outdir)
+
+    def done(index: int, summary: dict, where: Place | list | None = None) -> None:
+        outcome.reused += bool(summary.pop("reused", False))
+        spool.put(index, where)
+        spool.put_summary(index, summary)
+        statuses[index] = summary["status"]
+        outcome.done += 1
+        outcome.failed += summary["status"] == FAILED
+        outcome.not_reports += summary["status"] == NOT_A_REPORT
+        if progress:
+            progress(outcome.done, len(jobs), outcome.failed, summary)
+
+    try:
+        if jobs:
+            executor_for(options)(jobs, options, done, spool)
+        finish(Finished(jobs, statuses, missing, spool, options))
+    except (KeyboardInterrupt, guard.Interrupted) as exc:  # Ctrl-C, SIGTERM, SIGHUP: resumable
+        outcome.interrupted = getattr(exc, "number", signal.SIGINT)
+    finally:
+        spool.close()
+    if outcome.interrupted:  # the workers are gone: what they or the sheets left half-written goes
+        remove_half_written(options.outdir)
+    return outcome
+
+
+def executor_for(options: Options) -> Executor:
+    """Where the jobs run: local worker processes, or a Dask cluster (``options.scheduler``)."""
+    if options.scheduler:
+        from .dask_client import run_jobs  # imports Dask itself only when it runs
+
+        return run_jobs
+    from .local import run_jobs
+
+    return run_jobs
+
+
+def finish(finished: Finished) -> None:
+    """After the inputs: the cross-year checks, then the sheets, then (``--html``) the pages."""
+    cross_year.check(finished)
+    sheets.write(finished)
+    if finished.options.html:
+        from . import html_pages  # the views only with --html: a worker process imports this module too
+
+        html_pages.write(finished)
+

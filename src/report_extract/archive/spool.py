@@ -1,0 +1,138 @@
+"""The spool: what each finished input contributes to the sheets, the cross-year checks and the
+pages, kept in scratch files in the output folder rather than in the parent's memory. Per input, two
+JSON lines in a worker's spool file (a brief one: the cross-year essentials and the problem codes;
+then its sheet rows as CSV text), found again by their ``Place``; and its summary line in the
+parent's own spool file. ``Finished`` is what the run hands on once every input is done: the
+finished inputs' summaries, in input order, read from here.
+
+Knows no executor and no sheet: it stores and finds lines. Its files are made through ``files``
+(exclusively, under unique names) and removed when the run ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from .. import files
+from ..identity import settled_body
+from .jobs import Job, Options
+
+SPOOL_PREFIX = ".report-extract-spool-"  # then the parent's pid, a count, and .jsonl
+
+
+class Place(NamedTuple):
+    """Where an input's spool lines start: a spool file and an offset in it (a JSON array on a
+    worker's pipe)."""
+
+    file: str
+    offset: int
+
+
+def write_lines(handle, path: Path, data: dict) -> Place:
+    """Append an input's spool lines (``data``: the ``summary["data"]`` of ``unit.summary_of``) to the
+    open spool file at ``path``; returns where they start."""
+    place = Place(str(path), handle.tell())
+    # first what the cross-year checks need, so that they need not parse the rest; then the sheets' rows
+    brief = {"essentials": data["essentials"], "codes": data["codes"]}
+    handle.write(json.dumps(brief, ensure_ascii=False) + "\n")
+    handle.write(json.dumps(data["rows"], ensure_ascii=False) + "\n")
+    handle.flush()
+    return place
+
+
+class Spool:
+    """The spool files of one run in ``outdir``: new ones for the executors' workers (``new_file``),
+    the parent's own for summaries, and the place of each input's lines. The parent holds offsets,
+    not reports."""
+
+    def __init__(self, outdir: Path):
+        self.outdir = outdir
+        for stale in outdir.glob(f"{SPOOL_PREFIX}*.jsonl"):  # left by a run that was killed
+            stale.unlink(missing_ok=True)
+        self.where: dict[int, Place] = {}
+        self.handles: dict[str, object] = {}
+        self.count = 0
+        self.summaries = files.open_spool(self.new_file(), "w+", encoding="utf-8")  # the parent's own spool
+        self.summary_at: dict[int, int] = {}
+
+    def put_summary(self, index: int, summary: dict) -> None:
+        self.summaries.seek(0, os.SEEK_END)
+        self.summary_at[index] = self.summaries.tell()
+        self.summaries.write(json.dumps(summary, ensure_ascii=False) + "\n")
+
+    def get_summary(self, index: int) -> dict | None:
+        if index not in self.summary_at:
+            return None
+        self.summaries.seek(self.summary_at[index])
+        return json.loads(self.summaries.readline())
+
+    def new_file(self) -> Path:
+        """A new spool file, made (empty) under a unique name: nothing planted there is followed."""
+        self.count += 1
+        return files.new_spool(self.outdir, f"{SPOOL_PREFIX}{os.getpid()}-{self.count}-", ".jsonl")
+
+    def put(self, index: int, where: Place | list | None) -> None:
+        """Where the input's lines are (``write_lines``' Place, or the array a worker sent); None: none."""
+        if where is not None:
+            self.where[index] = Place(*where)
+
+    def rows(self, index: int) -> dict | None:
+        """The input's rows of wide.csv, long.csv and problems.csv, as CSV text."""
+        handle = self._at(index)
+        if handle is None:
+            return None
+        handle.readline()
+        return json.loads(handle.readline())
+
+    def brief(self, index: int) -> dict | None:
+        """The input's cross-year essentials and problem codes only."""
+        handle = self._at(index)
+        return None if handle is None else json.loads(handle.readline())
+
+    def _at(self, index: int):
+        if index not in self.where:
+            return None
+        path, offset = self.where[index]
+        if path not in self.handles:
+            self.handles[path] = files.open_spool(path, "r", encoding="utf-8")
+        handle = self.handles[path]
+        handle.seek(offset)
+        return handle
+
+    def close(self) -> None:
+        self.summaries.close()
+        for handle in self.handles.values():
+            handle.close()
+        for path in self.outdir.glob(f"{SPOOL_PREFIX}{os.getpid()}-*.jsonl"):
+            path.unlink(missing_ok=True)
+
+
+@dataclass
+class Finished:
+    """The inputs of a run once every one is done, for the cross-year checks, the sheets and the
+    pages: ``statuses`` of the inputs finished (an interrupted run finishes none of the rest),
+    the summaries of paths that do not exist (``missing``), and what the cross-year checks found."""
+
+    jobs: list[Job]
+    statuses: dict[int, str]
+    missing: list[dict]
+    spool: Spool
+    options: Options
+    cross: dict[int, list] = field(default_factory=dict)  # input -> its cross-year problems
+    counts: dict[int, dict] = field(default_factory=dict)  # input -> its new problem counts, where they changed
+
+    def summaries(self) -> Iterator[tuple[Job, dict]]:
+        """Each finished input and its summary line, in input order: its counts as the cross-year
+        checks left them, its body as ``--bodies`` settles it."""
+        for job in self.jobs:
+            if job.index not in self.statuses:
+                continue
+            summary = {**self.spool.get_summary(job.index), **self.counts.get(job.index, {})}
+            if self.options.bodies:  # the user's table settles which body a report belongs to
+                summary["body"] = settled_body(summary.get("organization"), self.options.bodies)
+            yield job, summary
