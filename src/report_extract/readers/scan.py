@@ -24,9 +24,11 @@ import re
 from pathlib import Path
 
 from .. import lattice, layout
-from ..document import Cell, OcrReading, Table
+from ..document import Cell, Document, OcrReading, Table
 from ..errors import ReportError
 from ..lattice import Char
+from ..sections import HEADING, SECTION_NUMBER
+from .page import PageContent, drop_running_lines, usable
 
 INSTALL_HINT = "pip install 'report-extract[ocr]'"
 # The page width in PDF points that an image page is scaled to (A4): the lattice's tolerances are
@@ -429,8 +431,6 @@ def read_page(grey, number: int, dpi: float | None = None, continued=None):
     model (lines, lattice tables and tables read from the layout of the text, each text box with
     its OCR confidence and box). ``continued``: the open end of a layout table that ended the page
     before (``layout_open_end`` of its content)."""
-    from .pdf import PageContent
-
     np, cv2 = numpy_and_cv2()
     if PAGE_STARTED is not None:
         PAGE_STARTED()
@@ -487,8 +487,6 @@ def _restore_ordinal(text: str) -> str:
     section heading's: the enumeration comma lost (五存在的主要问题…: the comma is a speck at scan
     resolution), or the numeral misread as a character like it (匹、政府信息公开行政复议…): it
     becomes the numeral of the section its words name."""
-    from ..sections import HEADING, SECTION_NUMBER
-
     match = _BARE_ORDINAL.match(text)
     if match is not None:
         fixed = f"{match.group(1)}、{text[match.end():]}"
@@ -551,15 +549,12 @@ def is_blank(grey) -> bool:
 def document(contents: list, name: str, fmt: str):
     """The Document of image pages (all read by OCR). A document in which OCR found no text at
     all is an error: a blank page, or a picture with no writing."""
-    from ..document import Document
-    from .pdf import _drop_running_lines
-
     if not any(c.n_chars for c in contents):
         if all(c.blank for c in contents):
             what = "a blank page" if len(contents) == 1 else f"{len(contents)} blank pages"
             raise ReportError(f"{what}: nothing is printed on it", name)
         raise ReportError("OCR found no text in the image (a picture with no report in it?)", name)
-    _drop_running_lines(contents)
+    drop_running_lines(contents)
     blocks = []
     for content in contents:
         blocks += page_blocks(content)
@@ -579,8 +574,6 @@ def read_pdf_pages(pdf, pages: list, candidates: list[int], always: bool) -> lis
     where a scanned image covers much of it (a scanned table page in a born-digital report); a
     page with a short text and no image (a closing line) keeps its text. A blank page is never
     OCR'd."""
-    from .pdf import usable
-
     np, _ = numpy_and_cv2()
     texty = any(usable(p) for p in pages)
     out = list(pages)
