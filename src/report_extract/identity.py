@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from .document import Block, Paragraph, Table
-from .labels import nfkc, simplified
+from .labels import SENTENCE_MARKS, nfkc, simplified
 from .model import Problem
 
 # --- wordings -----------------------------------------------------------------------------------
@@ -103,7 +103,7 @@ _LONE_YEAR = re.compile(rf"\(?{_YEAR}年度?\)?")
 _TITLE_LABEL = re.compile(r"^(?:标题|题名|文章标题|名称)[:：]?")
 _CHROME_WORDS = re.compile(r"日期|发布|来源|时间|字号|字体|浏览|作者|索引号|打印|分享|点击|阅读|背景色|关闭")
 _PIECE = re.compile(r"[^\s>›»＞/|_•·:：]+")  # a run of a line between what separates a title from furniture
-_SENTENCE = re.compile(r"[。；！？]")
+_SENTENCE = re.compile(f"[{SENTENCE_MARKS}]")
 _CLAUSE = re.compile(r"[。；！？，,：:]")
 # a page's publishing date: 发布时间/发布日期; a bare 日期/时间 only where nothing qualifies it (not 统计时间,
 # 截止日期, 当前时间, 成文日期)

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from . import numbers
 from .document import Cell, Table
+from .labels import HEADING_ORDINAL, ORDINAL, SENTENCE_END, SENTENCE_MARKS
 from .lattice import TEXT, X0, X1, Char, Line, cell_text
 
 # a gap wider than this many type sizes between two characters is a column gap (a CJK punctuation
@@ -41,10 +42,7 @@ from .lattice import TEXT, X0, X1, Char, Line, cell_text
 COLUMN_GAP = 0.9
 _PUNCTUATION = frozenset("，、。；：！？（）《》“”‘’「」【】")
 _PUNCT_ROOM = 0.8
-_ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,2}\s*[.．、])")
-_HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*、")
-_SENTENCE_END = ("。", "；", "！", "？")
-_CLAUSE = re.compile("[，。；！？]")
+_CLAUSE = re.compile(f"[，{SENTENCE_MARKS}]")  # a clause of a sentence ends here
 # a number standing apart in a line's text (a line's text has a space at every gap after an ASCII
 # character): the cheap test that keeps pages of prose, and of ruled tables, from the rest of the work
 _STANDALONE = re.compile(r"(?:^|\s)[+\-－]?\d[\d,.]*(?=$|\s|[（(])")
@@ -167,7 +165,7 @@ def _carried(lines: list[Line], area: tuple[float, float], page: int | None):
     taken: list[Line] = []
     for k, line in enumerate(lines[:MAX_CARRIED_LINES]):
         ws = words(line)
-        if not ws or _HEADING.match(ws[0][2]) or ws[-1][2].endswith(_SENTENCE_END) or _ORDINAL.match(ws[0][2]):
+        if not ws or HEADING_ORDINAL.match(ws[0][2]) or ws[-1][2].endswith(SENTENCE_END) or ORDINAL.match(ws[0][2]):
             break
         if not all(w[0] < area[0] - 1 and w[1] <= area[1] + 1 for w in ws) or k and not _near(lines, k - 1, k):
             break
@@ -252,7 +250,7 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
             k -= 1
         k = run[-1] + 1
         while (k < len(lines) and k not in firsts and _near(lines, k - 1, k) and _label_only(split, k, start)
-               and not _HEADING.match(split[k][0][2])):  # wrapped text never starts 一、: a heading
+               and not HEADING_ORDINAL.match(split[k][0][2])):  # wrapped text never starts 一、: a heading
             run.append(k)
             k += 1
         out.append(run)
@@ -274,14 +272,14 @@ def _label_only(split: dict[int, list[Word]], k: int, start: tuple[float, float]
     first column of cells (a label wider than its cell may reach into it; prose runs on)."""
     ws = split[k]
     return bool(ws) and all(w[0] < start[0] - 1 and w[1] <= start[1] + 1 for w in ws) and not ws[-1][
-        2].endswith(_SENTENCE_END)
+        2].endswith(SENTENCE_END)
 
 
 def _inside(split: dict[int, list[Word]], firsts: dict[int, int], k: int, start: tuple[float, float]) -> bool:
     """A line between two value lines that belongs to their table: wrapped labels, or a header.
     A numbered line (一、…) is a label only right above a value line (centred on its row), else
     a heading between two tables."""
-    if split[k] and _HEADING.match(split[k][0][2]) and not (k + 1 in firsts or k + 2 in firsts):
+    if split[k] and HEADING_ORDINAL.match(split[k][0][2]) and not (k + 1 in firsts or k + 2 in firsts):
         return False
     return _label_only(split, k, start) or _header_words(split[k], start)
 
@@ -289,7 +287,7 @@ def _inside(split: dict[int, list[Word]], firsts: dict[int, int], k: int, start:
 def _header_words(ws: list[Word], start: tuple[float, float]) -> bool:
     """Column headings (or cell text wrapped): a word in the cells' area after a first one, or a
     line that starts there; no sentence, no heading."""
-    if not ws or any(w[2].endswith(_SENTENCE_END) or _HEADING.match(w[2]) for w in ws):
+    if not ws or any(w[2].endswith(SENTENCE_END) or HEADING_ORDINAL.match(w[2]) for w in ws):
         return False
     # a heading centred over its column may start left of the numbers under it
     return ws[0][0] >= start[0] - 1 or any(w[1] > start[0] + 1 for w in ws[1:])
@@ -304,11 +302,11 @@ def _header(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
     ws = split[k]
     if not ws:
         return False
-    if _HEADING.match(ws[0][2]):  # a heading, or the first line of a label centred on the row below
+    if HEADING_ORDINAL.match(ws[0][2]):  # a heading, or the first line of a label centred on the row below
         return below in firsts and _label_only(split, k, start)
     if _header_words(ws, start) or _label_only(split, k, start):
         return True
-    return len(ws) == 1 and len(ws[0][2]) <= MAX_CAPTION_CHARS and not ws[0][2].endswith(_SENTENCE_END)
+    return len(ws) == 1 and len(ws[0][2]) <= MAX_CAPTION_CHARS and not ws[0][2].endswith(SENTENCE_END)
 
 
 def _wrapped_cells(row: dict, ws: list[Word], start: float) -> bool:
@@ -344,7 +342,7 @@ def _label_units(lines, split, firsts, block, headers, in_cells, size) -> list[d
         for k, w in enumerate(split[i]):
             if in_cells(i, k, w):
                 continue
-            ordinal = _ORDINAL.match(w[2]) is not None
+            ordinal = ORDINAL.match(w[2]) is not None
             unit = None if ordinal else next((u for u in open_units if _wraps(u, w, i, lines, size) and (
                 u["ordinal"] or i not in firsts or not any(j in firsts for j in range(u["lines"][0], i)))), None)
             if unit is None:

@@ -26,6 +26,7 @@ from pathlib import Path
 from .. import lattice, layout
 from ..document import Cell, Document, OcrReading, Table
 from ..errors import ReportError
+from ..labels import CN_DIGITS, CN_NUMBER
 from ..lattice import Char
 from ..sections import HEADING, SECTION_NUMBER
 from .page import PageContent, drop_running_lines, usable
@@ -476,10 +477,9 @@ def read_page(grey, number: int, dpi: float | None = None, continued=None):
                        layout_tables=found.tables, layout_lines=taken, layout_open_end=found.open_end, ocr=reading)
 
 
-_BARE_ORDINAL = re.compile(r"^\s*([一二三四五六七八九十]{1,2})(?=[^\s、.．，,一二三四五六七八九十])")
+_BARE_ORDINAL = re.compile(rf"^\s*({CN_NUMBER})(?=[^\s、.．，,{CN_DIGITS}])")
 # one character that is not a numeral, before the enumeration comma: an ordinal OCR misread (匹 for 四)
-_ODD_ORDINAL = re.compile(r"^\s*([^\s一二三四五六七八九十\d])\s*[、.．，,]")
-NUMERALS = "一二三四五六七八九十"
+_ODD_ORDINAL = re.compile(rf"^\s*([^\s{CN_DIGITS}\d])\s*[、.．，,]")
 
 
 def _restore_ordinal(text: str) -> str:
@@ -496,7 +496,7 @@ def _restore_ordinal(text: str) -> str:
         heading = HEADING.match(f"一、{text[match.end():].lstrip()}")
         if heading is not None:
             number = SECTION_NUMBER[next(k for k in SECTION_NUMBER if heading.group(k))]
-            return f"{NUMERALS[number - 1]}、{text[match.end():].lstrip()}"
+            return f"{CN_DIGITS[number - 1]}、{text[match.end():].lstrip()}"
     return text
 
 
