@@ -15,7 +15,15 @@ from rich.text import Text
 
 from ..guard import shown_all
 from ..model import Report
-from ..templates import REVIEW_COLUMNS
+from ..templates import (
+    APPLICANT_COLUMNS,
+    APPLICANTS_GROUP,
+    APPLICATIONS_NOTE,
+    LEGAL_PERSONS_GROUP,
+    OUTCOME_GROUP,
+    PROACTIVE_LABEL_HEADER,
+    REVIEW_COLUMNS,
+)
 from . import shape
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -115,7 +123,7 @@ def _table(report: Report, key: str) -> Table:
     if key == "proactive":
         width = max(len(line.columns) for line in lines if line.kind == "group")
         table = Table(title=title, box=box.SQUARE, show_header=False, show_lines=False, title_justify="left")
-        table.add_column("信息内容")
+        table.add_column(PROACTIVE_LABEL_HEADER)
         for _ in range(width):
             table.add_column(justify="right")
         for line in lines:
@@ -126,19 +134,20 @@ def _table(report: Report, key: str) -> Table:
                 table.add_row(_label(line), *[_value(c) for c in line.cells], *[""] * (width - len(line.cells)))
         return table
     if key == "applications":
-        table = Table(title=title, box=box.SQUARE, title_justify="left",
-                      caption="本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", caption_justify="left")
-        table.add_column("申请人情况")
-        for label in ("自然人", "法人或其他组织\n商业企业", "\n科研机构", "\n社会公益组织", "\n法律服务机构", "\n其他",
-                      "总计"):
+        table = Table(title=title, box=box.SQUARE, title_justify="left", caption=APPLICATIONS_NOTE,
+                      caption_justify="left")
+        table.add_column(APPLICANTS_GROUP)
+        natural, first, *organisations, total = APPLICANT_COLUMNS
+        for label in (natural.label, f"{LEGAL_PERSONS_GROUP}\n{first.label}", *(f"\n{c.label}" for c in organisations),
+                      total.label):
             table.add_column(label, justify="right")
         group = None
         for line in lines:
-            if line.group and line.group != group and line.group != "三、本年度办理结果" and line.depth == 2:
+            if line.group and line.group != group and line.group != OUTCOME_GROUP and line.depth == 2:
                 table.add_row(Text("  " + line.group))
             group = line.group
             if line.label.startswith("（一）"):
-                table.add_row(Text("三、本年度办理结果"))
+                table.add_row(Text(OUTCOME_GROUP))
             table.add_row(_label(line), *[_value(c) for c in line.cells])
         return table
     # 四: the official form is one row of 15 cells; a terminal draws it as three rows of five
