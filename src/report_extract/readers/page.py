@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from .. import lattice
 from ..document import Table
 from ..lattice import TEXT, Char, Grid, Line
+from ..layout import OpenEnd
 from .text import PAGE_MARK
 
 # A text layer is unreadable when more than this share of its characters have no Unicode mapping
@@ -49,7 +50,7 @@ class PageContent:
     bad_chars: int = 0
     layout_tables: list[tuple[float, Table]] = field(default_factory=list)  # (top, table) read from text layout
     layout_lines: list[Line] = field(default_factory=list)  # the lines those tables were made of
-    layout_open_end: tuple[float, float] | None = None  # label area of a layout table that ends the page
+    layout_open_end: OpenEnd | None = None  # where a layout table that ends the page stands
     ocr: dict | None = None  # read by OCR: each text box (a Char) -> (confidence, box in pixels)
     blank: bool = False  # a page image with no ink
 

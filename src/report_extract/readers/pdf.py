@@ -272,7 +272,7 @@ def _open_error(message: str) -> str:
     return f"a PDF that cannot be opened ({message})"
 
 
-def _read_page(page, number: int, continued: tuple[float, float] | None = None) -> PageContent:
+def _read_page(page, number: int, continued: layout.OpenEnd | None = None) -> PageContent:
     height = page.get_height()
     chars, bad = _chars(page)
     grids = [g for g in lattice.grids(_edges(page)) if len(g.cells) >= 2]
