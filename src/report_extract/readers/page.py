@@ -51,7 +51,7 @@ class PageContent:
     layout_tables: list[tuple[float, Table]] = field(default_factory=list)  # (top, table) read from text layout
     layout_lines: list[Line] = field(default_factory=list)  # the lines those tables were made of
     layout_open_end: OpenEnd | None = None  # where a layout table that ends the page stands
-    ocr: dict | None = None  # read by OCR: each text box (a Char) -> (confidence, box in pixels)
+    ocr: dict | None = None  # read by OCR: each text box (a Char) -> its scan.BoxReading
     blank: bool = False  # a page image with no ink
 
     def blocks(self):

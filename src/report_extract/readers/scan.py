@@ -22,12 +22,13 @@ import functools
 import os
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import lattice, layout
 from ..document import Cell, Document, OcrReading, Table
 from ..errors import ReportError
 from ..labels import CN_DIGITS, CN_NUMBER
-from ..lattice import Char
+from ..lattice import X0, Y1, Char
 from ..sections import HEADING, SECTION_NUMBER
 from .page import PageContent, drop_running_lines, usable
 
@@ -54,6 +55,14 @@ PAGE_STARTED = None
 
 class OcrUnavailable(ReportError):
     pass
+
+
+class BoxReading(NamedTuple):
+    """What OCR said of one text box: its confidence, and the box in pixels of the deskewed page
+    image (x0, y0, x1, y1, y down)."""
+
+    confidence: float
+    box: tuple[int, int, int, int]
 
 
 @functools.lru_cache(maxsize=1)
@@ -189,7 +198,7 @@ def _best_rules(grey, scale: float, height_px: int):
     np, _ = numpy_and_cv2()
     fixed = rules(np.where(grey < INK, 255, 0).astype(np.uint8), scale, height_px)
     adaptive = rules(_rule_ink(grey), scale, height_px)
-    pieces = [len(found[0][0]) + len(found[0][1]) for found in (fixed, adaptive)]
+    pieces = [len(horizontal) + len(vertical) for (horizontal, vertical), _mask in (fixed, adaptive)]
     return adaptive if pieces[1] < pieces[0] else fixed
 
 
@@ -452,12 +461,12 @@ def read_page(grey, number: int, dpi: float | None = None, continued=None):
     clean[cv2.dilate(mask, np.ones((5, 5), np.uint8)) > 0] = 255
     found = _recognise(upright, clean, cells)
     chars: list[Char] = []
-    reading: dict[Char, tuple[float, tuple[float, float, float, float]]] = {}
+    reading: dict[Char, BoxReading] = {}
     for (x0, y0, x1, y1), text, score in found:
         ch = (x0 * scale, (height_px - y1) * scale, x1 * scale, (height_px - y0) * scale, text)
         chars.append(ch)
-        reading[ch] = (score, (x0, y0, x1, y1))
-    chars.sort(key=lambda c: (-c[3], c[0]))
+        reading[ch] = BoxReading(score, (x0, y0, x1, y1))
+    chars.sort(key=lambda c: (-c[Y1], c[X0]))
     in_cells, free = lattice.place(chars, grids)
     lines = lattice.lines(free)
     for line in lines:
@@ -515,16 +524,16 @@ def page_blocks(content) -> list:
     return blocks
 
 
-def _read_cell(cell: Cell, readings: list, page: int) -> None:
+def _read_cell(cell: Cell, readings: list[BoxReading], page: int) -> None:
     """The cell's OCR reading from those of its text boxes (confidence, box): the lowest
     confidence, the union of the boxes; None, None where nothing was read in it."""
     if not readings:
         cell.ocr = OcrReading(None, None, page)
         return
     cell.text = _digit_lookalikes(cell.text)
-    boxes = [r[1] for r in readings]
+    boxes = [r.box for r in readings]
     box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-    cell.ocr = OcrReading(min(r[0] for r in readings), tuple(round(v) for v in box), page)
+    cell.ocr = OcrReading(min(r.confidence for r in readings), tuple(round(v) for v in box), page)
 
 
 _LOOKALIKE = re.compile(r"[0-9OoDIl|]{1,9}")
