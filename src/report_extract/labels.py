@@ -1,4 +1,7 @@
-"""Label normalisation and fuzzy matching.
+"""Label normalisation and fuzzy matching, and the grammar of numbering and sentences.
+
+The rules of how a report numbers its headings and items (一、 （二） 3.) and how a sentence ends
+are written here once; readers, layout, sections and tables import them.
 
 Real reports print the template's labels with full- or half-width brackets, stray spaces and line
 breaks, different numbering styles (（一） (一) 一、 1. 1、), annotations in brackets, a few typos, and
@@ -11,12 +14,37 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# --- the grammar of numbering and sentences: every reader and every step takes it from here ----
 CN_DIGITS = "一二三四五六七八九十"
+# A number in numerals as an ordinal writes it: two numerals at most, 一 … 九十九. The sections go to
+# 六 and the items of a table to 二十 (TEMPLATES.md); three numerals (二十一) number nothing in a
+# report, and a run of three is more likely words (一二三).
+CN_NUMBER = f"[{CN_DIGITS}]{{1,2}}"
+# The three styles of an ordinal (pattern pieces, for the rules below and sections.HEADING):
+CN_ORDINAL = rf"{CN_NUMBER}\s*[、.．]"  # 一、 十二.
+BRACKETED_ORDINAL = rf"[（(]\s*[{CN_DIGITS}\d]{{1,2}}\s*[)）]"  # （一） (3)
+DIGIT_ORDINAL = r"\d{1,2}\s*[.．、](?!\d)"  # 1. 2、 (not 1.5: a number)
+# a heading, an item or a label that starts with an ordinal of any style: 一、 （二） 3.
+ORDINAL = re.compile(rf"^\s*(?:{CN_ORDINAL}|{BRACKETED_ORDINAL}|{DIGIT_ORDINAL})")
+# a numbered item of prose: an ordinal in numerals, 一、 or （二） (the readers of prose lines,
+# text.py and lattice.paragraphs, have never taken the digit style 3. for one)
+ITEM_ORDINAL = re.compile(rf"^\s*(?:{CN_ORDINAL}|{BRACKETED_ORDINAL})")
+# text that starts as a section heading does (一、), whatever words follow
+HEADING_ORDINAL = re.compile(rf"^\s*{CN_NUMBER}\s*、")
+# the ordinal a label's text ends with, where glued text runs the next label on (…其他2. 三、)
+ORDINAL_AT_END = re.compile(rf"(?:{CN_ORDINAL}|{BRACKETED_ORDINAL}|{DIGIT_ORDINAL})\s*$")
+# A sentence ends here: a line, a cell or a paragraph ending with one is prose, never a label.
+SENTENCE_MARKS = "。；！？"
+SENTENCE_END = tuple(SENTENCE_MARKS)  # for str.endswith
+# a line of prose stops here (it is not wrapped on): a sentence's or a clause's last mark, full- or
+# half-width (a colon ends a lead-in)
+LINE_END = tuple("。！？；：!?;:")
+# a paragraph stops here (one broken by a page break does not): a line's end, or a closing quote or
+# bracket after it, or an ellipsis
+PARAGRAPH_END = LINE_END + tuple("”」』）)…")
+
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
-_ORDINAL = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|\(\s*[一二三四五六七八九十]+\s*\)|\d{1,2}\s*[.、．](?!\d)|\(\s*\d{1,2}\s*\))"
-)
 _ANNOTATION = re.compile(r"\([^()]*\)?")
 # typos seen in real reports (TEMPLATES.md §5.8, §5.13), and traditional forms of mirror sites
 _TYPOS = (("内容事务", "内部事务"), ("檔案", "文件"), ("許可", "许可"), ("規範", "规范"))
@@ -59,7 +87,7 @@ def compact(text: str) -> str:
 def split_ordinal(label: str) -> tuple[str | None, str]:
     """'（三）不予公开' -> ('(三)', '不予公开'); '2.重复申请' -> ('2', '重复申请')."""
     text = compact(label)
-    match = _ORDINAL.match(text)
+    match = ORDINAL.match(text)
     if not match:
         return None, text
     ordinal = match.group(0)

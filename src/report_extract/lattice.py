@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from .document import Cell, Paragraph, Table
+from .labels import ITEM_ORDINAL
 
 TOL = 1.5  # points: rules closer than this are the same line
 # points: a stroked or dark-filled bar thinner than this is one rule along its middle (a thick
 # border, drawn by LibreOffice as a stroked rectangle), never a box: no table row is that low
 THICK = 6.0
 _ASCII = re.compile(r"[\x00-\x7f]")
-_ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）])")
 # a space between two CJK characters or punctuation is layout (justified text), not text
 _WIDE_SPACE = re.compile(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])")
 
@@ -425,7 +425,7 @@ def paragraphs(lines: list[Line], page: int):
         text = line.text.strip()
         indent = line.x0 - left > 1.2 * line.size
         short_before = previous is not None and right - previous.x1 > 2.5 * previous.size
-        if current and (indent or short_before or _ITEM.match(text)):
+        if current and (indent or short_before or ITEM_ORDINAL.match(text)):
             yield Paragraph(_join(current), page)
             current = []
         current.append(text)

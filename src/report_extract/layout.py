@@ -30,10 +30,12 @@ the labels, as for every other table (tables.py, mapping.py): nothing here knows
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import numbers
 from .document import Cell, Table
+from .labels import HEADING_ORDINAL, ORDINAL, SENTENCE_END, SENTENCE_MARKS
 from .lattice import TEXT, X0, X1, Char, Line, cell_text
 
 # a gap wider than this many type sizes between two characters is a column gap (a CJK punctuation
@@ -41,10 +43,7 @@ from .lattice import TEXT, X0, X1, Char, Line, cell_text
 COLUMN_GAP = 0.9
 _PUNCTUATION = frozenset("，、。；：！？（）《》“”‘’「」【】")
 _PUNCT_ROOM = 0.8
-_ORDINAL = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,2}\s*[.．、])")
-_HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*、")
-_SENTENCE_END = ("。", "；", "！", "？")
-_CLAUSE = re.compile("[，。；！？]")
+_CLAUSE = re.compile(f"[，{SENTENCE_MARKS}]")  # a clause of a sentence ends here
 # a number standing apart in a line's text (a line's text has a space at every gap after an ASCII
 # character): the cheap test that keeps pages of prose, and of ruled tables, from the rest of the work
 _STANDALONE = re.compile(r"(?:^|\s)[+\-－]?\d[\d,.]*(?=$|\s|[（(])")
@@ -66,20 +65,57 @@ BESIDE = 0.5  # type sizes: a label beside a value line starts at most this far 
 CONTINUED_SHIFT = 1.0  # type sizes: cells of a table going on from the page before start this close
 
 
-Word = tuple[float, float, str, list[Char]]  # x0, x1, text, chars
+class Word(NamedTuple):
+    """A run of a line's characters without a column gap (a NamedTuple: a page makes hundreds, and
+    sorting words sorts them by ``x0``)."""
+
+    x0: float
+    x1: float
+    text: str
+    chars: list[Char]
 
 
-class OpenEnd(tuple):
-    """Where a table that ends a page stands, for its rest on the next page: ``[0]``/``[1]`` the
-    label area (where its cells start, how far a wrapped label may reach), ``columns`` its value
-    columns (the rest may have no number in one of them)."""
+class LabelArea(NamedTuple):
+    """Where the cells of a table start (the left edge of its first cells) and how far a wrapped
+    label may reach into them (their right edge)."""
 
+    cells: float
+    reach: float
+
+
+class OpenEnd(NamedTuple):
+    """Where a table that ends a page stands, for its rest on the next page: its label area, and
+    its value columns (the rest may have no number in one of them)."""
+
+    area: LabelArea
     columns: list[tuple[float, float]]
 
-    def __new__(cls, area: tuple[float, float], columns: list[tuple[float, float]]):
-        made = super().__new__(cls, area)
-        made.columns = columns
-        return made
+
+@dataclass(slots=True)
+class _Row:
+    """A row being built: its top, label chars per label column (by their left edge), cell chars
+    per value column, the words of its cells, and whether they could not all be put in columns of
+    their own (``loose``)."""
+
+    top: float
+    labels: list[tuple[float, list[Char]]] = field(default_factory=list)
+    cells: dict[int | None, list[Char]] = field(default_factory=dict)
+    words: list[Word] = field(default_factory=list)
+    loose: bool = False
+
+
+@dataclass(slots=True)
+class _LabelUnit:
+    """The label text of one cell, gathered line by line: its chars, the lines they stand on,
+    whether it starts with an ordinal, the span of all its words and of its last one."""
+
+    chars: list[Char]
+    lines: list[int]
+    ordinal: bool
+    x0: float
+    x1: float
+    last_x0: float
+    last_x1: float
 
 
 def words(line: Line) -> list[Word]:
@@ -107,7 +143,7 @@ def words(line: Line) -> list[Word]:
 
 
 def _word(run: list[Char]) -> Word:
-    return run[0][X0], max(c[X1] for c in run), "".join(c[TEXT] for c in run).strip(), run
+    return Word(run[0][X0], max(c[X1] for c in run), "".join(c[TEXT] for c in run).strip(), run)
 
 
 def _is_value(text: str) -> bool:
@@ -119,13 +155,13 @@ def _is_value(text: str) -> bool:
 
 def _first_value(ws: list[Word]) -> int | None:
     """Index of the first word of the cells of a value line, or None for another line."""
-    values = [i for i, w in enumerate(ws) if _is_value(w[2])]
+    values = [i for i, w in enumerate(ws) if _is_value(w.text)]
     if not values:
         return None
     first = values[0]
-    if first == 0 and sum(ws[i][2][:1].isdigit() for i in values) < 2:
+    if first == 0 and sum(ws[i].text[:1].isdigit() for i in values) < 2:
         return None  # no label and one number: a page number (- 2 -), a figure on a line of its own
-    if len(values) < (len(ws) - first) / 2 or any(_CLAUSE.search(w[2]) for w in ws[first:]):
+    if len(values) < (len(ws) - first) / 2 or any(_CLAUSE.search(w.text) for w in ws[first:]):
         return None  # mostly text after the first number, or a clause of a sentence: prose
     return first
 
@@ -134,22 +170,23 @@ def _first_value(ws: list[Word]) -> int | None:
 class PageTables:
     tables: list[tuple[float, Table]]  # (top, table), top to bottom
     rest: list[Line]  # the lines in no table
-    open_end: tuple[float, float] | None = None  # label area of a table that ends the page
+    open_end: OpenEnd | None = None  # where a table that ends the page stands
 
 
-def read(lines: list[Line], page: int | None = None, continued: tuple[float, float] | None = None,
+def read(lines: list[Line], page: int | None = None, continued: OpenEnd | None = None,
          reading=None) -> PageTables:
     """Tables laid out without (full) rules among a page's lines (top to bottom), and the lines
-    that are not in them. ``continued``: the label area of a table that ended the page before;
+    that are not in them. ``continued``: where a table that ended the page before stands;
     label text at the top of this page that stands in it is the end of a label the page break cut
     (a row of its own, as a ruled table gives it, for the mapping to join). ``reading``: called
     with each cell made and the characters it was made of (OCR keeps each cell's confidence)."""
     result = _read(lines, page, continued)
     if continued and lines and result.rest and result.rest[0] is lines[0]:  # no table of this page took it
-        carried = _carried(result.rest, continued, page)
+        carried = _carried(result.rest, continued.area, page)
         if carried:
-            result.rest = result.rest[len(carried[1]):]
-            result.tables.insert(0, (carried[1][0].top, carried[0]))
+            table, taken = carried
+            result.rest = result.rest[len(taken):]
+            result.tables.insert(0, (taken[0].top, table))
     if reading is not None:
         for _, table in result.tables:
             for row in table.rows:
@@ -162,14 +199,14 @@ def read(lines: list[Line], page: int | None = None, continued: tuple[float, flo
     return result
 
 
-def _carried(lines: list[Line], area: tuple[float, float], page: int | None):
+def _carried(lines: list[Line], area: LabelArea, page: int | None) -> tuple[Table, list[Line]] | None:
     """A table piece of the label lines at the top of a page that go on from the page before."""
     taken: list[Line] = []
     for k, line in enumerate(lines[:MAX_CARRIED_LINES]):
         ws = words(line)
-        if not ws or _HEADING.match(ws[0][2]) or ws[-1][2].endswith(_SENTENCE_END) or _ORDINAL.match(ws[0][2]):
+        if not ws or HEADING_ORDINAL.match(ws[0].text) or ws[-1].text.endswith(SENTENCE_END) or ORDINAL.match(ws[0].text):
             break
-        if not all(w[0] < area[0] - 1 and w[1] <= area[1] + 1 for w in ws) or k and not _near(lines, k - 1, k):
+        if not all(w.x0 < area.cells - 1 and w.x1 <= area.reach + 1 for w in ws) or k and not _near(lines, k - 1, k):
             break
         taken.append(line)
     if not taken:
@@ -178,7 +215,7 @@ def _carried(lines: list[Line], area: tuple[float, float], page: int | None):
     return Table([[_cell(chars)]], page=page, pages=[page]), taken
 
 
-def _read(lines: list[Line], page: int | None, continued: tuple[float, float] | None = None) -> PageTables:
+def _read(lines: list[Line], page: int | None, continued: OpenEnd | None = None) -> PageTables:
     if not any(_STANDALONE.search(ln.text) for ln in lines):
         return PageTables([], lines)  # no number stands apart: prose (most pages, and those with ruled tables)
     candidates = [i for i, ln in enumerate(lines) if any(ch.isdigit() or ch in _PLACEHOLDER_CHARS for ch in ln.text)]
@@ -200,7 +237,7 @@ def _read(lines: list[Line], page: int | None, continued: tuple[float, float] | 
         # the first block goes on with the table that ended the page before when nothing but the
         # end of a label the break cut stands above it
         tops = n == 0 and continued is not None and block[0] <= MAX_CARRIED_LINES and all(
-            _label_only(split, k, continued) for k in range(block[0]))
+            _label_only(split, k, continued.area) for k in range(block[0]))
         made = _table(lines, split, firsts, block, page, continued if tops else None)
         if made is not None:
             table, cols = made
@@ -213,13 +250,13 @@ def _read(lines: list[Line], page: int | None, continued: tuple[float, float] | 
     return PageTables(tables, [ln for i, ln in enumerate(lines) if i not in taken], open_end)
 
 
-def _value_start(split: dict[int, list[Word]], firsts: dict[int, int], rows: list[int]) -> tuple[float, float]:
+def _value_start(split: dict[int, list[Word]], firsts: dict[int, int], rows: list[int]) -> LabelArea:
     """Where the cells of a block start (the median left edge of the value lines' first cells: a
     row shifted by a cell too many or too few does not move it), and how far a wrapped label may
     reach (the right edge of the first cells)."""
-    lefts = sorted(split[i][firsts[i]][0] for i in rows)
-    rights = sorted(split[i][firsts[i]][1] for i in rows)
-    return lefts[(len(lefts) - 1) // 2], rights[(len(rights) - 1) // 2]
+    lefts = sorted(split[i][firsts[i]].x0 for i in rows)
+    rights = sorted(split[i][firsts[i]].x1 for i in rows)
+    return LabelArea(lefts[(len(lefts) - 1) // 2], rights[(len(rights) - 1) // 2])
 
 
 def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int]) -> list[list[int]]:
@@ -252,7 +289,7 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
             k -= 1
         k = run[-1] + 1
         while (k < len(lines) and k not in firsts and _near(lines, k - 1, k) and _label_only(split, k, start)
-               and not _HEADING.match(split[k][0][2])):  # wrapped text never starts 一、: a heading
+               and not HEADING_ORDINAL.match(split[k][0].text)):  # wrapped text never starts 一、: a heading
             run.append(k)
             k += 1
         out.append(run)
@@ -269,34 +306,34 @@ def _near(lines: list[Line], above: int, below: int, sizes: float = LINE_PITCH) 
     return lines[above].top - lines[below].top <= sizes * max(lines[above].size, lines[below].size)
 
 
-def _label_only(split: dict[int, list[Word]], k: int, start: tuple[float, float]) -> bool:
+def _label_only(split: dict[int, list[Word]], k: int, start: LabelArea) -> bool:
     """A line of label text only: every word starts before the cells and none runs past the
     first column of cells (a label wider than its cell may reach into it; prose runs on)."""
     ws = split[k]
-    return bool(ws) and all(w[0] < start[0] - 1 and w[1] <= start[1] + 1 for w in ws) and not ws[-1][
-        2].endswith(_SENTENCE_END)
+    return bool(ws) and all(w.x0 < start.cells - 1 and w.x1 <= start.reach + 1 for w in ws) and not ws[
+        -1].text.endswith(SENTENCE_END)
 
 
-def _inside(split: dict[int, list[Word]], firsts: dict[int, int], k: int, start: tuple[float, float]) -> bool:
+def _inside(split: dict[int, list[Word]], firsts: dict[int, int], k: int, start: LabelArea) -> bool:
     """A line between two value lines that belongs to their table: wrapped labels, or a header.
     A numbered line (一、…) is a label only right above a value line (centred on its row), else
     a heading between two tables."""
-    if split[k] and _HEADING.match(split[k][0][2]) and not (k + 1 in firsts or k + 2 in firsts):
+    if split[k] and HEADING_ORDINAL.match(split[k][0].text) and not (k + 1 in firsts or k + 2 in firsts):
         return False
     return _label_only(split, k, start) or _header_words(split[k], start)
 
 
-def _header_words(ws: list[Word], start: tuple[float, float]) -> bool:
+def _header_words(ws: list[Word], start: LabelArea) -> bool:
     """Column headings (or cell text wrapped): a word in the cells' area after a first one, or a
     line that starts there; no sentence, no heading."""
-    if not ws or any(w[2].endswith(_SENTENCE_END) or _HEADING.match(w[2]) for w in ws):
+    if not ws or any(w.text.endswith(SENTENCE_END) or HEADING_ORDINAL.match(w.text) for w in ws):
         return False
     # a heading centred over its column may start left of the numbers under it
-    return ws[0][0] >= start[0] - 1 or any(w[1] > start[0] + 1 for w in ws[1:])
+    return ws[0].x0 >= start.cells - 1 or any(w.x1 > start.cells + 1 for w in ws[1:])
 
 
 def _header(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int], k: int, below: int,
-            start: tuple[float, float]) -> bool:
+            start: LabelArea) -> bool:
     """A line above a table that is part of it: a header line, a caption of the table's first row,
     or the end of a label cut by the page break."""
     if not _near(lines, k, below):
@@ -304,30 +341,24 @@ def _header(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
     ws = split[k]
     if not ws:
         return False
-    if _HEADING.match(ws[0][2]):  # a heading, or the first line of a label centred on the row below
+    if HEADING_ORDINAL.match(ws[0].text):  # a heading, or the first line of a label centred on the row below
         return below in firsts and _label_only(split, k, start)
     if _header_words(ws, start) or _label_only(split, k, start):
         return True
-    return len(ws) == 1 and len(ws[0][2]) <= MAX_CAPTION_CHARS and not ws[0][2].endswith(_SENTENCE_END)
+    return len(ws) == 1 and len(ws[0].text) <= MAX_CAPTION_CHARS and not ws[0].text.endswith(SENTENCE_END)
 
 
-def _wrapped_cells(row: dict, ws: list[Word], start: float) -> bool:
+def _wrapped_cells(row: _Row, ws: list[Word], start: float) -> bool:
     """Whether the words of a line in the cells' area go on text cells of the row above (a cell
     that holds words, wrapped), not a header line."""
-    texts = [w for w in row.get("words", []) if not _is_value(w[2])]
-    if len(texts) == len(row.get("words", [])):
+    texts = [w for w in row.words if not _is_value(w.text)]
+    if len(texts) == len(row.words):
         return False  # a row of text only is a header; the line below is another
-    cells = [w for w in ws if w[0] >= start]
-    return bool(texts) and all(any(w[0] < t[1] and w[1] > t[0] for t in texts) for w in cells)
+    cells = [w for w in ws if w.x0 >= start]
+    return bool(texts) and all(any(w.x0 < t.x1 and w.x1 > t.x0 for t in texts) for w in cells)
 
 
-def _row() -> dict:
-    """A row being built: label chars per label column, cell chars per value column, the words
-    of its cells, and whether they could not all be put in columns of their own."""
-    return {"labels": [], "cells": {}, "loose": False, "words": []}
-
-
-def _label_units(lines, split, firsts, block, headers, in_cells, size) -> list[dict]:
+def _label_units(lines, split, firsts, block, headers, in_cells, size) -> list[_LabelUnit]:
     """The label text of the block cut into the labels of cells, top to bottom.
 
     A label begins at an ordinal (一、 （二） 3.). A word on the next line goes on with a label
@@ -335,8 +366,8 @@ def _label_units(lines, split, firsts, block, headers, in_cells, size) -> list[d
     text never wraps wider) or centred under it. A label without an ordinal holds one value line
     at most (single-line labels one under the other, 行政许可 and 行政处罚); one with an ordinal may
     span several (三、本年度办理结果, beside the rows it heads)."""
-    units: list[dict] = []
-    open_units: list[dict] = []
+    units: list[_LabelUnit] = []
+    open_units: list[_LabelUnit] = []
     for i in block:
         if i in headers and i not in firsts:  # a header line: its labels are the header row's
             open_units = []
@@ -344,33 +375,33 @@ def _label_units(lines, split, firsts, block, headers, in_cells, size) -> list[d
         for k, w in enumerate(split[i]):
             if in_cells(i, k, w):
                 continue
-            ordinal = _ORDINAL.match(w[2]) is not None
+            ordinal = ORDINAL.match(w.text) is not None
             unit = None if ordinal else next((u for u in open_units if _wraps(u, w, i, lines, size) and (
-                u["ordinal"] or i not in firsts or not any(j in firsts for j in range(u["lines"][0], i)))), None)
+                u.ordinal or i not in firsts or not any(j in firsts for j in range(u.lines[0], i)))), None)
             if unit is None:
-                unit = {"chars": [], "lines": [], "ordinal": ordinal, "x0": w[0], "x1": w[1], "last": (w[0], w[1])}
+                unit = _LabelUnit([], [], ordinal, w.x0, w.x1, w.x0, w.x1)
                 units.append(unit)
             # text that stands under another label cuts it off
-            open_units = [u for u in open_units if u is unit or not (w[0] < u["last"][1] and w[1] > u["last"][0])]
+            open_units = [u for u in open_units if u is unit or not (w.x0 < u.last_x1 and w.x1 > u.last_x0)]
             if unit not in open_units:
                 open_units.append(unit)
-            unit["chars"].extend(w[3])
-            unit["lines"].append(i)
-            unit["last"] = (w[0], w[1])
-            unit["x0"], unit["x1"] = min(unit["x0"], w[0]), max(unit["x1"], w[1])
+            unit.chars.extend(w.chars)
+            unit.lines.append(i)
+            unit.last_x0, unit.last_x1 = w.x0, w.x1
+            unit.x0, unit.x1 = min(unit.x0, w.x0), max(unit.x1, w.x1)
     return units
 
 
-def _wraps(unit: dict, w: Word, i: int, lines: list[Line], size: float) -> bool:
+def _wraps(unit: _LabelUnit, w: Word, i: int, lines: list[Line], size: float) -> bool:
     """Whether word ``w`` on line ``i`` is wrapped text of the label ``unit`` (whose lines so far
-    span unit["x0"] to unit["x1"])."""
-    if unit["lines"][-1] == i or not _near(lines, unit["lines"][-1], i):
+    span unit.x0 to unit.x1)."""
+    if unit.lines[-1] == i or not _near(lines, unit.lines[-1], i):
         return False
-    x0, x1 = unit["x0"], unit["x1"]
-    if w[1] - w[0] > x1 - x0 + WRAP_WIDER * size:
+    x0, x1 = unit.x0, unit.x1
+    if w.x1 - w.x0 > x1 - x0 + WRAP_WIDER * size:
         return False  # wrapped text is never wider than the line it wraps from
-    inside = w[0] >= x0 - WRAP_LEFT * size and w[1] <= x1 + WRAP_RIGHT * size
-    return inside or abs((w[0] + w[1]) / 2 - (x0 + x1) / 2) <= WRAP_CENTRE * size
+    inside = w.x0 >= x0 - WRAP_LEFT * size and w.x1 <= x1 + WRAP_RIGHT * size
+    return inside or abs((w.x0 + w.x1) / 2 - (x0 + x1) / 2) <= WRAP_CENTRE * size
 
 
 def _columns(spans: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
@@ -432,21 +463,21 @@ def _cell(chars: list[Char], col: int = 0, text: str | None = None) -> Cell:
 
 
 def _table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int], block: list[int],
-           page: int | None, continued: tuple[float, float] | None = None
+           page: int | None, continued: OpenEnd | None = None
            ) -> tuple[Table, list[tuple[float, float]]] | None:
-    """The table of a block; ``continued``: the label area of a table that ended the page before,
+    """The table of a block; ``continued``: where a table that ended the page before stands,
     when the block starts the page (its rows may be few: the rest of that table). Returns the
     table and its value columns."""
     values = [i for i in block if i in firsts]
-    start = _value_start(split, firsts, values)[0] - 1
-    spans = [[(w[0], w[1]) for w in split[i][firsts[i]:]] for i in values]
+    start = _value_start(split, firsts, values).cells - 1
+    spans = [[(w.x0, w.x1) for w in split[i][firsts[i]:]] for i in values]
     cols = _columns(spans)
     size = sorted(lines[i].size for i in block)[len(block) // 2]
-    goes_on = continued is not None and abs(start + 1 - continued[0]) <= CONTINUED_SHIFT * size
-    headed = [i for i in block if i not in firsts and i < values[0] and any(w[0] >= start for w in split[i])]
-    guides = [(w[0], w[1]) for i in headed for w in split[i] if w[0] >= start]
+    goes_on = continued is not None and abs(start + 1 - continued.area.cells) <= CONTINUED_SHIFT * size
+    headed = [i for i in block if i not in firsts and i < values[0] and any(w.x0 >= start for w in split[i])]
+    guides = [(w.x0, w.x1) for i in headed for w in split[i] if w.x0 >= start]
     if goes_on and not headed:
-        guides += _carried_columns(cols, getattr(continued, "columns", []))
+        guides += _carried_columns(cols, continued.columns)
     cols = _lone_columns(cols, spans, guides)
     if len(cols) < 2 and len(values) < MIN_ONE_COLUMN_ROWS and not goes_on:
         # two lines of a label and a number (联系电话 …, 邮政编码 …) are prose, unless they go on
@@ -454,53 +485,53 @@ def _table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, in
         return None
 
     def in_cells(i: int, k: int, w: Word) -> bool:
-        return k >= firsts[i] if i in firsts else w[0] >= start
+        return k >= firsts[i] if i in firsts else w.x0 >= start
 
     def value_col(word: Word) -> int | None:
         """The one column the word overlaps, or None (none, or two)."""
-        hits = [k for k, (a, b) in enumerate(cols) if word[0] < b + 0.5 and word[1] > a - 0.5]
+        hits = [k for k, (a, b) in enumerate(cols) if word.x0 < b + 0.5 and word.x1 > a - 0.5]
         return hits[0] if len(hits) == 1 else None
 
     # cells: each value line is a row, each header line too; cell text wrapped onto a line below
     # goes with the row above
-    rows: list[tuple[float, dict]] = []  # (y, row)
-    by_line: dict[int, dict] = {}
-    current: dict = _row()
+    rows: list[_Row] = []
+    by_line: dict[int, _Row] = {}
+    current = _Row(0.0)
     for i in block:
         ws = split[i]
-        header = i not in firsts and any(w[0] >= start for w in ws) and not _wrapped_cells(current, ws, start)
+        header = i not in firsts and any(w.x0 >= start for w in ws) and not _wrapped_cells(current, ws, start)
         if i in firsts or header:
-            current = by_line[i] = _row()
-            rows.append((lines[i].top, current))
+            current = by_line[i] = _Row(lines[i].top)
+            rows.append(current)
         for k, w in enumerate(ws):
-            if (in_cells(i, k, w) or header) and (i in by_line or current["words"]):
+            if (in_cells(i, k, w) or header) and (i in by_line or current.words):
                 if header and not in_cells(i, k, w):
-                    current["labels"].append((w[0], w[3]))
+                    current.labels.append((w.x0, w.chars))
                     continue
-                current["words"].append(w)
+                current.words.append(w)
                 col = value_col(w)
-                if col is None or col in current["cells"] and i in firsts:
-                    current["loose"] = True
-                current["cells"].setdefault(col, []).extend(w[3])
+                if col is None or col in current.cells and i in firsts:
+                    current.loose = True
+                current.cells.setdefault(col, []).extend(w.chars)
     # labels: the text of each label column in units, each the label of the value line it stands
     # beside (top-aligned, or centred on it), or a row of its own
     for unit in _label_units(lines, split, firsts, block, by_line, in_cells, size):
-        top, bottom = lines[unit["lines"][0]].top, lines[unit["lines"][-1]].top
+        top, bottom = lines[unit.lines[0]].top, lines[unit.lines[-1]].top
         beside = [i for i in block if i in firsts and top + BESIDE * size >= lines[i].top >= bottom - BESIDE * size]
         if beside:
             row = by_line[beside[0]]
         else:
-            row = _row()
-            rows.append((top, row))
-        row["labels"].append((unit["x0"], unit["chars"]))
-    rows.sort(key=lambda item: -item[0])
+            row = _Row(top)
+            rows.append(row)
+        row.labels.append((unit.x0, unit.chars))
+    rows.sort(key=lambda row: -row.top)
     out: list[list[Cell]] = []
-    for _, row in rows:
-        made = [(None, list(chars)) for _, chars in sorted(row["labels"], key=lambda label: label[0])]
-        if row["loose"]:
-            made += [(w[2], list(w[3])) for w in sorted(row["words"])]
-        elif row["cells"]:
-            made += [(None, list(row["cells"].get(k, []))) for k in range(len(cols))]
+    for row in rows:
+        made = [(None, list(chars)) for _, chars in sorted(row.labels, key=lambda label: label[0])]
+        if row.loose:
+            made += [(w.text, list(w.chars)) for w in sorted(row.words)]
+        elif row.cells:
+            made += [(None, list(row.cells.get(k, []))) for k in range(len(cols))]
         cells = [_cell(chars, k, text) for k, (text, chars) in enumerate(made)]
         if cells:
             out.append(cells)

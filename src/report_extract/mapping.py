@@ -27,6 +27,22 @@ from .templates import COUNT, MONEY, REVIEW, Column, Row, TableSpec
 
 MATCH = 0.55  # the least label score that names a template row
 UNLABELLED = 0.3  # what a row without a label may score (only as a gap filler)
+# a label is a header word from this score (and only where no row label scores more): stricter
+# than MATCH, as a row taken for a header is dropped
+HEADER_MATCH = 0.75
+# ordinals of one style (2. and 3., (二) and (三)) that agree add ORDINAL_AGREES to a label's score,
+# ones that disagree take ORDINAL_DISAGREES off (1. 2. 3. repeat in every group: a label's words find
+# rows that look alike, 2.其他法律… and 3.其他, and its ordinal tells which)
+ORDINAL_AGREES = 0.2
+ORDINAL_DISAGREES = 0.4
+# a row whose labels above its leaf match the template row's group this well (（三）不予公开 over
+# 1.属于国家秘密) gains GROUP_AGREES
+GROUP_MATCH = 0.6
+GROUP_AGREES = 0.1
+# table 四 is one row of 15 cells (行政复议 5, 行政诉讼 10); a row with at least WHOLE_REVIEW_ROW of them
+# filled is the whole row (a cell or two may be blank), fewer may be a piece a page break cut off
+REVIEW_CELLS = 15
+WHOLE_REVIEW_ROW = 13
 
 
 @dataclass
@@ -62,7 +78,7 @@ def _header_labels(labels: tuple[str, ...], spec: TableSpec) -> bool:
         for label in labels:
             as_header = max(similarity(label, w) for w in words)
             as_row = max(similarity(label, r.label) for r in spec.rows)
-            if as_header >= 0.75 and as_header > as_row and split_ordinal(label)[0] is None:
+            if as_header >= HEADER_MATCH and as_header > as_row and split_ordinal(label)[0] is None:
                 hits += 1
         return hits > 0 and hits >= len(labels) / 2
 
@@ -108,10 +124,10 @@ def _label_score(labels: tuple[str, ...], label: str, group: str) -> float:
     if ord_seen and ord_want and ord_seen[0] == "(" and ord_want[0] == "(" or (
             ord_seen and ord_want and ord_seen[0] != "(" and ord_want[0] != "(" and
             ord_seen.isdigit() == ord_want.isdigit()):
-        score += 0.2 if ord_seen == ord_want else -0.4
+        score += ORDINAL_AGREES if ord_seen == ord_want else -ORDINAL_DISAGREES
     if group and len(labels) >= 2:
-        if max(similarity(x, group) for x in labels[:-1]) >= 0.6:
-            score += 0.1
+        if max(similarity(x, group) for x in labels[:-1]) >= GROUP_MATCH:
+            score += GROUP_AGREES
     return score
 
 
@@ -510,17 +526,17 @@ def _review_row(candidates: list[ObservedRow]) -> ObservedRow:
     """The row of 15 numbers; a page that breaks it in two (review 5, litigation 10) gives it back
     joined."""
     last = candidates[-1]
-    if last.glued or len([v for v in last.values if v.strip()]) >= 13:
+    if last.glued or len([v for v in last.values if v.strip()]) >= WHOLE_REVIEW_ROW:
         return last
     values, rows = [], []
     for row in reversed(candidates):
-        if row.glued or len([v for v in row.values if v.strip()]) >= 13:
+        if row.glued or len([v for v in row.values if v.strip()]) >= WHOLE_REVIEW_ROW:
             break
         rows.insert(0, row)
         values = list(row.values) + values
-        if len([v for v in values if v.strip()]) >= 15:
+        if len([v for v in values if v.strip()]) >= REVIEW_CELLS:
             break
-    if len([v for v in values if v.strip()]) == 15:
+    if len([v for v in values if v.strip()]) == REVIEW_CELLS:
         return ObservedRow([], values, rows[0].page, rows[0].table_index)
     return last
 

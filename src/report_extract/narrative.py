@@ -17,12 +17,12 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .labels import compact
+from .labels import SENTENCE_MARKS, compact
 from .model import Problem
 from .problems import problem
 
 _N = r"(\d[\d,，]*(?:\.\d+)?)"
-_SENTENCE_END = re.compile(r"(?<=[。；！？\n])")
+_SENTENCE_END = re.compile(f"(?<=[{SENTENCE_MARKS}\n])")
 _CLAUSE = re.compile(r"[，,、：:（）()]")
 
 

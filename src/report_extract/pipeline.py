@@ -22,7 +22,7 @@ from . import (
 from .document import Document, Paragraph, Table
 from .errors import NotAReport, UsageError
 from .guard import printable, read_input
-from .labels import compact
+from .labels import SENTENCE_END, compact
 from .mapping import TableResult, map_table
 from .model import Problem, ReadWith, Report, ReportInfo, Section, Source
 from .problems import problem
@@ -225,7 +225,7 @@ def _read_tables(blocks, ids: dict, outline, template: Template, consumed: set[i
 def _stream_across_paragraphs(paragraphs, spec, least: int, ids: dict, consumed: set[int]) -> list:
     """A table whose cells each stand in a paragraph of their own (text saved one cell a line):
     read the section's paragraphs that are not sentences as one stream."""
-    cells = [p for p in paragraphs if not p.text.rstrip().endswith(("。", "；", "！", "？"))]
+    cells = [p for p in paragraphs if not p.text.rstrip().endswith(SENTENCE_END)]
     if len(cells) < 4:
         return []
     found, _, _ = tables.read_stream(" ".join(p.text for p in cells), spec, cells[0].page)
@@ -258,7 +258,7 @@ def _sections(ids: dict, outline: sections.Outline, consumed: set[int], cut: dic
             if block_id in cut:
                 start, end = cut[block_id]
                 text = (text[:start] + "\n" + text[end:]).strip()
-            if (span.key in SECTION_TABLES and not text.endswith(("。", "；", "！"))
+            if (span.key in SECTION_TABLES and not text.endswith(SENTENCE_END)
                     and tables.is_debris(text, BY_KEY["v2021"].table(span.key))):
                 continue  # label fragments a converter left beside a table; a sentence is never one
             if text:

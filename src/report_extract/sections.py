@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 
 from .document import Block, Document, Paragraph
-from .labels import nfkc, simplified
+from .labels import CN_NUMBER, CN_ORDINAL, ORDINAL, PARAGRAPH_END, nfkc, simplified
 
-_ORD = r"(?:[一二三四五六七八九十]{1,2}\s*[、.．]|第[一二三四五六七八九十]{1,2}部分[、.．:：]?)\s*"
+_ORD = rf"(?:{CN_ORDINAL}|第{CN_NUMBER}部分[、.．:：]?)\s*"  # 一、 第一部分
 # phrases per section; the first that matches names the section
 SECTION_PATTERNS: dict[str, str] = {
     "general": (r"(?:政府信息公开)?(?:工作)?总体(?:工作)?(?:公开)?(?:工作)?情况(?:说明|概述)?|概述|概况"
@@ -36,7 +36,6 @@ HEADING = re.compile(
     _ORD + r"(?P<phrase>" + "|".join(f"(?P<{k}>{p})" for k, p in SECTION_PATTERNS.items()) + ")"
 )
 _STRAY = r"[、，,。.:：;；]*"  # 一、总体情况、 (punctuation a page left after the heading)
-_TERMINAL = tuple("。！？；：!?;:”」』）)…")
 _SPACE = re.compile(r"\s+")
 
 
@@ -130,10 +129,7 @@ def repair_text(paragraphs: list[Paragraph]) -> str:
     return "\n".join(out)
 
 
-_ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[、.．](?!\d))")
-
-
 def _continues(previous: str, text: str) -> bool:
-    if _ITEM.match(previous) and len(previous) <= 40:  # a numbered subheading stands alone
+    if ORDINAL.match(previous) and len(previous) <= 40:  # a numbered subheading stands alone
         return False
-    return len(previous) >= 20 and not previous.endswith(_TERMINAL) and not _ITEM.match(text)
+    return len(previous) >= 20 and not previous.endswith(PARAGRAPH_END) and not ORDINAL.match(text)

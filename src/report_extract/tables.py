@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from . import numbers
 from .document import Block, Paragraph, Table
-from .labels import bigrams, compact, nfkc, similarity, split_ordinal
+from .labels import ORDINAL_AT_END, bigrams, compact, nfkc, similarity, split_ordinal
 from .templates import REVIEW, TableSpec, Template
 
 
@@ -266,7 +266,7 @@ def _same_ordinal(seen: str | None, wanted: str | None) -> bool:
 
 def _ordinal_start(text: str, start: int) -> int:
     """Move a label's start back over its ordinal (``2.``, ``(三)``)."""
-    m = re.search(r"(?:\d{1,2}\s*[.、]|\([一二三四五六七八九十\d]{1,2}\)|[一二三四五六七八九十]{1,2}、)\s*$", text[:start])
+    m = ORDINAL_AT_END.search(text[:start])
     return m.start() if m else start
 
 

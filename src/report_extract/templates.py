@@ -56,6 +56,7 @@ class Template:
 
 
 # --- 二、主动公开政府信息情况 -------------------------------------------------------------
+PROACTIVE_LABEL_HEADER = "信息内容"  # the header over the row labels of table 二
 _V21_DOCS = (Column("issued", "本年制发件数"), Column("repealed", "本年废止件数"), Column("in_force", "现行有效件数"))
 _V21_DECISIONS = (Column("decisions", "本年处理决定数量"),)
 PROACTIVE_V2021 = TableSpec(
@@ -70,7 +71,7 @@ PROACTIVE_V2021 = TableSpec(
         Row("administrative_fees", "行政事业性收费", "第二十条第（八）项",
             (Column("amount_10k_yuan", "本年收费金额（单位：万元）", MONEY),)),
     ),
-    header_words=("信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量",
+    header_words=(PROACTIVE_LABEL_HEADER, "本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量",
                   "本年收费金额（单位：万元）"),
     ordered=False,
 )
@@ -93,7 +94,7 @@ PROACTIVE_V2019 = TableSpec(
         Row("centralized_procurement", "政府集中采购", "第二十条第（九）项",
             (Column("procurement_items", "采购项目数量"), Column("procurement_amount", "采购总金额", MONEY))),
     ),
-    header_words=("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量",
+    header_words=(PROACTIVE_LABEL_HEADER, "本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量",
                   "本年增/减", "处理决定数量", "采购项目数量", "采购总金额"),
     ordered=False,
 )
@@ -108,12 +109,12 @@ APPLICANT_COLUMNS = (
     Column("other_org", "其他"),
     Column("total", "总计"),
 )
-_OUTCOME = "三、本年度办理结果"
+OUTCOME_GROUP = "三、本年度办理结果"
 _HEAD_ROWS = (
     Row("new_received", "一、本年新收政府信息公开申请数量"),
     Row("carried_over", "二、上年结转政府信息公开申请数量"),
-    Row("disclosed", "（一）予以公开", _OUTCOME),
-    Row("partially_disclosed", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", _OUTCOME),
+    Row("disclosed", "（一）予以公开", OUTCOME_GROUP),
+    Row("partially_disclosed", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", OUTCOME_GROUP),
     Row("withheld_state_secret", "1.属于国家秘密", "（三）不予公开"),
     Row("withheld_prohibited_by_law", "2.其他法律行政法规禁止公开", "（三）不予公开"),
     Row("withheld_security_stability", "3.危及“三安全一稳定”", "（三）不予公开"),
@@ -139,17 +140,20 @@ _OTHER_SUBROWS = (
     Row("other_misc", "3.其他", "（六）其他处理"),
 )
 _TAIL_ROWS = (
-    Row("outcome_total", "（七）总计", _OUTCOME),
+    Row("outcome_total", "（七）总计", OUTCOME_GROUP),
     Row("carried_forward", "四、结转下年度继续办理"),
 )
-APPLICATIONS_HEADER = ("本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", "申请人情况",
-                       "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
-                       "其他", "总计")
+# the header of table 三: its note on the relations of the rows, and the groups over its columns
+APPLICATIONS_NOTE = "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和"
+APPLICANTS_GROUP = "申请人情况"  # over every column
+LEGAL_PERSONS_GROUP = "法人或其他组织"  # over the columns between 自然人 and 总计
+APPLICATIONS_HEADER = (APPLICATIONS_NOTE, APPLICANTS_GROUP, APPLICANT_COLUMNS[0].label, LEGAL_PERSONS_GROUP,
+                       *(c.label for c in APPLICANT_COLUMNS[1:]))
 APPLICATIONS_V2021 = TableSpec(
     key="applications",
     title="收到和处理政府信息公开申请情况",
     rows=_HEAD_ROWS
-    + (Row("other", "（六）其他处理", _OUTCOME, replaces=tuple(r.key for r in _OTHER_SUBROWS)),)
+    + (Row("other", "（六）其他处理", OUTCOME_GROUP, replaces=tuple(r.key for r in _OTHER_SUBROWS)),)
     + _OTHER_SUBROWS
     + _TAIL_ROWS,
     columns=APPLICANT_COLUMNS,
@@ -158,7 +162,7 @@ APPLICATIONS_V2021 = TableSpec(
 APPLICATIONS_V2019 = TableSpec(
     key="applications",
     title="收到和处理政府信息公开申请情况",
-    rows=_HEAD_ROWS + (Row("other", "（六）其他处理", _OUTCOME),) + _TAIL_ROWS,
+    rows=_HEAD_ROWS + (Row("other", "（六）其他处理", OUTCOME_GROUP),) + _TAIL_ROWS,
     columns=APPLICANT_COLUMNS,
     header_words=APPLICATIONS_HEADER,
 )

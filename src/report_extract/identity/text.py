@@ -9,11 +9,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..document import Block
-from ..labels import simplified
+from ..labels import SENTENCE_MARKS, simplified
 
 HAN = r"\u4e00-\u9fff"
 YEAR = r"(?:19|20)\d{2}"
-SENTENCE = re.compile(r"[。；！？]")
+SENTENCE = re.compile(f"[{SENTENCE_MARKS}]")
 CLAUSE = re.compile(r"[。；！？，,：:]")
 _CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "o": 0, "0": 0}
 FIRST_YEAR = 2007  # the regulation took effect in 2008: no annual report is older

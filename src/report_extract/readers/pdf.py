@@ -19,16 +19,15 @@ import functools
 import re
 import struct
 import threading
-from collections import Counter
-from dataclasses import dataclass, field
 from itertools import islice
 from types import SimpleNamespace
 
 from .. import lattice, layout, limits
-from ..document import Document, Table
+from ..document import Document
 from ..errors import ReportError
-from ..lattice import TEXT, THICK, Char, Grid, Line
-from .text import PAGE_MARK
+from ..lattice import TEXT, THICK, Char
+from . import scan
+from .page import MIN_VISIBLE, PageContent, drop_running_lines, mostly_unmapped, usable
 
 _UNMAPPED = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
 
@@ -117,9 +116,7 @@ def _read(data: bytes, name: str, ocr: str, on_ocr_page=None) -> Document:
             raise ReportError("a PDF with no pages", name)
         scanned = [p.number for p in pages if ocr == "always" or (ocr == "auto" and not usable(p))]
         if scanned:
-            from .scan import read_pdf_pages
-
-            pages = read_pdf_pages(pdf, pages, scanned, ocr == "always", on_ocr_page)
+            pages = scan.read_pdf_pages(pdf, pages, scanned, ocr == "always", on_ocr_page)
     finally:
         pdf.close()
     ocr_pages = [p.number for p in pages if p.ocr is not None]
@@ -127,31 +124,11 @@ def _read(data: bytes, name: str, ocr: str, on_ocr_page=None) -> Document:
         _check_text_layer(pages, name)
     elif not any(p.n_chars for p in pages):
         raise ReportError("the PDF has no text layer, and OCR found no text on its pages (blank pages?)", name)
-    _drop_running_lines(pages)
+    drop_running_lines(pages)
     blocks = []
     for page in pages:
-        blocks += page.blocks() if page.ocr is None else _scan_blocks(page)
+        blocks += page.blocks() if page.ocr is None else scan.page_blocks(page)
     return Document(blocks=blocks, format="pdf", pages=len(pages), ocr_pages=ocr_pages)
-
-
-def _scan_blocks(page):
-    from .scan import page_blocks
-
-    return page_blocks(page)
-
-
-def usable(page: PageContent) -> bool:
-    """A page whose text layer carries its text: 20 visible characters beyond page numbers, most of
-    them mapped to Unicode."""
-    if page.bad_chars > max(20, 0.3 * (page.n_chars + page.bad_chars)):
-        return False
-    visible = 0
-    for ch in _iter_chars(page):
-        if not ch[TEXT].isspace() and not ch[TEXT].isdigit() and ch[TEXT] not in "-—–第页/ ":
-            visible += 1
-            if visible >= 20:
-                return True
-    return False
 
 
 _STREAM = re.compile(rb"(?<!end)stream\r?\n")
@@ -295,38 +272,7 @@ def _open_error(message: str) -> str:
     return f"a PDF that cannot be opened ({message})"
 
 
-@dataclass
-class PageContent:
-    number: int
-    height: float
-    lines: list[Line]
-    tables: list[tuple[Grid, list[list[Char]]]]  # grid and the chars of each cell
-    n_chars: int = 0
-    bad_chars: int = 0
-    layout_tables: list[tuple[float, Table]] = field(default_factory=list)  # (top, table) read from text layout
-    layout_lines: list[Line] = field(default_factory=list)  # the lines those tables were made of
-    layout_open_end: tuple[float, float] | None = None  # label area of a layout table that ends the page
-    ocr: dict | None = None  # read by OCR: each text box (a Char) -> (confidence, box in pixels)
-    blank: bool = False  # a page image with no ink
-
-    def blocks(self):
-        """Paragraphs and tables of the page, top to bottom."""
-        items = [(grid.bbox[3], "table", (grid, chars)) for grid, chars in self.tables]
-        items += [(line.top, "line", line) for line in self.lines]
-        items += [(top, "layout", table) for top, table in self.layout_tables]
-        items.sort(key=lambda item: -item[0])
-        lines: list[Line] = []
-        for _, kind, item in items:
-            if kind == "line":
-                lines.append(item)
-                continue
-            yield from lattice.paragraphs(lines, self.number)
-            lines = []
-            yield item if kind == "layout" else lattice.to_table(*item, self.number)
-        yield from lattice.paragraphs(lines, self.number)
-
-
-def _read_page(page, number: int, continued: tuple[float, float] | None = None) -> PageContent:
+def _read_page(page, number: int, continued: layout.OpenEnd | None = None) -> PageContent:
     height = page.get_height()
     chars, bad = _chars(page)
     grids = [g for g in lattice.grids(_edges(page)) if len(g.cells) >= 2]
@@ -379,21 +325,13 @@ def _chars(page) -> tuple[list[Char], int]:
 def _check_text_layer(pages: list[PageContent], name: str) -> None:
     total = sum(p.n_chars for p in pages)
     bad = sum(p.bad_chars for p in pages)
-    if bad > max(20, 0.3 * (total + bad)):
+    if mostly_unmapped(total, bad):
         raise ReportError("the PDF's fonts have no Unicode mapping, so its text cannot be read "
                           "(only OCR could: run with --ocr auto)", name)
-    visible = (ch for p in pages for ch in _iter_chars(p) if not ch[TEXT].isspace())
-    if next(islice(visible, 19, None), None) is None:  # fewer than 20 visible characters
+    visible = (ch for p in pages for ch in p.chars() if not ch[TEXT].isspace())
+    if next(islice(visible, MIN_VISIBLE - 1, None), None) is None:  # fewer than MIN_VISIBLE visible characters
         raise ReportError("the PDF has no text layer (a scanned report?); run with --ocr auto to read it "
                           "by OCR", name)
-
-
-def _iter_chars(page: PageContent):
-    for line in page.lines + page.layout_lines:
-        yield from line.chars
-    for _, cells in page.tables:
-        for chars in cells:
-            yield from chars
 
 
 # --- ruling lines -> grids ----------------------------------------------------------------------
@@ -452,24 +390,3 @@ def _edges(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, fl
             horizontal += [(y0, x0, x1), (y1, x0, x1)]
             vertical += [(x0, y0, y1), (x1, y0, y1)]
     return horizontal, vertical
-
-
-def _drop_running_lines(pages: list[PageContent]) -> None:
-    """Page numbers (-4-, — 4 —, 第 4 页, a bare number) and lines repeated at the same height on
-    most pages (running headers and footers) are not the report's text."""
-    def key(line: Line) -> tuple[str, int]:
-        return re.sub(r"\d+", "#", line.text.replace(" ", "")), round(line.top / 4)
-
-    counts = Counter(key(ln) for p in pages for ln in p.lines)
-    repeated = {k for k, n in counts.items() if len(pages) >= 3 and n >= max(3, len(pages) * 0.6)}
-    for page in pages:
-        kept = []
-        for line in page.lines:
-            edge = line.top > page.height * 0.9 or line.top < page.height * 0.12
-            stripped = line.text.strip()
-            if PAGE_MARK.match(stripped) or (edge and re.fullmatch(r"[-—–\s]*\d{1,3}[-—–\s]*", stripped)):
-                continue
-            if key(line) in repeated and edge:
-                continue
-            kept.append(line)
-        page.lines = kept

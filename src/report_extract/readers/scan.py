@@ -22,11 +22,15 @@ import functools
 import os
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import lattice, layout
-from ..document import Cell, OcrReading, Table
+from ..document import Cell, Document, OcrReading, Table
 from ..errors import ReportError
-from ..lattice import Char
+from ..labels import CN_DIGITS, CN_NUMBER
+from ..lattice import X0, Y1, Char
+from ..sections import HEADING, SECTION_NUMBER
+from .page import PageContent, drop_running_lines, usable
 
 INSTALL_HINT = "pip install 'report-extract[ocr]'"
 # The page width in PDF points that an image page is scaled to (A4): the lattice's tolerances are
@@ -47,6 +51,14 @@ INK = 160  # grey level (0 black .. 255 white) below which a pixel is ink
 
 class OcrUnavailable(ReportError):
     pass
+
+
+class BoxReading(NamedTuple):
+    """What OCR said of one text box: its confidence, and the box in pixels of the deskewed page
+    image (x0, y0, x1, y1, y down)."""
+
+    confidence: float
+    box: tuple[int, int, int, int]
 
 
 @functools.lru_cache(maxsize=1)
@@ -182,7 +194,7 @@ def _best_rules(grey, scale: float, height_px: int):
     np, _ = numpy_and_cv2()
     fixed = rules(np.where(grey < INK, 255, 0).astype(np.uint8), scale, height_px)
     adaptive = rules(_rule_ink(grey), scale, height_px)
-    pieces = [len(found[0][0]) + len(found[0][1]) for found in (fixed, adaptive)]
+    pieces = [len(horizontal) + len(vertical) for (horizontal, vertical), _mask in (fixed, adaptive)]
     return adaptive if pieces[1] < pieces[0] else fixed
 
 
@@ -426,8 +438,6 @@ def read_page(grey, number: int, dpi: float | None = None, continued=None, on_oc
     its OCR confidence and box). ``continued``: the open end of a layout table that ended the page
     before (``layout_open_end`` of its content). ``on_ocr_page()``: the caller's, called first, as
     OCR starts on the page."""
-    from .pdf import PageContent
-
     np, cv2 = numpy_and_cv2()
     if on_ocr_page is not None:
         on_ocr_page()
@@ -448,12 +458,12 @@ def read_page(grey, number: int, dpi: float | None = None, continued=None, on_oc
     clean[cv2.dilate(mask, np.ones((5, 5), np.uint8)) > 0] = 255
     found = _recognise(upright, clean, cells)
     chars: list[Char] = []
-    reading: dict[Char, tuple[float, tuple[float, float, float, float]]] = {}
+    reading: dict[Char, BoxReading] = {}
     for (x0, y0, x1, y1), text, score in found:
         ch = (x0 * scale, (height_px - y1) * scale, x1 * scale, (height_px - y0) * scale, text)
         chars.append(ch)
-        reading[ch] = (score, (x0, y0, x1, y1))
-    chars.sort(key=lambda c: (-c[3], c[0]))
+        reading[ch] = BoxReading(score, (x0, y0, x1, y1))
+    chars.sort(key=lambda c: (-c[Y1], c[X0]))
     in_cells, free = lattice.place(chars, grids)
     lines = lattice.lines(free)
     for line in lines:
@@ -473,10 +483,9 @@ def read_page(grey, number: int, dpi: float | None = None, continued=None, on_oc
                        layout_tables=found.tables, layout_lines=taken, layout_open_end=found.open_end, ocr=reading)
 
 
-_BARE_ORDINAL = re.compile(r"^\s*([一二三四五六七八九十]{1,2})(?=[^\s、.．，,一二三四五六七八九十])")
+_BARE_ORDINAL = re.compile(rf"^\s*({CN_NUMBER})(?=[^\s、.．，,{CN_DIGITS}])")
 # one character that is not a numeral, before the enumeration comma: an ordinal OCR misread (匹 for 四)
-_ODD_ORDINAL = re.compile(r"^\s*([^\s一二三四五六七八九十\d])\s*[、.．，,]")
-NUMERALS = "一二三四五六七八九十"
+_ODD_ORDINAL = re.compile(rf"^\s*([^\s{CN_DIGITS}\d])\s*[、.．，,]")
 
 
 def _restore_ordinal(text: str) -> str:
@@ -484,8 +493,6 @@ def _restore_ordinal(text: str) -> str:
     section heading's: the enumeration comma lost (五存在的主要问题…: the comma is a speck at scan
     resolution), or the numeral misread as a character like it (匹、政府信息公开行政复议…): it
     becomes the numeral of the section its words name."""
-    from ..sections import HEADING, SECTION_NUMBER
-
     match = _BARE_ORDINAL.match(text)
     if match is not None:
         fixed = f"{match.group(1)}、{text[match.end():]}"
@@ -495,7 +502,7 @@ def _restore_ordinal(text: str) -> str:
         heading = HEADING.match(f"一、{text[match.end():].lstrip()}")
         if heading is not None:
             number = SECTION_NUMBER[next(k for k in SECTION_NUMBER if heading.group(k))]
-            return f"{NUMERALS[number - 1]}、{text[match.end():].lstrip()}"
+            return f"{CN_DIGITS[number - 1]}、{text[match.end():].lstrip()}"
     return text
 
 
@@ -514,16 +521,16 @@ def page_blocks(content) -> list:
     return blocks
 
 
-def _read_cell(cell: Cell, readings: list, page: int) -> None:
+def _read_cell(cell: Cell, readings: list[BoxReading], page: int) -> None:
     """The cell's OCR reading from those of its text boxes (confidence, box): the lowest
     confidence, the union of the boxes; None, None where nothing was read in it."""
     if not readings:
         cell.ocr = OcrReading(None, None, page)
         return
     cell.text = _digit_lookalikes(cell.text)
-    boxes = [r[1] for r in readings]
+    boxes = [r.box for r in readings]
     box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-    cell.ocr = OcrReading(min(r[0] for r in readings), tuple(round(v) for v in box), page)
+    cell.ocr = OcrReading(min(r.confidence for r in readings), tuple(round(v) for v in box), page)
 
 
 _LOOKALIKE = re.compile(r"[0-9OoDIl|]{1,9}")
@@ -548,15 +555,12 @@ def is_blank(grey) -> bool:
 def document(contents: list, name: str, fmt: str):
     """The Document of image pages (all read by OCR). A document in which OCR found no text at
     all is an error: a blank page, or a picture with no writing."""
-    from ..document import Document
-    from .pdf import _drop_running_lines
-
     if not any(c.n_chars for c in contents):
         if all(c.blank for c in contents):
             what = "a blank page" if len(contents) == 1 else f"{len(contents)} blank pages"
             raise ReportError(f"{what}: nothing is printed on it", name)
         raise ReportError("OCR found no text in the image (a picture with no report in it?)", name)
-    _drop_running_lines(contents)
+    drop_running_lines(contents)
     blocks = []
     for content in contents:
         blocks += page_blocks(content)
@@ -576,8 +580,6 @@ def read_pdf_pages(pdf, pages: list, candidates: list[int], always: bool, on_ocr
     where a scanned image covers much of it (a scanned table page in a born-digital report); a
     page with a short text and no image (a closing line) keeps its text. A blank page is never
     OCR'd."""
-    from .pdf import usable
-
     np, _ = numpy_and_cv2()
     texty = any(usable(p) for p in pages)
     out = list(pages)

@@ -13,15 +13,14 @@ import re
 from .. import limits
 from ..document import Document, Paragraph, table_from_texts
 from ..errors import ReportError
+from ..labels import ITEM_ORDINAL, LINE_END
 
 PAGE_MARK = re.compile(
     r"^\s*(?:[-—–－‒]+\s*\d{1,3}\s*[-—–－‒]+|第\s*\d{1,3}\s*页(?:\s*[/,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
-_ITEM_START = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）])")
 _NOTE_START = re.compile(r"^\s*注\s*[:：]")
-_SENTENCE_END = tuple("。！？；：!?;:")
 _METADATA_LINE = re.compile(r"^\s*[^\s:：]{1,12}\s*[:：]")
 _SEPARATOR_LINE = re.compile(r"^\s*={5,}.*={5,}\s*$")
 # grid tables (pandoc's markdown): border lines, and the rules of a row's border drawn beside a
@@ -180,9 +179,9 @@ def _paragraphs(lines: list[str]):
         line = line.replace("**", "").strip()
         if not line:
             continue
-        starts_item = heading or (_ITEM_START.match(line) and len(line) <= 40 and not line.endswith(_SENTENCE_END))
-        new_paragraph = _NOTE_START.match(line) or (current and current[-1].endswith(_SENTENCE_END)
-                                                    and _ITEM_START.match(line))
+        starts_item = heading or (ITEM_ORDINAL.match(line) and len(line) <= 40 and not line.endswith(LINE_END))
+        new_paragraph = _NOTE_START.match(line) or (current and current[-1].endswith(LINE_END)
+                                                    and ITEM_ORDINAL.match(line))
         if starts_item or new_paragraph:
             if current:
                 yield False, join_lines(current), _several(current)

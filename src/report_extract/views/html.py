@@ -15,7 +15,16 @@ from string import Template
 from typing import Callable
 
 from ..model import Report
-from ..templates import REVIEW_COLUMNS
+from ..templates import (
+    APPLICANT_COLUMNS,
+    APPLICANTS_GROUP,
+    APPLICATIONS_NOTE,
+    LEGAL_PERSONS_GROUP,
+    OUTCOME_GROUP,
+    PROACTIVE_LABEL_HEADER,
+    REVIEW,
+    REVIEW_COLUMNS,
+)
 from . import shape
 
 
@@ -135,7 +144,7 @@ def proactive_table(report: Report, change: Callable | None = None) -> str:
             out.append(f'<tr><th colspan="{width + 1}">{e(line.label)}</th></tr>')
             cols = "".join(f"<th>{e(c)}</th>" for c in line.columns[:-1])
             last = width - len(line.columns) + 1
-            out.append(f'<tr><th>信息内容</th>{cols}<th colspan="{last}">{e(line.columns[-1])}</th></tr>')
+            out.append(f'<tr><th>{e(PROACTIVE_LABEL_HEADER)}</th>{cols}<th colspan="{last}">{e(line.columns[-1])}</th></tr>')
         else:
             tds = [_td(c) for c in line.cells]
             if len(tds) < width:
@@ -146,17 +155,19 @@ def proactive_table(report: Report, change: Callable | None = None) -> str:
 
 def applications_table(report: Report, change: Callable | None = None) -> str:
     lines = _lines(report, "applications", change)
-    head = ('<tr><th rowspan="3" colspan="3">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</th>'
-            '<th colspan="7">申请人情况</th></tr>'
-            '<tr><th rowspan="2">自然人</th><th colspan="5">法人或其他组织</th><th rowspan="2">总计</th></tr>'
-            "<tr><th>商业企业</th><th>科研机构</th><th>社会公益组织</th><th>法律服务机构</th><th>其他</th></tr>")
-    outcome = [line for line in lines if line.group == "三、本年度办理结果" or line.group.startswith("（")]
+    natural, *organisations, total = APPLICANT_COLUMNS
+    head = (f'<tr><th rowspan="3" colspan="3">（{e(APPLICATIONS_NOTE)}）</th>'
+            f'<th colspan="{len(APPLICANT_COLUMNS)}">{e(APPLICANTS_GROUP)}</th></tr>'
+            f'<tr><th rowspan="2">{e(natural.label)}</th><th colspan="{len(organisations)}">{e(LEGAL_PERSONS_GROUP)}</th>'
+            f'<th rowspan="2">{e(total.label)}</th></tr>'
+            "<tr>" + "".join(f"<th>{e(c.label)}</th>" for c in organisations) + "</tr>")
+    outcome = [line for line in lines if line.group == OUTCOME_GROUP or line.group.startswith("（")]
     out, first_outcome, groups_done = [], True, set()
     for line in lines:
         if line in outcome:
             cells = ""
             if first_outcome:
-                cells += f'<td class="label group" rowspan="{len(outcome)}">三、本年度办理结果</td>'
+                cells += f'<td class="label group" rowspan="{len(outcome)}">{e(OUTCOME_GROUP)}</td>'
                 first_outcome = False
             if line.group.startswith("（"):
                 if line.group not in groups_done:
@@ -176,13 +187,17 @@ def applications_table(report: Report, change: Callable | None = None) -> str:
 def review_table(report: Report, change: Callable | None = None) -> str:
     lines = _lines(report, "review_litigation", change)
     labels = "".join(f"<th>{e(c.label)}</th>" for c in REVIEW_COLUMNS)
-    head = ('<tr><th colspan="5">行政复议</th><th colspan="10">行政诉讼</th></tr>'
+    review, direct, after = (_REVIEW_ROWS[k] for k in ("administrative_review", "litigation_direct",
+                                                       "litigation_after_review"))
+    width = len(REVIEW_COLUMNS)
+    head = (f'<tr><th colspan="{width}">{e(review.label)}</th><th colspan="{2 * width}">{e(direct.group)}</th></tr>'
             + "<tr>" + "".join(f'<th rowspan="2">{e(c.label)}</th>' for c in REVIEW_COLUMNS)
-            + '<th colspan="5">未经复议直接起诉</th><th colspan="5">复议后起诉</th></tr>'
+            + f'<th colspan="{width}">{e(direct.label)}</th><th colspan="{width}">{e(after.label)}</th></tr>'
             + f"<tr>{labels}{labels}</tr>")
     flagged = any(line.flags for line in lines)
     body = f'<tr{" class=rowflag" if flagged else ""}>' + "".join(_td(c) for line in lines for c in line.cells) + "</tr>"
     return f'<table class="t-review_litigation"><thead>{head}</thead><tbody>{body}</tbody></table>'
 
 
+_REVIEW_ROWS = {row.key: row for row in REVIEW.rows}
 TABLES = {"proactive": proactive_table, "applications": applications_table, "review_litigation": review_table}

@@ -15,7 +15,15 @@ from rich.text import Text
 
 from ..guard import shown_all
 from ..model import Report
-from ..templates import REVIEW_COLUMNS
+from ..templates import (
+    APPLICANT_COLUMNS,
+    APPLICANTS_GROUP,
+    APPLICATIONS_NOTE,
+    LEGAL_PERSONS_GROUP,
+    OUTCOME_GROUP,
+    PROACTIVE_LABEL_HEADER,
+    REVIEW_COLUMNS,
+)
 from . import shape
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
@@ -129,7 +137,7 @@ def _table(report: Report, key: str) -> Table:
     if key == "proactive":
         width = max(len(line.columns) for line in lines if line.kind == "group")
         table = Table(title=title, box=box.SQUARE, show_header=False, show_lines=False, title_justify="left")
-        table.add_column("信息内容", overflow="fold", min_width=LABEL_MIN)
+        table.add_column(PROACTIVE_LABEL_HEADER, overflow="fold", min_width=LABEL_MIN)
         for _ in range(width):
             table.add_column(justify="right", no_wrap=True)
         for line in lines:
@@ -141,19 +149,20 @@ def _table(report: Report, key: str) -> Table:
                 table.add_row(_label(line), *[_value(c) for c in line.cells], *[""] * (width - len(line.cells)))
         return table
     if key == "applications":
+        first, last = APPLICANT_COLUMNS[1].label, APPLICANT_COLUMNS[-2].label
         table = Table(title=title, box=box.SQUARE, title_justify="left",
-                      caption="商业企业至其他：法人或其他组织。本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和",
-                      caption_justify="left")
-        table.add_column("申请人情况", overflow="fold", min_width=LABEL_MIN)
-        for label in APPLICANT_HEADERS:  # narrow: two characters a line, so that the labels keep room
-            table.add_column(label, justify="right", no_wrap=True)
+                      caption=f"{first}至{last}：{LEGAL_PERSONS_GROUP}。{APPLICATIONS_NOTE}", caption_justify="left")
+        table.add_column(APPLICANTS_GROUP, overflow="fold", min_width=LABEL_MIN)
+        for column in APPLICANT_COLUMNS:  # narrow: two characters a line, so that the labels keep room
+            table.add_column(column.label if len(column.label) <= 3 else narrow(column.label), justify="right",
+                             no_wrap=True)
         group = None
         for line in lines:
-            if line.group and line.group != group and line.group != "三、本年度办理结果" and line.depth == 2:
+            if line.group and line.group != group and line.group != OUTCOME_GROUP and line.depth == 2:
                 table.add_row(Text("  " + line.group))
             group = line.group
             if line.label.startswith("（一）"):
-                table.add_row(Text("三、本年度办理结果"))
+                table.add_row(Text(OUTCOME_GROUP))
             table.add_row(_label(line), *[_value(c) for c in line.cells])
         return table
     # 四: the official form is one row of 15 cells; a terminal draws it as three rows of five
@@ -167,8 +176,6 @@ def _table(report: Report, key: str) -> Table:
 
 
 LABEL_MIN = 10  # the row labels' column: at least this wide; it wraps, the numbers never do
-# 申请人情况's columns, two characters a line (法人或其他组织 is said in the caption)
-APPLICANT_HEADERS = ("自然人", "商业\n企业", "科研\n机构", "社会\n公益\n组织", "法律\n服务\n机构", "其他", "总计")
 
 
 def narrow(label: str) -> str:

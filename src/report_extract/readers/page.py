@@ -1,0 +1,121 @@
+"""A page of positioned text, as the PDF reader (``pdf``) and the scan reader (``scan``) make it.
+
+Both readers fill a ``PageContent`` (lines of text, ruled tables with the characters of each cell,
+tables read from the layout of the text), from a PDF's text layer or from OCR of a page image;
+what follows is the same for both: whether a page's text layer carries its text (``usable``),
+running headers, footers and page numbers left out (``drop_running_lines``), and the page as
+blocks of the document model (``PageContent.blocks``).
+
+Nothing here opens a file, renders a page or knows OCR: both readers import this module, and
+neither imports the other's page model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .. import lattice
+from ..document import Table
+from ..lattice import TEXT, Char, Grid, Line
+from ..layout import OpenEnd
+from .text import PAGE_MARK
+
+# A text layer is unreadable when more than this share of its characters have no Unicode mapping
+# (a font that maps none: the text is glyph numbers), and more than UNMAPPED_FLOOR of them: a few
+# symbols in a private font (a bullet, a logo) never make a page unreadable.
+UNMAPPED_SHARE = 0.3
+UNMAPPED_FLOOR = 20
+# a page's text layer carries its text with at least this many visible characters (a page number
+# or a stray mark on a scanned page's layer is fewer)
+MIN_VISIBLE = 20
+# characters of a page number (-4-, 第 4 页, 4/12), not counted as visible text
+_PAGE_NUMBER_CHARS = "-—–第页/ "
+# a line this close to the top or bottom of a page (a share of its height) stands in the margin,
+# where running headers, footers and page numbers are
+_BOTTOM_EDGE = 0.9
+_TOP_EDGE = 0.12
+_BARE_PAGE_NUMBER = re.compile(r"[-—–\s]*\d{1,3}[-—–\s]*")
+
+
+@dataclass
+class PageContent:
+    number: int
+    height: float
+    lines: list[Line]
+    tables: list[tuple[Grid, list[list[Char]]]]  # grid and the chars of each cell
+    n_chars: int = 0
+    bad_chars: int = 0
+    layout_tables: list[tuple[float, Table]] = field(default_factory=list)  # (top, table) read from text layout
+    layout_lines: list[Line] = field(default_factory=list)  # the lines those tables were made of
+    layout_open_end: OpenEnd | None = None  # where a layout table that ends the page stands
+    ocr: dict | None = None  # read by OCR: each text box (a Char) -> its scan.BoxReading
+    blank: bool = False  # a page image with no ink
+
+    def blocks(self):
+        """Paragraphs and tables of the page, top to bottom."""
+        items = [(grid.bbox[3], "table", (grid, chars)) for grid, chars in self.tables]
+        items += [(line.top, "line", line) for line in self.lines]
+        items += [(top, "layout", table) for top, table in self.layout_tables]
+        items.sort(key=lambda item: -item[0])
+        lines: list[Line] = []
+        for _, kind, item in items:
+            if kind == "line":
+                lines.append(item)
+                continue
+            yield from lattice.paragraphs(lines, self.number)
+            lines = []
+            yield item if kind == "layout" else lattice.to_table(*item, self.number)
+        yield from lattice.paragraphs(lines, self.number)
+
+    def chars(self) -> Iterator[Char]:
+        """Every character of the page: its lines, the lines of its layout tables, its cells."""
+        for line in self.lines + self.layout_lines:
+            yield from line.chars
+        for _, cells in self.tables:
+            for chars in cells:
+                yield from chars
+
+
+def mostly_unmapped(n_chars: int, bad_chars: int) -> bool:
+    """Whether a text layer of ``n_chars`` characters and ``bad_chars`` without a Unicode mapping
+    cannot be read (see UNMAPPED_SHARE)."""
+    return bad_chars > max(UNMAPPED_FLOOR, UNMAPPED_SHARE * (n_chars + bad_chars))
+
+
+def usable(page: PageContent) -> bool:
+    """A page whose text layer carries its text: MIN_VISIBLE visible characters beyond page
+    numbers, most of them mapped to Unicode."""
+    if mostly_unmapped(page.n_chars, page.bad_chars):
+        return False
+    visible = 0
+    for ch in page.chars():
+        if not ch[TEXT].isspace() and not ch[TEXT].isdigit() and ch[TEXT] not in _PAGE_NUMBER_CHARS:
+            visible += 1
+            if visible >= MIN_VISIBLE:
+                return True
+    return False
+
+
+def drop_running_lines(pages: list[PageContent]) -> None:
+    """Page numbers (-4-, — 4 —, 第 4 页, a bare number) and lines repeated at the same height on
+    most pages (running headers and footers) are not the report's text: left out of each page's
+    lines, in place."""
+    def key(line: Line) -> tuple[str, int]:
+        return re.sub(r"\d+", "#", line.text.replace(" ", "")), round(line.top / 4)
+
+    counts = Counter(key(ln) for p in pages for ln in p.lines)
+    repeated = {k for k, n in counts.items() if len(pages) >= 3 and n >= max(3, len(pages) * 0.6)}
+    for page in pages:
+        kept = []
+        for line in page.lines:
+            edge = line.top > page.height * _BOTTOM_EDGE or line.top < page.height * _TOP_EDGE
+            stripped = line.text.strip()
+            if PAGE_MARK.match(stripped) or (edge and _BARE_PAGE_NUMBER.fullmatch(stripped)):
+                continue
+            if key(line) in repeated and edge:
+                continue
+            kept.append(line)
+        page.lines = kept
