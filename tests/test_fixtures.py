@@ -12,7 +12,7 @@ import yaml
 import report_extract
 from conftest import FIXTURES, codes
 from generate import build, fixtures, glued_fixtures, render_cells, render_layout, render_text
-from report_extract.model import json_schema
+from report_extract.schema import json_schema
 from report_extract.writers import as_data, to_yaml
 
 BROKEN = {

@@ -1,4 +1,4 @@
-"""The output models (schema version 1, see shared/spec/SCHEMA.md) and their JSON Schema."""
+"""The output models (schema version 1, see shared/spec/SCHEMA.md); their JSON Schema is schema.py's."""
 
 from __future__ import annotations
 
@@ -134,25 +134,3 @@ class Report(BaseModel):
     def flat(self) -> dict[str, Value]:
         return {f"{t}.{r}.{c}": v for t, rows in self.tables.items() for r, cols in rows.items()
                 for c, v in cols.items()}
-
-
-def json_schema() -> dict:
-    schema = Report.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "report-extract report (schema_version 1)"
-    _problem_codes(schema)
-    return schema
-
-
-def _problem_codes(schema: dict) -> None:
-    """Problem.code as an enum of the registered codes, each with its severity and meaning
-    (problems.CODES, the one registry)."""
-    from .problems import CODES
-
-    code = schema.get("$defs", {}).get("Problem", {}).get("properties", {}).get("code")
-    if code is None:
-        return
-    code["enum"] = list(CODES)
-    code["oneOf"] = [{"const": key, "title": f"{key} ({c.severity})", "description": c.meaning}
-                     for key, c in CODES.items()]
-    code["description"] = "one of the registered problem codes; see oneOf for each one's severity and meaning"

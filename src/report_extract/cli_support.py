@@ -1,0 +1,203 @@
+"""What the commands share: the global options, one-line messages on stderr, reading one input in
+a bounded process, a report or a result JSON read back, the batch's progress on a terminal, and
+writing to stdout. No command is defined here; cli.py's commands call these."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import typer
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_UNREADABLE, EXIT_OUTPUT = 0, 1, 2, 3, 4
+settings = {"quiet": False, "verbose": False}  # -q, -v: set by the command line's callback
+
+
+def say(message: str) -> None:
+    """One line on stderr, control characters and undecodable bytes of file names escaped."""
+    from .guard import shown
+
+    try:
+        print(f"report-extract: {shown(message)}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):  # stderr gone (a closed terminal after SIGHUP): no one to tell
+        pass
+
+
+def read_one(path: str, ocr: str = "auto"):
+    """(report, None) or (None, error line). The reading runs in a child process under the memory
+    and time limits (guard.bounded), so no input can take the machine down or hang the command."""
+    from . import limits
+    from .errors import ReportError
+    from .guard import InternalError, bounded, printable, read_stream
+    from .pipeline import extract as api_extract
+
+    name = "<stdin>" if path == "-" else printable(path)
+    try:
+        data = read_stream(getattr(sys.stdin, "buffer", None) if sys.stdin else None) if path == "-" else None
+        return bounded(api_extract, name if path == "-" else path, data, None, ocr, memory_mb=limits.MEMORY.value,
+                       timeout=limits.TIME.value, name=name), None
+    except ReportError as exc:
+        return None, str(exc) if exc.path else f"{name}: {exc}"
+    except Exception as exc:  # a bug of ours must not take a batch down or print a traceback
+        if settings["verbose"] or os.environ.get("REPORT_EXTRACT_DEBUG"):
+            if isinstance(exc, InternalError):
+                print(exc.trace, file=sys.stderr)
+            else:
+                raise
+        what = str(exc) if isinstance(exc, InternalError) else f"{type(exc).__name__}: {exc}"
+        return None, f"{name}: internal error while reading ({what}); please report it"
+
+
+def strict_line(report) -> str | None:
+    """Why --strict fails a report: its error-level problems counted by code."""
+    from collections import Counter
+
+    counts = Counter(p.code for p in report.problems if p.severity == "error")
+    if not counts:
+        return None
+    total = sum(counts.values())
+    codes = ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"{report.source.path}: --strict: {total} error-level problem{'s' if total > 1 else ''} ({codes})"
+
+
+def apply_limits(max_memory: int | None, timeout: float | None) -> None:
+    """Options that set a limit override its environment variable (limits.py)."""
+    from . import limits
+
+    if max_memory:
+        os.environ[limits.MEMORY.env] = str(int(max_memory))
+    if timeout:
+        os.environ[limits.TIME.env] = str(max(1, int(round(timeout))))
+
+
+def progress(paths: list[str]):
+    if len(paths) < 2 or not sys.stderr.isatty() or settings["quiet"]:
+        yield from paths
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=stderr_console()) as progress:
+        task = progress.add_task("extracting", total=len(paths))
+        for path in paths:
+            yield path
+            progress.advance(task)
+
+
+def stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True, markup=False, emoji=False, highlight=False)
+
+
+def plain_text(show, result) -> str:
+    import io
+
+    from .views.terminal import console
+
+    buffer = io.StringIO()
+    show(result, console(buffer))
+    return buffer.getvalue()
+
+
+def read_report_or_result(path: str):
+    """A report file, or a result JSON that extract or batch wrote (read back, not re-extracted)."""
+    if path.endswith(".json"):
+        import json
+
+        from pydantic import ValidationError
+
+        from .errors import ReportError
+        from .guard import printable, read_input
+        from .model import Report
+
+        try:  # the input guards, as for a report: a FIFO, a device, the size limit
+            data = json.loads(read_input(path).decode("utf-8"))
+            if isinstance(data, dict) and "schema_version" in data:
+                return Report.model_validate(data), None
+        except ReportError as exc:
+            return None, str(exc)
+        except (ValueError, ValidationError) as exc:
+            reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) and exc.errors() else type(exc).__name__
+            return None, f"{printable(path)}: not a result of report-extract ({reason})"
+    return read_one(path)
+
+
+class BatchProgress:
+    """A rich progress bar on a terminal, each failure listed above it; plain lines when stderr
+    is a pipe or a file; with --quiet, each failure only."""
+
+    def __enter__(self):
+        self.bar = None
+        if sys.stderr.isatty() and not settings["quiet"]:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn(),
+                                TextColumn("failed: {task.fields[failed]}"), TextColumn("OCR: {task.fields[ocr]}"),
+                                console=stderr_console())
+            self.bar.start()
+            self.task = None
+        self.ocr = 0  # inputs read by OCR
+        self.start = time.monotonic()
+        return self
+
+    def __call__(self, done: int, total: int, failed: int, summary: dict) -> None:
+        from .guard import shown
+        from .status import FAILED
+
+        rate = done / max(time.monotonic() - self.start, 1e-6)
+        if settings["quiet"]:  # quiet is not silent: what failed is still said
+            if summary["status"] == "failed":
+                print(shown(f"failed: {summary['path']}: {summary['error']}"), file=sys.stderr, flush=True)
+            return
+        if self.bar is None:
+            note = f" ({summary['error']})" if summary["error"] else ""
+            if summary.get("ocr_pages"):
+                pages = summary["ocr_pages"]
+                note += f" [{pages} page{'s' if pages > 1 else ''} read by OCR]"
+            print(shown(f"[{done}/{total}] {summary['status']}: {summary['path']}{note}"), file=sys.stderr,
+                  flush=True)
+            return
+        self.ocr += bool(summary.get("ocr_pages"))
+        if self.task is None:
+            self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0, ocr=0)
+        if summary["status"] == FAILED:  # above the bar, which stays at the bottom
+            self.bar.console.print(shown(f"failed: {summary['path']}: {summary['error']}"), markup=False,
+                                   highlight=False, soft_wrap=True)
+        self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed, ocr=self.ocr)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+
+def emit(text: str, write, error) -> None:
+    try:
+        write(text)
+    except error as exc:
+        say(str(exc))
+        raise typer.Exit(EXIT_OUTPUT) from None
+
+
+def interrupted_message(number: int) -> str:
+    """How a stop by a signal is said: Ctrl-C is "interrupted", another signal is named."""
+    import signal
+
+    return "interrupted" if number == signal.SIGINT else f"interrupted by {signal.Signals(number).name}"
+
+
+GLOBAL_OPTIONS = ("-q", "--quiet", "-v", "--verbose")
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """-q and -v where a user puts them (``extract -q x``): moved before the command, where the
+    parser takes them (not after ``--``, where they are file names)."""
+    end = args.index("--") if "--" in args else len(args)
+    moved = [a for a in args[:end] if a in GLOBAL_OPTIONS]
+    return moved + [a for a in args[:end] if a not in GLOBAL_OPTIONS] + args[end:]
