@@ -45,15 +45,15 @@ def test_a_result_is_reused_only_for_the_same_input_version_and_ocr_mode(tmp_pat
     assert first.returncode == 0, first.stderr
     assert result(out, "r0.txt")["source"]["read_with"] == {"version": report_extract.__version__, "ocr": "never"}
     again = run("batch", str(archive), "-o", str(out), "--ocr", "never")
-    assert "2 inputs: 2 read (2 of them reused: unchanged since the last run)" in again.stderr
+    assert "2 inputs: 2 read (2 reused: unchanged since the last run)" in again.stderr
     other_mode = run("batch", str(archive), "-o", str(out), "--ocr", "auto")
-    assert "of them reused" not in other_mode.stderr
+    assert "reused: unchanged" not in other_mode.stderr
     assert result(out, "r0.txt")["source"]["read_with"]["ocr"] == "auto"
     stale = result(out, "r1.txt")
     stale["source"]["read_with"]["version"] = "0.0.1"  # made by an older version
     (out / "r1.txt.json").write_text(json.dumps(stale, ensure_ascii=False), encoding="utf-8")
     newer = run("batch", str(archive), "-o", str(out), "--ocr", "auto")
-    assert "(1 of them reused" in newer.stderr
+    assert "(1 reused: unchanged" in newer.stderr
     assert result(out, "r1.txt")["source"]["read_with"]["version"] == report_extract.__version__
 
 
@@ -127,7 +127,7 @@ def test_a_full_disk_stops_the_batch_without_blaming_an_input(tmp_path):
     assert "while reading this file" not in done.stderr and "Traceback" not in done.stderr
     assert not list(out.rglob("*.tmp")) and not list(out.glob(".report-extract-spool-*"))
     again = run("batch", str(archive), "-o", str(out))
-    assert again.returncode == 0 and "report-extract: 4 inputs: 4 read (2 of them reused" in again.stderr
+    assert again.returncode == 0 and "report-extract: 4 inputs: 4 read (2 reused" in again.stderr
 
 
 def test_a_name_too_long_for_its_result_file_is_fitted(tmp_path):

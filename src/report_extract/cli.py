@@ -19,6 +19,7 @@ from .cli_support import (
     EXIT_USAGE,
     BatchProgress,
     apply_limits,
+    batch_summary,
     emit,
     global_options_first,
     interrupted_message,
@@ -340,10 +341,10 @@ def batch(
              "same command again to go on")
         raise typer.Exit(Interrupted(outcome.interrupted).exit_code)
     if not settings["quiet"]:
-        read = outcome.total - failed - outcome.not_reports
-        reused = f" ({outcome.reused} of them reused: unchanged since the last run)" if outcome.reused else ""
-        say(f"{outcome.total} inputs: {read} read{reused}, {outcome.not_reports} not reports, {failed} failed; "
-             f"results in {outdir}")
+        say(batch_summary(outcome, outdir))
+        if outcome.ignored:
+            say("not read (not a format report-extract reads): " + ", ".join(
+                f"{n} {ending}" for ending, n in sorted(outcome.ignored.items(), key=lambda kv: (-kv[1], kv[0]))))
     if failed:
         raise typer.Exit(EXIT_UNREADABLE)
 

@@ -201,3 +201,21 @@ def global_options_first(args: list[str]) -> list[str]:
     end = args.index("--") if "--" in args else len(args)
     moved = [a for a in args[:end] if a in GLOBAL_OPTIONS]
     return moved + [a for a in args[:end] if a not in GLOBAL_OPTIONS] + args[end:]
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def batch_summary(outcome, outdir) -> str:
+    """The batch's last line: what was read (the reports with errors of their own, the results
+    reused), what was not a report, what failed, how long it took."""
+    read = outcome.total - outcome.failed - outcome.not_reports
+    if outcome.total == 0:
+        return f"no inputs found (the formats read: .pdf .docx .doc .wps .txt .md .html .mht page images); {outdir}"
+    notes = [f"{outcome.with_errors} with errors in the report"] if outcome.with_errors else []
+    notes += [f"{outcome.reused} reused: unchanged since the last run"] if outcome.reused else []
+    detail = f" ({'; '.join(notes)})" if notes else ""
+    return (f"{_count(outcome.total, 'input')}: {read} read{detail}, "
+            f"{_count(outcome.not_reports, 'not a report', 'not reports')}, {outcome.failed} failed; "
+            f"{outcome.seconds:.1f} s; results in {outdir}")

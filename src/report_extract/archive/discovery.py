@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from pathlib import Path, PurePath
 from typing import NamedTuple
 
@@ -30,10 +31,13 @@ class Skipped(NamedTuple):
     reason: str
 
 
-def discover(paths: list[str], outdir: Path | None = None) -> tuple[list[Job], list[Skipped]]:
+def discover(paths: list[str], outdir: Path | None = None,
+             ignored: Counter | None = None) -> tuple[list[Job], list[Skipped]]:
     """Files under the given folders (recursively, by extension) and the given files, in a stable
     order, each with its place in the output folder; and the paths skipped. Output folders
-    (``outdir``, and any folder an earlier batch wrote into: it holds LOCK_NAME) are never walked."""
+    (``outdir``, and any folder an earlier batch wrote into: it holds LOCK_NAME) are never walked.
+    ``ignored``: counts the files found in the folders that are not read, by their ending (.ofd,
+    .zip, no ending …; hidden files and Office's ~$ files are not counted)."""
     found: list[tuple[str, str]] = []
     named: set[str] = set()  # files the user named one by one: never grouped as page images
     skipped: list[Skipped] = []
@@ -48,8 +52,12 @@ def discover(paths: list[str], outdir: Path | None = None) -> tuple[list[Job], l
                 dirnames.sort()
                 for name in sorted(filenames):
                     path = Path(dirpath) / name
-                    if name.lower().endswith(EXTENSIONS) and not name.startswith((".", "~$")):
+                    if name.startswith((".", "~$")):
+                        continue
+                    if name.lower().endswith(EXTENSIONS):
                         found.append((str(path), relative_path(path, base)))
+                    elif ignored is not None:
+                        ignored[PurePath(name).suffix.lower() or "(no ending)"] += 1
         elif root.is_file():
             found.append((str(root), relative_path(root, base)))
             named.add(str(root))

@@ -10,10 +10,12 @@ The only module that knows every other one; none of them imports it.
 from __future__ import annotations
 
 import signal
+import time
+from collections import Counter
 from dataclasses import dataclass
 
 from .. import guard
-from ..status import FAILED, NOT_A_REPORT
+from ..status import FAILED, NOT_A_REPORT, PROBLEMS
 from . import cross_year, sheets
 from .discovery import discover
 from .executor import Executor
@@ -32,6 +34,9 @@ class Outcome:
     failed: int = 0
     not_reports: int = 0  # read, but not annual reports: reported, not failures
     reused: int = 0  # results already current (same input, version and OCR mode): not read again
+    with_errors: int = 0  # read, and the report breaks a rule of the template (status problems)
+    ignored: dict = None  # files in the folders that are not read, counted by their ending
+    seconds: float = 0.0
     interrupted: int = 0  # the signal that stopped the batch (SIGINT for Ctrl-C), 0: it was not
     missing: list = None  # the summary lines of the paths named that do not exist
 
@@ -50,9 +55,11 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
 
 def _run(paths: list[str], options: Options, progress) -> Outcome:
     remove_half_written(options.outdir)
-    jobs, skipped = discover(paths, resolved(options.outdir))
+    started = time.monotonic()
+    ignored: Counter = Counter()
+    jobs, skipped = discover(paths, resolved(options.outdir), ignored)
     missing = [failure(path, reason) for path, reason in skipped]
-    outcome = Outcome(total=len(jobs) + len(missing), failed=len(missing), missing=missing)
+    outcome = Outcome(total=len(jobs) + len(missing), failed=len(missing), missing=missing, ignored=dict(ignored))
     statuses: dict[int, str] = {}
     spool = Spool(options.outdir)
 
@@ -64,6 +71,8 @@ def _run(paths: list[str], options: Options, progress) -> Outcome:
         outcome.done += 1
         outcome.failed += summary["status"] == FAILED
         outcome.not_reports += summary["status"] == NOT_A_REPORT
+        outcome.with_errors += summary["status"] == PROBLEMS
+        outcome.seconds = round(time.monotonic() - started, 1)
         if progress:
             progress(outcome.done, len(jobs), outcome.failed, summary)
 
@@ -71,6 +80,7 @@ def _run(paths: list[str], options: Options, progress) -> Outcome:
         if jobs:
             executor_for(options)(jobs, options, done, spool)
         finish(Finished(jobs, statuses, missing, spool, options))
+        outcome.seconds = round(time.monotonic() - started, 1)
     except (KeyboardInterrupt, guard.Interrupted) as exc:  # Ctrl-C, SIGTERM, SIGHUP: resumable
         outcome.interrupted = getattr(exc, "number", signal.SIGINT)
     finally:
