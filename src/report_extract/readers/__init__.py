@@ -31,7 +31,8 @@ def sniff(data: bytes, name: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         try:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
-        except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError) as exc:  # NotImplementedError:
+            # a member needing a zip version (or compression) zipfile does not know
             what = "DOCX (zip)" if _PROMISED.get(PurePath(name).suffix.lower()) in ("docx", "doc") else "zip"
             raise ReportError(f"a damaged or truncated {what} file ({exc})", name) from None
         if "word/document.xml" in names:

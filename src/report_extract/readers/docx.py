@@ -49,7 +49,7 @@ def check_archive(data: bytes, name: str) -> None:
     member's declared size, so the declared sizes bound the work)."""
     try:
         members = zipfile.ZipFile(BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError) as exc:
         raise ReportError(f"a damaged or truncated DOCX (zip) file ({exc})", name) from None
     limits.ZIP_MEMBERS.check(len(members), f"a DOCX (zip) of {len(members):,} members", name)
     total = sum(m.file_size for m in members)

@@ -37,7 +37,7 @@ def read_bundle(data: bytes, name: str, clutter, on_ocr_page=None) -> Document:
         archive = zipfile.ZipFile(BytesIO(data))
         members = sorted((i for i in archive.infolist() if not i.is_dir() and not clutter.search(i.filename)),
                          key=lambda i: natural_key(i.filename))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError) as exc:
         raise ReportError(f"a damaged zip of page images ({exc})", name) from None
     if len(members) > max_pages:
         raise ReportError(f"{len(members)} page images; report-extract reads at most {max_pages} pages "
@@ -48,7 +48,8 @@ def read_bundle(data: bytes, name: str, clutter, on_ocr_page=None) -> Document:
     for info in members:
         try:
             images.append((info.filename, archive.read(info)))  # at most file_size bytes: zipfile stops there
-        except (zipfile.BadZipFile, RuntimeError, ValueError, OSError, EOFError) as exc:
+        except (zipfile.BadZipFile, RuntimeError, ValueError, OSError, EOFError) as exc:  # RuntimeError:
+            # a password, or (NotImplementedError) a compression method zipfile does not know
             raise ReportError(f"{info.filename} in the zip cannot be unzipped ({exc})", name) from None
     return _read_images(images, name, on_ocr_page)
 
