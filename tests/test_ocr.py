@@ -254,16 +254,16 @@ def test_a_thin_stroke_the_speck_filter_would_erase_stays_with_its_glyph():
     a bar too short to be a line of text. Specks go; a stroke joined to what survives stays whole."""
     import numpy
 
-    from report_extract.readers import scan
+    from report_extract.readers import raster, scan
 
     cell = numpy.full((40, 40), 250, dtype=numpy.uint8)
     cell[8:11, 10:20] = 60  # the bar of the 7
     for step in range(16):  # its diagonal, one pixel wide
         cell[11 + step, 19 - step // 2] = 120
     cell[30, 32] = 90  # a speck
-    kept = scan._speckless(cell) < scan.INK
+    kept = raster.without_specks(cell) < scan.INK
     assert kept[8:27].any(axis=1).all() and not kept[30, 32]
-    assert scan._lines(scan._speckless(cell), (0, 0, 40, 40), 20) == [(8, 6, 22, 29)]
+    assert scan._lines(raster.without_specks(cell), (0, 0, 40, 40), 20) == [(8, 6, 22, 29)]
 
 
 def test_a_placeholder_slash_the_recogniser_reads_as_1_stays_a_placeholder():
