@@ -57,7 +57,7 @@ def test_local_cluster_leaves_the_same_folder_as_local_workers(archive, referenc
     out = tmp_path / "dask"
     result = batch(archive, out, "--scheduler", "local:2", "--xlsx", "--html", env=FAULTS)
     assert result.returncode == 3, result.stderr.decode()
-    assert b"323 inputs: 307 read, " in result.stderr and b"Traceback" not in result.stderr  # then not reports, failed
+    assert b"323 inputs: 307 read (" in result.stderr and b"Traceback" not in result.stderr  # then not reports, failed
     tree = _tree(out)
     assert tree == _tree(reference)
     assert "index.html" in tree and sum(name.endswith(".html") for name in tree) == 308  # --html's pages too
