@@ -87,3 +87,24 @@ def test_a_money_change_keeps_the_precision_it_is_written_with():
     b.tables["proactive"]["administrative_fees"]["amount_10k_yuan"] = 36.92
     a.tables["proactive"]["administrative_fees"]["amount_10k_yuan"] = 30.1
     assert next(v["change"] for v in compare(a, b)["values"] if v["field"] == fees) == 6.82
+
+
+def test_two_bodies_are_never_checked_across_years():
+    """Figures do not carry over from one body to another (issue 20): a later year of another body
+    gets no cross-year warning, and the note says why."""
+    from generate import chain, render_text
+
+    from report_extract import extract as read
+    from report_extract.compare import compare as compare_reports
+
+    first, second = chain(21, "示例县审计局", [2022, 2023])
+    second.applications[1][0] += 1  # carried over ≠ last year's carried forward
+    second.applications[1][-1] += 1
+    second.applications[0][0] -= 1
+    second.applications[0][-1] -= 1
+    same = compare_reports(read("a.txt", render_text(first).encode()), read("b.txt", render_text(second).encode()))
+    assert [p["code"] for p in same["problems"]] == ["carryover_mismatch", "carryover_mismatch"]
+    second.organization = "示例县财政局"
+    other = compare_reports(read("a.txt", render_text(first).encode()), read("b.txt", render_text(second).encode()))
+    assert other["problems"] == []
+    assert "两份报告的机关不同，跨年度勾稽关系（上年结转、现行有效件数）不核对。" in other["notes"]

@@ -81,12 +81,16 @@ def compare(a: Report, b: Report) -> dict:
                        "column": field.get("column", key.split(".")[2]), "a": va, "b": vb, "change": change})
     notes = []
     same_body = a.report.body is not None and a.report.body == b.report.body
-    if not same_body:
-        notes.append("两份报告的机关不同（或未识别），跨年度勾稽关系仍按前后年度核对。")
+    other_body = a.report.body is not None and b.report.body is not None and not same_body
+    if other_body:  # two bodies' figures do not carry over from one to the other
+        notes.append("两份报告的机关不同，跨年度勾稽关系（上年结转、现行有效件数）不核对。")
+    elif not same_body:
+        notes.append("有一份报告的机关未识别，跨年度勾稽关系仍按前后年度核对。")
     problems = []
     ea, eb = _essentials(a), _essentials(b)
     if ea and eb and eb["year"] == ea["year"] + 1:
-        problems = [p.model_dump(mode="json") for p in crossyear.check(ea, eb)]
+        if not other_body:
+            problems = [p.model_dump(mode="json") for p in crossyear.check(ea, eb)]
     else:
         notes.append("B 不是 A 的下一年度，跨年度勾稽关系（上年结转、现行有效件数）不核对。")
     prose = []
