@@ -93,7 +93,6 @@ def test_two_bodies_are_never_checked_across_years():
     """Figures do not carry over from one body to another (issue 20): a later year of another body
     gets no cross-year warning, and the note says why."""
     from generate import chain, render_text
-
     from report_extract import extract as read
     from report_extract.compare import compare as compare_reports
 
