@@ -137,8 +137,12 @@ def test_blank_official_form_docx():
     assert len(flat) == 200 and set(flat.values()) == {None}
     assert sorted(p.table for p in problems_of(report, "blank_cells")) == [
         "applications", "proactive", "review_litigation"]
-    # the blank form names no body, no year and has no title: each null, and said so
-    assert codes(report) == {"blank_cells", "missing_title", "missing_organization", "missing_year"}
+    # the blank form names no body, no year and has no title: each null, and said so; with not one
+    # number in its tables, it is no report of a year's figures, and no pass (no_values)
+    assert codes(report) == {"blank_cells", "missing_title", "missing_organization", "missing_year", "no_values"}
+    from report_extract.writers import wide_row
+
+    assert wide_row(report)["status"] == "problems"
 
 
 def run(*args, env=None):

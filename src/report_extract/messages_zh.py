@@ -41,7 +41,7 @@ CODE_NAMES = {
     "narrative_mismatch": "正文与表格不符", "carryover_mismatch": "与上年结转不符", "in_force_drift": "现行有效件数与上年不符",
     "ocr_corrected": "识别更正", "ocr_uncertain": "识别存疑", "unit_converted": "金额单位已换算",
     "missing_title": "未找到标题", "missing_organization": "未识别机关", "missing_year": "未识别年度",
-    "academic_year": "按学年编制",
+    "academic_year": "按学年编制", "no_values": "统计表无任何数字",
 }
 
 
@@ -292,7 +292,8 @@ def _unit_converted(p: Problem, ctx: Context) -> str:
             f"已换算为 {num(p.expected)} {fixed}，请核对原件。")
 
 
-_IDENTITY = {
+_FIXED = {  # codes whose sentence says all there is: no fact in it
+    "no_values": "报告中有模板的统计表，但没有一个格填有数字：这是空白模板，不是一年数据的报告。",
     "missing_title": "报告没有单独成行的标题，标题留空（机关和年度可能取自开头、网页或落款）。",
     "missing_organization": "标题、开头、网页标题、文件名和落款都没有写明编制报告的机关，机关留空，请人工补充。",
     "missing_year": "标题、统计期限和开头都没有写明报告年度，年度留空，请人工补充。",
@@ -305,7 +306,7 @@ def _fixed(sentence: str) -> Callable[[Problem, Context], str]:
 
 
 WORDING: dict[str, Callable[[Problem, Context], str]] = {
-    **{code: _fixed(sentence) for code, sentence in _IDENTITY.items()},
+    **{code: _fixed(sentence) for code, sentence in _FIXED.items()},
     "balance": _balance, "outcome_sum": _outcome_sum, "row_total": _row_total, "review_total": _review_total,
     "missing_section": _missing_section, "missing_table": _missing_table, "missing_row": _missing_row,
     "extra_cells": _extra_cells, "missing_cells": _missing_cells, "not_a_number": _not_a_number,

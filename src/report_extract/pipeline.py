@@ -119,6 +119,9 @@ def build_report(doc: Document, source: Source) -> Report:
                 problems.append(problem("missing_section", section=key, number=sections.SECTION_NUMBER[key]))
     problems += identity.problems(who)
     table_values = {k: _plain(r.values) for k, r in results.items()}
+    if table_values and all(v is None for rows in table_values.values() for cols in rows.values()
+                            for v in cols.values()):
+        problems.append(problem("no_values"))  # the blank template: it passes no check, it is no report
     units = {k: v for r in results.values() for k, v in r.units.items()}
     for result in results.values():
         problems += result.problems

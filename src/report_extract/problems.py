@@ -33,6 +33,8 @@ CODES: dict[str, Code] = {
     "review_total": Code("error", "review_litigation, per row: total ≠ upheld + corrected + other + pending"),
     "missing_section": Code("error", "a numbered section of the template is not in the report (or could not be read)"),
     "missing_table": Code("error", "a table of the template is not in the report (or could not be read)"),
+    "no_values": Code("error", "the template's tables are there, but not one of their cells holds a number: a blank "
+                               "template, not a report of a year's figures"),
     "missing_row": Code("error", "a row of the template is not in its table (or could not be read)"),
     "extra_cells": Code("error", "a row holds more numbers than its columns"),
     "missing_cells": Code("error", "a row holds fewer numbers than its columns"),
@@ -114,7 +116,8 @@ def problem_id(made: Problem, sha256: str) -> str:
 _SUBJECT: dict[str, tuple[str, ...]] = {"narrative_mismatch": ("sentence",), "missing_section": ("section",)}
 
 _BLANK_NOTE = " (blank cells read as 0)"
-_IDENTITY = {
+_FIXED = {  # codes whose sentence says all there is: no fact in it
+    "no_values": "the template's tables are there, but not one of their cells holds a number (a blank template?)",
     "missing_title": "no title line names the report; the title is null",
     "missing_organization": "neither the title, the opening, the page, the file name nor the signature names "
                             "the body that made the report; the organization is null",
@@ -209,7 +212,7 @@ def _fixed(sentence: str) -> Callable[[Problem], str]:
 
 # the English wording of each code (a test fails for a code of CODES without one)
 WORDING: dict[str, Callable[[Problem], str]] = {
-    **{code: _fixed(sentence) for code, sentence in _IDENTITY.items()},
+    **{code: _fixed(sentence) for code, sentence in _FIXED.items()},
     "balance": _balance,
     "outcome_sum": _outcome_sum,
     "row_total": lambda p: _total(p, "the six applicant columns add up to"),
