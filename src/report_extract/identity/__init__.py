@@ -3,6 +3,7 @@
 Each value comes from what the document states, in this order of trust:
 
 1. a **title line** near the top (over one, two or three lines; printed twice; among page furniture);
+   or a **cover** (the body's name over a date, ``示例市林业局`` / ``2024年1月``);
 2. the **opening sentences** before section 一 (``现公布XX2023年…报告``, ``由XX编制``), with the notices
    they cite (``《XX办公厅关于做好…的通知》``) taken out first;
 3. the **container's own title** (a web page's ``<title>`` or ``ArticleTitle``, a crawler's header);

@@ -10,11 +10,11 @@ import re
 from ..document import Block, Paragraph
 from .names import ORG, ORGAN, PARENT, PARTY, PLACE_ONLY, as_written_org, is_body, is_whole_name
 from .text import CLAUSE, HAN, SENTENCE, YEAR, Found, Plain, number_of, sane_year
-from .titles import REPORT_WORD, year_pattern
+from .titles import REPORT_WORD, report_word, year_pattern
 
 # a report named inside a sentence, in 《》 or not
 _NAMED = rf"\x00?(?P<org>{ORG})?{year_pattern('y')}(?:关于)?{REPORT_WORD}"
-_NAMED_YEAR_FIRST = rf"\x00?{year_pattern('yf')}(?P<orgf>{ORG})(?:关于)?{REPORT_WORD.replace('y3', 'yf3')}"
+_NAMED_YEAR_FIRST = rf"\x00?{year_pattern('yf')}(?P<orgf>{ORG})(?:关于)?{report_word('yf3')}"
 # the verbs of an opening sentence that names its report or its author (现公布…, 由…编制)
 _AFTER_PUNCTUATION = r"(?:^|(?<=[,，:：;；。\x00]))"
 _OPENING = [re.compile(p) for p in (
@@ -24,7 +24,7 @@ _OPENING = [re.compile(p) for p in (
     rf"现将(?:{_NAMED}|{_NAMED_YEAR_FIRST})",
     # the body as the subject: XX局编制了2023年度…报告 / XX局根据《条例》规定编制本报告
     rf"{_AFTER_PUNCTUATION}(?P<orgs>{ORG})(?:特|现|已|今)?(?:编制|制作|编写)(?:了)?"
-    rf"(?:本(?:年度)?报告|\x00?{year_pattern('ys')}(?:关于)?{REPORT_WORD.replace('y3', 'ys3')})",
+    rf"(?:本(?:年度)?报告|\x00?{year_pattern('ys')}(?:关于)?{report_word('ys3')})",
     rf"{_AFTER_PUNCTUATION}(?P<orgr>{ORG})(?:根据|依据|按照)[^。]{{0,80}}?(?:编制|制作|编写)(?:了)?本(?:年度)?报告",
     rf"本(?:年度)?报告(?:由|系|是)(?P<compiler>{ORG})(?:根据|依据|按照|结合|综合|汇总|编制|制作|负责|对照|在)",
     rf"由(?P<compiler>{ORG})(?:负责|组织|综合)?(?:编制|制作|汇总|编写|撰写)",
@@ -108,8 +108,9 @@ def _opening_body(plain: Plain, match: re.Match) -> str | None:
 
 
 def _without_notices(text: str) -> str:
-    """The text with every quoted document that is not a report (《…通知》, 《条例》) blanked out,
-    and the 《》 of a quoted report dropped: same length, so positions still map."""
+    """The text with every quoted document that is not a report (《…通知》, 《条例》) blanked out, and
+    the 《》 of a quoted report too: each character a NUL (the opening patterns allow one where a
+    quote mark stood), so the text keeps its length and positions still map."""
     out = list(text)
     depth, start = 0, -1
     for i, ch in enumerate(text):
@@ -122,10 +123,10 @@ def _without_notices(text: str) -> str:
             if depth == 0:
                 inner = text[start + 1:i]
                 if re.search(r"(?:报告|年报)$", inner):
-                    out[start] = out[i] = "□"
+                    out[start] = out[i] = "\x00"
                 else:
-                    out[start:i + 1] = "□" * (i + 1 - start)
-    return "".join(out).replace("□", "\x00")
+                    out[start:i + 1] = "\x00" * (i + 1 - start)
+    return "".join(out)
 
 
 def from_cover(lines: list[str]) -> Found | None:

@@ -11,10 +11,17 @@ from .bodies import same_body
 from .names import ORG, as_written_org, is_whole_name, navigation_end
 from .text import SENTENCE, YEAR, Found, Plain, sane_year
 
+
 # what a report calls itself after its body and year: 政府信息公开工作年度报告, 政务信息公开工作开展年度报告,
 # 信息公开年报, 政府信息公开情况的报告, 政府信息公开工作2024年度报告 …
-REPORT_WORD = (r"(?:政务公开(?:暨|和|及|与))?(?:(?:政府|政务|海关)?信息公开|政务公开)(?:工作)?(?:开展)?(?:情况)?(?:的)?"
-                rf"(?:(?P<y3>{YEAR})年?度?)?(?:年度工作|工作年度|年度|工作)?(?:报告|年报)")
+def report_word(year_group: str) -> str:
+    """What a report calls itself after its body and year (政府信息公开工作年度报告, 信息公开年报,
+    政府信息公开情况的报告, 政府信息公开工作2024年度报告 …); a year inside it in group ``year_group``."""
+    return (r"(?:政务公开(?:暨|和|及|与))?(?:(?:政府|政务|海关)?信息公开|政务公开)(?:工作)?(?:开展)?(?:情况)?(?:的)?"
+            rf"(?:(?P<{year_group}>{YEAR})年?度?)?(?:年度工作|工作年度|年度|工作)?(?:报告|年报)")
+
+
+REPORT_WORD = report_word("y3")
 
 
 _ACADEMIC = rf"{YEAR}\s*[-—–~～至]\s*(?:{YEAR}|\d{{2}})学年度?"  # universities report by academic year
@@ -59,7 +66,7 @@ def preamble_lines(blocks: list[Block]) -> list[str]:
     return out[:FIRST_LINES]
 
 
-def find_title(lines: list[str], opening_body: str | None = None) -> Found | None:
+def find_title(lines: list[str], opening_org: str | None = None) -> Found | None:
     """The report's title among the title lines of the preamble (one line, or two or three joined):
     the one naming a body and a year (where the opening names a body, the one naming the same body;
     of several, the last: a list of other reports' titles stands before the page's own), else the
@@ -72,7 +79,7 @@ def find_title(lines: list[str], opening_body: str | None = None) -> Found | Non
             found.append(got)
         i += used
     full = [f for f in found if f.organization and (f.year is not None or f.academic)]
-    same = [f for f in full if opening_body and same_body(f.organization, opening_body)]
+    same = [f for f in full if opening_org and same_body(f.organization, opening_org)]
     if same or full:
         return (same or full)[-1]
     return next((f for f in found if f.year is not None or f.academic), found[0] if found else None)
