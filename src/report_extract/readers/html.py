@@ -51,6 +51,8 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
 
 
 _TITLE_LABELS = ("标题", "名称", "文章标题", "题名", "信息名称")
+_TITLE_CELLS = "|".join(f"//{tag}[translate(normalize-space(.), ' :：\u3000', '')='{label}']"
+                        for tag in ("td", "th") for label in _TITLE_LABELS)
 
 
 def _page_title(root) -> str | None:
@@ -60,14 +62,14 @@ def _page_title(root) -> str | None:
         name = (meta.get("name") or meta.get("property") or "").lower()
         if name in ("articletitle", "og:title") and (meta.get("content") or "").strip():
             return meta.get("content")
-    for cell in root.iter("td", "th"):  # a metadata table's 标题 / 名称 row, beside the article
-        label = re.sub(r"[\s:：]", "", cell.text_content() if hasattr(cell, "text_content") else "".join(cell.itertext()))
-        if label in _TITLE_LABELS:
-            value = cell.getnext()
-            if value is not None and value.tag in ("td", "th"):
-                text = " ".join("".join(value.itertext()).split())
-                if text:
-                    return text
+    # a metadata table's 标题 / 名称 row, beside the article: found by XPath, in C (a page may hold
+    # millions of cells before the cell limit is checked on the report's own container)
+    for cell in root.xpath(_TITLE_CELLS):
+        value = cell.getnext()
+        if value is not None and value.tag in ("td", "th"):
+            text = " ".join("".join(value.itertext()).split())
+            if text:
+                return text
     return root.findtext(".//title")
 
 
