@@ -42,6 +42,7 @@ CODE_NAMES = {
     "ocr_corrected": "识别更正", "ocr_uncertain": "识别存疑", "unit_converted": "金额单位已换算",
     "missing_title": "未找到标题", "missing_organization": "未识别机关", "missing_year": "未识别年度",
     "academic_year": "按学年编制", "no_values": "统计表无任何数字",
+    "thin_section": "问题及改进情况过简", "missing_fee_statement": "未报告信息处理费",
 }
 
 
@@ -292,6 +293,24 @@ def _unit_converted(p: Problem, ctx: Context) -> str:
             f"已换算为 {num(p.expected)} {fixed}，请核对原件。")
 
 
+def _quoted(text: str, limit: int = 40) -> str:
+    """A section's text as a reviewer quotes it: on one line, cut with … past ``limit`` characters."""
+    line = " ".join(text.split())
+    return f"“{line[:limit]}…”" if len(line) > limit else f"“{line}”"
+
+
+def _thin_section(p: Problem, ctx: Context) -> str:
+    said = f"只有{_quoted(p.facts['text'])}" if p.facts.get("text") else "为空"
+    return (f"第{'一二三四五六'[p.facts['number'] - 1]}部分（存在的主要问题及改进情况）{said}，"
+            "年报格式要求写明工作中存在的主要问题和改进措施。")
+
+
+def _missing_fee_statement(p: Problem, ctx: Context) -> str:
+    said = f"写作{_quoted(p.facts['text'])}" if p.facts.get("text") else "为空"
+    return (f"第{'一二三四五六'[p.facts['number'] - 1]}部分（其他需要报告的事项）{said}，未说明信息处理费的收取情况"
+            "（收取与否均应报告）；2021年版年报格式要求在此报告收取信息处理费情况。")
+
+
 _FIXED = {  # codes whose sentence says all there is: no fact in it
     "no_values": "报告中有模板的统计表，但没有一个格填有数字：这是空白模板，不是一年数据的报告。",
     "missing_title": "报告没有单独成行的标题，标题留空（机关和年度可能取自开头、网页或落款）。",
@@ -315,6 +334,7 @@ WORDING: dict[str, Callable[[Problem, Context], str]] = {
     "template_year_mismatch": _template_year_mismatch, "narrative_mismatch": _narrative_mismatch,
     "carryover_mismatch": _carryover_mismatch, "in_force_drift": _in_force_drift,
     "ocr_corrected": _ocr_corrected, "ocr_uncertain": _ocr_uncertain, "unit_converted": _unit_converted,
+    "thin_section": _thin_section, "missing_fee_statement": _missing_fee_statement,
 }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from . import (
     __version__,
     checks,
+    content,
     identity,
     limits,
     messages_zh,
@@ -132,6 +133,7 @@ def build_report(doc: Document, source: Source) -> Report:
         problems += ocr_check.weigh(table_values, provenance, row_pages, template, year, unknown)
         ocr_check.recount_blanks(problems)
     problems += checks.run_checks(table_values, row_pages, template, year, unknown)
+    problems += content.check(section_models, template)
     problems += narrative.check(section_models, table_values, org, year, _page_finder(blocks))
     _label_problems(problems, provenance)
     messages_zh.fill(problems, messages_zh.Context(table_values, provenance, template, year))

@@ -60,6 +60,11 @@ CODES: dict[str, Code] = {
                                     "year; the year is null"),
     "academic_year": Code("warning", "the report covers an academic year (学年), not a calendar year on the "
                                      "government template; the year is null"),
+    "thin_section": Code("warning", "section 五 (problems and improvements) is empty, a placeholder (无) or a few "
+                                    "characters: the national format asks for the problems found and how they "
+                                    "are improved"),
+    "missing_fee_statement": Code("warning", "on the 2021 format, section 六 states nothing of the 信息处理费 (charged "
+                                             "or not), which the format asks to be reported there"),
     "ocr_corrected": Code("warning", "a value read by OCR was corrected by one character because exactly that "
                                      "correction makes every relation hold; found keeps the raw reading"),
     "ocr_uncertain": Code("warning", "a value read by OCR whose confidence is low or that breaks a relation no "
@@ -239,4 +244,8 @@ WORDING: dict[str, Callable[[Problem], str]] = {
     "in_force_drift": _in_force_drift,
     "ocr_corrected": _ocr_corrected,
     "ocr_uncertain": _ocr_uncertain,
+    "thin_section": lambda p: (f"section {p.facts['number']} says too little ({p.facts['length']} characters of its "
+                               f"own): «{p.facts['text'][:60]}»"),
+    "missing_fee_statement": lambda p: (f"section {p.facts['number']} states no information processing fee "
+                                        f"(信息处理费), charged or not: «{p.facts['text'][:60]}»"),
 }
