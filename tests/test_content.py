@@ -122,3 +122,19 @@ def test_the_official_blank_template_raises_both():
         pytest.skip("the real corpus is not here")
     report = extract(path)
     assert sorted(p.code for p in report.problems if p.code in CODES) == ["missing_fee_statement", "thin_section"]
+
+
+def test_the_peer_fixture_as_a_report():
+    """A peer tool's consistency-check fixture (review_fixtures.peer_report), rendered as a DOCX:
+    both table 三 sum errors with their exact sums, the review total, no prose mismatch (its prose
+    agrees), and the two content warnings."""
+    report = extract(FIXTURES / "v2021-peer-checks.docx")
+    found = sorted((p.code, p.severity, p.table, p.row, p.column, p.expected, p.found) for p in report.problems)
+    assert found == [
+        ("missing_fee_statement", "warning", None, None, None, None, None),
+        ("outcome_sum", "error", "applications", "outcome_total", "natural_person", 93, 95),
+        ("outcome_sum", "error", "applications", "outcome_total", "total", 158, 160),
+        ("review_total", "error", "review_litigation", "litigation_direct", "total", 5, 6),
+        ("thin_section", "warning", None, None, None, None, None),
+    ]
+    assert report.tables["applications"]["new_received"]["total"] == 170
