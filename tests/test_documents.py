@@ -139,7 +139,8 @@ def test_blank_official_form_docx():
         "applications", "proactive", "review_litigation"]
     # the blank form names no body, no year and has no title: each null, and said so; with not one
     # number in its tables, it is no report of a year's figures, and no pass (no_values)
-    assert codes(report) == {"blank_cells", "missing_title", "missing_organization", "missing_year", "no_values"}
+    assert codes(report) == {"blank_cells", "missing_title", "missing_organization", "missing_year", "no_values",
+                             "thin_section", "missing_fee_statement"}  # its 五 and 六 hold the instructions only
     from report_extract.writers import wide_row
 
     assert wide_row(report)["status"] == "problems"

@@ -14,6 +14,7 @@ from .. import limits
 from ..document import Document, Paragraph, table_from_texts
 from ..errors import ReportError
 from ..labels import ITEM_ORDINAL, LINE_END
+from . import dash_tables
 
 PAGE_MARK = re.compile(
     r"^\s*(?:[-—–－‒]+\s*\d{1,3}\s*[-—–－‒]+|第\s*\d{1,3}\s*页(?:\s*[/,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
@@ -65,7 +66,7 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
     lines = text.count("\n")
     limits.DOCUMENT_BLOCKS.check(lines, f"a text of {lines:,} lines", name)
     header, text = _strip_crawler_header(text)
-    return Document(blocks=list(_blocks(text.split("\n"))), format="text", title_hint=header.get("title"),
+    return Document(blocks=list(_blocks(dash_tables.as_tab_rows(text.split("\n")))), format="text", title_hint=header.get("title"),
                     date_hint=header.get("date"))
 
 
