@@ -473,3 +473,34 @@ def test_a_crop_of_the_scan_shows_the_digits_ocr_read_in_its_cell(review_tiff):
               for k in doubtful]
     read = [text.strip() for text in scan.engine()._load_rec_model()(TextRecInput(img=images)).txts]
     assert read == [review_tiff.provenance[k].raw for k in doubtful] == ["3", "0", "0", "1", "6"]
+
+
+def test_a_crop_from_a_scanned_pdf_is_cut_from_its_page_rendered_as_ocr_saw_it(clean_pdf):
+    """An image-only PDF: the page is rendered again at 200 dpi and deskewed (0.7° in this scan);
+    a cell given an ocr_corrected problem gets the crop of its box, in which the recogniser reads
+    what it read in the cell."""
+    import copy
+    import io
+
+    import numpy
+    from PIL import Image
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from report_extract import crops
+    from report_extract.problems import problem
+    from report_extract.readers import scan
+
+    report = copy.deepcopy(clean_pdf)
+    key = "applications.new_received.total"
+    report.problems.append(problem("ocr_corrected", table="applications", row="new_received", column="total",
+                                   found=0, expected=clean_pdf.value(key), page=clean_pdf.provenance[key].page,
+                                   raw="0", confidence=0.5))
+    made = crops.cut(report, (SCANS / "v2021-clean-200.pdf").read_bytes())
+    [(cut_key, crop)] = made.cells.items()
+    x0, y0, x1, y1 = clean_pdf.provenance[key].ocr.box
+    margin = crops.margin((x0, y0, x1, y1))
+    assert cut_key == key and crop.page == clean_pdf.provenance[key].page and made.missing == []
+    assert (crop.width, crop.height) == (x1 - x0 + 2 * margin, y1 - y0 + 2 * margin)
+    image = numpy.asarray(Image.open(io.BytesIO(crop.png)))
+    [text] = scan.engine()._load_rec_model()(TextRecInput(img=[numpy.repeat(image[:, :, None], 3, axis=2)])).txts
+    assert text.strip() == clean_pdf.provenance[key].raw == "644"
