@@ -108,7 +108,7 @@ def crop_notes(report: Report) -> str:
 
 def crop_img(crop, text: str = "") -> str:
     """The crop of the scan a cell was read from, at its size in pixels."""
-    said = f"，我们读作 {text}" if text else ""
+    said = f"，表中为 {text}" if text else ""
     return (f'<img class="crop" src="{crop.uri}" width="{crop.width}" height="{crop.height}" '
             f'alt="扫描原图" title="第{crop.page}页扫描原图{e(said)}">')
 
