@@ -46,9 +46,16 @@ class Chromium:
             self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
             for domain in ("Page", "Runtime", "Log", "Network"):
                 self.call(f"{domain}.enable", session=True)
+            self.viewport()
         except BaseException:
             self.close()  # no browser or profile left behind
             raise
+
+    def viewport(self, height: int | None = None) -> None:
+        """The page's viewport the width asked for: headless Chromium keeps its window at least 500
+        px wide, so a 420-px window would lay pages out at 500."""
+        self.call("Emulation.setDeviceMetricsOverride", session=True, width=self.width, height=height or self.height,
+                  deviceScaleFactor=1, mobile=False)
 
     def _read(self) -> dict:
         while b"\0" not in self.buffer:
@@ -114,11 +121,10 @@ class Chromium:
         height = self.height
         if full:
             height = min(int(self.evaluate("document.documentElement.scrollHeight")), 12000)
-        self.call("Emulation.setDeviceMetricsOverride", session=True, width=self.width, height=height,
-                  deviceScaleFactor=1, mobile=False)
+        self.viewport(height)
         data = self.call("Page.captureScreenshot", session=True, format="png")["data"]
         target.write_bytes(base64.b64decode(data))
-        self.call("Emulation.clearDeviceMetricsOverride", session=True)
+        self.viewport()
         return target
 
     def close(self) -> None:

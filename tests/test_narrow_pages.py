@@ -20,8 +20,8 @@ def pages(tmp_path_factory):
     root = tmp_path_factory.mktemp("narrow")
     archive = root / "archive"
     archive.mkdir()
-    for name in ("v2021-balance.txt", "v2019-clean.txt", "v2021-clean.pdf"):
-        (archive / name).write_bytes((FIXTURES / name).read_bytes())
+    for name in ("v2021-balance.txt", "v2019-clean.txt", "v2021-clean.pdf", "scans/v2021-review-total-150.tif"):
+        (archive / name.rpartition("/")[2]).write_bytes((FIXTURES / name).read_bytes())
     for name in ("pingtan-2022.page.txt", "pingtan-2024.page.html"):
         if (CORPUS / name).exists():
             (archive / name).write_bytes((CORPUS / name).read_bytes())
@@ -31,6 +31,7 @@ def pages(tmp_path_factory):
     subprocess.run([*run, "compare", str(FIXTURES / "v2021-clean.txt"), str(FIXTURES / "v2021-balance.txt"), "-f",
                     "html", "-o", str(compared)], check=True, capture_output=True, timeout=300)
     return {"dashboard": root / "out" / "index.html", "report": root / "out" / "v2021-balance.txt.html",
+            "scan": root / "out" / "v2021-review-total-150.tif.html",  # with crops of its scan beside 5 cells
             "compare": compared}
 
 
@@ -49,10 +50,17 @@ def test_no_page_scrolls_sideways_and_tables_scroll_in_their_box(pages, width, t
                 "[...document.querySelectorAll('table')].filter(t => t.getBoundingClientRect().right > "
                 "window.innerWidth + 1).length")
             assert overflowing == 0, (name, width)
-            narrowest = browser.evaluate(
-                "Math.min(...[...document.querySelectorAll('td')].filter(td => td.textContent.trim().length > 3)"
-                ".map(td => td.getBoundingClientRect().width))")
-            assert narrowest >= 28, (name, width, narrowest)  # no name set one character a line
+            narrowest = browser.evaluate(  # a cell holding Chinese text: its text's width, in characters
+                "Math.min(...[...document.querySelectorAll('td')].filter(td => /[\u4e00-\u9fff]{4}/.test("
+                "td.textContent)).map(td => { const s = getComputedStyle(td); return (td.clientWidth - "
+                "parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)) / parseFloat(s.fontSize); }))")
+            assert narrowest >= 3, (name, width, narrowest)  # no name set one or two characters a line
+            # the crops of the scan are decoded, and one in the problems' list stays inside the page
+            crops = browser.evaluate("[...document.querySelectorAll('img.crop')].map(i => [i.naturalWidth, "
+                                     "i.closest('table') !== null || i.getBoundingClientRect().right <= "
+                                     "window.innerWidth])")
+            assert len(crops) == (10 if name == "scan" else 0), (name, width)
+            assert all(decoded > 0 and inside for decoded, inside in crops), (name, width, crops)
             assert browser.screenshot(tmp_path / f"{name}-{width}.png").stat().st_size > 5_000
     finally:
         browser.close()

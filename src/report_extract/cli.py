@@ -131,7 +131,7 @@ def extract(
     reports, failures, taken = [], 0, set()
     try:
         for path in progress(inputs):
-            report, error = read_one(path, ocr.value)
+            report, error = read_one(path, ocr.value, page=plan.fmt == "html")
             if error:
                 failures += 1
                 say(error)

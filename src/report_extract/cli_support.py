@@ -24,10 +24,12 @@ def say(message: str) -> None:
         pass
 
 
-def read_one(path: str, ocr: str = "auto"):
+def read_one(path: str, ocr: str = "auto", page: bool = False):
     """(report, None) or (None, error line). The reading runs in a child process under the memory
-    and time limits (guard.bounded), so no input can take the machine down or hang the command."""
+    and time limits (guard.bounded), so no input can take the machine down or hang the command.
+    ``page``: for a page, with the crops of the scan beside its doubtful OCR cells (``crops``)."""
     from . import limits
+    from .crops import extract_for_page
     from .errors import ReportError
     from .guard import InternalError, bounded, printable, read_stream
     from .pipeline import extract as api_extract
@@ -35,8 +37,8 @@ def read_one(path: str, ocr: str = "auto"):
     name = "<stdin>" if path == "-" else printable(path)
     try:
         data = read_stream(getattr(sys.stdin, "buffer", None) if sys.stdin else None) if path == "-" else None
-        return bounded(api_extract, name if path == "-" else path, data, None, ocr, memory_mb=limits.MEMORY.value,
-                       timeout=limits.TIME.value, name=name), None
+        return bounded(extract_for_page if page else api_extract, name if path == "-" else path, data, None, ocr,
+                       memory_mb=limits.MEMORY.value, timeout=limits.TIME.value, name=name), None
     except ReportError as exc:
         return None, str(exc) if exc.path else f"{name}: {exc}"
     except Exception as exc:  # a bug of ours must not take a batch down or print a traceback

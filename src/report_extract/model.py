@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional, Union
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -112,6 +112,24 @@ class Report(BaseModel):
     tables: dict[str, dict[str, dict[str, Value]]]
     problems: list[Problem]
     provenance: dict[str, Provenance] = Field(default_factory=dict, description="flat key -> provenance")
+    # the crops of the scan beside its doubtful OCR cells (crops.Crops), cut for its page when a page
+    # is written (crops.attach); not part of the output: a report read back has none
+    _crops: Any = PrivateAttr(default=None)
+
+    @property
+    def crops(self):
+        """The crops its page shows (a ``crops.Crops``), or None where none were cut."""
+        return self._crops
+
+    @crops.setter
+    def crops(self, value) -> None:
+        self._crops = value
+
+    def __eq__(self, other: object) -> bool:
+        """Two reports are equal when their fields are: the crops cut for a page are not compared."""
+        if not isinstance(other, Report):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
 
     @model_validator(mode="after")
     def _keys_are_keys(self) -> "Report":

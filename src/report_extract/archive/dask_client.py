@@ -32,11 +32,10 @@ from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import NamedTuple
 
-from .. import files, limits, pages
+from .. import files, limits
 from ..errors import ReportError
-from ..guard import read_input
 from .dask_worker import TaskInput, Unchanged, task
-from .executor import JobDone, reuse
+from .executor import JobDone, read_source, reuse
 from .jobs import Job, Options
 from .outfolder import current, load_result, resolved, result_path, reusable, write_result
 from .spool import Spool, write_lines
@@ -271,7 +270,7 @@ class _Feeder:
                                           "REPORT_EXTRACT_MAX_SEND_MB, or use --shared-fs when workers can read the "
                                           "archive)", start))
                 return None
-            data = pages.read_group(job.parts) if job.parts else read_input(job.path)
+            data = read_source(job)
         except OSError as exc:
             self._finish(job, failure(job.path, f"cannot be read ({exc.strerror or exc})", start))
             return None
@@ -281,7 +280,7 @@ class _Feeder:
         digest = hashlib.sha256(data).hexdigest()
         existing = current(out, self.options.fmt, digest, self.options.ocr) if check else None
         if existing is not None:
-            self._reuse(job, out, existing, start)
+            self._reuse(job, out, existing, start, data)
             return None
         return _Sending(job, TaskInput(job.path, data, digest, None), start, len(data))
 
@@ -335,7 +334,7 @@ class _Feeder:
                     if sending is not None:
                         self._submit([sending])
                     continue
-                self._reuse(job, out, existing, time.perf_counter())
+                self._reuse(job, out, existing, time.perf_counter(), lambda job=job: read_source(job))
                 continue
             summary = answer.summary
             try:
@@ -351,10 +350,11 @@ class _Feeder:
             self.outs[job.index] = result_path(self.options.outdir, job.rel, self.options.fmt, root=self.root)
         return self.outs[job.index]
 
-    def _reuse(self, job: Job, out: Path, existing: dict, start: float) -> None:
-        """A current result: its summary, and its page if one is asked for and missing."""
+    def _reuse(self, job: Job, out: Path, existing: dict, start: float, source) -> None:
+        """A current result: its summary, and its page if one is asked for and missing (its crops
+        cut from ``source``: the input's bytes, or a function that reads them)."""
         try:
-            summary = reuse(job.path, out, existing, start, self.options.html)
+            summary = reuse(job.path, out, existing, start, self.options.html, source)
         except files.OutputError as exc:
             if exc.disk:  # the output disk itself fails: the batch stops
                 raise OSError(exc.errno, str(exc)) from None

@@ -35,6 +35,14 @@ class Executor(Protocol):
     def __call__(self, jobs: list[Job], options: Options, done: JobDone, spool: Spool) -> None: ...
 
 
+def read_source(job: Job) -> bytes:
+    """An input's bytes: its file, or the bundle of its page images (ReportError where it cannot
+    be read)."""
+    from .. import guard, pages
+
+    return pages.read_group(job.parts) if job.parts else guard.read_input(job.path)
+
+
 def deadline(timeout: float, ocr_pages: int) -> float:
     """Seconds an input may take: ``--timeout``; for an input read by OCR, ``--timeout`` (at least
     OCR_PAGE_TIMEOUT) for each page OCR has started on."""
@@ -59,9 +67,10 @@ def crash_reason(code: int | None, memory_mb: int = 0) -> str:
     return f"the worker stopped unexpectedly (exit code {code}) while reading this file"
 
 
-def reuse(path: str, out: Path, existing: dict, start: float, html: bool) -> dict:
+def reuse(path: str, out: Path, existing: dict, start: float, html: bool, source=None) -> dict:
     """The summary line of a current result (``outfolder.current``) at ``out``, marked reused; its
-    page written first if one is asked for and missing (files.OutputError when it cannot be)."""
+    page written first if one is asked for and missing (files.OutputError when it cannot be), with
+    the crops of its scan cut from ``source`` (``unit.page_html``)."""
     if html and not page_path(out).exists():
-        write_result(out, None, page_html(existing))
+        write_result(out, None, page_html(existing, source))
     return {**summary_of(path, existing, start), "reused": True}

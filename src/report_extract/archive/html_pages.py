@@ -3,7 +3,8 @@ problems the cross-year checks changed, and index.html, a row per input (``views
 renders it from the rows handed to it).
 
 Reads the summaries and problem codes from the spool and a result file only where its page must be
-made again; writes through ``outfolder`` and ``files``.
+made again (and then its input, where the page shows crops of its scan: ``crops``); writes through
+``outfolder`` and ``files``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .. import files
 from ..crossyear import CROSS_YEAR_CODES
 from ..status import FAILED
 from ..views.dashboard import index_page
+from .executor import read_source
 from .outfolder import load_result, page_path, result_path, write_result
 from .spool import Finished
 from .unit import page_html
@@ -35,8 +37,8 @@ def write(finished: Finished) -> Path:
             # its cross-year problems changed, or no worker wrote its page
             if job.index in finished.counts or not page_path(result).exists():
                 data = load_result(result, options.fmt)
-                if data is not None:
-                    write_result(result, None, page_html(data))
+                if data is not None:  # its crops cut again from its input, if that is still the same
+                    write_result(result, None, page_html(data, lambda job=job: read_source(job)))
             if page_path(result).exists():
                 row["page"] = page_path(result)
         rows.append(row)

@@ -24,9 +24,9 @@ import sys
 import time
 from pathlib import Path
 
-from .. import files, guard, janitor, limits, pages
+from .. import files, guard, janitor, limits
 from ..guard import printable
-from .executor import JobDone, crash_reason, deadline, reuse, timed_out
+from .executor import JobDone, crash_reason, deadline, read_source, reuse, timed_out
 from .jobs import Job, Options
 from .outfolder import current, result_path, write_result
 from .spool import Place, Spool, write_lines
@@ -210,7 +210,7 @@ def process(job: Job, options: Options, on_ocr_page=None) -> dict:
     from ..errors import ReportError
 
     try:
-        data = pages.read_group(job.parts) if job.parts else guard.read_input(job.path)
+        data = read_source(job)
     except ReportError as exc:
         return failure(job.path, exc.reason, start)
     digest = hashlib.sha256(data).hexdigest()
@@ -221,7 +221,7 @@ def process(job: Job, options: Options, on_ocr_page=None) -> dict:
     if not options.force:
         existing = current(out, options.fmt, digest, options.ocr)
         if existing is not None:
-            return reuse(job.path, out, existing, start, options.html)
+            return reuse(job.path, out, existing, start, options.html, data)
     done = work(job.path, data, digest, options.fmt, start, page=options.html, ocr=options.ocr,
                 on_ocr_page=on_ocr_page)
     write_result(out, done.text, done.page)

@@ -58,15 +58,21 @@ def work(path: str, data: bytes, digest: str, fmt: str, start: float, page: bool
     except Exception as exc:  # a bug of ours: recorded, the batch goes on
         return Done(failure(path, f"internal error ({type(exc).__name__}: {exc})", start), None, None)
     text = to_json(report) + "\n" if fmt == "json" else to_yaml(report)
-    return Done(summary_of(path, as_data(report), start), text, page_html(report) if page else None)
+    return Done(summary_of(path, as_data(report), start), text, page_html(report, data) if page else None)
 
 
-def page_html(result) -> str:
-    """The page of a result (``batch --html``), from the report or its data read back."""
+def page_html(result, source=None) -> str:
+    """The page of a result (``batch --html``), from the report or its data read back; ``source``:
+    the input's bytes, or a function that reads them, for the crops of the scan beside its
+    doubtful OCR cells (``crops.cut``; None: no crops, and no note)."""
+    from ..crops import attach
     from ..model import Report
     from ..views.html import report_page
 
-    return report_page(result if isinstance(result, Report) else Report.model_validate(result))
+    report = result if isinstance(result, Report) else Report.model_validate(result)
+    if source is not None:
+        attach(report, source)
+    return report_page(report)
 
 
 def failure(path: str, reason: str, start: float | None = None, status: str = FAILED) -> dict:

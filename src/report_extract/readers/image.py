@@ -57,13 +57,8 @@ def read_bundle(data: bytes, name: str, clutter, on_ocr_page=None) -> Document:
 def _read_images(images: list[tuple[str | None, bytes]], name: str, on_ocr_page=None) -> Document:
     """The pages of the images (member name or None for a lone image, bytes), in order: one
     Document, its pages numbered through, each page's file kept in ``page_files``."""
-    try:
-        from PIL import Image
-    except ImportError:
-        raise scan.OcrUnavailable(f"reading images needs OCR; install it with: {scan.INSTALL_HINT}") from None
-    scan.numpy_and_cv2()
+    _pillow()
     max_pixels, max_pages = limits.PIXELS.value, limits.IMAGE_PAGES.value
-    Image.MAX_IMAGE_PIXELS = max_pixels  # Pillow's own guard, for what it decodes behind our back
     contents, files = [], []
     for member, data in images:
         where = f"{member}: " if member else ""
@@ -76,6 +71,51 @@ def _read_images(images: list[tuple[str | None, bytes]], name: str, on_ocr_page=
     if any(files):
         document.page_files = files
     return document
+
+
+def _pillow() -> None:
+    """Pillow and numpy/OpenCV there (OcrUnavailable otherwise), and Pillow's own guard set to our
+    pixel limit, for what it decodes behind our back."""
+    try:
+        from PIL import Image
+    except ImportError:
+        raise scan.OcrUnavailable(f"reading images needs OCR; install it with: {scan.INSTALL_HINT}") from None
+    scan.numpy_and_cv2()
+    Image.MAX_IMAGE_PIXELS = limits.PIXELS.value
+
+
+def page(data: bytes, name: str, number: int, page_files: list[str] | None = None):
+    """Page ``number`` (1-based) of an image input, decoded again as its reader decoded it (grey,
+    under the same limits): of a lone image (a TIFF's pages in order), or of a zip of page images,
+    from the member ``page_files`` names for that page. ReportError where it cannot be."""
+    _pillow()
+    index, where = number - 1, ""
+    if page_files:
+        if not 1 <= number <= len(page_files):
+            raise ReportError(f"no page {number} among {len(page_files)} page images", name)
+        member = page_files[number - 1]
+        index, where = page_files[:number - 1].count(member), f"{member}: "
+        data = _member(data, name, member)
+    with contextlib.closing(_pages_of(data, name, where, limits.PIXELS.value, limits.IMAGE_PAGES.value)) as pages:
+        for i, grey in enumerate(pages):
+            if i == index:
+                return grey
+    raise ReportError(f"{where}the image has no page {index + 1}", name)
+
+
+def _member(data: bytes, name: str, member: str) -> bytes:
+    """One member of a zip of page images, its unzipped size checked before it is unzipped."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+        info = archive.getinfo(member)
+        limits.UNZIPPED_SIZE.check(info.file_size, f"a page image of {limits.megabytes(info.file_size)} unzipped", name)
+        return archive.read(info)
+    except KeyError:
+        raise ReportError(f"{member} is not in the zip of page images", name) from None
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError, EOFError) as exc:
+        raise ReportError(f"{member} in the zip cannot be unzipped ({exc})", name) from None
 
 
 def _pages_of(data: bytes, name: str, where: str, max_pixels: int, room: int):

@@ -80,6 +80,12 @@ def _ordered(points):
     return np.float32([points[sums.argmin()], points[diffs.argmin()], points[sums.argmax()], points[diffs.argmax()]])
 
 
+def upright(grey):
+    """The page image as the scan reader reads it: a photo rectified, then the page deskewed. The
+    OCR boxes of a result are pixels of this image (a crop cut again from the source meets them)."""
+    return deskew(rectify(grey))[0]
+
+
 def deskew(grey):
     """The page turned upright (angle from the projection profile: the angle at which rows of ink
     are sharpest), with the angle in degrees. Skews up to ±3° are searched."""

@@ -38,11 +38,10 @@ from .raster import (
     INSTALL_HINT,
     OcrUnavailable,
     best_rules,
-    deskew,
     is_blank,
     numpy_and_cv2,
-    rectify,
     trim_overshoots,
+    upright,
     without_specks,
 )
 
@@ -255,19 +254,19 @@ def read_page(grey, number: int, dpi: float | None = None, continued=None, on_oc
     if is_blank(grey):
         return PageContent(number, grey.shape[0] * (72.0 / dpi if dpi else PAGE_WIDTH_PT / grey.shape[1]), [], [],
                            ocr={}, blank=True)
-    upright, _ = deskew(rectify(grey))
-    height_px, width_px = upright.shape
+    page = upright(grey)
+    height_px, width_px = page.shape
     scale = PAGE_WIDTH_PT / width_px if dpi is None else 72.0 / dpi  # points a pixel
-    edges, mask = best_rules(upright, scale, height_px)
+    edges, mask = best_rules(page, scale, height_px)
     edges = trim_overshoots(*edges)
     grids = [g for g in lattice.grids(edges) if len(g.cells) >= 2]
     inset = 2
     cells = [(int(g.xs[c] / scale) + inset, int(height_px - g.ys[r] / scale) + inset,
               int(g.xs[c + cs] / scale) - inset, int(height_px - g.ys[r + rs] / scale) - inset)
              for g in grids for r, c, rs, cs in g.cells]
-    clean = upright.copy()
+    clean = page.copy()
     clean[cv2.dilate(mask, np.ones((5, 5), np.uint8)) > 0] = 255
-    found = _recognise(upright, clean, cells)
+    found = _recognise(page, clean, cells)
     chars: list[Char] = []
     reading: dict[Char, BoxReading] = {}
     for (x0, y0, x1, y1), text, score in found:
@@ -386,7 +385,6 @@ def read_pdf_pages(pdf, pages: list, candidates: list[int], always: bool, on_ocr
     where a scanned image covers much of it (a scanned table page in a born-digital report); a
     page with a short text and no image (a closing line) keeps its text. A blank page is never
     OCR'd."""
-    np, _ = numpy_and_cv2()
     texty = any(usable(p) for p in pages)
     out = list(pages)
     for number in candidates:
@@ -399,10 +397,7 @@ def read_pdf_pages(pdf, pages: list, candidates: list[int], always: bool, on_ocr
                     engine()
                 except OcrUnavailable:
                     continue  # the text layer of the other pages is read as before
-            bitmap = page.render(scale=PDF_DPI / 72, grayscale=True)
-            grey = np.array(bitmap.to_numpy(), copy=True)
-            if grey.ndim == 3:
-                grey = grey[:, :, 0]
+            grey = rendered(page)
             if is_blank(grey):
                 continue
             before = out[number - 2] if number > 1 else None
@@ -412,6 +407,14 @@ def read_pdf_pages(pdf, pages: list, candidates: list[int], always: bool, on_ocr
         finally:
             page.close()
     return out
+
+
+def rendered(page):
+    """A PDF page as the scan reader sees it: rendered in grey at PDF_DPI (its OCR boxes are pixels
+    of this image, upright)."""
+    np, _ = numpy_and_cv2()
+    grey = np.array(page.render(scale=PDF_DPI / 72, grayscale=True).to_numpy(), copy=True)
+    return grey[:, :, 0] if grey.ndim == 3 else grey
 
 
 def _image_share(page) -> float:

@@ -81,7 +81,7 @@ def _changed(cell: Cell, values: dict) -> Cell:
 def _value_list(result: dict) -> str:
     a, b = result["a"], result["b"]
     body = "".join(
-        f'<tr><td class="label">{e(TABLE_HEADINGS.get(v["table"], v["table"])[:2])}</td>'
+        f'<tr><td class="label short">{e(TABLE_HEADINGS.get(v["table"], v["table"])[:2])}</td>'
         f'<td class="label">{e(v["row"])}</td><td class="label">{e(v["column"])}</td>'
         f'<td class="v">{e(num(v["a"]) if v["a"] is not None else "")}</td>'
         f'<td class="v">{e(num(v["b"]) if v["b"] is not None else "")}</td>'

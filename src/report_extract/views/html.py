@@ -14,6 +14,7 @@ from importlib import resources
 from string import Template
 from typing import Callable
 
+from ..crops import CROP_CODES
 from ..model import Report
 from ..templates import (
     APPLICANT_COLUMNS,
@@ -71,7 +72,7 @@ def report_body(report: Report) -> str:
                  ("模板", shape.template_name(report)), ("文件", report.source.path),
                  ("页数", report.source.pages or "—"))) + "</p>",
              f'<h2 id="problems">问题（错误 {n["error"]}，警告 {n["warning"]}，提示 {n["info"]}）</h2>',
-             problem_list(report)]
+             crop_notes(report), problem_list(report)]
     for key in shape.TABLE_ORDER:
         if key in report.tables:
             parts.append(f'<h2 id="t-{key}">{e(shape.table_title(key))}</h2>')
@@ -85,18 +86,47 @@ def report_body(report: Report) -> str:
     return "\n".join(parts)
 
 
+# why a doubtful cell has no crop beside it (crops.Crops.missing), worded from its facts
+CROP_MISSING = {
+    "source_gone": lambda f: "找不到原文件，存疑格子旁未附扫描截图。",
+    "source_changed": lambda f: "原文件已改动（sha256 与结果所记不同），存疑格子旁未附扫描截图。",
+    "page": lambda f: f"第{f['page']}页的扫描图像无法重新取得，{f['count']} 个存疑格子未附截图。",
+    "no_box": lambda f: f"{f['count']} 个存疑格子 OCR 未识别出文字，无从截图。",
+    "over_limit": lambda f: f"另有 {f['count']} 个存疑格子未附截图（每份报告最多 {f['limit']} 个）。",
+}
+
+
+def crop_notes(report: Report) -> str:
+    """Why some doubtful cell shows no crop of the scan (nothing where every one does)."""
+    if report.crops is None:
+        return ""
+    notes = [CROP_MISSING[why](facts) for why, facts in report.crops.missing]
+    if report.crops.cells:
+        notes.insert(0, f"{len(report.crops.cells)} 个识别存疑或经更正的格子旁附有扫描原图的截图，可与读数对照。")
+    return "".join(f'<p class="note crops">{e(note)}</p>' for note in notes)
+
+
+def crop_img(crop, text: str = "") -> str:
+    """The crop of the scan a cell was read from, at its size in pixels."""
+    said = f"，表中为 {text}" if text else ""
+    return (f'<img class="crop" src="{crop.uri}" width="{crop.width}" height="{crop.height}" '
+            f'alt="扫描原图" title="第{crop.page}页扫描原图{e(said)}">')
+
+
 def problem_list(report: Report) -> str:
     if not report.problems:
         return "<p>没有发现问题。</p>"
     cells, _ = shape.flags(report)
+    crops = report.crops.cells if report.crops is not None else {}
     items: dict[str, list[str]] = {"error": [], "warning": [], "info": []}
     for n, p in shape.numbered(report):  # each keeps its number (the marks in the tables use it)
         where = f"第{p.page}页，" if p.page else ""
         key = f"{p.table}.{p.row}.{p.column}"
         link = f' <a href="#c-{e(key)}">在表中查看</a>' if key in cells else ""
+        crop = crop_img(crops[key]) if p.code in CROP_CODES and key in crops else ""
         items[p.severity].append(f'<li id="p{n}" value="{n}" data-code="{e(p.code)}"><span class="sev {p.severity}">'
                                  f"{shape.SEVERITY_ZH[p.severity]}</span>{e(where)}{e(p.message_zh or p.message)}"
-                                 f"{link}</li>")
+                                 f"{link}{crop}</li>")
     # errors first, then warnings; the notes folded, so the report's own errors are never under them
     out = '<ol class="problems">' + "".join(items["error"] + items["warning"]) + "</ol>" \
         if items["error"] or items["warning"] else ""
@@ -123,6 +153,8 @@ def _td(cell: shape.Cell, span: str = "") -> str:
     if cell.flags:
         text = f'<a href="#p{cell.flags[0]}">{text or "空"}</a>' + "".join(
             f'<sup><a href="#p{n}">{n}</a></sup>' for n in cell.flags)
+    if cell.crop is not None:
+        text = crop_img(cell.crop, cell.text) + text
     return f'<td class="{classes}" id="c-{e(cell.key)}" data-key="{e(cell.key)}" title="{e(hover)}"{span}>{text}</td>'
 
 

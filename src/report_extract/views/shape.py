@@ -25,6 +25,7 @@ class Cell:
     raw: str = ""
     mark: str = ""  # a class of its own (the compare page marks changed values)
     ocr: str = ""  # read by OCR: its confidence and box, as shown on hover
+    crop: object = None  # a crops.Crop: the scan it was read from, shown beside it (a doubtful OCR cell)
 
 
 @dataclass
@@ -72,7 +73,8 @@ def _cell(report: Report, key: str, cell_flags: dict) -> Cell:
     prov = report.provenance.get(key)
     return Cell(key, value, "" if value is None and prov is None else num(value) if value is not None else "—",
                 cell_flags.get(key, []), prov.label if prov else "", prov.page if prov else None,
-                prov.raw if prov else "", ocr=_ocr_said(prov.ocr) if prov and prov.ocr else "")
+                prov.raw if prov else "", ocr=_ocr_said(prov.ocr) if prov and prov.ocr else "",
+                crop=report.crops.cells.get(key) if report.crops is not None else None)
 
 
 def _ocr_said(reading) -> str:
