@@ -8,6 +8,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -149,7 +150,9 @@ def test_killed_then_resumed_run_leaves_the_same_folder(archive, finished, tmp_p
     process.wait()
     assert not (out / "summary.csv").exists()
     batch(root, out, "--jobs", "2", "--xlsx", env=FAULTS)
-    assert _tree(out) == _tree(reference)
+    assert _tree(out) == _tree(reference)  # report.sqlite too, byte for byte
+    with sqlite3.connect(out / "report.sqlite") as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

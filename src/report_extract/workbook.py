@@ -47,6 +47,7 @@ FRONT = ("organization", "year")  # first in a sheet that has them, frozen with 
 # a column of codes -> the column of their Chinese names written right after it, and the names
 TWINS = {"status": ("status_zh", STATUS_ZH), "severity": ("severity_zh", SEVERITY_ZH)}
 LABELS_SHEET = "labels"  # the last sheet: each column's Chinese name
+LABELS_COLUMNS = ("key", "name_zh", "sheets")
 SEVERITY_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 MAX_WIDTH = 60
 MAX_CELL_CHARS = 32_767  # Excel's limit on one cell's text, in UTF-16 code units
@@ -106,8 +107,9 @@ def write_xlsx(outdir: Path, sheets: list[tuple[str, Path]]) -> None:
         keys = _sheet(book, name, partial(_csv_rows, path), fields, flagged if name == "wide" else None)
         for key in keys:
             seen.setdefault(key, []).append(name)
-    labels = [["key", "name_zh", "sheets"]] + [[key, chinese_name(key, fields), ", ".join(names)]
-                                               for key, names in seen.items()]
+    for key in LABELS_COLUMNS:  # the labels sheet names its own columns too
+        seen.setdefault(key, []).append(LABELS_SHEET)
+    labels = [list(LABELS_COLUMNS)] + [[key, chinese_name(key, fields), ", ".join(names)] for key, names in seen.items()]
     _sheet(book, LABELS_SHEET, lambda: iter(labels), fields, None)
     buffer = io.BytesIO()
     book.save(buffer)
