@@ -24,7 +24,7 @@ from .. import files
 from ..guard import shown
 from ..model import Problem
 from ..problems import problem_id
-from ..status import SEVERITY_ZH, STATUS_ZH
+from ..status import OK, PROBLEMS, SEVERITY_ZH, STATUS_ZH
 from ..templates import iter_fields
 from .spool import Finished
 
@@ -112,7 +112,7 @@ FROM problems p JOIN reports r ON r.id = p.report_id;
 CREATE VIEW wide AS
 SELECT r.id AS report_id, {report},
     {per_key}
-FROM reports r WHERE r.status IN ('ok', 'problems');
+FROM reports r WHERE r.status IN ({_text(OK)}, {_text(PROBLEMS)});
 """
 
 
