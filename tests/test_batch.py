@@ -8,6 +8,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -129,11 +130,11 @@ def test_wide_csv_in_pandas_and_the_workbook(finished):
     assert str(frame["proactive.administrative_fees.amount_10k_yuan"].dtype) == "float64"
     assert len(frame) == sum(1 for s in manifest["expected"].values() if s not in ("failed", "not_a_report"))
     book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
-    assert book.sheetnames == ["summary", "wide", "long", "problems"]
+    assert book.sheetnames == ["summary", "wide", "long", "problems", "labels"]
     rows = list(book["wide"].iter_rows(values_only=True))
-    header, first = rows[0], rows[2]  # rows[1]: the Chinese labels
+    header, first = rows[0], rows[1]  # one header row: the Chinese names are comments and the labels sheet
     column = header.index("applications.new_received.total")
-    match = frame[frame["path"] == first[0]].iloc[0]
+    match = frame[frame["path"] == first[header.index("path")]].iloc[0]
     assert first[column] == match["applications.new_received.total"]
     assert isinstance(first[column], int)
 
@@ -149,7 +150,9 @@ def test_killed_then_resumed_run_leaves_the_same_folder(archive, finished, tmp_p
     process.wait()
     assert not (out / "summary.csv").exists()
     batch(root, out, "--jobs", "2", "--xlsx", env=FAULTS)
-    assert _tree(out) == _tree(reference)
+    assert _tree(out) == _tree(reference)  # report.sqlite too, byte for byte
+    with sqlite3.connect(out / "report.sqlite") as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

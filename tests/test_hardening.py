@@ -428,24 +428,26 @@ def test_spreadsheets_carry_status_counts_and_flag_cells_in_the_workbook(tmp_pat
 
     book = openpyxl.load_workbook(out / "report.xlsx")
     sheet = book["wide"]
-    assert sheet.freeze_panes == "B3" and sheet.auto_filter.ref.startswith("A2:")
+    assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref.startswith("A1:")  # 机关 and 年度 frozen
     header = [c.value for c in sheet[1]]
-    chinese = [c.value for c in sheet[2]]
-    assert chinese[header.index("organization")] == "机关"
+    chinese = {c.value: c.comment.text for c in sheet[1]}
+    assert header[:3] == ["organization", "year", "path"]
+    assert chinese["organization"] == "机关"
     key = "applications.new_received.natural_person"
-    assert chinese[header.index(key)] == "一、本年新收政府信息公开申请数量 · 自然人"
-    assert sheet.column_dimensions["A"].width > 20
-    balance = next(r for r in sheet.iter_rows(min_row=3) if r[0].value.endswith("v2021-balance.txt"))
+    assert chinese[key] == "一、本年新收政府信息公开申请数量 · 自然人"
+    assert sheet.column_dimensions["C"].width > 20
+    at = header.index("path")
+    balance = next(r for r in sheet.iter_rows(min_row=2) if r[at].value.endswith("v2021-balance.txt"))
     data = json.loads(run("extract", FIXTURES / "v2021-balance.txt").stdout)
     flagged = {f"{p['table']}.{p['row']}.{p['column']}": p for p in data["problems"] if p["code"] == "balance"}
     assert len(flagged) == 2
     for key, problem in flagged.items():
         cell = balance[header.index(key)]
         assert cell.fill.fgColor.rgb.endswith("FFC7CE")
-        assert cell.comment.text == f"[balance] {problem['message']}"
-    clean = next(r for r in sheet.iter_rows(min_row=3) if r[0].value.endswith("v2021-clean.txt"))
+        assert cell.comment.text == f"[balance] {problem['message_zh']}"
+    clean = next(r for r in sheet.iter_rows(min_row=2) if r[at].value.endswith("v2021-clean.txt"))
     assert all(c.comment is None for c in clean)
-    assert book["summary"].freeze_panes == "A3"
+    assert book["summary"].freeze_panes == "C2"
 
 
 def test_on_a_terminal_each_failure_is_listed_above_the_bar(tmp_path):

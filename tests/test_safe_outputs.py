@@ -177,7 +177,7 @@ def test_extract_and_batch_results_follow_the_umask(tmp_path):
     assert run("batch", CLEAN, "-o", tmp_path / "b", "--xlsx", "--html", umask=0o027).returncode == 0
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "b").iterdir()}
     assert modes == dict.fromkeys(["v2021-clean.txt.json", "v2021-clean.txt.html", "summary.csv", "wide.csv",
-                                   "long.csv", "problems.csv", "report.xlsx", "index.html",
+                                   "long.csv", "problems.csv", "report.xlsx", "report.sqlite", "index.html",
                                    ".report-extract.lock"], 0o640)
 
 
@@ -193,7 +193,8 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
 
 
 # --- temporary names that cannot be planted --------------------------------------------------------
-OLD_TEMPORARY_NAMES = (".summary.csv.tmp", ".wide.csv.tmp", ".long.csv.tmp", ".problems.csv.tmp", ".report.xlsx.tmp")
+OLD_TEMPORARY_NAMES = (".summary.csv.tmp", ".wide.csv.tmp", ".long.csv.tmp", ".problems.csv.tmp", ".report.xlsx.tmp",
+                       ".report.sqlite.tmp", ".report.sqlite-journal")
 
 
 def test_symlinks_planted_at_the_old_temporary_names_are_left_alone(tmp_path):
@@ -212,7 +213,7 @@ def test_symlinks_planted_at_the_old_temporary_names_are_left_alone(tmp_path):
     assert len(read_rows(out / "summary.csv")) == 3
     assert {p.name for p in out.iterdir() if not p.is_symlink()} == {
         "v2021-clean.txt.json", "v2021-balance.txt.json", "summary.csv", "wide.csv", "long.csv", "problems.csv",
-        "report.xlsx", ".report-extract.lock"}
+        "report.xlsx", "report.sqlite", ".report-extract.lock"}
 
 
 def test_a_result_that_cannot_be_written_fails_that_input_only(tmp_path):
@@ -326,10 +327,25 @@ def test_workbook_text_is_always_a_string_never_a_formula(hostile_batch):
     assert "'=CONCATENATE(1).txt" in {cell.value for cell in texts}
     with zipfile.ZipFile(out / "report.xlsx") as archive:
         sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/sheet")]
-        assert len(sheets) == 4
+        assert len(sheets) == 5  # and the labels sheet
         for name in sheets:
             xml = archive.read(name).decode("utf-8")
             assert "<f>" not in xml and "<f " not in xml, name
+
+
+def test_the_database_holds_text_as_the_reports_give_it_without_the_csvs_quote(hostile_batch):
+    import sqlite3
+
+    out, _ = hostile_batch
+    db = sqlite3.connect(out / "report.sqlite")
+    paths = {Path(path).name for (path,) in db.execute("SELECT path FROM reports")}
+    assert set(FORMULA_NAMES) <= paths and CONTROL_NAME in paths
+    labels = {label for (label,) in db.execute("SELECT label FROM problems WHERE label IS NOT NULL")}
+    assert set(FORMULA_LABELS) <= labels and LONG_LABEL in labels  # whole: a database cuts nothing
+    header, *rows = read_rows(out / "wide.csv")
+    quoted = {row[header.index("body")] for row in rows if "HYPERLINK" in row[header.index("body")]}  # by --bodies
+    assert quoted == {"'=HYPERLINK"}
+    assert db.execute("SELECT DISTINCT body FROM reports WHERE body LIKE '%HYPERLINK%'").fetchall() == [("=HYPERLINK",)]
 
 
 def test_workbook_types_text_as_a_string_even_without_the_csvs_quote(tmp_path):
@@ -342,7 +358,7 @@ def test_workbook_types_text_as_a_string_even_without_the_csvs_quote(tmp_path):
         (tmp_path / f"{name}.csv").write_text('\ufeffpath,label,value\n"=SUM(1,2)",#N/A,-18\n', encoding="utf-8")
         sheets.append((name, tmp_path / f"{name}.csv"))
     write_xlsx(tmp_path, sheets)
-    row = [cell for cell in openpyxl.load_workbook(tmp_path / "report.xlsx")["long"][3]]
+    row = [cell for cell in openpyxl.load_workbook(tmp_path / "report.xlsx")["long"][2]]
     assert [(cell.value, cell.data_type) for cell in row] == [("=SUM(1,2)", "s"), ("#N/A", "s"), (-18, "n")]
 
 def test_workbook_escapes_control_characters_and_cuts_long_text(hostile_batch):
@@ -350,9 +366,10 @@ def test_workbook_escapes_control_characters_and_cuts_long_text(hostile_batch):
 
     out, _ = hostile_batch
     book = openpyxl.load_workbook(out / "report.xlsx")
-    paths = [row[0].value for row in book["summary"].iter_rows(min_row=3)]
+    paths = [row[2].value for row in book["summary"].iter_rows(min_row=2)]  # organization, year, path
     assert "r\\x01\\x1b.txt" in paths
-    labels = [row[12].value for row in book["problems"].iter_rows(min_row=3) if row[12].value]
+    at = [c.value for c in book["problems"][1]].index("label")
+    labels = [row[at].value for row in book["problems"].iter_rows(min_row=2) if row[at].value]
     (long_label,) = [label for label in labels if label.startswith("长长")]
     assert len(long_label) == 32_767
     assert long_label.endswith("长…[cut: 40,000 characters in all]")
@@ -387,5 +404,6 @@ def test_a_field_longer_than_csvs_default_limit_is_read_back_into_the_workbook(t
         sheets.append((name, tmp_path / f"{name}.csv"))
     write_xlsx(tmp_path, sheets)
     problems = openpyxl.load_workbook(tmp_path / "report.xlsx")["problems"]
-    cell = problems.cell(row=3, column=list(PROBLEM_COLUMNS).index("label") + 1)
+    header = [c.value for c in problems[1]]
+    cell = problems.cell(row=2, column=header.index("label") + 1)
     assert len(cell.value) == 32_767 and cell.value.endswith("[cut: 200,000 characters in all]")

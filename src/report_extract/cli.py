@@ -284,7 +284,7 @@ def batch(
                                                "as one (grid, cross-year checks, sheets' body column)."),
 ):
     """Extract a whole archive into OUTDIR: one result per input, summary/wide/long/problems CSV,
-    and the cross-year checks. Inputs already done (same content) are reused; failures never
+    report.sqlite, and the cross-year checks. Inputs already done (same content) are reused; failures never
     stop the batch."""
     from .archive.dask_client import ClusterError  # Dask itself is imported only for --scheduler
     from .archive.jobs import Options
@@ -326,7 +326,7 @@ def batch(
             progress.stop()
             say(str(exc))
             raise typer.Exit(EXIT_USAGE if exc.usage else EXIT_UNREADABLE) from None
-        except OutputError as exc:  # a sheet, report.xlsx or index.html cannot be written
+        except OutputError as exc:  # a sheet, report.xlsx, report.sqlite or index.html cannot be written
             progress.stop()
             say(str(exc))
             raise typer.Exit(EXIT_OUTPUT) from None

@@ -1,7 +1,8 @@
 """Every file report-extract writes goes through here: ``extract -o`` and ``compare -o``, batch's
 result files and pages, its CSV sheets, ``report.xlsx``, ``index.html`` and its spool files. This
 module owns where those bytes go and what is left on disk; it knows no format (callers hand it text
-or bytes, or write through an ``AtomicFile``).
+or bytes, write through an ``AtomicFile``, or, for a library that writes a file by its name, such as
+SQLite's ``report.sqlite``, are handed a temporary name: ``write_by_name``).
 
 - **Where**: the target is looked at (following symbolic links) before anything is written.
   A regular file, or a name not yet taken, is written atomically: a temporary file made exclusively,
@@ -27,6 +28,7 @@ import os
 import stat
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from .guard import shown
@@ -34,6 +36,7 @@ from .guard import shown
 NEW_FILE_MODE = 0o666  # less the umask, as open() makes files
 KEPT_MODE_BITS = 0o777  # what a replaced file keeps: its permission bits
 TEMP_NAME_BYTES = 200  # of the target's name in a temporary file's name (NAME_MAX is 255 bytes)
+COPY_CHUNK = 1 << 20  # bytes copied at a time into a device (write_by_name)
 _UMASK_LOCK = threading.Lock()
 _REFUSED = {stat.S_IFDIR: "it is a folder, not a file", stat.S_IFBLK: "it is a block device",
             stat.S_IFSOCK: "it is a socket"}
@@ -257,6 +260,24 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
     """``data`` into ``path``, atomically or through (see the module)."""
     with AtomicFile(path, binary=True) as handle:
         handle.write(data)
+
+
+def write_by_name(path: str | os.PathLike, make: Callable[[str], None]) -> None:
+    """A file that another library writes by its name (an SQLite database): ``make(name)`` writes
+    it at the temporary name an ``AtomicFile`` makes beside the target (exclusively, unique), and it
+    is put in place as ``AtomicFile.commit`` does, mode and all; on any failure the temporary file
+    is removed and the target is as it was. A character device or a FIFO is given the bytes
+    ``make`` wrote in a private temporary folder, copied through."""
+    with AtomicFile(path, binary=True) as out:
+        if out.temporary is not None:
+            make(out.temporary)  # the handle stays empty: commit flushes nothing over what make wrote
+            return
+        with tempfile.TemporaryDirectory(prefix="report-extract-") as scratch:
+            built = os.path.join(scratch, "built")
+            make(built)
+            with open(built, "rb") as handle:
+                while chunk := handle.read(COPY_CHUNK):
+                    out.write(chunk)
 
 
 # --- spool files ---------------------------------------------------------------------------------

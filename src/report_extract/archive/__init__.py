@@ -17,13 +17,15 @@ One way through, one job a module::
     spool       what each finished input leaves for the end of the run, and ``Finished``
     cross_year  the cross-year checks over the finished results
     sheets      summary/wide/long/problems.csv and report.xlsx
+    database    report.sqlite: the same results as tables an analyst queries
     html_pages  ``--html``: the pages still to write and index.html (rendered by views.dashboard)
     jobs        the records every module reads: Job, Options
 
 What is absent, on purpose:
 
 - No module of the package imports ``run``, an executor imports no other executor, and nothing
-  below the executors (unit, outfolder, spool, sheets, html_pages, cross_year) imports one.
+  below the executors (unit, outfolder, spool, sheets, database, html_pages, cross_year) imports
+  one.
 - No view imports this package: ``views.dashboard`` renders the rows it is handed.
 - No name starting with ``_`` is imported from another module; what two modules share is public
   and documented where it lives.

@@ -1,8 +1,8 @@
 """A batch run, start to end: the lock on the output folder, what a killed run left half-written,
 finding the inputs (``discovery``), running them on an executor (``local`` worker processes, or
-Dask with ``--scheduler``), then, once every input is done, the cross-year checks, the sheets and
-the pages, from the finished results. An interrupted run (Ctrl-C, SIGTERM, SIGHUP) keeps what is
-finished and writes no sheet; the same command resumes it.
+Dask with ``--scheduler``), then, once every input is done, the cross-year checks, the sheets, the
+database and the pages, from the finished results. An interrupted run (Ctrl-C, SIGTERM, SIGHUP)
+keeps what is finished and writes no sheet; the same command resumes it.
 
 The only module that knows every other one; none of them imports it.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .. import guard
 from ..status import FAILED, NOT_A_REPORT, PROBLEMS
-from . import cross_year, sheets
+from . import cross_year, database, sheets
 from .discovery import discover
 from .executor import Executor
 from .jobs import Options
@@ -102,9 +102,11 @@ def executor_for(options: Options) -> Executor:
 
 
 def finish(finished: Finished) -> None:
-    """After the inputs: the cross-year checks, then the sheets, then (``--html``) the pages."""
+    """After the inputs: the cross-year checks, then the sheets, the database, then (``--html``)
+    the pages."""
     cross_year.check(finished)
     sheets.write(finished)
+    database.write(finished)
     if finished.options.html:
         from . import html_pages  # the views only with --html: a worker process imports this module too
 

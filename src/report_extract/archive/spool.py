@@ -1,8 +1,8 @@
-"""The spool: what each finished input contributes to the sheets, the cross-year checks and the
-pages, kept in scratch files in the output folder rather than in the parent's memory. Per input, two
-JSON lines in a worker's spool file (a brief one: the cross-year essentials and the problem codes;
-then its sheet rows as CSV text), found again by their ``Place``; and its summary line in the
-parent's own spool file. ``Finished`` is what the run hands on once every input is done: the
+"""The spool: what each finished input contributes to the sheets, the database, the cross-year
+checks and the pages, kept in scratch files in the output folder rather than in the parent's
+memory. Per input, three JSON lines in a worker's spool file (a brief one: the cross-year
+essentials and the problem codes; then its sheet rows as CSV text; then what report.sqlite holds
+of it), found again by their ``Place``; and its summary line in the parent's own spool file. ``Finished`` is what the run hands on once every input is done: the
 finished inputs' summaries, in input order, read from here.
 
 Knows no executor and no sheet: it stores and finds lines. Its files are made through ``files``
@@ -41,6 +41,7 @@ def write_lines(handle, path: Path, data: dict) -> Place:
     brief = {"essentials": data["essentials"], "codes": data["codes"]}
     handle.write(json.dumps(brief, ensure_ascii=False) + "\n")
     handle.write(json.dumps(data["rows"], ensure_ascii=False) + "\n")
+    handle.write(json.dumps(data["record"], ensure_ascii=False) + "\n")  # report.sqlite's, read last
     handle.flush()
     return place
 
@@ -86,6 +87,15 @@ class Spool:
         handle = self._at(index)
         if handle is None:
             return None
+        handle.readline()
+        return json.loads(handle.readline())
+
+    def record(self, index: int) -> dict | None:
+        """What report.sqlite holds of the input (``unit.record_of``)."""
+        handle = self._at(index)
+        if handle is None:
+            return None
+        handle.readline()
         handle.readline()
         return json.loads(handle.readline())
 

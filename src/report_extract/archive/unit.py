@@ -2,7 +2,7 @@
 ``work`` takes the input's bytes and gives back a ``Done``: its summary line, the text of its result
 file and, with ``--html``, its page. The summary carries (under ``data``) what the cross-year checks
 and the sheets need of the result, its sheet rows already written as CSV text, so the parent never
-parses a result file again. Also the summary line of an input that failed (``failure``) and of a
+parses a result file again; and what report.sqlite holds of it (``record_of``). Also the summary line of an input that failed (``failure``) and of a
 result that is reused (``summary_of``), and the sheets' columns those rows follow.
 
 Reads and writes no file: bytes in, text out. Knows no executor and no output folder.
@@ -98,19 +98,44 @@ def summary_of(path: str, data: dict, start: float) -> dict:
     summary["seconds"] = round(time.perf_counter() - start, 3)
     summary["ocr_pages"] = len(data.get("source", {}).get("ocr_pages") or []) or None
     summary["data"] = {"essentials": crossyear.essentials(data), "codes": sorted({p["code"] for p in problems}),
-                       "rows": rows}
+                       "rows": rows, "record": record_of(data, flat)}
     return summary
 
 
 _SHEET_COLUMNS: dict[str, list[str]] = {}  # wide_columns() once a process, and its fields
 
 
-def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str]:
-    """An input's rows of wide.csv, long.csv and problems.csv (but for the cross-year ones) as CSV
-    text, made where the input was read, in parallel: the parent only copies them into the sheets."""
+def _columns() -> dict[str, list[str]]:
     if not _SHEET_COLUMNS:
         wide = wide_columns()
         _SHEET_COLUMNS.update(wide=wide, fields=wide[len(WIDE_META):])
+    return _SHEET_COLUMNS
+
+
+def record_of(data: dict, flat: dict) -> dict:
+    """What report.sqlite holds of a result beyond its summary line (``archive.database``), as
+    values, never CSV text: its source and title, its cells (the long sheet's rows, in its order)
+    each with the cell and row label as written, its page and unit, its problems but the cross-year
+    ones, its sections. Made where the input was read, like the sheet rows."""
+    source, info = data.get("source", {}), data.get("report", {})
+    provenance, units = data.get("provenance", {}), info.get("units", {})
+    cells = []
+    for key in _columns()["fields"]:
+        if key in flat:
+            written = provenance.get(key) or {}
+            cells.append([key, flat[key], written.get("raw"), written.get("label"), written.get("page"),
+                          units.get(key)])
+    return {"sha256": source.get("sha256"), "format": source.get("format"), "pages": source.get("pages"),
+            "title": info.get("title"), "published": info.get("published"), "cells": cells,
+            "problems": [p for p in data.get("problems", []) if p["code"] not in crossyear.CROSS_YEAR_CODES],
+            "sections": [[s.get("number"), s.get("key"), s.get("heading"), s.get("text"), s.get("page")]
+                         for s in data.get("sections", [])]}
+
+
+def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str]:
+    """An input's rows of wide.csv, long.csv and problems.csv (but for the cross-year ones) as CSV
+    text, made where the input was read, in parallel: the parent only copies them into the sheets."""
+    columns = _columns()
     meta = {"path": summary["path"], "organization": summary["organization"], "body": summary["body"],
             "year": summary["year"], "template": summary["template"]}
     counts = {k: summary[k] for k in ("status", "errors", "warnings", "infos")}  # wide rows carry them
@@ -124,8 +149,8 @@ def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str
         return buffer.getvalue()
 
     wide_row = {**meta, **counts, **flat}
-    return {"wide": text([[wide_row.get(c) for c in _SHEET_COLUMNS["wide"]]]),
+    return {"wide": text([[wide_row.get(c) for c in columns["wide"]]]),
             "long": text([meta["path"], meta["organization"], meta["body"], meta["year"], key, flat[key]]
-                         for key in _SHEET_COLUMNS["fields"] if key in flat),
+                         for key in columns["fields"] if key in flat),
             "problems": text([row.get(c) for c in PROBLEM_COLUMNS] for row in (
                 {**meta, **p} for p in problems if p["code"] not in crossyear.CROSS_YEAR_CODES))}

@@ -14,11 +14,9 @@ import re
 
 from ..messages_zh import CODE_NAMES
 from ..problems import CODES
-from ..status import FAILED, NOT_A_REPORT, OK, PROBLEMS, SEVERITIES
+from ..status import FAILED, NOT_A_REPORT, SEVERITIES, SEVERITY_ZH, STATUS_ZH
 from .html import e, page
-from .shape import SEVERITY_ZH
 
-STATUS_ZH = {OK: "通过", PROBLEMS: "有错误", FAILED: "无法读取", NOT_A_REPORT: "不是年度报告"}
 GRID_CLASS = {"error": "error", "warning": "warning", "ok": "ok"}
 
 
