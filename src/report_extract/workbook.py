@@ -29,6 +29,9 @@ CHINESE = {
     "field": "字段", "value": "数值", "code": "问题代码", "severity": "严重程度", "table": "表", "row": "行",
     "column": "列", "page": "页码", "expected": "应为", "found": "实为", "label": "行标签（原文）",
     "message": "说明",
+    # the report's own errors apart from what we could not read (status.COUNTS), and duplicates
+    "report_errors": "报告错误数", "reading_limits": "读取受限数", "limited_cells": "未能读取格数",
+    "kind": "问题归属", "duplicate_of": "重复（采用的文件）", "copies": "同一报告文件数",
 }
 SEVERITY_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 MAX_WIDTH = 60
