@@ -32,7 +32,8 @@ def mark(finished: Finished) -> None:
 
 def completeness(copy: tuple[Job, dict]) -> tuple:
     """How a copy ranks, best (smallest) first: cells we could not read, reading limits, errors of
-    its own, warnings, its place in the archive's order."""
+    its own, warnings, its place in the archive's order. Of two readings of one report, the one
+    whose sums hold is likelier the one read right: a misread cell rarely keeps every sum."""
     job, summary = copy
     return tuple(summary.get(key) or 0 for key in ("limited_cells", "reading_limits", "report_errors",
                                                       "warnings")) + (job.index,)
