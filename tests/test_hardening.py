@@ -339,7 +339,8 @@ def test_batch_survives_hostile_names_and_links_and_non_reports(tmp_path):
         "bad\\xffname.txt": ("ok", ""), "good.txt": ("ok", ""),
         "fifo.txt": ("failed", "not a regular file (a FIFO (named pipe)); only files are read"),
         "loop.txt": ("failed", "a symbolic link loop")}
-    assert re.fullmatch(rf"report-extract: 5 inputs: 2 read, 1 not a report, 2 failed; [\d.]+ s; results in {re.escape(str(out))}",
+    assert re.fullmatch(rf"report-extract: 5 inputs: 2 read \(1 duplicate of a report in another file, not used\), "
+                        rf"1 not a report, 2 failed; [\d.]+ s; results in {re.escape(str(out))}",
                         result.stderr.decode().splitlines()[-1])
 
 

@@ -228,7 +228,7 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 def batch_summary(outcome, outdir) -> str:
     """The batch's last line: what was read (the reports with errors of their own, those read
-    partly with the cells we could not read, duplicates, the results reused), what was not a
+    partly with the cells we could not read, the results reused, duplicates), what was not a
     report, what failed, how long it took."""
     read = outcome.total - outcome.failed - outcome.not_reports
     if outcome.total == 0:
@@ -236,9 +236,9 @@ def batch_summary(outcome, outdir) -> str:
     notes = [f"{outcome.with_errors} with errors in the report"] if outcome.with_errors else []
     notes += [f"{outcome.read_partly} read partly: {_count(outcome.limited_cells, 'cell')} we could not read, "
               "not counted as errors"] if outcome.read_partly else []
+    notes += [f"{outcome.reused} reused: unchanged since the last run"] if outcome.reused else []
     notes += [f"{_count(outcome.duplicates, 'duplicate')} of a report in another file, not used"] \
         if outcome.duplicates else []
-    notes += [f"{outcome.reused} reused: unchanged since the last run"] if outcome.reused else []
     detail = f" ({'; '.join(notes)})" if notes else ""
     return (f"{_count(outcome.total, 'input')}: {read} read{detail}, "
             f"{_count(outcome.not_reports, 'not a report', 'not reports')}, {outcome.failed} failed; "
