@@ -45,7 +45,9 @@ def test_a_result_is_reused_only_for_the_same_input_version_and_ocr_mode(tmp_pat
     assert first.returncode == 0, first.stderr
     assert result(out, "r0.txt")["source"]["read_with"] == {"version": report_extract.__version__, "ocr": "never"}
     again = run("batch", str(archive), "-o", str(out), "--ocr", "never")
-    assert "2 inputs: 2 read (2 reused: unchanged since the last run)" in again.stderr
+    # the two files hold one report: one is used, the other is its duplicate
+    assert ("2 inputs: 2 read (2 reused: unchanged since the last run; 1 duplicate of a report in another file, "
+            "not used)") in again.stderr
     other_mode = run("batch", str(archive), "-o", str(out), "--ocr", "auto")
     assert "reused: unchanged" not in other_mode.stderr
     assert result(out, "r0.txt")["source"]["read_with"]["ocr"] == "auto"

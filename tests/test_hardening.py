@@ -270,20 +270,25 @@ def test_version_help_and_examples_in_every_command():
     assert "--install-completion" in run("--help").stdout.decode()
 
 
-def test_the_contract_document_lists_every_problem_code_with_its_severity_and_meaning():
+def test_the_contract_document_lists_every_problem_code_with_its_severity_kind_and_meaning():
     from report_extract.problems import CODES
 
     contract = (ROOT / "docs" / "OUTPUT.md").read_text(encoding="utf-8")
     for key, code in CODES.items():
-        assert f"| `{key}` | {code.severity} | {code.meaning} |" in contract, key
+        assert f"| `{key}` | {code.severity} | {code.kind} | {code.meaning} |" in contract, key
 
 
-def test_schema_lists_every_problem_code_with_its_meaning():
+def test_schema_lists_every_problem_code_with_its_meaning_and_kind():
     from report_extract.problems import CODES
 
-    code = json.loads(run("schema").stdout)["$defs"]["Problem"]["properties"]["code"]
+    problem = json.loads(run("schema").stdout)["$defs"]["Problem"]
+    code = problem["properties"]["code"]
     assert code["enum"] == list(CODES)
     assert {c["const"]: c["description"] for c in code["oneOf"]} == {k: v.meaning for k, v in CODES.items()}
+    assert {c["const"]: c["title"] for c in code["oneOf"]}["ambiguous_digits"] == "ambiguous_digits (error, reading)"
+    assert {c["const"]: c["title"] for c in code["oneOf"]}["balance"] == "balance (error, report)"
+    assert problem["properties"]["kind"]["enum"] == ["report", "reading"] and "kind" in problem["required"]
+    assert problem["properties"]["limited_cells"]["anyOf"] == [{"type": "integer"}, {"type": "null"}]
 
 
 def test_verbose_prints_the_traceback_of_an_internal_error(tmp_path):
@@ -334,7 +339,8 @@ def test_batch_survives_hostile_names_and_links_and_non_reports(tmp_path):
         "bad\\xffname.txt": ("ok", ""), "good.txt": ("ok", ""),
         "fifo.txt": ("failed", "not a regular file (a FIFO (named pipe)); only files are read"),
         "loop.txt": ("failed", "a symbolic link loop")}
-    assert re.fullmatch(rf"report-extract: 5 inputs: 2 read, 1 not a report, 2 failed; [\d.]+ s; results in {re.escape(str(out))}",
+    assert re.fullmatch(rf"report-extract: 5 inputs: 2 read \(1 duplicate of a report in another file, not used\), "
+                        rf"1 not a report, 2 failed; [\d.]+ s; results in {re.escape(str(out))}",
                         result.stderr.decode().splitlines()[-1])
 
 

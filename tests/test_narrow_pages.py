@@ -11,6 +11,7 @@ import pytest
 
 from browser import Chromium, find
 from conftest import CORPUS, FIXTURES
+from generate import BODIES, build, render_glued, render_html, render_text
 
 pytestmark = pytest.mark.skipif(find() is None, reason="chromium is not installed")
 
@@ -20,8 +21,16 @@ def pages(tmp_path_factory):
     root = tmp_path_factory.mktemp("narrow")
     archive = root / "archive"
     archive.mkdir()
-    for name in ("v2021-balance.txt", "v2019-clean.txt", "v2021-clean.pdf", "scans/v2021-review-total-150.tif"):
-        (archive / name.rpartition("/")[2]).write_bytes((FIXTURES / name).read_bytes())
+    for name in ("v2021-balance.txt", "v2019-clean.txt", "v2021-clean.pdf", "v2021-glued-ambiguous.page.txt"):
+        (archive / name).write_bytes((FIXTURES / name).read_bytes())
+    # the glued web text's report once more, as the page it was saved from: one report in two files
+    (archive / "v2021-glued-ambiguous.html").write_bytes(render_html(build(6, *BODIES[1])))
+    # of two bodies of their own: a web text read partly, and a text whose table 三 does not balance
+    (archive / "audit.page.txt").write_text(render_glued(build(20, "示例市清河区审计局", 2023)), encoding="utf-8")
+    unbalanced = build(11, "示例市清河区统计局", 2023)
+    unbalanced.applications[0][0] += 1
+    unbalanced.applications[0][6] += 1
+    (archive / "statistics.txt").write_text(render_text(unbalanced), encoding="utf-8")
     for name in ("pingtan-2022.page.txt", "pingtan-2024.page.html"):
         if (CORPUS / name).exists():
             (archive / name).write_bytes((CORPUS / name).read_bytes())
@@ -30,9 +39,12 @@ def pages(tmp_path_factory):
     compared = root / "compare.html"
     subprocess.run([*run, "compare", str(FIXTURES / "v2021-clean.txt"), str(FIXTURES / "v2021-balance.txt"), "-f",
                     "html", "-o", str(compared)], check=True, capture_output=True, timeout=300)
+    scan = root / "scan.html"  # a page with crops of its scan beside 5 cells (read alone: the archive's
+    # grid above is about other bodies)
+    subprocess.run([*run, "extract", str(FIXTURES / "scans" / "v2021-review-total-150.tif"), "-f", "html", "-o",
+                    str(scan)], check=True, capture_output=True, timeout=600)
     return {"dashboard": root / "out" / "index.html", "report": root / "out" / "v2021-balance.txt.html",
-            "scan": root / "out" / "v2021-review-total-150.tif.html",  # with crops of its scan beside 5 cells
-            "compare": compared}
+            "scan": scan, "compare": compared}
 
 
 @pytest.mark.parametrize("width", [420, 1400])
@@ -83,8 +95,11 @@ def test_a_report_page_lists_its_errors_first_and_folds_the_notes(tmp_path):
     first = html.index('<ol class="problems">')
     listed = re.findall(r'<li id="p(\d+)" value="\d+" data-code="[^"]+"><span class="sev (\w+)"', html[first:])
     errors = severities.count("error")
-    assert [s for _, s in listed[:errors]] == ["error"] * errors  # errors first, with their own numbers
-    assert [int(n) for n, s in listed if s == "error"] == [i + 1 for i, s in enumerate(severities) if s == "error"]
+    own = [i + 1 for i, p in enumerate(report.problems) if p.severity == "error" and p.kind == "report"]
+    assert [p.code for p in report.problems if p.severity == "error" and p.kind == "report"] == ["outcome_sum"] * 2
+    # the report's own errors first, then the cells we could not read (读取受限), each with its own number
+    assert [s for _, s in listed[:errors]] == ["error"] * len(own) + ["limited"] * (errors - len(own))
+    assert [int(n) for n, s in listed if s == "error"] == own
     notes = html.index('<details class="infos"><summary>提示')
     assert all(html.index(f'id="p{i + 1}"') > notes for i, s in enumerate(severities) if s == "info")
     page = tmp_path / "page.html"
@@ -97,3 +112,31 @@ def test_a_report_page_lists_its_errors_first_and_folds_the_notes(tmp_path):
         assert browser.evaluate("document.querySelector('details.infos').open") is True
     finally:
         browser.close()
+
+
+def test_the_dashboard_marks_reading_limits_and_duplicates_apart_from_errors(pages, tmp_path):
+    """Red for the report's errors; striped blue with the count of cells for 读取受限; a black corner
+    on the grid cell of a report held in two files (looked at in the screenshots, both widths)."""
+    for width in (1400, 420):
+        browser = Chromium(find(), width=width, height=1100)
+        try:
+            browser.load(pages["dashboard"])
+            marks = browser.evaluate(
+                "[...document.querySelectorAll('table.grid td.cell')].filter(td => td.className !== 'cell')"
+                ".map(td => [td.className, td.textContent, getComputedStyle(td).backgroundColor,"
+                " getComputedStyle(td).backgroundImage.split('(')[0], getComputedStyle(td, '::after').content])")
+            assert [m[:3] for m in marks if "error" in m[0]] == [["cell error", "2", "rgb(204, 0, 0)"]]
+            limited = [m[:2] + m[3:4] for m in marks if "limited" in m[0]]
+            assert ["cell limited", "3格", "repeating-linear-gradient"] in limited  # the audit office's
+            assert all(m == ["cell limited", "3格", "repeating-linear-gradient"] for m in limited)  # and pingtan's
+            # two reports held in two files each: the glued text's saved page, and the clean PDF beside
+            # the same body's unbalanced text (the copy whose sums hold is the one used)
+            assert [(m[0], m[4]) for m in marks if "dup" in m[0].split()] == [("cell ok dup", '""')] * 2
+            status = browser.evaluate("[...document.querySelectorAll('#inputs .sev.read_partly')]"
+                                      ".map(s => [s.textContent, getComputedStyle(s).backgroundColor])")
+            partly = 2 + (CORPUS / "pingtan-2022.page.txt").exists()  # the two glued texts, and pingtan's
+            assert status == [["读取受限", "rgb(47, 98, 168)"]] * partly
+            assert browser.evaluate("document.documentElement.scrollWidth") <= browser.evaluate("window.innerWidth")
+            assert browser.screenshot(tmp_path / f"dashboard-{width}.png").stat().st_size > 5_000
+        finally:
+            browser.close()

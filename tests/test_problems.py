@@ -23,9 +23,9 @@ def test_every_registered_code_has_an_english_wording():
 
 def test_a_problem_takes_its_severity_from_the_registry_and_keeps_its_facts_out_of_the_output():
     made = problem("blank_cells", table="applications", count=3)
-    assert (made.severity, made.facts) == ("info", {"count": 3})
+    assert (made.severity, made.kind, made.facts) == ("info", "report", {"count": 3})
     assert made.message == "3 value cells are blank or hold a placeholder (read as no number)"
-    assert made.model_dump() == Problem(code="blank_cells", severity="info", table="applications",
+    assert made.model_dump() == Problem(code="blank_cells", severity="info", kind="report", table="applications",
                                         message=made.message).model_dump()
     read_back = Problem.model_validate_json(made.model_dump_json())
     assert read_back == made and read_back.facts == {}  # equal: the facts are not what it says
@@ -34,8 +34,9 @@ def test_a_problem_takes_its_severity_from_the_registry_and_keeps_its_facts_out_
 def test_restating_a_problem_words_it_again_from_its_new_facts():
     made = problem("ambiguous_digits", table="applications", row="total", run="1234", count=2, ways=3)
     made.message_zh = "旧的说法"
+    made.limited_cells = 2
     restate(made, "glued_digits", values=[12, 34], by="column")
-    assert (made.code, made.severity) == ("glued_digits", "info")
+    assert (made.code, made.severity, made.kind, made.limited_cells) == ("glued_digits", "info", "reading", None)
     assert made.message == "'1234' read as 12 | 34: the only split the column sums allow"
     assert made.message_zh is None  # worded again by the next messages_zh.fill
     copy = made.model_copy()

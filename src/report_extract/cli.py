@@ -22,6 +22,7 @@ from .cli_support import (
     batch_summary,
     emit,
     global_options_first,
+    has_errors,
     interrupted_message,
     plain_text,
     progress,
@@ -29,7 +30,7 @@ from .cli_support import (
     read_report_or_result,
     say,
     settings,
-    strict_line,
+    strict_lines,
 )
 
 app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
@@ -101,8 +102,9 @@ def extract(
     output: Optional[str] = typer.Option(None, "-o", "--output", show_default="stdout", metavar="FILE|FOLDER",
                                          help="Write to this file (atomically; '-': stdout), or one file per "
                                               "input into this folder (an existing one, or a name ending in /)."),
-    strict: bool = typer.Option(False, "--strict", help="Exit 1 when a report has error-level problems, "
-                                                        "saying which on stderr."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when a report has error-level problems of its "
+                                                        "own, saying which on stderr (reading limits, cells we "
+                                                        "could not read, are said apart and do not fail it)."),
     max_memory: int = typer.Option(None, "--max-memory", min=64, metavar="MB", show_default="1536",
                                    help="Memory limit of reading one input, in MB (REPORT_EXTRACT_MAX_MEMORY_MB)."),
     timeout: float = typer.Option(None, "--timeout", min=1, metavar="SECONDS", show_default="900",
@@ -152,11 +154,10 @@ def extract(
         if len(inputs) > 1:
             say(f"{failures} of {len(inputs)} inputs could not be read")
         raise typer.Exit(EXIT_UNREADABLE)
-    if strict:
-        flagged = [line for line in map(strict_line, reports) if line]
-        for line in flagged:
+    if strict:  # the report's own errors fail it; its reading limits are said apart and do not
+        for line in (line for report in reports for line in strict_lines(report) if line):
             say(line)
-        if flagged:
+        if any(map(has_errors, reports)):
             raise typer.Exit(EXIT_PROBLEMS)
 
 
@@ -165,7 +166,8 @@ def extract(
 def check(paths: List[str] = typer.Argument(..., metavar="FILE",
                                             help="Report files, or result JSON of extract/batch; '-' reads stdin.")):
     """Show reports to a person: their problems in Chinese and their tables as the template draws
-    them. Exit 1 when a report has an error-level problem, 3 when an input cannot be read."""
+    them. Exit 1 when a report has an error-level problem of its own (a reading limit, cells we
+    could not read, is shown apart and does not count), 3 when an input cannot be read."""
     from .views import terminal
 
     out = terminal.console()
@@ -179,7 +181,7 @@ def check(paths: List[str] = typer.Argument(..., metavar="FILE",
         if i:
             out.print("\n" + "═" * 40 + "\n")
         terminal.show(report, out)
-        errors = errors or any(p.severity == "error" for p in report.problems)
+        errors = errors or has_errors(report)
     if failures:
         raise typer.Exit(EXIT_UNREADABLE)
     if errors:

@@ -51,16 +51,35 @@ def read_one(path: str, ocr: str = "auto", page: bool = False):
         return None, f"{name}: internal error while reading ({what}); please report it"
 
 
-def strict_line(report) -> str | None:
-    """Why --strict fails a report: its error-level problems counted by code."""
+def strict_lines(report) -> tuple[str | None, str | None]:
+    """What --strict says of a report: its errors of its own counted by code (they fail it); and
+    apart, its reading limits with the cells they leave unread, which do not fail it (the report
+    may be right; we could not read those cells). None for either that it has none of."""
     from collections import Counter
 
-    counts = Counter(p.code for p in report.problems if p.severity == "error")
-    if not counts:
-        return None
-    total = sum(counts.values())
-    codes = ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return f"{report.source.path}: --strict: {total} error-level problem{'s' if total > 1 else ''} ({codes})"
+    from .problems import counts, is_reading_limit
+
+    def by_code(problems) -> str:
+        counted = Counter(p.code for p in problems)
+        return ", ".join(f"{code} ×{n}" for code, n in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    limits = [p for p in report.problems if is_reading_limit(p)]
+    errors = [p for p in report.problems if p.severity == "error" and not is_reading_limit(p)]
+    path = report.source.path
+    failing = (f"{path}: --strict: {len(errors)} error-level problem{'s' if len(errors) > 1 else ''} "
+               f"({by_code(errors)})") if errors else None
+    cells = counts(report.problems)["limited_cells"]
+    limited = (f"{path}: --strict: read partly, not counted as errors: {len(limits)} reading "
+               f"limit{'s' if len(limits) > 1 else ''} ({by_code(limits)}) leave{'' if len(limits) > 1 else 's'} "
+               f"{cells} cell{'' if cells == 1 else 's'} unread") if limits else None
+    return failing, limited
+
+
+def has_errors(report) -> bool:
+    """Whether a report has an error of its own (kind report): what makes check and --strict exit 1."""
+    from .problems import counts
+
+    return counts(report.problems)["report_errors"] > 0
 
 
 def apply_limits(max_memory: int | None, timeout: float | None) -> None:
@@ -210,13 +229,18 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 
 def batch_summary(outcome, outdir) -> str:
-    """The batch's last line: what was read (the reports with errors of their own, the results
-    reused), what was not a report, what failed, how long it took."""
+    """The batch's last line: what was read (the reports with errors of their own, those read
+    partly with the cells we could not read, the results reused, duplicates), what was not a
+    report, what failed, how long it took."""
     read = outcome.total - outcome.failed - outcome.not_reports
     if outcome.total == 0:
         return f"no inputs found (the formats read: .pdf .docx .doc .wps .txt .md .html .mht page images); {outdir}"
     notes = [f"{outcome.with_errors} with errors in the report"] if outcome.with_errors else []
+    notes += [f"{outcome.read_partly} read partly: {_count(outcome.limited_cells, 'cell')} we could not read, "
+              "not counted as errors"] if outcome.read_partly else []
     notes += [f"{outcome.reused} reused: unchanged since the last run"] if outcome.reused else []
+    notes += [f"{_count(outcome.duplicates, 'duplicate')} of a report in another file, not used"] \
+        if outcome.duplicates else []
     detail = f" ({'; '.join(notes)})" if notes else ""
     return (f"{_count(outcome.total, 'input')}: {read} read{detail}, "
             f"{_count(outcome.not_reports, 'not a report', 'not reports')}, {outcome.failed} failed; "

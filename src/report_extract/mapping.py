@@ -21,8 +21,9 @@ from itertools import product
 from . import numbers
 from .labels import similarity, split_ordinal
 from .model import Problem
-from .problems import problem, restate
+from .problems import is_reading_limit, problem, restate
 from .row_values import column_unit, in_unit, ocr_readings, read_values
+from .status import REPORT
 from .tables import ObservedRow, cell_kind
 from .templates import COUNT, MONEY, REVIEW, Column, Row, TableSpec
 
@@ -277,6 +278,14 @@ def map_table(rows: list[ObservedRow], spec: TableSpec) -> TableResult:
 
 def _store(result: TableResult, spec: TableSpec, key: str, columns, row: ObservedRow, where: dict) -> int:
     parsed, raw, problems, readings = read_values(row, columns, spec, where)
+    unread = sum(cell.status == numbers.TEXT for cell in parsed)  # glued digits no sum splits, cells not placed
+    for p in problems:
+        if not is_reading_limit(p):
+            continue
+        if unread:  # left null: we could not read or place them
+            p.limited_cells = unread
+        else:  # every cell found its column: the number too many is the report's own (problems.CODES)
+            p.kind = REPORT
     result.problems += problems
     if readings:
         result.undecided[key] = readings

@@ -9,12 +9,18 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 SCHEMA_VERSION = 1
 Value = Union[int, float, None]
 Severity = Literal["error", "warning", "info"]
+Kind = Literal["report", "reading"]
 
 
 class Problem(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: str
     severity: Severity
+    # always written (problems.problem); optional here only so that a result written before kinds
+    # existed is still read back: problems.kind_of then takes its code's kind
+    kind: Optional[Kind] = Field(None, description="whom the problem is about: report (the report as written breaks a "
+                                                   "rule of the template) or reading (we could not read something of "
+                                                   "it; the report may be right)")
     message: str
     message_zh: Optional[str] = Field(None, description="the same finding in Chinese, as a reviewer writes it, "
                                                         "with rows and columns named as the report labels them")
@@ -25,6 +31,9 @@ class Problem(BaseModel):
     expected: Optional[Union[int, float]] = None
     found: Optional[Union[int, float]] = None
     label: Optional[str] = Field(None, description="the row label as the report writes it")
+    limited_cells: Optional[int] = Field(None, description="a reading limit (an error of kind reading): how many "
+                                                           "value cells it leaves null because we could not read or "
+                                                           "place them; null for every other problem")
     # what the problem found, as values (counts, cells, the sentence): both texts are worded from
     # them (problems.problem, messages_zh). Not part of the output, so schema 1 stays as it is; a
     # problem read back from a result has none.

@@ -18,81 +18,139 @@ from __future__ import annotations
 import hashlib
 from typing import Callable, NamedTuple
 
+from . import status
 from .model import Problem
+from .status import READING, REPORT
 
 
 class Code(NamedTuple):
     severity: str  # error | warning | info
+    kind: str  # report | reading (status.KINDS): who the problem is about, the report or our reading of it
     meaning: str
 
 
+# Each code's kind, with the reason. ``report``: the report as written breaks a rule of the template
+# (its sums, what it omits, what it writes). ``reading``: we could not read something of it (a web
+# text's glued digits, an OCR reading, cells a layout could not place); the report may be right.
+# A code that can be either takes the honest default, said in its line: a section, table or row not
+# found is the report's (a reader that lost a heading loses the text under it too, which shows).
 CODES: dict[str, Code] = {
-    "balance": Code("error", "applications, per column: new_received + carried_over ≠ outcome_total + carried_forward"),
-    "outcome_sum": Code("error", "applications, per column: outcome_total ≠ sum of every outcome row"),
-    "row_total": Code("error", "applications, per row: total ≠ sum of the six applicant columns"),
-    "review_total": Code("error", "review_litigation, per row: total ≠ upheld + corrected + other + pending"),
-    "missing_section": Code("error", "a numbered section of the template is not in the report (or could not be read)"),
-    "missing_table": Code("error", "a table of the template is not in the report (or could not be read)"),
-    "no_values": Code("error", "the template's tables are there, but not one of their cells holds a number: a blank "
-                               "template, not a report of a year's figures"),
-    "missing_row": Code("error", "a row of the template is not in its table (or could not be read)"),
-    "extra_cells": Code("error", "a row holds more numbers than its columns"),
-    "missing_cells": Code("error", "a row holds fewer numbers than its columns"),
-    "not_a_number": Code("error", "a value cell holds text that is not a number"),
-    "negative_value": Code("error", "a count below zero (net_change excepted)"),
-    "unknown_row": Code("warning", "a row label the template does not have"),
-    "glued_digits": Code("info", "cells whose separators were lost were split by the arithmetic relations, "
-                                 "which allowed exactly one split"),
-    "ambiguous_digits": Code("error", "glued cells that the relations do not split uniquely; their values are null"),
-    "blank_cells": Code("info", "how many value cells were blank or placeholders in a table (one problem per table)"),
-    "template_year_mismatch": Code("warning", "the tables' template does not fit the report year"),
-    "unit_converted": Code("warning", "a money cell written in another unit than its column's (元 in a column of "
-                                      "万元): the value is given in the column's unit; found keeps the number as written"),
-    "narrative_mismatch": Code("warning", "the prose states a figure the table contradicts"),
-    "carryover_mismatch": Code("warning", "across years of one organization: carried_over ≠ last year's "
-                                          "carried_forward"),
-    "in_force_drift": Code("warning", "across years: in_force ≠ last year's in_force + issued − repealed"),
-    "missing_title": Code("info", "no title line names the report (the organisation and year may still come from "
-                                  "its opening or other sources); the title is null"),
-    "missing_organization": Code("warning", "nothing in the report, its page or its file name names the body that "
-                                            "made it; the organization is null"),
-    "missing_year": Code("warning", "neither the title, the statistics period nor the opening states the report "
-                                    "year; the year is null"),
-    "academic_year": Code("warning", "the report covers an academic year (学年), not a calendar year on the "
-                                     "government template; the year is null"),
-    "thin_section": Code("warning", "section 五 (problems and improvements) is empty, a placeholder (无) or a few "
-                                    "characters: the national format asks for the problems found and how they "
-                                    "are improved"),
-    "missing_fee_statement": Code("warning", "on the 2021 format, section 六 states nothing of the 信息处理费 (charged "
-                                             "or not), which the format asks to be reported there"),
-    "ocr_corrected": Code("warning", "a value read by OCR was corrected by one character because exactly that "
-                                     "correction makes every relation hold; found keeps the raw reading"),
-    "ocr_uncertain": Code("warning", "a value read by OCR whose confidence is low or that breaks a relation no "
-                                     "single correction repairs; the reading is kept"),
+    # the report's figures, as read, break a sum (a doubtful OCR cell in it has its own ocr_ problem)
+    "balance": Code("error", REPORT, "applications, per column: new_received + carried_over ≠ outcome_total + "
+                                     "carried_forward"),
+    "outcome_sum": Code("error", REPORT, "applications, per column: outcome_total ≠ sum of every outcome row"),
+    "row_total": Code("error", REPORT, "applications, per row: total ≠ sum of the six applicant columns"),
+    "review_total": Code("error", REPORT, "review_litigation, per row: total ≠ upheld + corrected + other + "
+                                          "pending"),
+    # default report: the report omits it, or numbers, draws or labels it past recognition
+    "missing_section": Code("error", REPORT, "a numbered section of the template is not in the report (or could "
+                                             "not be read)"),
+    "missing_table": Code("error", REPORT, "a table of the template is not in the report (or could not be read)"),
+    # a blank template: the report gives no figure
+    "no_values": Code("error", REPORT, "the template's tables are there, but not one of their cells holds a number: "
+                                       "a blank template, not a report of a year's figures"),
+    "missing_row": Code("error", REPORT, "a row of the template is not in its table (or could not be read)"),
+    # reading: a layout or a converter ran cells together, dropped or moved them; what cannot be placed is
+    # null. A row whose cells all still find their column (the sums place them) leaves nothing unread: the
+    # number too many is the report's own, and that problem is of kind report (mapping._store)
+    "extra_cells": Code("error", READING, "a row holds more numbers than its columns"),
+    "missing_cells": Code("error", READING, "a row holds fewer numbers than its columns"),
+    # default report: the cell as written holds words (若干, 见附件); an OCR misreading has its ocr_ problem
+    "not_a_number": Code("error", REPORT, "a value cell holds text that is not a number"),
+    "negative_value": Code("error", REPORT, "a count below zero (net_change excepted)"),
+    # the report adds a row
+    "unknown_row": Code("warning", REPORT, "a row label the template does not have"),
+    # reading: a web text lost its cells' separators; the sums split them (a note on how it was read)
+    "glued_digits": Code("info", READING, "cells whose separators were lost were split by the arithmetic "
+                                          "relations, which allowed exactly one split"),
+    # reading: the same, and no sum splits them; the cells are null, the report may be right
+    "ambiguous_digits": Code("error", READING, "glued cells that the relations do not split uniquely; their values "
+                                               "are null"),
+    # the report leaves cells blank or writes a placeholder
+    "blank_cells": Code("info", REPORT, "how many value cells were blank or placeholders in a table (one problem "
+                                        "per table)"),
+    "template_year_mismatch": Code("warning", REPORT, "the tables' template does not fit the report year"),
+    "unit_converted": Code("warning", REPORT, "a money cell written in another unit than its column's (元 in a "
+                                              "column of 万元): the value is given in the column's unit; found keeps "
+                                              "the number as written"),
+    # the report's prose and tables disagree; two of a body's reports disagree
+    "narrative_mismatch": Code("warning", REPORT, "the prose states a figure the table contradicts"),
+    "carryover_mismatch": Code("warning", REPORT, "across years of one organization: carried_over ≠ last year's "
+                                                  "carried_forward"),
+    "in_force_drift": Code("warning", REPORT, "across years: in_force ≠ last year's in_force + issued − repealed"),
+    # default report: every source we know was tried (docs/OUTPUT.md, Who and when); none states it
+    "missing_title": Code("info", REPORT, "no title line names the report (the organisation and year may still "
+                                          "come from its opening or other sources); the title is null"),
+    "missing_organization": Code("warning", REPORT, "nothing in the report, its page or its file name names the "
+                                                    "body that made it; the organization is null"),
+    "missing_year": Code("warning", REPORT, "neither the title, the statistics period nor the opening states the "
+                                            "report year; the year is null"),
+    "academic_year": Code("warning", REPORT, "the report covers an academic year (学年), not a calendar year on the "
+                                             "government template; the year is null"),
+    # the report's prose sections 五 and 六 say less than the national format asks (content.py)
+    "thin_section": Code("warning", REPORT, "section 五 (problems and improvements) is empty, a placeholder (无) or "
+                                            "a few characters: the national format asks for the problems found and "
+                                            "how they are improved"),
+    "missing_fee_statement": Code("warning", REPORT, "on the 2021 format, section 六 states nothing of the "
+                                                     "信息处理费 (charged or not), which the format asks to be "
+                                                     "reported there"),
+    # reading: OCR misread the scan (corrected by the relations, or still in doubt); the report may be right
+    "ocr_corrected": Code("warning", READING, "a value read by OCR was corrected by one character because exactly "
+                                              "that correction makes every relation hold; found keeps the raw "
+                                              "reading"),
+    "ocr_uncertain": Code("warning", READING, "a value read by OCR whose confidence is low or that breaks a "
+                                              "relation no single correction repairs; the reading is kept"),
 }
 
 
 # --- making and wording problems ---------------------------------------------------------------
 def problem(code: str, *, table: str | None = None, row: str | None = None, column: str | None = None,
             expected=None, found=None, label: str | None = None, page: int | None = None, **facts) -> Problem:
-    """A problem of a registered ``code``: its severity from ``CODES``, ``facts`` kept on it, and its
-    English message worded from them (``message_zh`` is left to ``messages_zh.fill``)."""
-    made = Problem(code=code, severity=CODES[code].severity, message="", table=table, row=row, column=column,
-                   page=page, expected=expected, found=found, label=label)
+    """A problem of a registered ``code``: its severity and kind from ``CODES``, ``facts`` kept on it,
+    and its English message worded from them (``message_zh`` is left to ``messages_zh.fill``)."""
+    made = Problem(code=code, severity=CODES[code].severity, kind=CODES[code].kind, message="", table=table,
+                   row=row, column=column, page=page, expected=expected, found=found, label=label)
     made.facts.update(facts)
     made.message = english(made)
     return made
 
 
 def restate(made: Problem, code: str | None = None, **facts) -> Problem:
-    """The problem with new facts (and code, its severity with it), worded again: its English message
-    now, its Chinese one by the next ``messages_zh.fill``. Returns ``made``."""
+    """The problem with new facts (and code, its severity and kind with it), worded again: its
+    English message now, its Chinese one by the next ``messages_zh.fill``. A problem that is no
+    longer a reading limit leaves no cell unread. Returns ``made``."""
     if code is not None:
-        made.code, made.severity = code, CODES[code].severity
+        made.code, made.severity, made.kind = code, CODES[code].severity, CODES[code].kind
+        if not is_reading_limit(made):
+            made.limited_cells = None
     made._facts = {**made.facts, **facts}  # a new dict: a copy (model_copy) shares the old one
     made.message = english(made)
     made.message_zh = None
     return made
+
+
+def _field(made, name: str):
+    return made.get(name) if isinstance(made, dict) else getattr(made, name, None)
+
+
+def kind_of(made) -> str:
+    """A problem's kind (a ``Problem``, or its dict as a result file holds it): its own, else its
+    code's (a result written before problems had kinds), else ``report`` for a code not known."""
+    kind = _field(made, "kind")
+    if kind:
+        return kind
+    code = CODES.get(_field(made, "code"))
+    return code.kind if code else REPORT
+
+
+def is_reading_limit(made) -> bool:
+    """An error we made by not reading something (kind reading): not the report's own error."""
+    return _field(made, "severity") == "error" and kind_of(made) == READING
+
+
+def counts(problems) -> dict[str, int]:
+    """``status.COUNTS`` of a report's problems (``Problem``s or their dicts)."""
+    return status.counts((_field(p, "severity"), kind_of(p), _field(p, "limited_cells")) for p in problems)
 
 
 def english(made: Problem) -> str:

@@ -1,11 +1,12 @@
 """The JSON Schema of the output: the models' schema, with Problem.code as an enum of the registered
-codes (problems.CODES), each with its severity and meaning. Apart from model.py so that the models
-and the registry of codes do not import each other."""
+codes (problems.CODES), each with its severity, kind and meaning, and Problem.kind always written.
+Apart from model.py so that the models and the registry of codes do not import each other."""
 
 from __future__ import annotations
 
 from .model import Report
 from .problems import CODES
+from .status import KINDS
 
 
 def json_schema() -> dict:
@@ -19,10 +20,15 @@ def json_schema() -> dict:
 def _problem_codes(schema: dict) -> None:
     """Problem.code as an enum of the registered codes, each with its severity and meaning
     (problems.CODES, the one registry)."""
-    code = schema.get("$defs", {}).get("Problem", {}).get("properties", {}).get("code")
+    problem = schema.get("$defs", {}).get("Problem", {})
+    code = problem.get("properties", {}).get("code")
     if code is None:
         return
     code["enum"] = list(CODES)
-    code["oneOf"] = [{"const": key, "title": f"{key} ({c.severity})", "description": c.meaning}
+    code["oneOf"] = [{"const": key, "title": f"{key} ({c.severity}, {c.kind})", "description": c.meaning}
                      for key, c in CODES.items()]
-    code["description"] = "one of the registered problem codes; see oneOf for each one's severity and meaning"
+    code["description"] = "one of the registered problem codes; see oneOf for each one's severity, kind and meaning"
+    kind = problem["properties"].get("kind")
+    if kind is not None:  # the model reads a result that has none (an older one); every output has it
+        problem["properties"]["kind"] = {"enum": list(KINDS), "title": "Kind", "description": kind["description"]}
+        problem["required"] = [*problem.get("required", []), "kind"]

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import files
-from .status import SEVERITY_ZH, STATUS_ZH
+from .status import KIND_ZH, SEVERITY_ZH, STATUS_ZH
 from .writers import read_back_csv
 
 CHINESE = {
@@ -39,13 +39,16 @@ CHINESE = {
     "code": "问题代码", "severity": "严重程度（代码）", "severity_zh": "严重程度", "table": "表", "row": "行",
     "column": "列", "page": "页码", "expected": "应为", "found": "实为", "label": "行标签（原文）",
     "message": "说明（英文）", "message_zh": "说明", "key": "列名（键）", "name_zh": "中文列名", "sheets": "所在工作表",
+    # the report's own errors apart from what we could not read (status.COUNTS), and duplicates
+    "report_errors": "报告错误数", "reading_limits": "读取受限数", "limited_cells": "未能读取格数",
+    "kind": "问题归属（代码）", "kind_zh": "问题归属", "duplicate_of": "重复（采用的文件）", "copies": "同一报告文件数",
 }
 # columns that hold numbers (or nothing), besides every template field: a text there stays text
-NUMERIC_COLUMNS = frozenset({"year", "errors", "warnings", "infos", "ocr_pages", "seconds", "value", "page",
-                             "expected", "found"})
+NUMERIC_COLUMNS = frozenset({"year", "errors", "warnings", "infos", "report_errors", "reading_limits",
+                             "limited_cells", "copies", "ocr_pages", "seconds", "value", "page", "expected", "found"})
 FRONT = ("organization", "year")  # first in a sheet that has them, frozen with the header: what a row is found by
 # a column of codes -> the column of their Chinese names written right after it, and the names
-TWINS = {"status": ("status_zh", STATUS_ZH), "severity": ("severity_zh", SEVERITY_ZH)}
+TWINS = {"status": ("status_zh", STATUS_ZH), "severity": ("severity_zh", SEVERITY_ZH), "kind": ("kind_zh", KIND_ZH)}
 LABELS_SHEET = "labels"  # the last sheet: each column's Chinese name
 LABELS_COLUMNS = ("key", "name_zh", "sheets")
 SEVERITY_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}

@@ -10,10 +10,12 @@ import re
 from numbers import Number
 
 from .model import Report
-from .status import status_of, tally
+from .problems import counts
+from .status import COUNTS, status_of
 
-# then every canonical flat key; status and problem counts so a sheet can be filtered on them
-WIDE_META = ("path", "organization", "body", "year", "template", "status", "errors", "warnings", "infos")
+# then every canonical flat key; status and problem counts (status.COUNTS) so a sheet can be filtered on
+# them; duplicate_of: in a batch, the file of the same body and year whose reading is used instead
+WIDE_META = ("path", "organization", "body", "year", "template", "status", *COUNTS, "duplicate_of")
 # Text starting with one of these is a formula (or DDE) to Excel and LibreOffice: OWASP "CSV Injection"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")  # "-18" as text is a number to a spreadsheet, not a formula
@@ -59,11 +61,9 @@ def wide_columns() -> list[str]:
 
 def wide_row(report: Report) -> dict:
     """One report as one spreadsheet row: metadata and every flat key (empty where absent)."""
-    counts = tally(p.severity for p in report.problems)
+    counted = counts(report.problems)
     row = {"path": report.source.path, "organization": report.report.organization, "body": report.report.body,
-           "year": report.report.year,
-           "template": report.report.template, "status": status_of(counts),
-           "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"]}
+           "year": report.report.year, "template": report.report.template, "status": status_of(counted), **counted}
     row.update(report.flat())
     return row
 

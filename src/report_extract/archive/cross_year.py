@@ -2,14 +2,15 @@
 force, R7 item counts): warnings across consecutive years of a body, written into the later year's
 result file. Earlier cross-year warnings there are replaced, so a repeated run adds nothing twice.
 
-Reads the spool's brief lines to pair the years, and a result file only where its cross-year
-problems change; fills ``Finished.cross`` and ``Finished.counts`` for the sheets and the pages.
+Reads the spool's brief lines to pair the years (of a report held in several files, the copy
+``duplicates`` chose), and a result file only where its cross-year problems change; fills
+``Finished.cross`` and ``Finished.counts`` for the sheets and the pages.
 """
 
 from __future__ import annotations
 
 from .. import crossyear, identity
-from ..status import tally
+from ..problems import counts
 from .outfolder import load_result, result_path, rewrite_result
 from .spool import Finished
 
@@ -23,7 +24,7 @@ def check(finished: Finished) -> None:
         brief = spool.brief(job.index)
         if brief is None:
             continue
-        if brief["essentials"]:
+        if brief["essentials"] and not finished.duplicates.get(job.index, {}).get("duplicate_of"):
             essentials = brief["essentials"]
             body = identity.settled_body(essentials["organization"], options.bodies) if options.bodies else \
                 essentials["body"]
@@ -48,4 +49,4 @@ def check(finished: Finished) -> None:
         if fresh != data.get("problems", []):
             data["problems"] = fresh
             rewrite_result(path, data, options.fmt)
-        finished.counts[job.index] = {f"{s}s": n for s, n in tally(p["severity"] for p in fresh).items()}
+        finished.counts[job.index] = counts(fresh)

@@ -23,14 +23,15 @@ import sqlite3
 from .. import files
 from ..guard import shown
 from ..model import Problem
-from ..problems import problem_id
-from ..status import OK, PROBLEMS, SEVERITY_ZH, STATUS_ZH
+from ..problems import kind_of, problem_id
+from ..status import KIND_ZH, OK, PROBLEMS, READ_PARTLY, SEVERITY_ZH, STATUS_ZH
 from ..templates import iter_fields
 from .spool import Finished
 
 DATABASE_NAME = "report.sqlite"
 DATABASE_VERSION = 1  # PRAGMA user_version: raised when a table or column changes meaning
-WIDE_REPORT_COLUMNS = ("path", "organization", "body", "year", "template", "status", "errors", "warnings", "infos")
+WIDE_REPORT_COLUMNS = ("path", "organization", "body", "year", "template", "status", "errors", "warnings", "infos",
+                       "report_errors", "reading_limits", "limited_cells", "duplicate_of")
 # SQLite's primary result codes -> the errno of a failing disk (files.OutputError.disk stops the batch)
 _DISK_ERRORS = {13: errno.ENOSPC, 10: errno.EIO, 8: errno.EROFS}  # SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY
 
@@ -48,6 +49,11 @@ CREATE TABLE reports (
     status TEXT NOT NULL, status_zh TEXT,
     template TEXT, organization TEXT, body TEXT, year INTEGER, title TEXT, published TEXT,
     errors INTEGER, warnings INTEGER, infos INTEGER,
+    report_errors INTEGER,           -- errors of the report's own (kind report)
+    reading_limits INTEGER,          -- errors of our reading (kind reading), and the cells they leave null
+    limited_cells INTEGER,
+    duplicate_of TEXT,               -- the path of the copy used, where the archive holds this report twice
+    copies INTEGER,                  -- how many files hold this body and year
     error TEXT                       -- why an input failed
 );
 CREATE TABLE cells (
@@ -64,6 +70,8 @@ CREATE TABLE problems (
     report_id INTEGER NOT NULL REFERENCES reports(id),
     problem_id TEXT NOT NULL,        -- problems.problem_id: the same problem keeps it across runs
     code TEXT NOT NULL, severity TEXT NOT NULL, severity_zh TEXT,
+    kind TEXT, kind_zh TEXT,         -- report: the report breaks a rule; reading: we could not read it
+    limited_cells INTEGER,           -- a reading limit: the value cells it leaves null
     message TEXT, message_zh TEXT,
     table_key TEXT, row_key TEXT, column_key TEXT, page INTEGER,
     expected NUMERIC, found NUMERIC, label TEXT
@@ -112,7 +120,7 @@ FROM problems p JOIN reports r ON r.id = p.report_id;
 CREATE VIEW wide AS
 SELECT r.id AS report_id, {report},
     {per_key}
-FROM reports r WHERE r.status IN ({_text(OK)}, {_text(PROBLEMS)});
+FROM reports r WHERE r.status IN ({_text(OK)}, {_text(PROBLEMS)}, {_text(READ_PARTLY)});
 """
 
 
@@ -156,12 +164,13 @@ def _fill(connection: sqlite3.Connection, finished: Finished) -> None:
 
 def _report(connection: sqlite3.Connection, number: int, summary: dict, record: dict) -> None:
     connection.execute(
-        "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (number, summary["path"], record.get("sha256"), record.get("format"), record.get("pages"),
          summary.get("ocr_pages"), summary["status"], STATUS_ZH.get(summary["status"]), summary.get("template"),
          summary.get("organization"), summary.get("body"), summary.get("year"), record.get("title"),
          record.get("published"), summary.get("errors"), summary.get("warnings"), summary.get("infos"),
-         summary.get("error") or None))
+         summary.get("report_errors"), summary.get("reading_limits"), summary.get("limited_cells"),
+         summary.get("duplicate_of") or None, summary.get("copies"), summary.get("error") or None))
 
 
 def _rest(connection: sqlite3.Connection, number: int, record: dict, cross: list[dict]) -> None:
@@ -171,10 +180,12 @@ def _rest(connection: sqlite3.Connection, number: int, record: dict, cross: list
                             for key, value, raw, label, page, unit in record.get("cells", [])])
     digest = record.get("sha256") or ""
     connection.executemany(
-        "INSERT INTO problems (report_id, problem_id, code, severity, severity_zh, message, message_zh, table_key, "
-        "row_key, column_key, page, expected, found, label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO problems (report_id, problem_id, code, severity, severity_zh, kind, kind_zh, limited_cells, "
+        "message, message_zh, table_key, row_key, column_key, page, expected, found, label) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(number, problem_id(Problem.model_validate(p), digest), p["code"], p["severity"],
-          SEVERITY_ZH.get(p["severity"]), p.get("message"), p.get("message_zh"), p.get("table"), p.get("row"),
+          SEVERITY_ZH.get(p["severity"]), kind_of(p), KIND_ZH.get(kind_of(p)), p.get("limited_cells"),
+          p.get("message"), p.get("message_zh"), p.get("table"), p.get("row"),
           p.get("column"), p.get("page"), p.get("expected"), p.get("found"), p.get("label"))
          for p in record.get("problems", []) + cross])
     connection.executemany("INSERT INTO sections (report_id, number, key, heading, text, page) VALUES (?, ?, ?, ?, ?, ?)",

@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .. import guard
-from ..status import FAILED, NOT_A_REPORT, PROBLEMS
-from . import cross_year, database, sheets
+from ..status import FAILED, NOT_A_REPORT, PROBLEMS, READ_PARTLY
+from . import cross_year, database, duplicates, sheets
 from .discovery import discover
 from .executor import Executor
 from .jobs import Options
@@ -35,6 +35,9 @@ class Outcome:
     not_reports: int = 0  # read, but not annual reports: reported, not failures
     reused: int = 0  # results already current (same input, version and OCR mode): not read again
     with_errors: int = 0  # read, and the report breaks a rule of the template (status problems)
+    read_partly: int = 0  # read, and its only errors are reading limits (status read_partly)
+    limited_cells: int = 0  # the cells those reports' reading limits leave unread
+    duplicates: int = 0  # copies of a report in another file (the same body and year) that are not used
     ignored: dict = None  # files in the folders that are not read, counted by their ending
     seconds: float = 0.0
     interrupted: int = 0  # the signal that stopped the batch (SIGINT for Ctrl-C), 0: it was not
@@ -72,6 +75,9 @@ def _run(paths: list[str], options: Options, progress) -> Outcome:
         outcome.failed += summary["status"] == FAILED
         outcome.not_reports += summary["status"] == NOT_A_REPORT
         outcome.with_errors += summary["status"] == PROBLEMS
+        if summary["status"] == READ_PARTLY:
+            outcome.read_partly += 1
+            outcome.limited_cells += summary.get("limited_cells") or 0
         outcome.seconds = round(time.monotonic() - started, 1)
         if progress:
             progress(outcome.done, len(jobs), outcome.failed, summary)
@@ -79,7 +85,9 @@ def _run(paths: list[str], options: Options, progress) -> Outcome:
     try:
         if jobs:
             executor_for(options)(jobs, options, done, spool)
-        finish(Finished(jobs, statuses, missing, spool, options))
+        finished = Finished(jobs, statuses, missing, spool, options)
+        finish(finished)
+        outcome.duplicates = sum(1 for marks in finished.duplicates.values() if marks["duplicate_of"])
         outcome.seconds = round(time.monotonic() - started, 1)
     except (KeyboardInterrupt, guard.Interrupted) as exc:  # Ctrl-C, SIGTERM, SIGHUP: resumable
         outcome.interrupted = getattr(exc, "number", signal.SIGINT)
@@ -102,8 +110,10 @@ def executor_for(options: Options) -> Executor:
 
 
 def finish(finished: Finished) -> None:
-    """After the inputs: the cross-year checks, then the sheets, the database, then (``--html``)
-    the pages."""
+    """After the inputs: which files hold the same report (the copy used is the one the cross-year
+    checks and the grid read), the cross-year checks, then the sheets, the database, then
+    (``--html``) the pages."""
+    duplicates.mark(finished)
     cross_year.check(finished)
     sheets.write(finished)
     database.write(finished)

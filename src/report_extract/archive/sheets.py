@@ -1,7 +1,7 @@
 """The sheets of a finished run: summary.csv, wide.csv, long.csv and problems.csv (UTF-8 with a BOM),
 and report.xlsx on request (``workbook``), in input order. Each input's rows were written as CSV
 text where it was read (``unit.sheet_rows``); here they are copied from the spool, with the
-cross-year problems and the body ``--bodies`` settles added.
+cross-year problems, the body ``--bodies`` settles and a duplicate's ``duplicate_of`` added.
 
 Reads the spool only; writes each sheet atomically (``files.AtomicFile``), every cell by ``csv_cell``.
 """
@@ -50,8 +50,11 @@ def _fill(sheets: dict, finished: Finished) -> None:
             continue
         for name in ("wide", "long", "problems"):  # made by the workers: copied here
             text = rows[name]
-            if bodies and text:
-                text = _with_body(text, sheets[name].columns, summary["body"])
+            settled = {"body": summary["body"]} if bodies else {}
+            if name == "wide" and summary.get("duplicate_of"):  # known once every input is read
+                settled["duplicate_of"] = summary["duplicate_of"]
+            if settled and text:
+                text = _with_cells(text, sheets[name].columns, settled)
             sheets[name].add_text(text)
         meta = {"path": printable(job.path), "organization": summary["organization"], "body": summary.get("body"),
                 "year": summary["year"], "template": summary["template"]}
@@ -61,14 +64,15 @@ def _fill(sheets: dict, finished: Finished) -> None:
         sheets["summary"].add(summary)
 
 
-def _with_body(text: str, columns: list[str], body: str | None) -> str:
-    """An input's sheet rows with the body column settled by --bodies (the workers wrote the key the
-    report gives; the user's table is the parent's)."""
-    at = columns.index("body")
+def _with_cells(text: str, columns: list[str], settled: dict) -> str:
+    """An input's sheet rows with the cells the parent settles (column -> value): the body by
+    --bodies (the workers wrote the key the report gives), a wide row's duplicate_of."""
+    at = {columns.index(column): value for column, value in settled.items()}
     rows = list(read_back_csv(io.StringIO(text)))
     for row in rows:
-        if len(row) > at:
-            row[at] = csv_cell(body)
+        for index, value in at.items():
+            if len(row) > index:
+                row[index] = csv_cell(value)
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue()

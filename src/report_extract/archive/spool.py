@@ -135,14 +135,17 @@ class Finished:
     options: Options
     cross: dict[int, list] = field(default_factory=dict)  # input -> its cross-year problems
     counts: dict[int, dict] = field(default_factory=dict)  # input -> its new problem counts, where they changed
+    # input -> {"duplicate_of": the path of the copy used or None, "copies": n} (archive.duplicates)
+    duplicates: dict[int, dict] = field(default_factory=dict)
 
     def summaries(self) -> Iterator[tuple[Job, dict]]:
         """Each finished input and its summary line, in input order: its counts as the cross-year
-        checks left them, its body as ``--bodies`` settles it."""
+        checks left them, its body as ``--bodies`` settles it, the copies of its body and year."""
         for job in self.jobs:
             if job.index not in self.statuses:
                 continue
-            summary = {**self.spool.get_summary(job.index), **self.counts.get(job.index, {})}
+            summary = {**self.spool.get_summary(job.index), **self.counts.get(job.index, {}),
+                       **self.duplicates.get(job.index, {})}
             if self.options.bodies:  # the user's table settles which body a report belongs to
                 summary["body"] = settled_body(summary.get("organization"), self.options.bodies)
             yield job, summary

@@ -17,14 +17,18 @@ from typing import NamedTuple
 
 from .. import crossyear, guard, limits
 from ..guard import printable
-from ..status import FAILED, NOT_A_REPORT, status_of, tally
+from ..problems import counts, kind_of
+from ..status import COUNTS, FAILED, NOT_A_REPORT, status_of
 from ..writers import WIDE_META, csv_cell, wide_columns
 
+# ocr_pages: how many pages were read by OCR (empty: none); duplicate_of and copies: the same body and
+# year in several files (archive.duplicates), filled once the run is finished. Columns added later
+# come last, so that a column keeps its place for a script that reads them by position.
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "body", "year", "errors", "warnings", "infos", "error",
-                   "ocr_pages", "seconds")  # ocr_pages: how many pages were read by OCR (empty: none)
+                   "ocr_pages", "seconds", *COUNTS[3:], "duplicate_of", "copies")
 LONG_COLUMNS = ("path", "organization", "body", "year", "field", "value")
 PROBLEM_COLUMNS = ("path", "organization", "body", "year", "code", "severity", "table", "row", "column", "page",
-                   "expected", "found", "label", "message", "message_zh")
+                   "expected", "found", "label", "message", "message_zh", "kind", "limited_cells")
 
 
 class Done(NamedTuple):
@@ -79,7 +83,7 @@ def failure(path: str, reason: str, start: float | None = None, status: str = FA
     """The summary line of an input that was not read (FAILED, or NOT_A_REPORT): ``reason`` in its
     error column; its seconds since ``start`` (a ``time.perf_counter()``), 0.0 without one."""
     return {"path": printable(path), "status": status, "template": None, "organization": None, "body": None,
-            "year": None, "errors": None, "warnings": None, "infos": None, "error": reason,
+            "year": None, **dict.fromkeys(COUNTS), "error": reason,
             "seconds": round(time.perf_counter() - start, 3) if start is not None else 0.0}
 
 
@@ -87,13 +91,13 @@ def summary_of(path: str, data: dict, start: float) -> dict:
     """The summary line of a result (``data``: as its file holds it), and under ``data`` what the
     spreadsheets and the cross-year checks need of it (``spool.write_lines`` puts that aside)."""
     problems = data.get("problems", [])
-    counts = tally(p["severity"] for p in problems)
+    counted = counts(problems)
     info = data.get("report", {})
     flat = {f"{t}.{r}.{c}": v for t, rows in data.get("tables", {}).items() for r, cols in rows.items()
             for c, v in cols.items()}
-    summary = {"path": printable(path), "status": status_of(counts), "template": info.get("template"),
+    summary = {"path": printable(path), "status": status_of(counted), "template": info.get("template"),
                "organization": info.get("organization"), "body": info.get("body"), "year": info.get("year"),
-               "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"], "error": ""}
+               **counted, "error": ""}
     rows = sheet_rows(summary, flat, problems)
     summary["seconds"] = round(time.perf_counter() - start, 3)
     summary["ocr_pages"] = len(data.get("source", {}).get("ocr_pages") or []) or None
@@ -138,7 +142,7 @@ def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str
     columns = _columns()
     meta = {"path": summary["path"], "organization": summary["organization"], "body": summary["body"],
             "year": summary["year"], "template": summary["template"]}
-    counts = {k: summary[k] for k in ("status", "errors", "warnings", "infos")}  # wide rows carry them
+    counted = {k: summary[k] for k in ("status", *COUNTS)}  # wide rows carry them
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
 
@@ -148,9 +152,9 @@ def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str
         writer.writerows([[csv_cell(v) for v in row] for row in rows])
         return buffer.getvalue()
 
-    wide_row = {**meta, **counts, **flat}
+    wide_row = {**meta, **counted, **flat}
     return {"wide": text([[wide_row.get(c) for c in columns["wide"]]]),
             "long": text([meta["path"], meta["organization"], meta["body"], meta["year"], key, flat[key]]
                          for key in columns["fields"] if key in flat),
             "problems": text([row.get(c) for c in PROBLEM_COLUMNS] for row in (
-                {**meta, **p} for p in problems if p["code"] not in crossyear.CROSS_YEAR_CODES))}
+                {**meta, **p, "kind": kind_of(p)} for p in problems if p["code"] not in crossyear.CROSS_YEAR_CODES))}

@@ -71,13 +71,14 @@ def report_body(report: Report) -> str:
                  ("机关", info.organization or "（未识别）"), ("年度", info.year or "（未识别）"),
                  ("模板", shape.template_name(report)), ("文件", report.source.path),
                  ("页数", report.source.pages or "—"))) + "</p>",
-             f'<h2 id="problems">问题（错误 {n["error"]}，警告 {n["warning"]}，提示 {n["info"]}）</h2>',
+             f'<h2 id="problems">问题（{"，".join(text for text, _ in shape.counts_said(n))}）</h2>',
              crop_notes(report), problem_list(report)]
     for key in shape.TABLE_ORDER:
         if key in report.tables:
             parts.append(f'<h2 id="t-{key}">{e(shape.table_title(key))}</h2>')
             parts.append(TABLES[key](report))
-    parts.append('<p class="note">表中数值悬停可见其页码与报告原文的行标题；标红的格子有问题，点击跳到问题说明。</p>')
+    parts.append('<p class="note">表中数值悬停可见其页码与报告原文的行标题；标红的格子有问题，标蓝的格子是我们未能读取或读取存疑的'
+                 '（不是报告本身的错误），点击跳到问题说明。</p>')
     for section in report.sections:
         paragraphs = "".join(f"<p>{e(line)}</p>" for line in section.text.split("\n") if line.strip())
         page_note = f'<span class="note">（第{section.page}页）</span>' if section.page else ""
@@ -118,18 +119,19 @@ def problem_list(report: Report) -> str:
         return "<p>没有发现问题。</p>"
     cells, _ = shape.flags(report)
     crops = report.crops.cells if report.crops is not None else {}
-    items: dict[str, list[str]] = {"error": [], "warning": [], "info": []}
+    items: dict[str, list[str]] = {grade: [] for grade in shape.GRADES}
     for n, p in shape.numbered(report):  # each keeps its number (the marks in the tables use it)
         where = f"第{p.page}页，" if p.page else ""
         key = f"{p.table}.{p.row}.{p.column}"
         link = f' <a href="#c-{e(key)}">在表中查看</a>' if key in cells else ""
         crop = crop_img(crops[key]) if p.code in CROP_CODES and key in crops else ""
-        items[p.severity].append(f'<li id="p{n}" value="{n}" data-code="{e(p.code)}"><span class="sev {p.severity}">'
-                                 f"{shape.SEVERITY_ZH[p.severity]}</span>{e(where)}{e(p.message_zh or p.message)}"
-                                 f"{link}{crop}</li>")
-    # errors first, then warnings; the notes folded, so the report's own errors are never under them
-    out = '<ol class="problems">' + "".join(items["error"] + items["warning"]) + "</ol>" \
-        if items["error"] or items["warning"] else ""
+        grade = shape.grade(p)
+        items[grade].append(f'<li id="p{n}" value="{n}" data-code="{e(p.code)}"><span class="sev {grade}">'
+                            f"{shape.GRADE_ZH[grade]}</span>{e(where)}{e(p.message_zh or p.message)}{link}{crop}</li>")
+    # the report's errors first, then what we could not read, then warnings; the notes folded, so
+    # the report's own errors are never under them
+    shown = items["error"] + items["limited"] + items["warning"]
+    out = '<ol class="problems">' + "".join(shown) + "</ol>" if shown else ""
     if items["info"]:
         out += (f'<details class="infos"><summary>提示 {len(items["info"])} 条（不影响结论，点击展开）</summary>'
                 '<ol class="problems">' + "".join(items["info"]) + "</ol></details>")
@@ -149,7 +151,7 @@ def _td(cell: shape.Cell, span: str = "") -> str:
     hover = "；".join(x for x in (f"第{cell.page}页" if cell.page else "", f"行：{cell.label}" if cell.label else "",
                                   f"原文：{cell.raw}" if cell.raw and cell.raw != cell.text else "", cell.ocr) if x)
     text = e(cell.text)
-    classes = "v flag" if cell.flags else f"v {cell.mark}".strip()
+    classes = f"v flag{' reading' if cell.reading else ''}" if cell.flags else f"v {cell.mark}".strip()
     if cell.flags:
         text = f'<a href="#p{cell.flags[0]}">{text or "空"}</a>' + "".join(
             f'<sup><a href="#p{n}">{n}</a></sup>' for n in cell.flags)
@@ -163,8 +165,13 @@ def _label_td(line: shape.Line, span: str = "") -> str:
     return f'<td class="label"{span}>{e(line.label)}{marks}</td>'
 
 
+def _tr(line: shape.Line) -> str:
+    """A row's opening tag: marked where a problem is on the row as a whole (ours only: reading)."""
+    return f'<tr class="rowflag{" reading" if line.reading else ""}">' if line.flags else "<tr>"
+
+
 def _row(line: shape.Line, label_html: str) -> str:
-    return f'<tr{" class=rowflag" if line.flags else ""}>{label_html}{"".join(_td(c) for c in line.cells)}</tr>'
+    return f'{_tr(line)}{label_html}{"".join(_td(c) for c in line.cells)}</tr>'
 
 
 def proactive_table(report: Report, change: Callable | None = None) -> str:
@@ -181,7 +188,7 @@ def proactive_table(report: Report, change: Callable | None = None) -> str:
             tds = [_td(c) for c in line.cells]
             if len(tds) < width:
                 tds[-1] = _td(line.cells[-1], f' colspan="{width - len(tds) + 1}"')
-            out.append(f'<tr{" class=rowflag" if line.flags else ""}>{_label_td(line)}{"".join(tds)}</tr>')
+            out.append(f'{_tr(line)}{_label_td(line)}{"".join(tds)}</tr>')
     return '<table class="t-proactive">' + "".join(out) + "</table>"
 
 
@@ -226,8 +233,10 @@ def review_table(report: Report, change: Callable | None = None) -> str:
             + "<tr>" + "".join(f'<th rowspan="2">{e(c.label)}</th>' for c in REVIEW_COLUMNS)
             + f'<th colspan="{width}">{e(direct.label)}</th><th colspan="{width}">{e(after.label)}</th></tr>'
             + f"<tr>{labels}{labels}</tr>")
-    flagged = any(line.flags for line in lines)
-    body = f'<tr{" class=rowflag" if flagged else ""}>' + "".join(_td(c) for line in lines for c in line.cells) + "</tr>"
+    flagged = [line for line in lines if line.flags]
+    opening = _tr(shape.Line("row", "", flags=[n for line in flagged for n in line.flags],
+                             reading=all(line.reading for line in flagged)))
+    body = opening + "".join(_td(c) for line in lines for c in line.cells) + "</tr>"
     return f'<table class="t-review_litigation"><thead>{head}</thead><tbody>{body}</tbody></table>'
 
 

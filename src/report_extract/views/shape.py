@@ -7,9 +7,15 @@ from dataclasses import dataclass, field
 
 from ..messages_zh import TABLE_HEADINGS, TEMPLATE_NAMES, num
 from ..model import Problem, Report
-from ..status import SEVERITIES, SEVERITY_ZH, tally  # noqa: F401 (SEVERITY_ZH: the views take it from here)
+from ..problems import counts as counted
+from ..problems import is_reading_limit, kind_of
+from ..status import READING, SEVERITIES, SEVERITY_ZH, tally  # noqa: F401 (SEVERITY_ZH: the views take it from here)
 from ..templates import BY_KEY, REVIEW, Row, TableSpec
 
+# how a view marks a problem, worst first: the report's own errors, the reading limits (errors of
+# kind reading: cells we could not read), warnings, notes. The class names are the stylesheet's.
+GRADES = ("error", "limited", "warning", "info")
+GRADE_ZH = {"error": "错误", "limited": "读取受限", "warning": "警告", "info": "提示"}
 TABLE_ORDER = ("proactive", "applications", "review_litigation")
 
 
@@ -25,6 +31,7 @@ class Cell:
     mark: str = ""  # a class of its own (the compare page marks changed values)
     ocr: str = ""  # read by OCR: its confidence and box, as shown on hover
     crop: object = None  # a crops.Crop: the scan it was read from, shown beside it (a doubtful OCR cell)
+    reading: bool = False  # flagged only by problems of our reading (kind reading), none of the report's
 
 
 @dataclass
@@ -37,6 +44,7 @@ class Line:
     cells: list[Cell] = field(default_factory=list)
     flags: list[int] = field(default_factory=list)  # problems on the row as a whole
     depth: int = 0
+    reading: bool = False  # its flags are all problems of our reading (kind reading)
 
 
 def numbered(report: Report) -> list[tuple[int, Problem]]:
@@ -57,6 +65,17 @@ def flags(report: Report) -> tuple[dict[str, list[int]], dict[tuple[str, str], l
     return cells, rows
 
 
+def grade(p: Problem) -> str:
+    """The problem's mark in GRADES."""
+    return "limited" if is_reading_limit(p) else p.severity
+
+
+def reading_only(report: Report, numbers: list[int]) -> bool:
+    """Whether problems ``numbers`` (as ``numbered`` counts them) are all of kind reading: a cell
+    they flag is marked as one we could not read, not as the report's error."""
+    return bool(numbers) and all(kind_of(report.problems[n - 1]) == READING for n in numbers)
+
+
 def template_name(report: Report) -> str:
     return TEMPLATE_NAMES.get(report.report.template, report.report.template)
 
@@ -70,10 +89,12 @@ def _cell(report: Report, key: str, cell_flags: dict) -> Cell:
     table, row, column = key.split(".")
     value = report.tables.get(table, {}).get(row, {}).get(column)
     prov = report.provenance.get(key)
+    flagged = cell_flags.get(key, [])
     return Cell(key, value, "" if value is None and prov is None else num(value) if value is not None else "—",
-                cell_flags.get(key, []), prov.label if prov else "", prov.page if prov else None,
+                flagged, prov.label if prov else "", prov.page if prov else None,
                 prov.raw if prov else "", ocr=_ocr_said(prov.ocr) if prov and prov.ocr else "",
-                crop=report.crops.cells.get(key) if report.crops is not None else None)
+                crop=report.crops.cells.get(key) if report.crops is not None else None,
+                reading=reading_only(report, flagged))
 
 
 def _ocr_said(reading) -> str:
@@ -128,6 +149,8 @@ def lines(report: Report, key: str) -> list[Line]:
             cells = [_cell(report, f"{key}.{row_key}.{c}", cell_flags) for c in have[row_key]]
             label = cells[0].label if cells else row_key
             out.append(Line("row", label, cells=cells, flags=row_flags.get((key, row_key), [])))
+    for line in out:
+        line.reading = reading_only(report, line.flags)
     return out
 
 
@@ -136,14 +159,27 @@ def table_title(key: str) -> str:
 
 
 def by_table(report: Report) -> list[tuple[str, list[tuple[int, Problem]]]]:
-    """The numbered problems grouped by table (report-wide ones first), errors first in each."""
-    order = {s: i for i, s in enumerate(SEVERITIES)}
+    """The numbered problems grouped by table (report-wide ones first), worst first in each (GRADES:
+    the report's errors, then the reading limits)."""
+    order = {g: i for i, g in enumerate(GRADES)}
     groups: dict[str, list] = {}
     for n, p in numbered(report):
         groups.setdefault(p.table or "", []).append((n, p))
     keys = [""] + [k for k in TABLE_ORDER] + sorted(k for k in groups if k and k not in TABLE_ORDER)
-    return [(k, sorted(groups[k], key=lambda item: (order[item[1].severity], item[0]))) for k in keys if k in groups]
+    return [(k, sorted(groups[k], key=lambda item: (order[grade(item[1])], item[0]))) for k in keys if k in groups]
 
 
 def counts(report: Report) -> dict[str, int]:
-    return tally(p.severity for p in report.problems)
+    """status.COUNTS of the report: errors apart by kind, and the cells the reading limits leave."""
+    return counted(report.problems)
+
+
+def counts_said(n: dict[str, int]) -> list[tuple[str, str]]:
+    """The counts as a view says them, each with its grade, to be joined by "，": 错误 1, 读取受限 1（3 格
+    未能读取）, 警告 0, 提示 26. The errors are the report's own; a reading limit is said only where
+    there is one. A count of 0 has the grade "" (nothing to colour)."""
+    said = [(f"错误 {n['report_errors']}", "error" if n["report_errors"] else "")]
+    if n["reading_limits"]:
+        said.append((f"读取受限 {n['reading_limits']}（{n['limited_cells']} 格未能读取）", "limited"))
+    return said + [(f"警告 {n['warnings']}", "warning" if n["warnings"] else ""),
+                   (f"提示 {n['infos']}", "info" if n["infos"] else "")]

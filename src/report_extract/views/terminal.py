@@ -26,7 +26,8 @@ from ..templates import (
 )
 from . import shape
 
-STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+STYLE = {"error": "bold red", "limited": "bold blue", "warning": "yellow", "info": "dim"}  # by shape.GRADES
+FLAGGED = {False: "bold white on red", True: "bold white on blue"}  # a cell the report's problem flags; ours only
 INFO_LISTED = 3  # notes (info) of one code listed per table; the rest are counted
 PLAIN_WIDTH = 150  # a pipe has no width: wide enough for table 三 without wrapping its numbers
 
@@ -79,9 +80,11 @@ def show(report: Report, out: Console) -> None:
     out.print(Text(info.title or report.source.path, style="bold"))
     out.print(f"文件：{report.source.path}　机关：{info.organization or '（未识别）'}　"
               f"年度：{info.year or '（未识别）'}　模板：{shape.template_name(report)}")
-    n = shape.counts(report)
-    out.print(Text.assemble("问题：", (f"错误 {n['error']}", STYLE["error"] if n["error"] else ""),
-                            f"，警告 {n['warning']}，提示 {n['info']}"))
+    counts = Text("问题：")
+    for i, (text, grade) in enumerate(shape.counts_said(shape.counts(report))):
+        counts.append("，" if i else "")
+        counts.append(text, style=STYLE[grade] if grade in ("error", "limited") else "")
+    out.print(counts)
     for table, items in shape.by_table(report):
         out.print(Text(f"\n{shape.table_title(table)}" if table in shape.TABLE_ORDER else "\n全报告", style="bold"))
         shown: dict[str, list[int]] = {}
@@ -91,7 +94,8 @@ def show(report: Report, out: Console) -> None:
                 if len(shown[p.code]) > INFO_LISTED:
                     continue
             page = f"第{p.page}页，" if p.page else ""  # the sentence names the row as the report writes it
-            sentence(out, Text.assemble(f"  ［{number}］", (shape.SEVERITY_ZH[p.severity], STYLE[p.severity]),
+            grade = shape.grade(p)
+            sentence(out, Text.assemble(f"  ［{number}］", (shape.GRADE_ZH[grade], STYLE[grade]),
                                         f"：{page}", p.message_zh or p.message))
         for numbers in shown.values():
             if len(numbers) > INFO_LISTED:
@@ -104,6 +108,8 @@ def show(report: Report, out: Console) -> None:
             out.print(_table(report, key))
     if any(shape.flags(report)):
         out.print("［n］：该格或该行有第 n 个问题，见上方问题列表。")
+        if any(shape.reading_only(report, numbers) for marks in shape.flags(report) for numbers in marks.values()):
+            out.print("蓝底的格子或行：未能读取或读取存疑（读取受限、OCR），不是报告本身的错误。")
 
 
 def sentence(out: Console, text: Text) -> None:
@@ -120,14 +126,14 @@ def sentence(out: Console, text: Text) -> None:
 def _value(cell: shape.Cell) -> Text:
     text = Text(cell.text or "")
     if cell.flags:
-        text = Text(f"{cell.text or '空'}［{','.join(map(str, cell.flags))}］", style="bold white on red")
+        text = Text(f"{cell.text or '空'}［{','.join(map(str, cell.flags))}］", style=FLAGGED[cell.reading])
     return text
 
 
 def _label(line: shape.Line) -> Text:
     text = Text("  " * line.depth + line.label)
     if line.flags:
-        text.append(f"［{','.join(map(str, line.flags))}］", style="bold red")
+        text.append(f"［{','.join(map(str, line.flags))}］", style=STYLE["limited" if line.reading else "error"])
     return text
 
 
@@ -186,5 +192,5 @@ def narrow(label: str) -> str:
 def _with_group(line: shape.Line) -> shape.Line:
     """行政诉讼·复议后起诉: the row's group before its label."""
     if line.group:
-        return shape.Line(line.kind, f"{line.group}·{line.label}", line.group, flags=line.flags)
+        return shape.Line(line.kind, f"{line.group}·{line.label}", line.group, flags=line.flags, reading=line.reading)
     return line
