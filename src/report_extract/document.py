@@ -60,3 +60,17 @@ def table_from_texts(rows: list[list[str]], page: int | None = None) -> Table:
     """A table from rows of cell texts, as text formats give them (no spans)."""
     return Table([[Cell(text, col=i) for i, text in enumerate(row)] for row in rows], page=page,
                  pages=[page] * len(rows) if page is not None else [])
+
+
+def join_lines(parts: list[str]) -> str:
+    """Join wrapped lines: no space between CJK characters, one between Latin words."""
+    out = ""
+    for part in parts:
+        if out and _needs_space(out[-1], part[0]):
+            out += " "
+        out += part
+    return out
+
+
+def _needs_space(left: str, right: str) -> bool:
+    return left.isascii() and right.isascii() and left.isalnum() and right.isalnum()

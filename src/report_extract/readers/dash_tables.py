@@ -28,6 +28,8 @@ import re
 import unicodedata
 from itertools import accumulate
 
+from ..document import join_lines
+
 _RUNS = re.compile(r"-{3,}")
 _DASH_LINE = re.compile(r"^\s*-{3,}(?:\s+-{3,})*\s*$")
 _WORD = re.compile(r"\S+")
@@ -119,8 +121,6 @@ def _body(lines: list[str], i: int, starts: list[int], closed: bool):
 
 def _row(group: list[str], starts: list[int]) -> list[str]:
     """One row's cells from its lines: each word to the column it starts in; a cell's lines joined."""
-    from .text import join_lines
-
     parts: list[list[str]] = [[] for _ in starts]
     for line in group:
         words: list[list[str]] = [[] for _ in starts]

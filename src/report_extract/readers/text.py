@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .. import limits
-from ..document import Document, Paragraph, table_from_texts
+from ..document import Document, Paragraph, join_lines, table_from_texts
 from ..errors import ReportError
 from ..labels import ITEM_ORDINAL, LINE_END
 from . import dash_tables
@@ -199,18 +199,4 @@ def _several(lines: list[str]) -> tuple[str, ...]:
     return tuple(lines) if len(lines) > 1 else ()
 
 
-def join_lines(parts: list[str]) -> str:
-    """Join wrapped lines: no space between CJK characters, one between Latin words."""
-    out = ""
-    for part in parts:
-        if out and _needs_space(out[-1], part[0]):
-            out += " "
-        out += part
-    return out
-
-
-def _needs_space(left: str, right: str) -> bool:
-    return left.isascii() and right.isascii() and left.isalnum() and right.isalnum()
-
-
-__all__ = ["read", "decode", "join_lines", "PAGE_MARK"]
+__all__ = ["read", "decode", "PAGE_MARK"]
