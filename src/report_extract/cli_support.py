@@ -212,7 +212,7 @@ def batch_summary(outcome, outdir) -> str:
     reused), what was not a report, what failed, how long it took."""
     read = outcome.total - outcome.failed - outcome.not_reports
     if outcome.total == 0:
-        return f"no inputs found (the formats read: .pdf .docx .doc .wps .txt .md .html .mht page images); {outdir}"
+        return f"no inputs found (the formats read: .pdf .ofd .docx .doc .wps .txt .md .html .mht page images); {outdir}"
     notes = [f"{outcome.with_errors} with errors in the report"] if outcome.with_errors else []
     notes += [f"{outcome.reused} reused: unchanged since the last run"] if outcome.reused else []
     detail = f" ({'; '.join(notes)})" if notes else ""

@@ -98,6 +98,15 @@ def place(chars: list[Char], grids: list[Grid]) -> tuple[list[list[list[Char]]],
 
 # --- ruling lines -> grids ----------------------------------------------------------------------
 
+# a fill whose every channel (0-255) is above this is white or near it: a cell background, no rule
+LIGHT = 200
+
+
+def is_light(r: float, g: float, b: float, alpha: float = 255) -> bool:
+    """Whether a fill of this colour draws no rule: invisible, white or near white."""
+    return alpha == 0 or min(r, g, b) > LIGHT
+
+
 def add_rules(horizontal: list[tuple[float, float, float]], vertical: list[tuple[float, float, float]],
               x0: float, y0: float, x1: float, y1: float, stroked: bool) -> None:
     """The rules a drawn box stands for, added to ``horizontal`` (y, x0, x1) and ``vertical``

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from .. import lattice, layout
-from ..document import Table
+from ..document import Document, Table
 from ..errors import ReportError
 from ..lattice import TEXT, Char, Grid, Line
 from ..layout import OpenEnd
@@ -98,6 +98,23 @@ def page_content(number: int, height: float, chars: list[Char], edges, bad_chars
     taken = [ln for ln in lines if id(ln) not in kept] if found.tables else []
     return PageContent(number, height, found.rest, list(zip(grids, in_cells)), len(chars), bad_chars, found.tables,
                        taken, found.open_end)
+
+
+def document(pages: list[PageContent], name: str, fmt: str, ocr_blocks) -> Document:
+    """The Document of a fixed-layout file's pages (``fmt``: pdf, ofd), some maybe read by OCR:
+    its text layer checked where no page was, running headers, footers and page numbers left out,
+    each page's blocks in order (``ocr_blocks(page)`` for a page read by OCR: ``scan.page_blocks``)."""
+    what = fmt.upper()
+    ocr_pages = [p.number for p in pages if p.ocr is not None]
+    if not ocr_pages:
+        check_text_layer(pages, name, what)
+    elif not any(p.n_chars for p in pages):
+        raise ReportError(f"the {what} has no text layer, and OCR found no text on its pages (blank pages?)", name)
+    drop_running_lines(pages)
+    blocks = []
+    for page in pages:
+        blocks += page.blocks() if page.ocr is None else ocr_blocks(page)
+    return Document(blocks=blocks, format=fmt, pages=len(pages), ocr_pages=ocr_pages)
 
 
 def check_text_layer(pages: list[PageContent], name: str, what: str) -> None:

@@ -26,7 +26,7 @@ from ..document import Document
 from ..errors import ReportError
 from ..lattice import THICK, Char
 from . import scan
-from .page import UNMAPPED, PageContent, check_text_layer, drop_running_lines, page_content, usable
+from .page import UNMAPPED, PageContent, document, page_content, usable
 
 
 @functools.lru_cache(maxsize=1)
@@ -115,16 +115,7 @@ def _read(data: bytes, name: str, ocr: str, on_ocr_page=None) -> Document:
             pages = scan.read_pdf_pages(pdf, pages, scanned, ocr == "always", on_ocr_page)
     finally:
         pdf.close()
-    ocr_pages = [p.number for p in pages if p.ocr is not None]
-    if not ocr_pages:
-        check_text_layer(pages, name, "PDF")
-    elif not any(p.n_chars for p in pages):
-        raise ReportError("the PDF has no text layer, and OCR found no text on its pages (blank pages?)", name)
-    drop_running_lines(pages)
-    blocks = []
-    for page in pages:
-        blocks += page.blocks() if page.ocr is None else scan.page_blocks(page)
-    return Document(blocks=blocks, format="pdf", pages=len(pages), ocr_pages=ocr_pages)
+    return document(pages, name, "pdf", scan.page_blocks)
 
 
 _STREAM = re.compile(rb"(?<!end)stream\r?\n")
@@ -351,7 +342,7 @@ def _edges(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, fl
         elif fill and min(w, h) < THICK:
             c.fill_color(obj, *channels)
             r, g, b, a = color
-            if a == 0 or min(r, g, b) > 200:
+            if lattice.is_light(r, g, b, a):
                 continue  # a white or invisible thin fill is no rule
         else:
             continue  # a filled box: a cell background, not a rule
