@@ -24,6 +24,11 @@ OCR_MODES = ("auto", "always", "never")
 _ZIP_CLUTTER = re.compile(r"(?:^|/)(?:__MACOSX/|\.|Thumbs\.db$|desktop\.ini$)", re.I)
 
 
+def a_or_an(word: str) -> str:
+    """The word after its article, as the name of a format is read out: an OFD, an MHTML, a PDF."""
+    return f"{'an' if word[:1] in 'AEFHILMNORSXaeiou' else 'a'} {word}"
+
+
 def sniff(data: bytes, name: str) -> str:
     head = data[:2048].lstrip()
     if data.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
@@ -104,7 +109,7 @@ def read(data: bytes, name: str, ocr: str = "auto", on_ocr_page=None) -> Documen
     promised = _PROMISED.get(PurePath(name).suffix.lower())
     if promised and kind != promised and (promised, kind) not in (("doc", "docx"), ("image", "pages")):
         what = {"pdf": "PDF", "ofd": "OFD", "docx": "DOCX", "doc": "Word .doc/.wps", "image": "PNG/JPEG/TIFF image"}[promised]
-        raise ReportError(f"named like a {what} file, but its content is not one (it looks like {kind})", name)
+        raise ReportError(f"named like {a_or_an(what)} file, but its content is not one (it looks like {kind})", name)
     if kind == "text":
         from . import text
 

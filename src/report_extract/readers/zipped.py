@@ -12,6 +12,7 @@ from io import BytesIO
 
 from .. import limits
 from ..errors import ReportError
+from . import a_or_an
 
 
 def check_archive(data: bytes, name: str, what: str = "DOCX") -> list[zipfile.ZipInfo]:
@@ -21,11 +22,11 @@ def check_archive(data: bytes, name: str, what: str = "DOCX") -> list[zipfile.Zi
         members = zipfile.ZipFile(BytesIO(data)).infolist()
     except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError) as exc:
         raise ReportError(f"a damaged or truncated {what} (zip) file ({exc})", name) from None
-    limits.ZIP_MEMBERS.check(len(members), f"a {what} (zip) of {len(members):,} members", name)
+    limits.ZIP_MEMBERS.check(len(members), f"{a_or_an(what)} (zip) of {len(members):,} members", name)
     total = sum(m.file_size for m in members)
-    limits.UNZIPPED_SIZE.check(total, f"a {what} (zip) that unzips to {limits.megabytes(total)}", name)
+    limits.UNZIPPED_SIZE.check(total, f"{a_or_an(what)} (zip) that unzips to {limits.megabytes(total)}", name)
     for member in members:
         if member.filename.lower().endswith((".xml", ".rels")):
-            limits.XML_PART_SIZE.check(member.file_size, f"a {what} whose {member.filename} unzips to "
+            limits.XML_PART_SIZE.check(member.file_size, f"{a_or_an(what)} whose {member.filename} unzips to "
                                                          f"{limits.megabytes(member.file_size)}", name)
     return members
