@@ -98,6 +98,32 @@ def test_text_codes_are_placed_by_boundary_ctm_and_deltas():
     assert drawn.bad == 0 and drawn.counted == 3  # one object, two TextCodes
 
 
+def _unit(content: str):
+    return etree.fromstring(f'<CompositeGraphicUnit xmlns="http://www.ofdspec.org/2016" ID="7" Width="100" '
+                            f'Height="100"><Content>{content}</Content></CompositeGraphicUnit>')
+
+
+def test_a_composite_object_draws_its_unit_through_its_ctm_and_boundary():
+    """Some producers put every line of a page in a CompositeGraphicUnit of the resources."""
+    unit = _unit('<TextObject ID="1" Boundary="10 10 50 10" Font="1" Size="8"><TextCode X="0" Y="8">表一</TextCode>'
+                 '</TextObject>')
+    layer = etree.fromstring('<Layer xmlns="http://www.ofdspec.org/2016"><CompositeObject ID="3" ResourceID="7" '
+                             'Boundary="20 30 50 50" CTM="0.5 0 0 0.5 0 0"/></Layer>')
+    drawn = ofd_page.PageReader(100.0, {}, "Page_0/Content.xml", "t.ofd", {"7": unit}).read([layer])
+    # the unit's baseline origin (10, 18), halved by the CTM, moved to the Boundary: (25, 39) on the page
+    assert [(round(c[0] / MM, 3), round(100 - c[1] / MM - 0.14 * 4, 3), c[4]) for c in drawn.chars] == [
+        (25.0, 39.0, "表"), (29.0, 39.0, "一")]
+
+
+def test_a_composite_unit_that_draws_itself_is_refused_in_one_line():
+    unit = _unit('<CompositeObject ID="2" ResourceID="7" Boundary="0 0 1 1"/>')
+    layer = etree.fromstring('<Layer xmlns="http://www.ofdspec.org/2016"><CompositeObject ID="3" ResourceID="7" '
+                             'Boundary="0 0 1 1"/></Layer>')
+    with pytest.raises(ReportError, match=r"an OFD page \(Page_0/Content.xml\) with PageBlocks or CompositeObjects "
+                                          r"nested more than 200 deep \(a unit that draws itself\?\): over the nesting depth limit"):
+        ofd_page.PageReader(100.0, {}, "Page_0/Content.xml", "t.ofd", {"7": unit}).read([layer])
+
+
 def test_paths_give_the_rules_a_pdf_path_gives():
     drawn = _page_reader(
         # a grid drawn as one path: its four straight sides, as four rules
@@ -167,6 +193,8 @@ def test_references_and_names_as_producers_get_them_wrong_still_read():
                         "Doc_0/Pages/Page_0/Content.xml": page.encode("gb18030").replace(
                             b'<?xml version="1.0" encoding="UTF-8"?>', b"")})  # GBK, undeclared
     assert [b.text for b in ofd.read(wild, "t.ofd").blocks] == [PAGE_LINE]
+    # a resource file the document names but the package lacks is passed over, as readers do
+    assert [b.text for b in ofd.read(_rewrite(data, drop=("Doc_0/PublicRes.xml",)), "t.ofd").blocks] == [PAGE_LINE]
 
 
 # --- hostile packages: one clear line, fast ----------------------------------------------------------

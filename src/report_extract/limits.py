@@ -73,7 +73,8 @@ DOCUMENT_BLOCKS = Limit("document blocks", "REPORT_EXTRACT_MAX_BLOCKS", 200_000,
 SPAN = Limit("cell span", "REPORT_EXTRACT_MAX_SPAN", 1_000, "rows or columns",
              "rowspan or colspan of one cell (larger spans are clamped to it, as browsers clamp colspan)")
 NESTING = Limit("nesting depth", "REPORT_EXTRACT_MAX_NESTING", 200, "levels",
-                "nested multipart containers of an MHTML file, nested PDF form XObjects (HTML and DOCX XML: "
+                "nested multipart containers of an MHTML file, nested PDF form XObjects, an OFD page's nested "
+                "PageBlocks and CompositeObjects (HTML, DOCX and OFD XML: "
                 "libxml2's own bound of 256 elements, refused in one line)")
 PAGES = Limit("page count", "REPORT_EXTRACT_MAX_PAGES", 2_000, "pages", "pages of a PDF or an OFD")
 IMAGE_PAGES = Limit("image page count", "REPORT_EXTRACT_MAX_IMAGE_PAGES", 100, "pages",

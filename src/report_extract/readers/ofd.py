@@ -58,7 +58,7 @@ def read(data: bytes, name: str = "<stdin>", ocr: str = "auto", on_ocr_page=None
     package = Package(data, name)
     doc_part, doc = package.document()
     common = child(doc, "CommonData")
-    params, media = package.resources(doc_part, common)
+    params, media, units = package.resources(doc_part, common)
     default_box = _page_box(common, doc_part, name) or A4
     templates = {}
     for node in common if common is not None else ():
@@ -77,9 +77,10 @@ def read(data: bytes, name: str = "<stdin>", ocr: str = "auto", on_ocr_page=None
         root = package.page_xml(part)
         for node in root:
             if local(node.tag) == "PageRes" and node.text:
-                more_params, more_media = package.resources(part, None, node.text)
-                params.update(more_params)
-                media.update(more_media)
+                more = package.resources(part, None, node.text)
+                params.update(more[0])
+                media.update(more[1])
+                units.update(more[2])
         page_box = _page_box(root, part, name) or default_box
         layers = []
         for ref in (t for t in root if local(t.tag) == "Template"):
@@ -87,7 +88,7 @@ def read(data: bytes, name: str = "<stdin>", ocr: str = "auto", on_ocr_page=None
             if template is not None:
                 layers += _layers(package.page_xml(template))
         layers += _layers(root)
-        drawn.append(PageReader(page_box[3], params, part, name).read(layers))
+        drawn.append(PageReader(page_box[3], params, part, name, units).read(layers))
         content = drawn[-1]
         pages.append(page_content(number, page_box[3] * PT_PER_MM, content.chars,
                                   (content.horizontal, content.vertical), content.bad,
@@ -165,7 +166,7 @@ class Package:
             found = normal if normal in self.entries else self.folded.get(normal.casefold())
             if found is not None:
                 return found
-        raise ReportError(f"an OFD whose {what} ({location[:80]}, named in {base}) is missing from the package",
+        raise MissingPart(f"an OFD whose {what} ({location[:80]}, named in {base}) is missing from the package",
                           self.name)
 
     def bytes(self, part: str) -> bytes:
@@ -217,14 +218,20 @@ class Package:
         return self.xml(part)
 
     def resources(self, base: str, common, location: str | None = None):
-        """DrawParams by ID and images (MultiMedia) by ID → (part or None, format), from the
-        resource parts CommonData names (or the one ``location`` names, a page's PageRes)."""
+        """DrawParams by ID, images (MultiMedia) by ID → (folder, file, format) and
+        CompositeGraphicUnits by ID, from the resource parts CommonData names (or the one
+        ``location`` names, a page's PageRes). A resource part missing from the package is passed
+        over, as readers do (an image it held is an error only where a scanned page needs it)."""
         params: dict = {}
         media: dict = {}
+        units: dict = {}
         refs = [location] if location else [n.text for n in (common if common is not None else ())
                                             if local(n.tag) in ("PublicRes", "DocumentRes") and n.text]
         for ref in refs:
-            part = self.resolve(base, ref, "resource file")
+            try:
+                part = self.resolve(base, ref, "resource file")
+            except MissingPart:
+                continue
             root = self.xml(part)
             folder = posixpath.join(posixpath.dirname(part), (root.get("BaseLoc") or "").strip().replace("\\", "/"))
             for group in root:
@@ -232,11 +239,17 @@ class Package:
                     kind, ident = local(item.tag), (item.get("ID") or "").strip()
                     if kind == "DrawParam":
                         params[ident] = item
+                    elif kind == "CompositeGraphicUnit":
+                        units[ident] = item
                     elif kind == "MultiMedia":
                         file = child(item, "MediaFile")
                         media[ident] = (folder + "/", (file.text or "").strip() if file is not None else "",
                                         item.get("Format") or "")
-        return params, media
+        return params, media, units
+
+
+class MissingPart(ReportError):
+    """A part that a reference names is not in the package."""
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -285,19 +298,22 @@ def _gb18030(data: bytes, parser):
 # --- pages that are a scan -----------------------------------------------------------------------
 def _scans(package: Package, media: dict, pages: list[PageContent], drawn: list[Drawn], boxes: list, always: bool,
            on_ocr_page) -> list[PageContent]:
-    """The pages with the scanned ones read by OCR: a page without a usable text layer whose
-    images cover much of it (IMAGE_SHARE), as ``scan.read_pdf_pages`` chooses PDF pages (with
-    ``always``, such a page also where it has a text layer of its own: a scan with hidden text).
-    Where other pages have text and OCR is not installed, a scanned page is left as it is."""
+    """The pages with the scanned ones read by OCR, chosen as ``scan.read_pdf_pages`` chooses PDF
+    pages: a page without a usable text layer that holds images (in a report whose other pages
+    have text, only where an image covers much of it: IMAGE_SHARE); with ``always``, also a page
+    with a text layer of its own that a scan covers (a scan with hidden text). Where other pages
+    have text and OCR is not installed, a scanned page is left as it is."""
     texty = any(usable(p) for p in pages)
     out = list(pages)
     for k, page in enumerate(pages):
         images, page_box = drawn[k].images, boxes[k]
-        if not images or (usable(page) and not always):
+        if not images:
             continue
         share = max((i.x1 - i.x0) * (i.y1 - i.y0) for i in images) / (page_box[2] * page_box[3])
-        if share < scan.IMAGE_SHARE:  # a logo or a seal: the page's text is its own
-            continue
+        if usable(page) and not (always and share >= scan.IMAGE_SHARE):
+            continue  # its text layer is its own (a logo or a seal beside it)
+        if texty and share < scan.IMAGE_SHARE:
+            continue  # a short page (a closing line) with a picture, in a report of text
         if texty and not always:
             try:
                 scan.engine()

@@ -22,9 +22,10 @@ b·x + d·y + f + by) on the page.
 - **Images** (ImageObject): the unit square mapped by the CTM into the Boundary; the reader
   decides whether a page is a scan (``ofd``).
 
-PageBlocks are walked (their depth bounded); CompositeObjects (vector graphic units, logos) and
-objects marked Visible="false" are not read. Every object, TextCode and path segment counts
-towards the page objects limit.
+PageBlocks are walked, and CompositeObjects: a CompositeGraphicUnit of the resources drawn through
+the object's CTM into its Boundary (some producers put every line of a page in one; their depth is
+bounded by the nesting limit: a unit that draws itself is refused). Objects marked Visible="false" are not read. Every object, TextCode and path segment
+counts towards the page objects limit.
 """
 
 from __future__ import annotations
@@ -45,7 +46,6 @@ ASCENT = 0.86
 DESCENT = 0.14
 # a straight side runs across (or down) the page when it leans less than this (mm per mm)
 LEAN = 0.01
-MAX_BLOCK_DEPTH = 32  # PageBlocks inside PageBlocks (libxml2 stops at 256 elements anyway)
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[A-Za-z]")
 _SEPARATORS = re.compile(r"[\s,]+")
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -144,36 +144,59 @@ class Drawn:
     counted: int = 0  # objects, TextCodes and path segments, against the page objects limit
 
 
+Affine = tuple[float, float, float, float, float, float]
+
+
+def _then(inner: Affine, outer: Affine) -> Affine:
+    """The affine map that applies ``inner``, then ``outer`` (x' = a·x + c·y + e, y' = b·x + d·y + f)."""
+    a, b, c, d, e, f = inner
+    p, q, r, s, t, u = outer
+    return (p * a + r * b, q * a + s * b, p * c + r * d, q * c + s * d, p * e + r * f + t, q * e + s * f + u)
+
+
 class PageReader:
     """Reads the objects of one page's layers (and its templates') into a ``Drawn``.
 
     ``height``: the page's height in mm (y is flipped to points against it); ``params``: the
-    document's DrawParams by ID; ``part``: the page's part, named in errors."""
+    document's DrawParams by ID; ``units``: its CompositeGraphicUnits by ID; ``part``: the page's
+    part, named in errors."""
 
-    def __init__(self, height: float, params: dict, part: str, name: str):
+    def __init__(self, height: float, params: dict, part: str, name: str, units: dict | None = None):
         self.height, self.params, self.part, self.name = height, params, part, name
+        self.units = units or {}
         self.drawn = Drawn()
         self.room = limits.PAGE_OBJECTS.amount  # read once: an environment lookup costs more than an object
+        self.deepest = limits.NESTING.amount  # PageBlocks and CompositeObjects inside each other
 
     def read(self, layers) -> Drawn:
-        """Each layer's objects, PageBlocks walked without recursion."""
+        """Each layer's objects, PageBlocks and CompositeObjects walked without recursion (each
+        level with the map from its coordinates onto the page)."""
         for layer in layers:
-            stack = [(iter(layer), layer.get("DrawParam"), 0)]
+            stack = [(iter(layer), layer.get("DrawParam"), 0, _IDENTITY)]
             while stack:
-                nodes, param, depth = stack[-1]
+                nodes, param, depth, outer = stack[-1]
                 node = next(nodes, None)
                 if node is None:
                     stack.pop()
                     continue
                 kind = local(node.tag)
+                if kind not in ("PageBlock", "CompositeObject", "TextObject", "PathObject", "ImageObject") or \
+                        node.get("Visible") == "false":
+                    continue
+                self._count(1)
+                if kind in ("PageBlock", "CompositeObject") and depth >= self.deepest:
+                    raise limits.NESTING.error(f"an OFD page ({self.part}) with PageBlocks or CompositeObjects "
+                                               f"nested more than {self.deepest} deep (a unit that draws itself?)",
+                                               self.name)
                 if kind == "PageBlock":
-                    if depth >= MAX_BLOCK_DEPTH:
-                        raise limits.NESTING.error(f"an OFD page ({self.part}) with PageBlocks nested more than "
-                                                   f"{MAX_BLOCK_DEPTH} deep", self.name)
-                    stack.append((iter(node), param, depth + 1))
-                elif kind in ("TextObject", "PathObject", "ImageObject") and node.get("Visible") != "false":
-                    self._count(1)
-                    getattr(self, "_" + kind)(node, param)
+                    stack.append((iter(node), param, depth + 1, outer))
+                elif kind == "CompositeObject":
+                    unit = self.units.get((node.get("ResourceID") or "").strip())
+                    content = child(unit, "Content") if unit is not None else None
+                    if content is not None:
+                        stack.append((iter(content), param, depth + 1, self._placement(node, outer)))
+                else:
+                    getattr(self, "_" + kind)(node, param, outer)
         return self.drawn
 
     def _count(self, n: int) -> None:
@@ -182,14 +205,16 @@ class PageReader:
             raise limits.PAGE_OBJECTS.error(f"an OFD page ({self.part}) of more than {self.room:,} drawing objects",
                                             self.name)
 
-    def _placement(self, node):
-        """The object's CTM and the origin of its Boundary (mm)."""
+    def _placement(self, node, outer: Affine) -> Affine:
+        """The map from the object's coordinates onto the page (mm): its CTM, then to its
+        Boundary's origin, then ``outer`` (the composite objects it is drawn in)."""
         where = f"{self.part} object {node.get('ID', '?')}"
         found = box(node.get("Boundary"), f"Boundary of {where}", self.name) or (0.0, 0.0, 0.0, 0.0)
         ctm = numbers(node.get("CTM"), f"CTM of {where}", self.name)
         if ctm and len(ctm) != 6:
             raise ReportError(f"an OFD whose CTM of {where} is not six numbers", self.name)
-        return tuple(ctm) if ctm else _IDENTITY, found[0], found[1]
+        a, b, c, d, e, f = ctm if ctm else _IDENTITY
+        return _then((a, b, c, d, e + found[0], f + found[1]), outer)
 
     def _attribute(self, node, param: str | None, key: str) -> str | None:
         """An attribute of the object, else of its DrawParam (and the ones it is Relative to), else
@@ -219,8 +244,8 @@ class PageReader:
         return None
 
     # --- text ----------------------------------------------------------------------------------
-    def _TextObject(self, node, param) -> None:  # noqa: N802 (named after the element)
-        (a, b, c, d, e, f), bx, by = self._placement(node)
+    def _TextObject(self, node, param, outer: Affine) -> None:  # noqa: N802 (named after the element)
+        a, b, c, d, e, f = self._placement(node, outer)
         where = f"{self.part} object {node.get('ID', '?')}"
         size = (numbers(node.get("Size"), f"Size of {where}", self.name) or [3.5])[0]
         scale = (numbers(node.get("HScale"), f"HScale of {where}", self.name) or [1.0])[0]
@@ -249,8 +274,8 @@ class PageReader:
                     # the em box's corners through the CTM, onto the page, in points with y up
                     xs, ys = [], []
                     for px, py in ((x, y + top), (x + advance, y + top), (x, y + bottom), (x + advance, y + bottom)):
-                        xs.append(a * px + c * py + e + bx)
-                        ys.append(b * px + d * py + f + by)
+                        xs.append(a * px + c * py + e)
+                        ys.append(b * px + d * py + f)
                     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
                     chars.append((x0 * PT_PER_MM, (flip - y1) * PT_PER_MM, x1 * PT_PER_MM, (flip - y0) * PT_PER_MM, ch))
                 if i < len(text) - 1:
@@ -260,9 +285,9 @@ class PageReader:
                     x += advance  # where a TextCode without X goes on
 
     # --- rules ---------------------------------------------------------------------------------
-    def _PathObject(self, node, param) -> None:  # noqa: N802
+    def _PathObject(self, node, param, outer: Affine) -> None:  # noqa: N802
         where = f"{self.part} object {node.get('ID', '?')}"
-        ctm, bx, by = self._placement(node)
+        ctm = self._placement(node, outer)
         stroked = (self._attribute(node, param, "Stroke") or "true").strip() != "false"
         filled = (self._attribute(node, param, "Fill") or "false").strip() == "true"
         if not stroked and not filled:
@@ -270,7 +295,7 @@ class PageReader:
         width = (numbers(self._attribute(node, param, "LineWidth"), f"LineWidth of {where}", self.name) or [0.353])[0]
         width *= math.sqrt(abs(ctm[0] * ctm[3] - ctm[1] * ctm[2]))
         data = child(node, "AbbreviatedData")
-        subpaths = self._subpaths(data.text if data is not None else "", ctm, bx, by)
+        subpaths = self._subpaths(data.text if data is not None else "", ctm)
         if filled and not stroked and _light(self._colour(node, param, "FillColor")):
             filled = False  # a white or invisible fill draws no rule
         pad = width / 2 if stroked else 0.0
@@ -290,7 +315,7 @@ class PageReader:
                                           (max(px, qx) + pad) * PT_PER_MM, (self.height - min(py, qy) + pad) * PT_PER_MM,
                                           True)
 
-    def _subpaths(self, data: str, ctm, bx: float, by: float):
+    def _subpaths(self, data: str, ctm: Affine):
         """(points, straight sides) of each subpath, on the page (mm, y down). A command short of
         its numbers ends the path (a damaged path draws what it has)."""
         a, b, c, d, e, f = ctm
@@ -310,9 +335,9 @@ class PageReader:
                 break
             k += 1 + n
             coords = [float(v) for v in values]
-            mapped = [(a * coords[i] + c * coords[i + 1] + e + bx, b * coords[i] + d * coords[i + 1] + f + by)
+            mapped = [(a * coords[i] + c * coords[i + 1] + e, b * coords[i] + d * coords[i + 1] + f)
                       for i in range(0, n - 1, 2)] if op != "A" else [
-                (a * coords[5] + c * coords[6] + e + bx, b * coords[5] + d * coords[6] + f + by)]
+                (a * coords[5] + c * coords[6] + e, b * coords[5] + d * coords[6] + f)]
             if op in ("M", "S"):
                 if points:
                     out.append((points, sides))
@@ -320,7 +345,7 @@ class PageReader:
                 start = here = mapped[0]
                 continue
             if here is None:
-                start = here = (e + bx, f + by)
+                start = here = (e, f)
                 points = [here]
             if op == "C":
                 if start != here:
@@ -336,12 +361,12 @@ class PageReader:
         return out
 
     # --- images --------------------------------------------------------------------------------
-    def _ImageObject(self, node, param) -> None:  # noqa: N802
-        (a, b, c, d, e, f), bx, by = self._placement(node)
+    def _ImageObject(self, node, param, outer: Affine) -> None:  # noqa: N802
+        a, b, c, d, e, f = self._placement(node, outer)
         resource = (node.get("ResourceID") or "").strip()
         if not resource:
             return
-        corners = [(a * u + c * v + e + bx, b * u + d * v + f + by) for u, v in ((0, 0), (1, 0), (0, 1), (1, 1))]
+        corners = [(a * u + c * v + e, b * u + d * v + f) for u, v in ((0, 0), (1, 0), (0, 1), (1, 1))]
         xs, ys = [p[0] for p in corners], [p[1] for p in corners]
         if max(xs) - min(xs) > 0 and max(ys) - min(ys) > 0:
             self.drawn.images.append(Placed(resource, min(xs), min(ys), max(xs), max(ys), a < 0, d < 0))
