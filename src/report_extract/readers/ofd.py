@@ -34,6 +34,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from io import BytesIO
 
 from .. import limits
@@ -47,7 +48,11 @@ from .zipped import check_archive
 
 A4 = (0.0, 0.0, 210.0, 297.0)  # mm: the page box where a file gives none
 _UTF8_FLAG = 0x800
+# what zipfile raises for a member it cannot unzip (RuntimeError: a password; NotImplementedError:
+# a compression it does not know; zlib.error, EOFError, BadZipFile: damaged data)
+_UNZIP_ERRORS = (zipfile.BadZipFile, zlib.error, RuntimeError, ValueError, OSError, EOFError, NotImplementedError)
 # an object of a page, or a TextCode, as it starts in the part's bytes: counted before parsing
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")  # the root element's start: a DTD stands before it
 _OBJECT_TAG = re.compile(rb"<(?:[\w.-]+:)?(?:TextObject|PathObject|ImageObject|CompositeObject|PageBlock|TextCode)\b")
 
 
@@ -177,7 +182,7 @@ class Package:
                                      f"{limits.megabytes(limit.amount)}", self.name)
         try:
             return self.zip.read(info)  # at most file_size bytes: zipfile stops there
-        except (zipfile.BadZipFile, RuntimeError, ValueError, OSError, EOFError, NotImplementedError) as exc:
+        except _UNZIP_ERRORS as exc:
             raise ReportError(f"an OFD whose {part} cannot be unzipped ({exc})", self.name) from None
 
     def xml(self, part: str):
@@ -186,6 +191,10 @@ class Package:
         from lxml import etree
 
         data = self.bytes(part)
+        first = _FIRST_ELEMENT.search(data)
+        if b"<!DOCTYPE" in data[:first.start() if first else len(data)]:  # refused before libxml2 sees it
+            raise ReportError(f"an OFD whose {part} declares a DTD (entities are refused: an OFD never needs "
+                              "one)", self.name)
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                                  huge_tree=False, remove_comments=True, remove_pis=True)
         try:
@@ -205,16 +214,19 @@ class Package:
     def page_xml(self, part: str):
         """A page's (or a template's) root, its objects counted in its bytes before it is parsed."""
         info = self.entries[part]
-        with self.zip.open(info) as stream:  # counted in pieces: the part is not held twice
-            count, tail = 0, b""
-            while piece := stream.read(1 << 20):
-                chunk = tail + piece
-                cut = chunk.rfind(b"<")  # a tag cut by the piece's end: the next piece's
-                cut = cut if cut >= 0 and len(chunk) - cut < 64 else len(chunk)
-                count += len(_OBJECT_TAG.findall(chunk, 0, cut))
-                tail = chunk[cut:]
-                limits.PAGE_OBJECTS.check(count, f"an OFD page ({part}) of more than "
-                                                 f"{limits.PAGE_OBJECTS.amount:,} drawing objects", self.name)
+        try:
+            with self.zip.open(info) as stream:  # counted in pieces: the part is not held twice
+                count, tail = 0, b""
+                while piece := stream.read(1 << 20):
+                    chunk = tail + piece
+                    cut = chunk.rfind(b"<")  # a tag cut by the piece's end: the next piece's
+                    cut = cut if cut >= 0 and len(chunk) - cut < 64 else len(chunk)
+                    count += len(_OBJECT_TAG.findall(chunk, 0, cut))
+                    tail = chunk[cut:]
+                    limits.PAGE_OBJECTS.check(count, f"an OFD page ({part}) of more than "
+                                                     f"{limits.PAGE_OBJECTS.amount:,} drawing objects", self.name)
+        except _UNZIP_ERRORS as exc:
+            raise ReportError(f"an OFD whose {part} cannot be unzipped ({exc})", self.name) from None
         return self.xml(part)
 
     def resources(self, base: str, common, location: str | None = None):
