@@ -41,7 +41,7 @@ from .. import limits
 from ..document import Document
 from ..errors import ReportError
 from . import scan
-from .ofd_page import PT_PER_MM, Drawn, PageReader, box, child, local
+from .ofd_page import PT_PER_MM, PageReader, Placed, box, child, local
 from .page import PageContent, document, page_content, usable
 from .raster import is_blank
 from .zipped import check_archive
@@ -68,14 +68,18 @@ def read(data: bytes, name: str = "<stdin>", ocr: str = "auto", on_ocr_page=None
     templates = {}
     for node in common if common is not None else ():
         if local(node.tag) == "TemplatePage" and node.get("BaseLoc"):
-            templates[(node.get("ID") or "").strip()] = package.resolve(doc_part, node.get("BaseLoc"), "template page")
+            try:
+                templates[(node.get("ID") or "").strip()] = package.resolve(doc_part, node.get("BaseLoc"),
+                                                                            "template page")
+            except MissingPart:
+                continue  # as readers do: the pages are drawn without it
     listed = child(doc, "Pages")
     entries = [p for p in listed if local(p.tag) == "Page"] if listed is not None else []
     if not entries:
         raise ReportError("an OFD whose document lists no pages", name)
     limits.PAGES.check(len(entries), f"an OFD of {len(entries):,} pages", name)
     pages: list[PageContent] = []
-    drawn: list[Drawn] = []
+    images: list[list[Placed]] = []  # each page's image objects
     boxes = []
     for number, entry in enumerate(entries, 1):
         part = package.resolve(doc_part, entry.get("BaseLoc"), f"page {number}")
@@ -93,14 +97,14 @@ def read(data: bytes, name: str = "<stdin>", ocr: str = "auto", on_ocr_page=None
             if template is not None:
                 layers += _layers(package.page_xml(template))
         layers += _layers(root)
-        drawn.append(PageReader(page_box[3], params, part, name, units).read(layers))
-        content = drawn[-1]
-        pages.append(page_content(number, page_box[3] * PT_PER_MM, content.chars,
-                                  (content.horizontal, content.vertical), content.bad,
-                                  pages[-1].layout_open_end if pages else None))
+        foot = page_box[1] + page_box[3]  # y is flipped at the page box's foot
+        drawn = PageReader(foot, params, part, name, units).read(layers)
+        pages.append(page_content(number, page_box[3] * PT_PER_MM, drawn.chars, (drawn.horizontal, drawn.vertical),
+                                  drawn.bad, pages[-1].layout_open_end if pages else None))
+        images.append(drawn.images)
         boxes.append(page_box)
     if ocr != "never":
-        pages = _scans(package, media, pages, drawn, boxes, ocr == "always", on_ocr_page)
+        pages = _scans(package, media, pages, images, boxes, ocr == "always", on_ocr_page)
     return document(pages, name, "ofd", scan.page_blocks)
 
 
@@ -308,8 +312,8 @@ def _gb18030(data: bytes, parser):
 
 
 # --- pages that are a scan -----------------------------------------------------------------------
-def _scans(package: Package, media: dict, pages: list[PageContent], drawn: list[Drawn], boxes: list, always: bool,
-           on_ocr_page) -> list[PageContent]:
+def _scans(package: Package, media: dict, pages: list[PageContent], images: list[list[Placed]], boxes: list,
+           always: bool, on_ocr_page) -> list[PageContent]:
     """The pages with the scanned ones read by OCR, chosen as ``scan.read_pdf_pages`` chooses PDF
     pages: a page without a usable text layer that holds images (in a report whose other pages
     have text, only where an image covers much of it: IMAGE_SHARE); with ``always``, also a page
@@ -318,10 +322,10 @@ def _scans(package: Package, media: dict, pages: list[PageContent], drawn: list[
     texty = any(usable(p) for p in pages)
     out = list(pages)
     for k, page in enumerate(pages):
-        images, page_box = drawn[k].images, boxes[k]
-        if not images:
+        placed, page_box = images[k], boxes[k]
+        if not placed:
             continue
-        share = max((i.x1 - i.x0) * (i.y1 - i.y0) for i in images) / (page_box[2] * page_box[3])
+        share = max((i.x1 - i.x0) * (i.y1 - i.y0) for i in placed) / (page_box[2] * page_box[3])
         if usable(page) and not (always and share >= scan.IMAGE_SHARE):
             continue  # its text layer is its own (a logo or a seal beside it)
         if texty and share < scan.IMAGE_SHARE:
@@ -331,7 +335,7 @@ def _scans(package: Package, media: dict, pages: list[PageContent], drawn: list[
                 scan.engine()
             except scan.OcrUnavailable:
                 continue
-        grey = _render(package, media, images, page_box, page.number)
+        grey = _render(package, media, placed, page_box, page.number)
         if is_blank(grey):
             continue
         before = out[k - 1] if k else None
