@@ -195,8 +195,12 @@ class PageReader:
                     content = child(unit, "Content") if unit is not None else None
                     if content is not None:
                         stack.append((iter(content), param, depth + 1, self._placement(node, outer)))
+                elif kind == "TextObject":
+                    self._text(node, outer)
+                elif kind == "PathObject":
+                    self._path(node, param, outer)
                 else:
-                    getattr(self, "_" + kind)(node, param, outer)
+                    self._image(node, outer)
         return self.drawn
 
     def _count(self, n: int) -> None:
@@ -244,7 +248,7 @@ class PageReader:
         return None
 
     # --- text ----------------------------------------------------------------------------------
-    def _TextObject(self, node, param, outer: Affine) -> None:  # noqa: N802 (named after the element)
+    def _text(self, node, outer: Affine) -> None:
         a, b, c, d, e, f = self._placement(node, outer)
         where = f"{self.part} object {node.get('ID', '?')}"
         size = (numbers(node.get("Size"), f"Size of {where}", self.name) or [3.5])[0]
@@ -285,7 +289,7 @@ class PageReader:
                     x += advance  # where a TextCode without X goes on
 
     # --- rules ---------------------------------------------------------------------------------
-    def _PathObject(self, node, param, outer: Affine) -> None:  # noqa: N802
+    def _path(self, node, param: str | None, outer: Affine) -> None:
         where = f"{self.part} object {node.get('ID', '?')}"
         ctm = self._placement(node, outer)
         stroked = (self._attribute(node, param, "Stroke") or "true").strip() != "false"
@@ -361,7 +365,7 @@ class PageReader:
         return out
 
     # --- images --------------------------------------------------------------------------------
-    def _ImageObject(self, node, param, outer: Affine) -> None:  # noqa: N802
+    def _image(self, node, outer: Affine) -> None:
         a, b, c, d, e, f = self._placement(node, outer)
         resource = (node.get("ResourceID") or "").strip()
         if not resource:
