@@ -119,6 +119,25 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
+def _ofd_with(path: Path, page_writer, part: str = "Doc_0/Pages/Page_0/Content.xml", extra: dict | None = None) -> Path:
+    """The clean OFD twin with one part replaced (streamed: a bomb is never in memory)."""
+    source = zipfile.ZipFile(io.BytesIO(_fixture("ofd/v2021-clean.ofd")))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for info in source.infolist():
+            if info.filename != part and info.filename not in (extra or {}):
+                out.writestr(info, source.read(info))
+        with out.open(part, "w", force_zip64=True) as handle:
+            page_writer(handle)
+        for name, body in (extra or {}).items():
+            out.writestr(name, body)
+    return path
+
+
+O_HEAD = b'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content>' \
+         b'<ofd:Layer ID="1">'
+O_TAIL = b"</ofd:Layer></ofd:Content></ofd:Page>"
+
+
 # --- the kinds ----------------------------------------------------------------------------------
 @kind("docx-zip-bomb")
 def _(d: Path) -> Case:
@@ -203,6 +222,43 @@ def _(d: Path) -> Case:
     depth = 3000
     return Case(["extract", _write(d / "tables.html", b"<html><body>" + b"<table><tr><td>" * depth + "申请人情况".encode()
                                    + b"</td></tr></table>" * depth + b"</body></html>")])
+
+
+@kind("ofd-zip-bomb")
+def _(d: Path) -> Case:
+    unit = b'<ofd:TextObject ID="2" Boundary="0 0 9 9" Font="1" Size="3"><ofd:TextCode X="0" Y="3">' + \
+        "示例".encode() * 8 + b"</ofd:TextCode></ofd:TextObject>"
+    return Case(["extract", _ofd_with(d / "bomb.ofd", lambda h: (h.write(O_HEAD), _repeat(h, unit, 1200 << 20),
+                                                                 h.write(O_TAIL)))])
+
+
+@kind("ofd-million-objects", fast=True)
+def _(d: Path) -> Case:
+    unit = b'<ofd:PathObject ID="2" Boundary="0 0 1 1"/>'
+    return Case(["extract", _ofd_with(d / "objects.ofd", lambda h: (h.write(O_HEAD), _repeat(h, unit, len(unit) * 10**6),
+                                                                    h.write(O_TAIL)))])
+
+
+@kind("ofd-billion-laughs", fast=True)
+def _(d: Path) -> Case:
+    entities = b'<!DOCTYPE ofd:Page [<!ENTITY a0 "lol">' + b"".join(
+        b'<!ENTITY a%d "&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;">' % ((i,) + (i - 1,) * 10)
+        for i in range(1, 10)) + b"]>"
+    body = O_HEAD.replace(b"<ofd:Page", entities + b"<ofd:Page", 1) + \
+        b'<ofd:TextObject ID="2" Boundary="0 0 9 9" Font="1" Size="3"><ofd:TextCode>&a9;</ofd:TextCode></ofd:TextObject>' + O_TAIL
+    return Case(["extract", _ofd_with(d / "laughs.ofd", lambda h: h.write(body))])
+
+
+@kind("ofd-self-drawing-composite", fast=True)
+def _(d: Path) -> Case:
+    """A composite graphic unit that draws itself twice: 2^200 objects, were it expanded."""
+    page = O_HEAD + b'<ofd:CompositeObject ID="2" ResourceID="90" Boundary="0 0 9 9"/>' + O_TAIL
+    units = (b'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Res xmlns:ofd="http://www.ofdspec.org/2016" BaseLoc="Res">'
+             b'<ofd:CompositeGraphicUnits><ofd:CompositeGraphicUnit ID="90" Width="9" Height="9"><ofd:Content>'
+             + b'<ofd:CompositeObject ID="91" ResourceID="90" Boundary="0 0 9 9"/>' * 2 +
+             b"</ofd:Content></ofd:CompositeGraphicUnit></ofd:CompositeGraphicUnits></ofd:Res>")
+    return Case(["extract", _ofd_with(d / "composite.ofd", lambda h: h.write(page),
+                                      extra={"Doc_0/DocumentRes.xml": units})])
 
 
 def _span_table(cells: int) -> bytes:
@@ -813,8 +869,8 @@ def mutate(rng: random.Random, data: bytes) -> bytes:
 
 
 def mutants(seed: int, count: int, images: bool = False):
-    """(name, bytes): fixtures mutated; DOCX mutated inside its document.xml half of the time (so
-    the XML parser, not only the zip reader, sees the damage). ``images``: the committed scans
+    """(name, bytes): fixtures mutated; DOCX mutated inside its document.xml half of the time, an
+    OFD twin inside one of its parts (so the XML parser, not only the zip reader, sees the damage). ``images``: the committed scans
     instead (JPG, TIFF, image-only PDF, and the zip that carries a report's JPG pages), each read
     by OCR: seconds a mutation."""
     rng = random.Random(seed)
@@ -829,17 +885,19 @@ def mutants(seed: int, count: int, images: bool = False):
         sources.append(bundle)
     else:
         sources = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md", ".html", ".mht", ".docx", ".pdf"))
+        sources += sorted(p for p in (FIXTURES / "ofd").glob("*.ofd") if "scanned" not in p.name)  # no OCR here
         originals = {p: p.read_bytes() for p in sources}
     for i in range(count):
         path = rng.choice(sources)
         data = originals[path]
-        if path.suffix == ".docx" and rng.random() < 0.5:
+        if path.suffix in (".docx", ".ofd") and rng.random() < 0.5:
             source = zipfile.ZipFile(io.BytesIO(data))
             buffer = io.BytesIO()
+            target = "word/document.xml" if path.suffix == ".docx" else rng.choice(source.namelist())
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
                 for info in source.infolist():
                     body = source.read(info)
-                    out.writestr(info.filename, mutate(rng, body) if info.filename == "word/document.xml" else body)
+                    out.writestr(info.filename, mutate(rng, body) if info.filename == target else body)
             yield f"mut-{i:05d}-{path.name}", buffer.getvalue()
         else:
             yield f"mut-{i:05d}-{path.name}", mutate(rng, data)

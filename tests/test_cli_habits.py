@@ -67,14 +67,14 @@ def test_an_output_folder_that_cannot_be_written_is_exit_4_as_in_batch(tmp_path)
 def test_a_batch_says_what_it_read_what_it_did_not_and_how_long_it_took(tmp_path):
     archive = tmp_path / "archive"
     archive.mkdir()
-    for name in ("a.ofd", "b.ofd", "c.zip", ".hidden.txt"):
+    for name in ("a.xls", "b.xls", "c.zip", ".hidden.txt"):
         (archive / name).write_bytes(b"x")
     empty = run("batch", archive, "-o", tmp_path / "empty")
     assert empty.returncode == 0
     assert empty.stderr.splitlines() == [
-        f"report-extract: no inputs found (the formats read: .pdf .docx .doc .wps .txt .md .html .mht page images); "
-        f"{tmp_path / 'empty'}",
-        "report-extract: not read (not a format report-extract reads): 2 .ofd, 1 .zip"]
+        f"report-extract: no inputs found (the formats read: .pdf .ofd .docx .doc .wps .txt .md .html .mht page "
+        f"images); {tmp_path / 'empty'}",
+        "report-extract: not read (not a format report-extract reads): 2 .xls, 1 .zip"]
     (archive / "one.txt").write_bytes((FIXTURES / "v2021-balance.txt").read_bytes())
     one = run("batch", archive, "-o", tmp_path / "out")
     last = one.stderr.splitlines()[-2]

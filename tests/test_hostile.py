@@ -34,6 +34,10 @@ EXPECTED = {  # kind -> (exit, what its one line says); the kinds tests/test_har
     "input-dev-zero": (3, "/dev/zero: not a regular file (a character device); only files are read"),
     "text-nul-bytes": (3, "a binary file, not text"),
     "md-pipe-rows-2000": (0, ""),
+    "ofd-million-objects": (3, "an OFD page (Doc_0/Pages/Page_0/Content.xml) of more than 200,000 drawing objects: "
+                               "over the page objects limit"),
+    "ofd-billion-laughs": (3, "an OFD whose Doc_0/Pages/Page_0/Content.xml declares a DTD"),
+    "ofd-self-drawing-composite": (3, "over the nesting depth limit of 200 levels"),
 }
 
 

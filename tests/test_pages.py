@@ -56,7 +56,8 @@ def test_a_zip_that_is_not_page_images_is_refused_in_one_line(tmp_path):
         archive.writestr("readme.txt", "not a page")
     with pytest.raises(ReportError) as caught:
         report_extract.extract("pages.zip", buffer.getvalue())
-    assert caught.value.reason == "a zip archive that is neither a Word document nor the page images of a report"
+    assert caught.value.reason == ("a zip archive that is neither a Word document, an OFD document nor the page images "
+                                   "of a report")
     with pytest.raises(ReportError) as caught:
         report_extract.extract("pages.zip", pages.bundle([("p1.jpg", JPG_PAGES[0].read_bytes())]), ocr="never")
     assert caught.value.reason == "page images: they can only be read by OCR, and --ocr never was given"

@@ -234,7 +234,7 @@ def batch_summary(outcome, outdir) -> str:
     report, what failed, how long it took."""
     read = outcome.total - outcome.failed - outcome.not_reports
     if outcome.total == 0:
-        return f"no inputs found (the formats read: .pdf .docx .doc .wps .txt .md .html .mht page images); {outdir}"
+        return f"no inputs found (the formats read: .pdf .ofd .docx .doc .wps .txt .md .html .mht page images); {outdir}"
     notes = [f"{outcome.with_errors} with errors in the report"] if outcome.with_errors else []
     notes += [f"{outcome.read_partly} read partly: {_count(outcome.limited_cells, 'cell')} we could not read, "
               "not counted as errors"] if outcome.read_partly else []

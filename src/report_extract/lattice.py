@@ -98,6 +98,32 @@ def place(chars: list[Char], grids: list[Grid]) -> tuple[list[list[list[Char]]],
 
 # --- ruling lines -> grids ----------------------------------------------------------------------
 
+# a fill whose every channel (0-255) is above this is white or near it: a cell background, no rule
+LIGHT = 200
+
+
+def is_light(r: float, g: float, b: float, alpha: float = 255) -> bool:
+    """Whether a fill of this colour draws no rule: invisible, white or near white."""
+    return alpha == 0 or min(r, g, b) > LIGHT
+
+
+def add_rules(horizontal: list[tuple[float, float, float]], vertical: list[tuple[float, float, float]],
+              x0: float, y0: float, x1: float, y1: float, stroked: bool) -> None:
+    """The rules a drawn box stands for, added to ``horizontal`` (y, x0, x1) and ``vertical``
+    (x, y0, y1): a box thinner than THICK one way and long the other is one rule along its middle
+    (a stroked line, a thick border drawn as a bar); a larger stroked box is its four sides. A
+    reader passes only boxes that are drawn as rules: stroked, or filled thin and dark (a filled
+    cell background is no rule)."""
+    w, h = x1 - x0, y1 - y0
+    if h < THICK and w > 2 and w >= 2 * h:
+        horizontal.append(((y0 + y1) / 2, x0, x1))
+    elif w < THICK and h > 2 and h >= 2 * w:
+        vertical.append(((x0 + x1) / 2, y0, y1))
+    elif stroked and w > 2 and h > 2:
+        horizontal += [(y0, x0, x1), (y1, x0, x1)]
+        vertical += [(x0, y0, y1), (x1, y0, y1)]
+
+
 def _closures(horizontal: list[tuple[float, float, float]],
               vertical: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
     """A table cut by a page break often lacks its last (or first) horizontal rule, and a table

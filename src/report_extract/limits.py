@@ -57,11 +57,13 @@ INPUT_SIZE = Limit("input size", "REPORT_EXTRACT_MAX_INPUT_MB", 256, "MB",
 TEXT_SIZE = Limit("text size", "REPORT_EXTRACT_MAX_TEXT_MB", 32, "MB",
                   "bytes of a text, markdown or HTML input (of the HTML part of an MHTML file)")
 UNZIPPED_SIZE = Limit("unzipped size", "REPORT_EXTRACT_MAX_UNZIPPED_MB", 256, "MB",
-                      "uncompressed bytes of all members of a DOCX (zip), from its directory, before unzipping")
+                      "uncompressed bytes of all members of a DOCX or OFD (zip), from its directory, before unzipping; "
+                      "for an OFD also the bytes of the parts its pages read, a part counted each time it is read")
 XML_PART_SIZE = Limit("XML part size", "REPORT_EXTRACT_MAX_XML_MB", 64, "MB",
-                      "uncompressed bytes of one XML member of a DOCX (word/document.xml), before parsing")
+                      "uncompressed bytes of one XML member of a DOCX (word/document.xml) or an OFD (a page's "
+                      "Content.xml), before parsing")
 ZIP_MEMBERS = Limit("zip member count", "REPORT_EXTRACT_MAX_ZIP_MEMBERS", 10_000, "members",
-                    "members of a DOCX (zip)")
+                    "members of a DOCX or OFD (zip)")
 TABLE_CELLS = Limit("table cells", "REPORT_EXTRACT_MAX_TABLE_CELLS", 200_000, "cells",
                     "grid positions of one table after rowspan/colspan expansion, counted before expanding")
 DOCUMENT_CELLS = Limit("document cells", "REPORT_EXTRACT_MAX_CELLS", 100_000, "cells",
@@ -71,9 +73,10 @@ DOCUMENT_BLOCKS = Limit("document blocks", "REPORT_EXTRACT_MAX_BLOCKS", 200_000,
 SPAN = Limit("cell span", "REPORT_EXTRACT_MAX_SPAN", 1_000, "rows or columns",
              "rowspan or colspan of one cell (larger spans are clamped to it, as browsers clamp colspan)")
 NESTING = Limit("nesting depth", "REPORT_EXTRACT_MAX_NESTING", 200, "levels",
-                "nested multipart containers of an MHTML file, nested PDF form XObjects (HTML and DOCX XML: "
+                "nested multipart containers of an MHTML file, nested PDF form XObjects, an OFD page's nested "
+                "PageBlocks and CompositeObjects (HTML, DOCX and OFD XML: "
                 "libxml2's own bound of 256 elements, refused in one line)")
-PAGES = Limit("page count", "REPORT_EXTRACT_MAX_PAGES", 2_000, "pages", "pages of a PDF")
+PAGES = Limit("page count", "REPORT_EXTRACT_MAX_PAGES", 2_000, "pages", "pages of a PDF or an OFD")
 IMAGE_PAGES = Limit("image page count", "REPORT_EXTRACT_MAX_IMAGE_PAGES", 100, "pages",
                     "pages of a TIFF, or page images of one report (a zip, or files grouped by name), each "
                     "read by OCR at seconds a page; counted before decoding")
@@ -85,7 +88,8 @@ STREAM_SIZE = Limit("stream size", "REPORT_EXTRACT_MAX_STREAM_MB", 256, "MB",
 PAGE_OBJECTS = Limit("page objects", "REPORT_EXTRACT_MAX_PAGE_OBJECTS", 200_000, "objects",
                      "drawing objects of one PDF page, with those inside form XObjects; paths a content stream "
                      "paints are counted before pdfium loads the page (a page of 400,000 paths takes ~18 s, a "
-                     "real report's page a few thousand)")
+                     "real report's page a few thousand); of an OFD page, its objects and TextCodes counted in "
+                     "its bytes before it is parsed, and its path segments")
 NUMBER_DIGITS = Limit("number digits", "REPORT_EXTRACT_MAX_DIGITS", 30, "digits",
                       "digits of one number in a cell; a longer run of digits is text (not_a_number), "
                       "the report is still read")

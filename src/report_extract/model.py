@@ -59,7 +59,7 @@ class ReadWith(BaseModel):
 
 class Source(BaseModel):
     path: str
-    format: Literal["pdf", "docx", "doc", "html", "text", "image"]
+    format: Literal["pdf", "ofd", "docx", "doc", "html", "text", "image"]
     sha256: str
     pages: Optional[int] = None
     ocr_pages: Optional[list[int]] = Field(None, description="pages read by OCR (1-based); absent where none was")

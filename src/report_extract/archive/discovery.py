@@ -19,7 +19,7 @@ from .. import pages
 from .jobs import Job
 from .outfolder import LOCK_NAME, resolved
 
-EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".xhtml", ".mht", ".mhtml",
+EXTENSIONS = (".pdf", ".ofd", ".docx", ".doc", ".wps", ".txt", ".md", ".html", ".htm", ".xhtml", ".mht", ".mhtml",
               ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # page images: read by OCR
 MAX_NAME_BYTES = 200  # a result's file name, before .json and .html (file systems allow 255)
 
@@ -36,8 +36,8 @@ def discover(paths: list[str], outdir: Path | None = None,
     """Files under the given folders (recursively, by extension) and the given files, in a stable
     order, each with its place in the output folder; and the paths skipped. Output folders
     (``outdir``, and any folder an earlier batch wrote into: it holds LOCK_NAME) are never walked.
-    ``ignored``: counts the files found in the folders that are not read, by their ending (.ofd,
-    .zip, no ending …; hidden files and Office's ~$ files are not counted)."""
+    ``ignored``: counts the files found in the folders that are not read, by their ending (.zip,
+    .xls, no ending …; hidden files and Office's ~$ files are not counted)."""
     found: list[tuple[str, str]] = []
     named: set[str] = set()  # files the user named one by one: never grouped as page images
     skipped: list[Skipped] = []

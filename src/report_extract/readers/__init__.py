@@ -15,13 +15,18 @@ from pathlib import PurePath
 from ..document import Document
 from ..errors import ReportError
 
-_PROMISED = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "doc", ".png": "image", ".jpg": "image",
+_PROMISED = {".pdf": "pdf", ".ofd": "ofd", ".docx": "docx", ".doc": "doc", ".wps": "doc", ".png": "image", ".jpg": "image",
              ".jpeg": "image", ".tif": "image", ".tiff": "image"}
 # PNG, JPEG, TIFF (little- and big-endian, and BigTIFF)
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
 OCR_MODES = ("auto", "always", "never")
 # what archivers add to a zip beside its files (macOS resource forks, Finder and Explorer files)
 _ZIP_CLUTTER = re.compile(r"(?:^|/)(?:__MACOSX/|\.|Thumbs\.db$|desktop\.ini$)", re.I)
+
+
+def a_or_an(word: str) -> str:
+    """The word after its article, as the name of a format is read out: an OFD, an MHTML, a PDF."""
+    return f"{'an' if word[:1] in 'AEFHILMNORSXaeiou' else 'a'} {word}"
 
 
 def sniff(data: bytes, name: str) -> str:
@@ -33,18 +38,25 @@ def sniff(data: bytes, name: str) -> str:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
         except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError) as exc:  # NotImplementedError:
             # a member needing a zip version (or compression) zipfile does not know
-            what = "DOCX (zip)" if _PROMISED.get(PurePath(name).suffix.lower()) in ("docx", "doc") else "zip"
+            what = {"docx": "DOCX (zip)", "doc": "DOCX (zip)", "ofd": "OFD (zip)"}.get(
+                _PROMISED.get(PurePath(name).suffix.lower()), "zip")
             raise ReportError(f"a damaged or truncated {what} file ({exc})", name) from None
         if "word/document.xml" in names:
             return "docx"
+        if any(n.lstrip("/").casefold() == "ofd.xml" for n in names):
+            return "ofd"
         from ..pages import is_image_name
 
         kept = [n for n in names if not n.endswith("/") and not _ZIP_CLUTTER.search(n)]
         if kept and all(is_image_name(n) for n in kept):
             return "pages"
-        if _PROMISED.get(PurePath(name).suffix.lower()) in ("docx", "doc"):
+        promised = _PROMISED.get(PurePath(name).suffix.lower())
+        if promised in ("docx", "doc"):
             raise ReportError("a zip archive that is not a Word document", name)
-        raise ReportError("a zip archive that is neither a Word document nor the page images of a report", name)
+        if promised == "ofd":
+            raise ReportError("a zip archive without OFD.xml: not an OFD document", name)
+        raise ReportError("a zip archive that is neither a Word document, an OFD document nor the page images of a "
+                          "report", name)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     if data.startswith(_IMAGE_MAGIC):
@@ -96,8 +108,8 @@ def read(data: bytes, name: str, ocr: str = "auto", on_ocr_page=None) -> Documen
     kind = sniff(data, name)
     promised = _PROMISED.get(PurePath(name).suffix.lower())
     if promised and kind != promised and (promised, kind) not in (("doc", "docx"), ("image", "pages")):
-        what = {"pdf": "PDF", "docx": "DOCX", "doc": "Word .doc/.wps", "image": "PNG/JPEG/TIFF image"}[promised]
-        raise ReportError(f"named like a {what} file, but its content is not one (it looks like {kind})", name)
+        what = {"pdf": "PDF", "ofd": "OFD", "docx": "DOCX", "doc": "Word .doc/.wps", "image": "PNG/JPEG/TIFF image"}[promised]
+        raise ReportError(f"named like {a_or_an(what)} file, but its content is not one (it looks like {kind})", name)
     if kind == "text":
         from . import text
 
@@ -106,6 +118,10 @@ def read(data: bytes, name: str, ocr: str = "auto", on_ocr_page=None) -> Documen
         from . import pdf
 
         return pdf.read(data, name, ocr, on_ocr_page)
+    if kind == "ofd":
+        from . import ofd
+
+        return ofd.read(data, name, ocr, on_ocr_page)
     if kind == "docx":
         from . import docx
 

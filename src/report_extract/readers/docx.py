@@ -16,6 +16,7 @@ from .. import limits
 from ..document import Cell, Document, Paragraph, Table
 from ..errors import ReportError
 from . import docx_numbering
+from .zipped import check_archive
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -41,23 +42,6 @@ def _open(data: bytes, name: str):
     except Exception as exc:  # lxml errors of a broken document.xml, and the like
         raise ReportError(f"a DOCX file that cannot be parsed ({type(exc).__name__}: {exc})", name) from None
     return document
-
-
-def check_archive(data: bytes, name: str) -> None:
-    """Refuse a zip bomb from its directory, before anything is unzipped: too many members, too
-    many bytes in all, or an XML part too large to parse (zipfile never unpacks more than a
-    member's declared size, so the declared sizes bound the work)."""
-    try:
-        members = zipfile.ZipFile(BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError) as exc:
-        raise ReportError(f"a damaged or truncated DOCX (zip) file ({exc})", name) from None
-    limits.ZIP_MEMBERS.check(len(members), f"a DOCX (zip) of {len(members):,} members", name)
-    total = sum(m.file_size for m in members)
-    limits.UNZIPPED_SIZE.check(total, f"a DOCX (zip) that unzips to {limits.megabytes(total)}", name)
-    for member in members:
-        if member.filename.lower().endswith((".xml", ".rels")):
-            limits.XML_PART_SIZE.check(member.file_size, f"a DOCX whose {member.filename} unzips to "
-                                                         f"{limits.megabytes(member.file_size)}", name)
 
 
 def _blocks(container, labels: dict):

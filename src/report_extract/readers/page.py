@@ -1,13 +1,13 @@
-"""A page of positioned text, as the PDF reader (``pdf``) and the scan reader (``scan``) make it.
+"""A page of positioned text, as the PDF (``pdf``), OFD (``ofd``) and scan (``scan``) readers make it.
 
-Both readers fill a ``PageContent`` (lines of text, ruled tables with the characters of each cell,
-tables read from the layout of the text), from a PDF's text layer or from OCR of a page image;
-what follows is the same for both: whether a page's text layer carries its text (``usable``),
+They fill a ``PageContent`` (lines of text, ruled tables with the characters of each cell,
+tables read from the layout of the text), from a PDF's text layer, an OFD page's text objects or
+OCR of a page image (``page_content``); what follows is the same for all: whether a page's text layer carries its text (``usable``),
 running headers, footers and page numbers left out (``drop_running_lines``), and the page as
 blocks of the document model (``PageContent.blocks``).
 
-Nothing here opens a file, renders a page or knows OCR: both readers import this module, and
-neither imports the other's page model.
+Nothing here opens a file, renders a page or knows OCR: the readers import this module, and none
+imports another's page model.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
-from .. import lattice
-from ..document import Table
+from .. import lattice, layout
+from ..document import Document, Table
+from ..errors import ReportError
 from ..lattice import TEXT, Char, Grid, Line
 from ..layout import OpenEnd
 from .text import PAGE_MARK
@@ -38,6 +40,8 @@ _PAGE_NUMBER_CHARS = "-—–第页/ "
 _BOTTOM_EDGE = 0.9
 _TOP_EDGE = 0.12
 _BARE_PAGE_NUMBER = re.compile(r"[-—–\s]*\d{1,3}[-—–\s]*")
+# a character a font gives no Unicode for: a control or private-use character, or U+FFFD
+UNMAPPED = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
 
 
 @dataclass
@@ -77,6 +81,54 @@ class PageContent:
         for _, cells in self.tables:
             for chars in cells:
                 yield from chars
+
+
+def page_content(number: int, height: float, chars: list[Char], edges, bad_chars: int = 0,
+                 continued: OpenEnd | None = None) -> PageContent:
+    """A page of positioned characters and rules (PDF points, y up) as the page model: ruled
+    tables from the rules (``lattice``), tables drawn with partial or no rules from the layout of
+    the text no ruled table took (``layout``), the rest as lines. ``edges``: (horizontal (y, x0,
+    x1), vertical (x, y0, y1)) rules; ``continued``: the open end of a layout table that ended the
+    page before."""
+    grids = [g for g in lattice.grids(edges) if len(g.cells) >= 2]
+    in_cells, free = lattice.place(chars, grids)
+    lines = lattice.lines(free)
+    found = layout.read(lines, number, continued)
+    kept = {id(ln) for ln in found.rest}
+    taken = [ln for ln in lines if id(ln) not in kept] if found.tables else []
+    return PageContent(number, height, found.rest, list(zip(grids, in_cells)), len(chars), bad_chars, found.tables,
+                       taken, found.open_end)
+
+
+def document(pages: list[PageContent], name: str, fmt: str, ocr_blocks) -> Document:
+    """The Document of a fixed-layout file's pages (``fmt``: pdf, ofd), some maybe read by OCR:
+    its text layer checked where no page was, running headers, footers and page numbers left out,
+    each page's blocks in order (``ocr_blocks(page)`` for a page read by OCR: ``scan.page_blocks``)."""
+    what = fmt.upper()
+    ocr_pages = [p.number for p in pages if p.ocr is not None]
+    if not ocr_pages:
+        check_text_layer(pages, name, what)
+    elif not any(p.n_chars for p in pages):
+        raise ReportError(f"the {what} has no text layer, and OCR found no text on its pages (blank pages?)", name)
+    drop_running_lines(pages)
+    blocks = []
+    for page in pages:
+        blocks += page.blocks() if page.ocr is None else ocr_blocks(page)
+    return Document(blocks=blocks, format=fmt, pages=len(pages), ocr_pages=ocr_pages)
+
+
+def check_text_layer(pages: list[PageContent], name: str, what: str) -> None:
+    """Refuse a document (``what``: PDF, OFD) whose text cannot be read without OCR: fonts without
+    a Unicode mapping, or no text at all."""
+    total = sum(p.n_chars for p in pages)
+    bad = sum(p.bad_chars for p in pages)
+    if mostly_unmapped(total, bad):
+        raise ReportError(f"the {what}'s fonts have no Unicode mapping, so its text cannot be read "
+                          "(only OCR could: run with --ocr auto)", name)
+    visible = (ch for p in pages for ch in p.chars() if not ch[TEXT].isspace())
+    if next(islice(visible, MIN_VISIBLE - 1, None), None) is None:  # fewer than MIN_VISIBLE visible characters
+        raise ReportError(f"the {what} has no text layer (a scanned report?); run with --ocr auto to read it "
+                          "by OCR", name)
 
 
 def mostly_unmapped(n_chars: int, bad_chars: int) -> bool:

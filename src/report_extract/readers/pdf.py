@@ -19,18 +19,14 @@ import functools
 import re
 import struct
 import threading
-from itertools import islice
 from types import SimpleNamespace
 
 from .. import lattice, layout, limits
 from ..document import Document
 from ..errors import ReportError
-from ..lattice import TEXT, THICK, Char
+from ..lattice import THICK, Char
 from . import scan
-from .page import MIN_VISIBLE, PageContent, drop_running_lines, mostly_unmapped, usable
-
-_UNMAPPED = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
-
+from .page import UNMAPPED, PageContent, document, page_content, usable
 
 
 @functools.lru_cache(maxsize=1)
@@ -119,16 +115,7 @@ def _read(data: bytes, name: str, ocr: str, on_ocr_page=None) -> Document:
             pages = scan.read_pdf_pages(pdf, pages, scanned, ocr == "always", on_ocr_page)
     finally:
         pdf.close()
-    ocr_pages = [p.number for p in pages if p.ocr is not None]
-    if not ocr_pages:
-        _check_text_layer(pages, name)
-    elif not any(p.n_chars for p in pages):
-        raise ReportError("the PDF has no text layer, and OCR found no text on its pages (blank pages?)", name)
-    drop_running_lines(pages)
-    blocks = []
-    for page in pages:
-        blocks += page.blocks() if page.ocr is None else scan.page_blocks(page)
-    return Document(blocks=blocks, format="pdf", pages=len(pages), ocr_pages=ocr_pages)
+    return document(pages, name, "pdf", scan.page_blocks)
 
 
 _STREAM = re.compile(rb"(?<!end)stream\r?\n")
@@ -273,21 +260,10 @@ def _open_error(message: str) -> str:
 
 
 def _read_page(page, number: int, continued: layout.OpenEnd | None = None) -> PageContent:
-    height = page.get_height()
     chars, bad = _chars(page)
-    grids = [g for g in lattice.grids(_edges(page)) if len(g.cells) >= 2]
-    in_cells, free = lattice.place(chars, grids)
-    # tables drawn with partial or no rules, in the text no ruled table took
-    lines = lattice.lines(free)
-    found = layout.read(lines, number, continued)
-    kept = {id(ln) for ln in found.rest}
-    taken = [ln for ln in lines if id(ln) not in kept] if found.tables else []
-    content = PageContent(number, height, found.rest, list(zip(grids, in_cells)), len(chars), bad, found.tables,
-                          taken, found.open_end)
+    content = page_content(number, page.get_height(), chars, _edges(page), bad, continued)
     page.close()
     return content
-
-
 
 
 def _chars(page) -> tuple[list[Char], int]:
@@ -299,9 +275,9 @@ def _chars(page) -> tuple[list[Char], int]:
     count = max(c.count_chars(handle), 0)
     text = textpage.get_text_range(0, count) if count else ""
     letters = text if len(text) == count else [  # characters beyond the BMP: one at a time
-        "" if _UNMAPPED.match(t) else t for t in (textpage.get_text_range(i, 1) for i in range(count))]
+        "" if UNMAPPED.match(t) else t for t in (textpage.get_text_range(i, 1) for i in range(count))]
     # control or private-use characters: a font without a Unicode mapping
-    unmapped = _UNMAPPED.findall(text)
+    unmapped = UNMAPPED.findall(text)
     skip = {"", "\r", "\n", *unmapped}
     box = (ctypes.c_double * 4)()  # left, right, bottom, top
     left, right, bottom, top = _pointers(box, 8, 4)
@@ -320,18 +296,6 @@ def _chars(page) -> tuple[list[Char], int]:
         chars.append((x0, y0, x1, y1, ch))
     textpage.close()
     return chars, len(unmapped)
-
-
-def _check_text_layer(pages: list[PageContent], name: str) -> None:
-    total = sum(p.n_chars for p in pages)
-    bad = sum(p.bad_chars for p in pages)
-    if mostly_unmapped(total, bad):
-        raise ReportError("the PDF's fonts have no Unicode mapping, so its text cannot be read "
-                          "(only OCR could: run with --ocr auto)", name)
-    visible = (ch for p in pages for ch in p.chars() if not ch[TEXT].isspace())
-    if next(islice(visible, MIN_VISIBLE - 1, None), None) is None:  # fewer than MIN_VISIBLE visible characters
-        raise ReportError("the PDF has no text layer (a scanned report?); run with --ocr auto to read it "
-                          "by OCR", name)
 
 
 # --- ruling lines -> grids ----------------------------------------------------------------------
@@ -378,15 +342,9 @@ def _edges(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, fl
         elif fill and min(w, h) < THICK:
             c.fill_color(obj, *channels)
             r, g, b, a = color
-            if a == 0 or min(r, g, b) > 200:
+            if lattice.is_light(r, g, b, a):
                 continue  # a white or invisible thin fill is no rule
         else:
             continue  # a filled box: a cell background, not a rule
-        if h < THICK and w > 2 and w >= 2 * h:  # a rule, or a thick border drawn as a bar
-            horizontal.append(((y0 + y1) / 2, x0, x1))
-        elif w < THICK and h > 2 and h >= 2 * w:
-            vertical.append(((x0 + x1) / 2, y0, y1))
-        elif stroke and w > 2 and h > 2:  # a stroked rectangle: its four sides
-            horizontal += [(y0, x0, x1), (y1, x0, x1)]
-            vertical += [(x0, y0, y1), (x1, y0, y1)]
+        lattice.add_rules(horizontal, vertical, x0, y0, x1, y1, stroke)
     return horizontal, vertical
