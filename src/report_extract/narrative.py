@@ -1,33 +1,38 @@
 """``narrative_mismatch``: a figure the prose states about a table field that the table contradicts.
 
 Precision first: a statement counts only when its wording names one field and its subject is the
-reporting body itself. The rules, in the order they apply:
+reporting body itself, for the report's whole year. The rules, in the order they apply:
 
 1. Sentences end at 。；！？. A parenthesis that holds a part or a count (``（其中网上申请3件）``,
    ``（含上年结转2件）``) is read as clauses after the one it follows; any other (``各村（社区）``,
    ``（申请人撤回结案）``) is left out. Clauses end at ，；： and at a 、 after a count
    (``行政复议1件、行政诉讼0件``); a 、 inside a noun (``通过信函、网络等渠道提交的``) is kept.
-2. A clause is matched against the WORDINGS below (data: each claim's verbs, nouns and phrase
-   shapes, ``{verb}{of}{obj}{n}`` for 收到…申请N件, ``{n}{obj?}…答复`` for N件申请均已按时答复,
-   ``有{n}{obj}`` for 共有N件…申请, a shape without ``{n}`` for 未收到…申请, which states 0).
+2. A clause is matched against WORDINGS (data: each claim's verbs, nouns and phrase shapes, written
+   with PIECES: ``{verb}{of}{obj?}{n}`` for 收到…申请N件, ``{n}{obj?}{done}`` for N件申请均已按时答复,
+   ``有{n}{of}{obj}`` for 共有N件…申请, a shape without ``{n}`` for 未收到…申请, which states 0).
+   Where several match, the one that leaves the shortest subject is the clause's.
 3. Its subject is what stands before the wording, less time words and adverbs (2023年、全年、本年度、
    共、依法、通过…等渠道…). It must be empty (the body speaks of itself), a self-reference
-   (本机关、我局…), the body's name or a tail of it (县自然资源局, 镇政府), or 全区/我区-style
-   words that fit the body's own level (全区 in a 区's report, never in a 局's). A clause without a
-   subject speaks of the subject of the clause before it; a clause about anyone else (区政府办公室、
-   各镇街) is not the table's subject and is skipped, and so are the clauses that follow it.
-4. A part (a clause after 其中/含/包括): read only when the wording is itself a table figure that the
-   whole divides into (其中予以公开N件, 含上年结转N件, 其中结转下一年度办理N件) and it names no
-   subject of its own; then it speaks of the whole's subject. Any other part (其中，镇党政办公室…,
-   其中自然人申请…) is skipped, and so is what follows it in the sentence.
+   (本机关、我局…), the body's name or a tail of it (县自然资源局, 镇政府), or 全区/我区-style words
+   that fit the body's own level (全区 in a 区's report, never in a 局's). A clause without a subject
+   speaks of the subject of the clause before it; a clause about anyone else (区政府办公室、各镇街)
+   is not the table's subject and is skipped, and so are the clauses after it that have no subject.
+4. A part (a clause after 其中/含/包括/涉及/占) is read only when its wording is itself a table
+   figure that the whole divides into (其中予以公开N件, 含上年结转N件, 其中结转下一年度办理N件) and
+   it names no subject of its own: it speaks of the whole's subject. Any other part (其中，镇党政办公室…,
+   其中自然人申请…) is skipped, and so is what follows it in the sentence. A sentence that opens with
+   其中 continues the sentence before it.
 5. Other periods are skipped: another year, several years (2021年至2023年累计), part of a year
-   (12月、上半年、第四季度), averages (平均每月). A year the wording itself writes (结转至2024年,
-   2022年结转至今年) must be the one the field means.
-6. A count whose noun is left out (办结N件, 收到申请N件, 现行有效N件) counts what the clause stands
-   in: its topic, set by the last clause (of this section) that names one: applications for
-   disclosure (信息公开、依申请), normative documents (规范性文件), or something else (咨询、留言、
-   信访、热线、行政许可…). It is read only in its claim's topic.
-7. Changes (较上年增加N件, 同比减少N件), approximate counts (N余件) and percentages are no counts.
+   (12月、上半年、第四季度), averages (平均每月), in the subject or in a clause of time words before it
+   (2022年，…; 自2021年以来，…). A year the wording itself writes (结转至2024年, 2022年结转至今年)
+   must be the one the field means.
+6. A count whose noun is left out or bare (办结N件, 收到申请N件, 现行有效N件) counts what the section
+   is talking about: the topic set by the last clause (or the heading) that names one: applications
+   for disclosure (信息公开、依申请), 规章, normative documents (规范性文件), or something else
+   (咨询、留言、信访、热线、行政许可…). It is read only in its claim's topic.
+7. Reviews and cases count only where the clause, or the one before it about reviews and cases,
+   says they concern disclosure (信息公开): never 作为复议机关…办理行政复议案件N件.
+8. Changes (较上年增加N件, 同比减少N件), approximate counts (N余件) and percentages are no counts.
 
 Where the wording allows two readings, either passes: 收到/受理 N 件 is the new applications or new
 plus carried over (reports use both), 办理 N 件 new plus carried over, new or finished, N件申请均已
@@ -52,7 +57,7 @@ _AFTER = ("review_litigation.litigation_after_review.total",)
 
 # the pieces the phrase shapes of WORDINGS are written with
 PIECES = {
-    "{n}": r"(?:总数|数量|总量)?(?:共计|共|合计|总计|累计|计|为|达|是)*(?P<n>\d[\d,]*(?:\.\d+)?)(?:件|个|份|起|宗)",
+    "{n}": r"(?:总数|数量|总量)?(?:共计|共|合计|总计|累计|计|为|达|是)*(?P<n>\d[\d,]*(?:\.\d+)?)(?:件次|件|个|份|起|宗|次)",
     "{money}": r"(?:共计|共|合计|总计|为|达|是)*(?P<n>\d[\d,]*(?:\.\d+)?)万元",
     "{year}": r"(?P<year>20\d\d)年度?",
     # who submitted the applications, or by what channels all of them came: not a part of them
@@ -63,7 +68,7 @@ PIECES = {
     "{done}": r"(?:均|已|都|已经|全部|按时|按期|依法|于年内|年内|在法定期限内)*(?:办结|答复|予以答复|作出答复|办理完毕|处理完毕)",
 }
 _APPLICATIONS = (r"(?:各类|各种)?(?:政府信息公开|信息公开|公开政府信息|政府信息依申请公开|依申请公开(?:政府信息)?)"
-                 r"(?:申请)?(?:件|事项)?")
+                 r"(?:申请)?(?:件|事项|书|表)?")
 _DOCUMENTS = {"obj": r"(?:行政)?规范性文件", "bare": "文件", "topic": "documents"}
 _REVIEW = r"(?:被申请|被提起|引发|引起|发生|产生)?"
 TOPICS = (  # (topic, words): the first whose words a clause holds is its topic
@@ -86,7 +91,7 @@ class Claim:
     obj: str = ""  # the noun that names what is counted ({obj}; {obj?} where it may be left out)
     bare: str = "申请"  # a noun a count may stand with that names nothing by itself ({obj?})
     topic: str = ""  # where the noun is left out, the topic the clause must stand in
-    needs: str = ""  # words the sentence must hold up to this clause (the statement is about disclosure)
+    needs: str = ""  # words this clause, or the one before it on the same matter, must hold (about disclosure)
     part: bool = False  # a figure the whole divides into: read after 其中/含 (其中予以公开N件)
     year_offset: int = 0  # a year the wording writes is the report's year plus this
     money: bool = False
@@ -104,12 +109,13 @@ class Claim:
 
 
 WORDINGS = (
-    Claim("新收申请", _NEW, ("{verb}{of}{obj?}{n}", "{verb}{n}{of}{obj}", "有{n}{of}{obj}", "未{verb}(?:任何)?{of}{obj}"),
+    Claim("新收申请", _NEW, ("{verb}{of}{obj?}{n}", "{verb}{n}{of}{obj}", "有{n}{of}{obj}", "有{of}{obj}{n}",
+                            "未{verb}(?:任何)?{of}{obj}"),
           [_NEW + _CARRIED], verbs="新收|收到|接收到|接收|接到|受理|收悉", obj=_APPLICATIONS, topic="applications",
           part=True),
     Claim("受理并办结", _NEW, ("受理并办结{of}{obj?}{n}",), [_NEW + _CARRIED, _OUTCOME], obj=_APPLICATIONS,
           topic="applications"),
-    Claim("办理申请", _NEW + _CARRIED, ("{verb}{of}{obj}{n}", "{verb}{n}{of}{obj}"), [_NEW, _OUTCOME],
+    Claim("办理申请", _NEW, ("{verb}{of}{obj}{n}", "{verb}{n}{of}{obj}"), [_NEW + _CARRIED, _OUTCOME],
           verbs="办理|处理", obj=_APPLICATIONS),
     Claim("上年结转", _CARRIED, ("(?:上一?年度?|{year})(?:结转|转)(?:至|到|入)?(?:今年|本年度?)?(?:继续)?(?:办理)?的?{obj?}{n}",
                              "(?:上一?年度?|{year})(?:结转|转)(?:至|到|入)?(?:今年|本年度?)?(?:继续)?(?:办理)?的?{n}{obj?}",
@@ -135,7 +141,7 @@ WORDINGS = (
           (f"(?:收到|办理|共有|有|出现)?{{about}}{_REVIEW}行政诉讼(?:案件)?{{n}}", "有{n}{about}行政诉讼(?:案件)?",
            f"未(?:发生|出现|产生)?{{about}}(?:行政复议(?:和|、|及|或))?{_REVIEW}行政诉讼(?:案件|情况)?"),
           [_DIRECT, _AFTER], needs="信息公开"),
-    Claim("制发规范性文件", ("proactive.normative_documents.issued",), ("{verb}的?{obj?}{n}",),
+    Claim("制发规范性文件", ("proactive.normative_documents.issued",), ("{verb}的?{obj?}{n}", "{verb}了?{n}{obj}"),
           verbs="制发|印发|出台|制定(?:发布|出台|印发)?|新制定|新出台", **_DOCUMENTS),
     Claim("废止规范性文件", ("proactive.normative_documents.repealed",), ("废止的?{obj?}{n}",), **_DOCUMENTS),
     Claim("现行有效规范性文件", ("proactive.normative_documents.in_force",), ("现行有效的?{obj?}{n}",),
@@ -147,7 +153,8 @@ WORDINGS = (
 # words that say when or how, not who: taken out of a subject wherever they stand
 _TIME = re.compile(r"(?:20\d\d|\d{1,2})\s*年(?:度)?|\d{1,2}\s*月(?:\d{1,2}日)?|全年|本年度?|今年|年内|当年|同期|一年来|"
                    r"(?:截至|截止)(?:目前|年底|\d+月底?)?|以来|期间|其间|报告期内|本报告期|年度内|年底|"
-                   r"共计|合计|总计|累计|共有|共|依法|先后|此外|同时|另外|认真|及时|按时|已经|已|均|也|还|在|"
+                   r"共计|合计|总计|累计|共有|共|依法|先后|此外|同时|另外|认真|及时|按时|已经|已|均|全部|也|还|在|"
+                   r"^(?:[一二三四五六七八九十]+[、是]|\d+[.、])|"
                    r"尚有|另有|剩余|依申请公开(?:工作)?(?:办理)?(?:情况|方面)?|政府信息公开(?:工作)?(?:情况|方面)|方面|工作中|"
                    r"通过[^,]*?(?:渠道|途径|方式|平台)|(?:集中|动态)(?:公开|更新)|清理(?:后)?|"
                    r"办理|因政府信息公开(?:申请|工作)?(?:引发|引起)?的?|涉及政府信息公开的?|发生|被申请|被提起|"
@@ -201,11 +208,12 @@ def _another_period(subject: str, year: Optional[int]) -> bool:
 
 
 _SENTENCE_END = re.compile(f"(?<=[{SENTENCE_MARKS}\n])")
-_PART_OF = ("其中", "含", "包括", "涉及", "占")
+_PART_OF = re.compile("^(?:其中|含|包括|占|涉及(?!政府信息公开))")  # 涉及政府信息公开的复议: what they are about
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 _COUNTED = re.compile(r"\d(?:件|起|个|份|条|宗|次|%|万元)")
 _CLAUSE_END = re.compile(r"[,，;；:：]")
 _CHANGE = re.compile(r"较上年|同比|比上年|环比|增加|减少|增长|下降|上升|余件|多件")
+_CASES = re.compile("行政复议|行政诉讼")
 _VERB_HEAD = re.compile(r"^(.*?)(?:新收|收到|受理|接收|接到|办结|结转|予以公开|制发|印发|出台|制定)")
 
 
@@ -213,9 +221,9 @@ def _clauses(sentence: str) -> list[str]:
     """Rule 1: the sentence's clauses, a parenthesis holding a part or a count read after its clause."""
     def opened(match: re.Match) -> str:
         inside = match.group(1)
-        if not _COUNTED.search(inside) and not inside.startswith(_PART_OF):
+        if not _COUNTED.search(inside) and not _PART_OF.match(inside):
             return ""
-        return f",{inside if inside.startswith(_PART_OF) else '含' + inside},"
+        return f",{inside if _PART_OF.match(inside) else '含' + inside},"
     text = _PAREN.sub(opened, compact(sentence))
     text = re.sub(f"({_COUNTED.pattern})、", r"\1,", text)  # 行政复议1件、行政诉讼0件: two statements
     return [c.rstrip("。；！？.;!?") for c in _CLAUSE_END.split(text) if c.strip(" .。")]
@@ -237,7 +245,7 @@ def check(sections, tables: dict, organization: Optional[str], year: Optional[in
             sentence = sentence.strip()
             if not sentence:
                 continue
-            if not compact(sentence).startswith(_PART_OF):
+            if not _PART_OF.match(compact(sentence)):
                 state.subject, state.in_part, state.period = "", False, ""  # a new sentence speaks of the body again
             for claim, stated, written in _statements(sentence, state, org, year):
                 mismatch = _compare(claim, stated, written, tables, sentence, section, page_of)
@@ -257,12 +265,14 @@ class _State:
 
 def _statements(sentence: str, state: _State, org: str, year: Optional[int]):
     """(claim, figure stated, figure as written) for each statement of the sentence about the body."""
-    so_far = ""
+    before = ""
     for clause in _clauses(sentence):
-        so_far += clause
+        # the clause, with the one before it where that one is about reviews and cases too: 政府信息公开
+        # 行政诉讼1件、行政复议2件 (its 信息公开 is the second's), never 作为信息公开主管部门，办理行政复议…
+        near, before = (before + clause if _CASES.search(before) else clause), clause
         state.topic = _topic(clause, state.topic)
-        part = clause.startswith(_PART_OF) or state.in_part
-        body = re.sub(f"^(?:{'|'.join(_PART_OF)})", "", clause) if clause.startswith(_PART_OF) else clause
+        part = bool(_PART_OF.match(clause)) or state.in_part
+        body = _PART_OF.sub("", clause)
         if not body:  # 其中，…: the clause after it is the part
             state.in_part = True
             continue
@@ -290,19 +300,19 @@ def _statements(sentence: str, state: _State, org: str, year: Optional[int]):
                 state.subject = subject
             else:
                 subject = state.subject
-            if claim.name in seen or not _read(claim, match, subject, state, so_far, org, year):
+            if claim.name in seen or not _read(claim, match, subject, state, near, org, year):
                 continue
             seen.add(claim.name)
             written = match.groupdict().get("n") or "0"
             yield claim, _number(written), written
 
 
-def _read(claim: Claim, match: re.Match, subject: str, state: _State, so_far: str, org: str,
+def _read(claim: Claim, match: re.Match, subject: str, state: _State, near: str, org: str,
           year: Optional[int]) -> bool:
     """Whether a matched wording is a statement of the body's own figure for the report's year."""
     if not _self_subject(subject, org) or _another_period(state.period + subject, year):
         return False
-    if claim.needs and claim.needs not in so_far:
+    if claim.needs and claim.needs not in near:
         return False
     noun = match.groupdict().get("obj") or ""
     if claim.topic and noun in ("", claim.bare) and state.topic != claim.topic:
