@@ -171,8 +171,8 @@ def test_the_planted_set_is_found_and_agreeing_prose_and_decoys_raise_nothing():
           f"{sum(k == 'agreeing' for k, _, _ in false)}/{agreeing}; decoys raised "
           f"{sum(k == 'decoy' for k, _, _ in false)}/{decoys}; real corpus raised "
           f"{'n/a (corpus absent)' if real is None else f'{real} ({len(REAL)} reports)'}")
-    assert (total, agreeing, decoys) == (216, 212, 136)
-    assert len(WORDINGS) == 72 and len(DECOYS) == 34
+    assert (total, agreeing, decoys) == (222, 218, 136)
+    assert len(WORDINGS) == 74 and len(DECOYS) == 34
     assert (total - len(missed)) / total >= 0.85
     assert missed == []
     assert false == []
@@ -190,8 +190,11 @@ def test_the_planted_set_is_found_and_agreeing_prose_and_decoys_raise_nothing():
     # a 、 after a count parts two statements; a parenthesis holding a part is read as one
     ("政府信息公开行政复议5件（申请人撤回结案）、行政诉讼0件。", [("administrative_review", 5), ("litigation_direct", 0)]),
     ("全年收到政府信息公开申请12件（含上年结转9件）。", [("carried_over", 9)]),
-    # none at all is 0
+    # none at all is 0; figures in words
     ("本年度未收到政府信息公开申请。", [("new_received", 0)]),
+    ("全年未发生因政府信息公开引起的行政复议和行政诉讼。", [("administrative_review", 0), ("litigation_direct", 0)]),
+    ("全年共收到政府信息公开申请一百零五件。", [("new_received", 105)]),
+    ("依申请公开方面，3件转入下一年度办理。", [("carried_forward", 3)]),
 ])
 def test_the_wordings_named_in_the_issue_are_read(sentence, expected):
     tables = {"applications": {"new_received": {"total": 10}, "carried_over": {"total": 2},
@@ -219,3 +222,16 @@ def test_counts_of_other_things_periods_and_parts_are_not_the_tables(sentence):
               "proactive": {"normative_documents": {"issued": 1, "repealed": 1, "in_force": 1}}}
     section = Section(key="general", number=1, heading="一、总体情况", text=sentence)
     assert narrative.check([section], tables, "示例市清河区白鹭镇人民政府", 2023) == []
+
+
+def test_reviews_count_only_where_they_are_said_to_concern_disclosure():
+    tables = {"review_litigation": {"administrative_review": {"total": 1}}}
+    sentence = "本年度被申请行政复议2件。"
+
+    def raised(heading, text=sentence):
+        section = Section(key="review_litigation", number=4, heading=heading, text=text)
+        return [(p.row, p.expected) for p in narrative.check([section], tables, "示例县自然资源局", 2023)]
+    assert raised("四、政府信息公开行政复议、行政诉讼情况") == [("administrative_review", 2)]
+    assert raised("一、总体情况") == []
+    assert raised("一、总体情况", "本机关作为政府信息公开工作主管部门，全年办理行政复议案件5件。") == []
+    assert raised("一、总体情况", "本机关作为复议机关收到行政复议申请5件，其中涉及政府信息公开的2件。") == []

@@ -57,7 +57,8 @@ _AFTER = ("review_litigation.litigation_after_review.total",)
 
 # the pieces the phrase shapes of WORDINGS are written with
 PIECES = {
-    "{n}": r"(?:总数|数量|总量)?(?:共计|共|合计|总计|累计|计|为|达|是)*(?P<n>\d[\d,]*(?:\.\d+)?)(?:件次|件|个|份|起|宗|次)",
+    "{n}": r"(?:总数|数量|总量)?(?:共计|共|合计|总计|累计|计|为|达|是)*(?P<n>\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)"
+           r"(?:件次|件|个|份|起|宗|次)",
     "{money}": r"(?:共计|共|合计|总计|为|达|是)*(?P<n>\d[\d,]*(?:\.\d+)?)万元",
     "{year}": r"(?P<year>20\d\d)年度?",
     # who submitted the applications, or by what channels all of them came: not a part of them
@@ -126,8 +127,8 @@ WORDINGS = (
     Claim("N件申请已答复", _OUTCOME, ("{n}{obj?}{done}",), [_NEW, _NEW + _CARRIED], obj=_APPLICATIONS,
           topic="applications"),
     Claim("结转下年", ("applications.carried_forward.total",),
-          ("结转(?:至|到)?(?:下一?年度?|{year})(?:继续)?(?:办理|处理)?的?{obj?}{n}",
-           "{n}{obj?}(?:将|已|均)?结转(?:至|到)?(?:下一?年度?|{year})(?:继续)?(?:办理|处理)?",
+          ("(?:结转|转入|转至)(?:至|到)?(?:下一?年度?|{year})(?:继续)?(?:办理|处理)?的?{obj?}{n}",
+           "{n}{obj?}(?:将|已|均)?(?:结转|转入|转至)(?:至|到)?(?:下一?年度?|{year})(?:继续)?(?:办理|处理)?",
            "(?:无|没有)(?:结转(?:至|到)?下一?年度?(?:继续)?(?:办理)?|下一?年度?结转)的?{obj?}"),
           obj=_APPLICATIONS, part=True, year_offset=1),
     Claim("予以公开", ("applications.disclosed.total",), ("(?:予以|同意)公开(?:答复)?{n}", "对{n}{obj?}予以公开"),
@@ -153,7 +154,7 @@ WORDINGS = (
 # words that say when or how, not who: taken out of a subject wherever they stand
 _TIME = re.compile(r"(?:20\d\d|\d{1,2})\s*年(?:度)?|\d{1,2}\s*月(?:\d{1,2}日)?|全年|本年度?|今年|年内|当年|同期|一年来|"
                    r"(?:截至|截止)(?:目前|年底|\d+月底?)?|以来|期间|其间|报告期内|本报告期|年度内|年底|"
-                   r"共计|合计|总计|累计|共有|共|依法|先后|此外|同时|另外|认真|及时|按时|已经|已|均|全部|也|还|在|"
+                   r"共计|合计|总计|累计|共有|共|依法|先后|此外|同时|另外|认真|及时|按时|按期|已经|已|均|全部|也|还|在|"
                    r"^(?:[一二三四五六七八九十]+[、是]|\d+[.、])|"
                    r"尚有|另有|剩余|依申请公开(?:工作)?(?:办理)?(?:情况|方面)?|政府信息公开(?:工作)?(?:情况|方面)|方面|工作中|"
                    r"通过[^,]*?(?:渠道|途径|方式|平台)|(?:集中|动态)(?:公开|更新)|清理(?:后)?|"
@@ -247,7 +248,7 @@ def check(sections, tables: dict, organization: Optional[str], year: Optional[in
                 continue
             if not _PART_OF.match(compact(sentence)):
                 state.subject, state.in_part, state.period = "", False, ""  # a new sentence speaks of the body again
-            for claim, stated, written in _statements(sentence, state, org, year):
+            for claim, stated, written in _statements(sentence, state, org, year, compact(section.heading or "")):
                 mismatch = _compare(claim, stated, written, tables, sentence, section, page_of)
                 if mismatch:
                     problems.append(mismatch)
@@ -263,9 +264,9 @@ class _State:
     period: str = ""  # a clause of time words only (2022年，…; 自2021年以来，…) dates the clauses after it
 
 
-def _statements(sentence: str, state: _State, org: str, year: Optional[int]):
+def _statements(sentence: str, state: _State, org: str, year: Optional[int], heading: str = ""):
     """(claim, figure stated, figure as written) for each statement of the sentence about the body."""
-    before = ""
+    before = heading if _CASES.search(heading) else ""  # 四、政府信息公开行政复议、行政诉讼情况
     for clause in _clauses(sentence):
         # the clause, with the one before it where that one is about reviews and cases too: 政府信息公开
         # 行政诉讼1件、行政复议2件 (its 信息公开 is the second's), never 作为信息公开主管部门，办理行政复议…
@@ -321,8 +322,21 @@ def _read(claim: Claim, match: re.Match, subject: str, state: _State, near: str,
     return not (written_year and year and int(written_year) != year + claim.year_offset)
 
 
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+
+
 def _number(text: str) -> float:
-    return float(text.replace(",", "").replace("，", ""))
+    """A figure as written: 1,234 or 12.5, or in words (十二, 二十三, 一百零五)."""
+    if text[0].isdigit():
+        return float(text.replace(",", "").replace("，", ""))
+    total, digit = 0, 0
+    for char in text:
+        if char in _DIGITS:
+            digit = _DIGITS[char]
+        else:  # 十 or 百: a bare 十 is 10
+            total += (digit or 1) * (10 if char == "十" else 100)
+            digit = 0
+    return float(total + digit)
 
 
 def _value(tables: dict, key: str):
