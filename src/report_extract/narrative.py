@@ -215,6 +215,10 @@ _COUNTED = re.compile(r"\d(?:件|起|个|份|条|宗|次|%|万元)")
 _CLAUSE_END = re.compile(r"[,，;；:：]")
 _CHANGE = re.compile(r"较上年|同比|比上年|环比|增加|减少|增长|下降|上升|余件|多件")
 _CASES = re.compile("行政复议|行政诉讼")
+# a statement's clause is short (the longest wording read, with its subject, is under 60 characters);
+# a longer one is glued table text or an unbroken run, and matching it costs its length squared
+# (12,000 characters of 收到啊… took 3.5 s)
+LONGEST_CLAUSE = 200
 _VERB_HEAD = re.compile(r"^(.*?)(?:新收|收到|受理|接收|接到|办结|结转|予以公开|制发|印发|出台|制定)")
 
 
@@ -278,7 +282,8 @@ def _statements(sentence: str, state: _State, org: str, year: Optional[int], hea
             state.in_part = True
             continue
         state.in_part = False
-        matches = [] if _CHANGE.search(body) else [(c, m) for c in WORDINGS for p in c.patterns for m in [p.match(body)] if m]
+        counts = not _CHANGE.search(body) and len(body) <= LONGEST_CLAUSE
+        matches = [(c, m) for c in WORDINGS for p in c.patterns for m in [p.match(body)] if m] if counts else []
         if not matches:
             head = _VERB_HEAD.match(body)  # 区政府办公室收到…: a new subject for the clauses after
             if not head and not re.sub(r"[\d\-—~至到自从与和]|相比", "", _TIME.sub("", _PART_OF_YEAR.sub("", body))):
