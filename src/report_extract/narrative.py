@@ -278,25 +278,14 @@ def _statements(sentence: str, state: _State, org: str, year: Optional[int], hea
         state.topic = _topic(clause, state.topic)
         part = bool(_PART_OF.match(clause)) or state.in_part
         body = _PART_OF.sub("", clause)
-        if not body:  # 其中，…: the clause after it is the part
-            state.in_part = True
+        state.in_part = not body  # 其中，…: the clause after it is the part
+        matches = _matches(body)
+        if not body:
             continue
-        state.in_part = False
-        counts = not _CHANGE.search(body) and len(body) <= LONGEST_CLAUSE
-        matches = [(c, m) for c in WORDINGS for p in c.patterns for m in [p.match(body)] if m] if counts else []
         if not matches:
-            head = _VERB_HEAD.match(body)  # 区政府办公室收到…: a new subject for the clauses after
-            if not head and not re.sub(r"[\d\-—~至到自从与和]|相比", "", _TIME.sub("", _PART_OF_YEAR.sub("", body))):
-                state.period = body  # a clause of time words only: 2022年，…; 与上年同期相比，…
-            if part:
-                state.subject = "其中"
-            elif head and (_TIME.sub("", head.group(1)) or _another_period(head.group(1), year)):
-                state.subject = head.group(1)
+            _no_statement(body, part, state, year)
             continue
-        shortest = min(len(m.group("subject")) for _, m in matches)  # the wording that explains most of the clause
-        matches = [(c, m) for c, m in matches if len(m.group("subject")) == shortest]
-        own = [m.group("subject") for _, m in matches]
-        if part and (any(_TIME.sub("", s) for s in own) or not all(c.part for c, _ in matches)):
+        if part and (any(_TIME.sub("", m.group("subject")) for _, m in matches) or not all(c.part for c, _ in matches)):
             state.subject = "其中"  # a part about someone else or of another kind: this and what follows
             continue
         seen = set()
@@ -311,6 +300,28 @@ def _statements(sentence: str, state: _State, org: str, year: Optional[int], hea
             seen.add(claim.name)
             written = match.groupdict().get("n") or "0"
             yield claim, _number(written), written
+
+
+def _matches(body: str) -> list[tuple[Claim, re.Match]]:
+    """The wordings the clause is: of those that match, the ones that leave the shortest subject (the
+    wording that explains most of it). None for a change, or a clause too long to be a statement."""
+    if not body or _CHANGE.search(body) or len(body) > LONGEST_CLAUSE:
+        return []
+    matches = [(c, m) for c in WORDINGS for p in c.patterns for m in [p.match(body)] if m]
+    shortest = min((len(m.group("subject")) for _, m in matches), default=0)
+    return [(c, m) for c, m in matches if len(m.group("subject")) == shortest]
+
+
+def _no_statement(body: str, part: bool, state: _State, year: Optional[int]) -> None:
+    """What a clause that states no figure tells the clauses after it: a period (2022年，…), that they are
+    in a part (其中自然人申请…), or their subject (区政府办公室收到各类申请…)."""
+    head = _VERB_HEAD.match(body)
+    if not head and not re.sub(r"[\d\-—~至到自从与和]|相比", "", _TIME.sub("", _PART_OF_YEAR.sub("", body))):
+        state.period = body  # time words only: 2022年，…; 与上年同期相比，…
+    if part:
+        state.subject = "其中"
+    elif head and (_TIME.sub("", head.group(1)) or _another_period(head.group(1), year)):
+        state.subject = head.group(1)
 
 
 def _read(claim: Claim, match: re.Match, subject: str, state: _State, near: str, org: str,
