@@ -29,6 +29,7 @@ CHINESE = {
     "field": "字段", "value": "数值", "code": "问题代码", "severity": "严重程度", "table": "表", "row": "行",
     "column": "列", "page": "页码", "expected": "应为", "found": "实为", "label": "行标签（原文）",
     "message": "说明",
+    "error_code": "原因代码", "error_zh": "无法读取的原因（中文）",
 }
 SEVERITY_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 MAX_WIDTH = 60

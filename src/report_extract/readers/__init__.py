@@ -33,8 +33,9 @@ def sniff(data: bytes, name: str) -> str:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
         except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError) as exc:  # NotImplementedError:
             # a member needing a zip version (or compression) zipfile does not know
-            what = "DOCX (zip)" if _PROMISED.get(PurePath(name).suffix.lower()) in ("docx", "doc") else "zip"
-            raise ReportError(f"a damaged or truncated {what} file ({exc})", name) from None
+            if _PROMISED.get(PurePath(name).suffix.lower()) in ("docx", "doc"):
+                raise ReportError("damaged_docx_zip", name, detail=str(exc)) from None
+            raise ReportError("damaged_zip", name, detail=str(exc)) from None
         if "word/document.xml" in names:
             return "docx"
         from ..pages import is_image_name
@@ -43,8 +44,8 @@ def sniff(data: bytes, name: str) -> str:
         if kept and all(is_image_name(n) for n in kept):
             return "pages"
         if _PROMISED.get(PurePath(name).suffix.lower()) in ("docx", "doc"):
-            raise ReportError("a zip archive that is not a Word document", name)
-        raise ReportError("a zip archive that is neither a Word document nor the page images of a report", name)
+            raise ReportError("zip_not_word", name)
+        raise ReportError("zip_unknown", name)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     if data.startswith(_IMAGE_MAGIC):
@@ -92,12 +93,11 @@ def read(data: bytes, name: str, ocr: str = "auto", on_ocr_page=None) -> Documen
     never (no OCR: an image or a scanned PDF is an error). ``on_ocr_page()``: called as OCR starts
     on each page."""
     if not data.strip(b" \t\r\n\x00"):  # whatever the name promises
-        raise ReportError("the file is empty", name)
+        raise ReportError("empty", name)
     kind = sniff(data, name)
     promised = _PROMISED.get(PurePath(name).suffix.lower())
     if promised and kind != promised and (promised, kind) not in (("doc", "docx"), ("image", "pages")):
-        what = {"pdf": "PDF", "docx": "DOCX", "doc": "Word .doc/.wps", "image": "PNG/JPEG/TIFF image"}[promised]
-        raise ReportError(f"named like a {what} file, but its content is not one (it looks like {kind})", name)
+        raise ReportError("misnamed", name, promised=promised, kind=kind)
     if kind == "text":
         from . import text
 
@@ -120,14 +120,14 @@ def read(data: bytes, name: str, ocr: str = "auto", on_ocr_page=None) -> Documen
         return doc.read(data, name)
     if kind == "image":
         if ocr == "never":
-            raise ReportError("an image: it can only be read by OCR, and --ocr never was given", name)
+            raise ReportError("image_needs_ocr", name)
         from . import image
 
         return image.read(data, name, on_ocr_page)
     if kind == "pages":
         if ocr == "never":
-            raise ReportError("page images: they can only be read by OCR, and --ocr never was given", name)
+            raise ReportError("pages_need_ocr", name)
         from . import image
 
         return image.read_bundle(data, name, _ZIP_CLUTTER, on_ocr_page)
-    raise ReportError(f"{kind} files are not supported", name)
+    raise ReportError("unsupported", name, kind=kind)

@@ -24,7 +24,7 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
     document = _open(data, name)
     body = document.element.body
     cells = sum(1 for _ in body.iter(W + "tc"))  # counted in C, before any cell is read
-    limits.DOCUMENT_CELLS.check(cells, f"a DOCX of {cells:,} table cells", name)
+    limits.DOCUMENT_CELLS.check(cells, "docx_cells", name, count=cells)
     labels = docx_numbering.labels(document.part, body)
     return Document(blocks=list(_blocks(body, labels)), format="docx")
 
@@ -37,9 +37,9 @@ def _open(data: bytes, name: str):
     try:
         document = docx.Document(BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError) as exc:
-        raise ReportError(f"a damaged or truncated DOCX file ({exc})", name) from None
+        raise ReportError("damaged_docx", name, detail=str(exc)) from None
     except Exception as exc:  # lxml errors of a broken document.xml, and the like
-        raise ReportError(f"a DOCX file that cannot be parsed ({type(exc).__name__}: {exc})", name) from None
+        raise ReportError("docx_unparsable", name, detail=f"{type(exc).__name__}: {exc}") from None
     return document
 
 
@@ -50,14 +50,14 @@ def check_archive(data: bytes, name: str) -> None:
     try:
         members = zipfile.ZipFile(BytesIO(data)).infolist()
     except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError) as exc:
-        raise ReportError(f"a damaged or truncated DOCX (zip) file ({exc})", name) from None
-    limits.ZIP_MEMBERS.check(len(members), f"a DOCX (zip) of {len(members):,} members", name)
+        raise ReportError("damaged_docx_zip", name, detail=str(exc)) from None
+    limits.ZIP_MEMBERS.check(len(members), "docx_members", name, count=len(members))
     total = sum(m.file_size for m in members)
-    limits.UNZIPPED_SIZE.check(total, f"a DOCX (zip) that unzips to {limits.megabytes(total)}", name)
+    limits.UNZIPPED_SIZE.check(total, "docx_unzipped", name, mb=limits.mb(total))
     for member in members:
         if member.filename.lower().endswith((".xml", ".rels")):
-            limits.XML_PART_SIZE.check(member.file_size, f"a DOCX whose {member.filename} unzips to "
-                                                         f"{limits.megabytes(member.file_size)}", name)
+            limits.XML_PART_SIZE.check(member.file_size, "docx_part", name, part=member.filename,
+                                       mb=limits.mb(member.file_size))
 
 
 def _blocks(container, labels: dict):

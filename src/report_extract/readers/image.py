@@ -38,19 +38,19 @@ def read_bundle(data: bytes, name: str, clutter, on_ocr_page=None) -> Document:
         members = sorted((i for i in archive.infolist() if not i.is_dir() and not clutter.search(i.filename)),
                          key=lambda i: natural_key(i.filename))
     except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError) as exc:
-        raise ReportError(f"a damaged zip of page images ({exc})", name) from None
+        raise ReportError("images_zip_damaged", name, detail=str(exc)) from None
     if len(members) > max_pages:
-        raise ReportError(f"{len(members)} page images; report-extract reads at most {max_pages} pages "
-                          f"({limits.IMAGE_PAGES.how_to_raise()})", name)
+        raise ReportError("page_images_count", name, count=len(members), most=max_pages,
+                          **limits.IMAGE_PAGES.raised_with)
     total = sum(i.file_size for i in members)
-    limits.UNZIPPED_SIZE.check(total, f"page images of {limits.megabytes(total)} unzipped", name)
+    limits.UNZIPPED_SIZE.check(total, "page_images_unzipped", name, mb=limits.mb(total))
     images = []
     for info in members:
         try:
             images.append((info.filename, archive.read(info)))  # at most file_size bytes: zipfile stops there
         except (zipfile.BadZipFile, RuntimeError, ValueError, OSError, EOFError) as exc:  # RuntimeError:
             # a password, or (NotImplementedError) a compression method zipfile does not know
-            raise ReportError(f"{info.filename} in the zip cannot be unzipped ({exc})", name) from None
+            raise ReportError("zip_member_unreadable", name, name=info.filename, detail=str(exc)) from None
     return _read_images(images, name, on_ocr_page)
 
 
@@ -60,14 +60,13 @@ def _read_images(images: list[tuple[str | None, bytes]], name: str, on_ocr_page=
     try:
         from PIL import Image
     except ImportError:
-        raise scan.OcrUnavailable(f"reading images needs OCR; install it with: {scan.INSTALL_HINT}") from None
+        raise scan.OcrUnavailable("images_need_ocr", hint=scan.INSTALL_HINT) from None
     scan.numpy_and_cv2()
     max_pixels, max_pages = limits.PIXELS.value, limits.IMAGE_PAGES.value
     Image.MAX_IMAGE_PIXELS = max_pixels  # Pillow's own guard, for what it decodes behind our back
     contents, files = [], []
     for member, data in images:
-        where = f"{member}: " if member else ""
-        for grey in _pages_of(data, name, where, max_pixels, max_pages - len(contents)):
+        for grey in _pages_of(data, name, member, max_pixels, max_pages - len(contents)):
             contents.append(scan.read_page(grey, len(contents) + 1,
                                            continued=contents[-1].layout_open_end if contents else None,
                                            on_ocr_page=on_ocr_page))
@@ -78,16 +77,17 @@ def _read_images(images: list[tuple[str | None, bytes]], name: str, on_ocr_page=
     return document
 
 
-def _pages_of(data: bytes, name: str, where: str, max_pixels: int, room: int):
-    """Each page of one image file as a grey array, decoded one at a time; at most ``room`` pages.
-    Pillow's warnings about damaged metadata (Corrupt EXIF data) are not shown: a page that cannot
-    be decoded is an error of one line, and one that can is read."""
+def _pages_of(data: bytes, name: str, member: str | None, max_pixels: int, room: int):
+    """Each page of one image file (``member`` of a zip or a bundle, None for a lone image) as a
+    grey array, decoded one at a time; at most ``room`` pages. Pillow's warnings about damaged
+    metadata (Corrupt EXIF data) are not shown: a page that cannot be decoded is an error of one
+    line, and one that can is read."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        yield from _decoded(data, name, where, max_pixels, room)
+        yield from _decoded(data, name, member, max_pixels, room)
 
 
-def _decoded(data: bytes, name: str, where: str, max_pixels: int, room: int):
+def _decoded(data: bytes, name: str, member: str | None, max_pixels: int, room: int):
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     np, _ = scan.numpy_and_cv2()
@@ -95,13 +95,13 @@ def _decoded(data: bytes, name: str, where: str, max_pixels: int, room: int):
     try:
         image = Image.open(BytesIO(data))
     except UnidentifiedImageError:
-        raise ReportError(f"{where}a damaged image file (its header cannot be read)", name) from None
+        raise ReportError("image_header", name, member=member) from None
     except Image.DecompressionBombError:
-        raise ReportError(where + _too_large(None, max_pixels), name) from None
+        raise _too_large(name, member, max_pixels) from None
     except MemoryError:
         raise
     except Exception as exc:  # Pillow's parsers raise what they meet in damaged headers (TypeError, KeyError…)
-        raise ReportError(f"{where}a damaged image file ({_said(exc)})", name) from None
+        raise ReportError("image_damaged", name, member=member, detail=_said(exc)) from None
     try:
         for index in range(room + 1):
             if index:
@@ -112,28 +112,26 @@ def _decoded(data: bytes, name: str, where: str, max_pixels: int, room: int):
                 except MemoryError:
                     raise
                 except Exception as exc:  # a damaged page directory (a TIFF's IFD without its size)
-                    raise ReportError(f"{where}a damaged image: page {index + 1} cannot be read ({_said(exc)})",
-                                      name) from None
+                    raise ReportError("image_page_unreadable", name, member=member, page=index + 1,
+                                      detail=_said(exc)) from None
             if index == room:
-                raise ReportError(f"{where}an image with more than {max_pages} pages; report-extract reads at "
-                                  f"most {max_pages} ({limits.IMAGE_PAGES.how_to_raise()})", name)
+                raise ReportError("image_pages", name, member=member, most=max_pages, **limits.IMAGE_PAGES.raised_with)
             width, height = image.size
             if width * height > max_pixels:
-                raise ReportError(where + _too_large((width, height, index + 1), max_pixels), name)
+                raise _too_large(name, member, max_pixels, width=width, height=height, page=index + 1)
             try:
                 with _native_stderr_quiet():  # libtiff and libjpeg print their complaints on fd 2
                     frame = ImageOps.exif_transpose(image) if index == 0 else image
                     grey = np.asarray(frame.convert("L"))
             except Image.DecompressionBombError:
-                raise ReportError(where + _too_large((width, height, index + 1), max_pixels), name) from None
+                raise _too_large(name, member, max_pixels, width=width, height=height, page=index + 1) from None
             except MemoryError:
                 raise
             except Exception as exc:
-                raise ReportError(f"{where}a damaged or truncated image: page {index + 1} cannot be decoded "
-                                  f"({_said(exc)})", name) from None
+                raise ReportError("image_undecodable", name, member=member, page=index + 1,
+                                  detail=_said(exc)) from None
             if min(grey.shape) < 32:
-                raise ReportError(f"{where}page {index + 1} is a {width}×{height} pixel image, too small to be a "
-                                  "page", name)
+                raise ReportError("image_too_small", name, member=member, page=index + 1, width=width, height=height)
             yield grey
     finally:
         image.close()
@@ -166,7 +164,6 @@ def _said(exc: Exception) -> str:
     return str(exc) if isinstance(exc, OSError | ValueError | SyntaxError) else f"{type(exc).__name__}: {exc}"
 
 
-def _too_large(size, max_pixels: int) -> str:
-    where = f"page {size[2]} is {size[0]}×{size[1]} pixels" if size else "the image is too large"
-    return (f"{where}, above the limit of {max_pixels:,} pixels (a decompression bomb?); scale it down, or "
-            f"{limits.PIXELS.how_to_raise()}")
+def _too_large(name: str, member: str | None, max_pixels: int, **size) -> ReportError:
+    """An image over the pixel limit: ``size`` (width, height, page) where its header gave it."""
+    return ReportError("image_too_large", name, member=member, most=max_pixels, **limits.PIXELS.raised_with, **size)

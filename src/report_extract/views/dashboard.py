@@ -47,7 +47,7 @@ def index_page(rows: list[dict], title: str = "批量处理结果") -> str:
     failed = [r for r in rows if r["status"] == FAILED]
     if failed:
         parts.append(f'<h2 id="failed">无法读取的输入（{len(failed)}）</h2><ul>'
-                     + "".join(f"<li>{e(_shown_path(r['path'], _base(rows)))}：{e(r.get('error'))}</li>"
+                     + "".join(f"<li>{e(_shown_path(r['path'], _base(rows)))}：{e(r.get('error_zh'))}</li>"
                                for r in failed) + "</ul>")
     if _base(rows):
         parts.insert(2, f'<p class="note">文件路径相对于 {e(_base(rows))}</p>')
@@ -117,7 +117,7 @@ def _rank(row: dict) -> int:
 
 
 COLUMNS = (("path", "文件"), ("status", "状态"), ("organization", "机关"), ("year", "年度"), ("template", "模板"),
-           ("errors", "错误"), ("warnings", "警告"), ("error", "原因"))
+           ("errors", "错误"), ("warnings", "警告"), ("error_zh", "原因"))
 
 
 def _base(rows: list[dict]) -> str:
@@ -149,7 +149,7 @@ def _table(rows: list[dict]) -> str:
                     text = f'<a href="{e(row["page"])}">{text}</a>'
             if key == "status":
                 text = f'<span class="sev {e(value)}">{text}</span>'
-            tds.append(f'<td class="note">{text}</td>' if key == "error" else f"<td>{text}</td>")
+            tds.append(f'<td class="note">{text}</td>' if key == "error_zh" else f"<td>{text}</td>")
         body.append(f'<tr data-grade="{_grade(row)}" data-status="{e(row["status"])}" '
                     f'data-codes="{e(" ".join(row.get("codes", [])))}">{"".join(tds)}</tr>')
     controls = ('<p class="noprint"><input type="search" id="filter" placeholder="筛选：文件、机关、年度、状态…"> '
