@@ -18,6 +18,7 @@ import pytest
 from conftest import ROOT
 from generate import build_archive
 from report_extract.batch import _relative, result_path
+from report_extract.errors import ReportError
 
 FAULTS = {"REPORT_EXTRACT_FAULTS": "hang:HANGS,crash:CRASHES"}
 
@@ -186,8 +187,9 @@ def test_rerun_reuses_current_results_and_force_redoes_them(archive, tmp_path):
 
 def test_output_paths_never_leave_the_output_folder(tmp_path):
     assert _relative(Path("/etc/passwd"), tmp_path) == "passwd"
-    with pytest.raises(ValueError):
+    with pytest.raises(ReportError, match="outside the output folder") as refused:
         result_path(tmp_path / "out", "../../escape", "json")
+    assert refused.value.code == "result_outside" and "输出文件夹之外" in refused.value.reason_zh
 
 
 def test_ctrl_c_stops_cleanly_and_keeps_finished_results(archive, tmp_path):
