@@ -68,6 +68,13 @@ def test_the_documented_columns_are_the_headers_written(tmp_path):
     assert next(csv.reader(io.StringIO(one))) == wide_columns()
 
 
+def test_every_failure_reason_is_documented_with_its_code():
+    from report_extract.reasons import REASONS
+
+    documented = re.findall(r"^\| `(\w+)` \| ", OUTPUT.split("## Failure reasons")[1].split("\n## ")[0], re.M)
+    assert documented == list(REASONS)
+
+
 # --- the README's outputs ------------------------------------------------------------------------
 def _shown(text: str):
     """A JSON block as the README shows it: ``…`` outside a string leaves members out (an object's

@@ -19,7 +19,7 @@ sys.modules["hostile"] = hostile
 spec.loader.exec_module(hostile)
 
 EXPECTED = {  # kind -> (exit, what its one line says); the kinds tests/test_hardening.py has not run
-    "pdf-form-chain": (3, "PDF 中有一个表单对象（form XObject）展开后超过 200,000 个对象，超过页面绘图对象数上限 "
+    "pdf-form-chain": (3, "PDF 中有一个表单对象（form XObject）展开后多于 200,000 个对象，超过页面绘图对象数上限 "
                           "200,000 个（可用 REPORT_EXTRACT_MAX_PAGE_OBJECTS=N 提高）"),
     "pdf-100k-pages": (3, "PDF 文件共有 100,000 页，超过页数上限 2,000 页"),
     "docx-many-members": (3, "超过压缩包成员数上限 10,000 个"),

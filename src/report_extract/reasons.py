@@ -103,8 +103,8 @@ REASONS: dict[str, tuple[str, str] | Callable[[dict], tuple[str, str]]] = {
     "stdin_closed": ("standard input is closed", "标准输入已关闭"),
     "stdin_unreadable": ("standard input cannot be read ({oserror})", "无法读取标准输入（{oserror_zh}）"),
     "size": ("{mb:,.1f} MB", "大小为 {mb:,.1f} MB"),
-    "more_than": ("more than {mb:,.1f} MB", "超过 {mb:,.1f} MB"),
-    "grew": ("more than {mb:,.1f} MB (the file grew while read)", "超过 {mb:,.1f} MB（文件在读取时变大）"),
+    "more_than": ("more than {mb:,.1f} MB", "大于 {mb:,.1f} MB"),
+    "grew": ("more than {mb:,.1f} MB (the file grew while read)", "大于 {mb:,.1f} MB（文件在读取时变大）"),
     "page_images_size": ("{count} page images of {mb:,.1f} MB", "{count} 张页面图片共 {mb:,.1f} MB"),
     "empty": ("the file is empty", "文件是空的"),
     "not_a_report": ("not a government information-disclosure annual report: no report title, numbered sections "
@@ -169,13 +169,13 @@ REASONS: dict[str, tuple[str, str] | Callable[[dict], tuple[str, str]]] = {
                        "with --ocr auto)", "PDF 的字体没有 Unicode 映射，文字无法读取（只能用文字识别：请加 --ocr auto 运行）"),
     "pdf_no_text_layer": ("the PDF has no text layer (a scanned report?); run with --ocr auto to read it by OCR",
                           "PDF 没有文字层（扫描件？）；请加 --ocr auto 运行，用文字识别（OCR）读取"),
-    "pdf_stream": ("a PDF stream that inflates to more than {mb:,.1f} MB", "PDF 中有一个数据流解压后超过 {mb:,.1f} MB"),
-    "pdf_paths": ("a PDF page that paints more than {count:,} paths", "PDF 中有一页绘制了超过 {count:,} 条路径"),
-    "pdf_page_objects": ("a PDF page of more than {count:,} drawing objects", "PDF 中有一页有超过 {count:,} 个绘图对象"),
+    "pdf_stream": ("a PDF stream that inflates to more than {mb:,.1f} MB", "PDF 中有一个数据流解压后大于 {mb:,.1f} MB"),
+    "pdf_paths": ("a PDF page that paints more than {count:,} paths", "PDF 中有一页绘制的路径多于 {count:,} 条"),
+    "pdf_page_objects": ("a PDF page of more than {count:,} drawing objects", "PDF 中有一页的绘图对象多于 {count:,} 个"),
     "pdf_form_recursive": ("a PDF form XObject that draws itself (a recursive drawing pdfium would expand without "
                            "end)", "PDF 中有一个表单对象（form XObject）绘制它自己（pdfium 会无休止地展开这种递归绘制）"),
     "pdf_form_objects": ("a PDF form XObject that expands to more than {count:,} objects",
-                         "PDF 中有一个表单对象（form XObject）展开后超过 {count:,} 个对象"),
+                         "PDF 中有一个表单对象（form XObject）展开后多于 {count:,} 个对象"),
     "pdf_forms_nested": ("PDF form XObjects nested too deeply", "PDF 表单对象（form XObject）嵌套过深"),
     # --- scans and images (OCR) ---
     "ocr_missing": ("OCR is not installed; install it with: {hint}", "没有安装文字识别（OCR）组件；安装命令：{hint}"),
