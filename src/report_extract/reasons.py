@@ -7,6 +7,8 @@ The failures' twin of ``problems`` and ``messages_zh``: a failure is made from a
 library's own message), and ``word`` turns them into the English sentence (the ``error`` column of
 ``summary.csv``, ``str()`` of the exception) and the Chinese one (stderr, ``check``, the dashboard's
 原因, ``error_zh``). Neither text is read back or edited; a code is never renamed (``error_code``).
+Unlike a problem's Chinese, which quotes the report's tables (``messages_zh.Context``), a reason's two
+sentences need nothing but the facts, so they stand side by side, one entry a code.
 
 A few facts are worded alike in every reason that has them:
 
@@ -16,7 +18,7 @@ A few facts are worded alike in every reason that has them:
 - ``env``/``option`` alone: how to raise a limit (``{how}``, ``{how_zh}``);
 - ``errno``/``strerror``: the system's error (``{oserror}``, ``{oserror_zh}``).
 
-Imports nothing of the package: errors, limits and files import it.
+Imports nothing of the package; ``errors`` (whose ``Failure`` every failure is) imports it.
 """
 
 from __future__ import annotations
