@@ -800,7 +800,7 @@ def _classify(case: Case, code: int, out: bytes, err: bytes, hung: bool, peak: f
         return "TRACEBACK", text.strip().splitlines()[-1][:150]
     if code < 0:
         return "CRASH", f"signal {-code}"
-    if "internal error" in text:
+    if "internal error" in text or "内部错误" in text:
         return "BUG", first
     if peak > GOAL_MB:
         return "OVER-MEMORY", first

@@ -20,6 +20,7 @@ import pytest
 from conftest import ROOT
 from generate import build_archive
 from report_extract.batch import _relative, result_path
+from report_extract.errors import ReportError
 
 FAULTS = {"REPORT_EXTRACT_FAULTS": "hang:HANGS,crash:CRASHES"}
 
@@ -82,6 +83,10 @@ def test_every_input_gets_exactly_the_right_status(finished):
                                             "limit of 1,536 MB? raise it with --max-memory or "
                                             "REPORT_EXTRACT_MAX_MEMORY_MB=N)")
     assert "encrypted PDF" in reasons["encrypted.pdf"] and "file is empty" in reasons["empty.txt"]
+    chinese = {Path(r["path"]).name: (r["error_code"], r["error_zh"]) for r in rows if r["status"] == "failed"}
+    assert chinese["slow-HANGS.txt"] == ("timed_out", "超时：5 秒后仍未读完（已停止该工作进程）")
+    assert chinese["crash-CRASHES.txt"] == ("worker_crashed", "读取此文件时工作进程崩溃（SIGSEGV）（超出了 1,536 MB 的内存"
+                                                              "上限？可用 --max-memory 或 REPORT_EXTRACT_MAX_MEMORY_MB=N 提高）")
 
 
 def test_result_files_mirror_the_archive(finished):
@@ -198,8 +203,9 @@ def test_rerun_reuses_current_results_and_force_redoes_them(archive, tmp_path):
 
 def test_output_paths_never_leave_the_output_folder(tmp_path):
     assert _relative(Path("/etc/passwd"), tmp_path) == "passwd"
-    with pytest.raises(ValueError):
+    with pytest.raises(ReportError, match="outside the output folder") as refused:
         result_path(tmp_path / "out", "../../escape", "json")
+    assert refused.value.code == "result_outside" and "输出文件夹之外" in refused.value.reason_zh
 
 
 def test_ctrl_c_stops_cleanly_and_keeps_finished_results(archive, tmp_path):
@@ -212,7 +218,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_results(archive, tmp_path):
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
-    assert b"interrupted" in stderr and b"Traceback" not in stderr
+    assert "已中断".encode() in stderr and b"Traceback" not in stderr
     assert len(list(out.rglob("*.json"))) >= 20
 
 
@@ -227,7 +233,7 @@ def test_a_path_that_does_not_exist_is_a_failed_row(tmp_path):
     rows = read_csv(out / "summary.csv")
     assert [(Path(r["path"]).name, r["status"], r["error"]) for r in rows] == [
         ("a.txt", "ok", ""), ("nowhere", "failed", "no such file or folder")]
-    assert result.stderr.decode().splitlines()[0] == f"report-extract: {tmp_path / 'nowhere'}: no such file or folder"
+    assert result.stderr.decode().splitlines()[0] == f"report-extract: {tmp_path / 'nowhere'}：文件或文件夹不存在"
     assert re.search(r"2 inputs: 1 read, 0 not reports, 1 failed; [\d.]+ s; results in", result.stderr.decode())
 
 

@@ -51,7 +51,7 @@ def test_balance_fixture_marks_its_two_cells_and_a_clean_report_exits_0():
 def test_unreadable_input_is_named_and_exits_3():
     result = check(FIXTURES / "v2021-clean.txt", ROOT / "no-such.pdf")
     assert result.returncode == 3
-    assert "no-such.pdf: no such file" in result.stderr
+    assert "no-such.pdf：文件不存在" in result.stderr
     assert "示例市清河区白鹭镇人民政府" in result.stdout
 
 

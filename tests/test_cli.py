@@ -68,9 +68,9 @@ def test_strict_exits_1_on_error_problems():
 
 
 @pytest.mark.parametrize("content,reason", [
-    (b"", "the file is empty"),
-    ("今天天气很好。我们去公园散步吧。\n".encode(), "not a government information-disclosure annual report"),
-    (bytes(range(256)) * 20, "a binary file, not text"),
+    (b"", "文件是空的"),
+    ("今天天气很好。我们去公园散步吧。\n".encode(), "不是政府信息公开工作年度报告"),
+    (bytes(range(256)) * 20, "是二进制文件，不是文本"),
 ])
 def test_bad_inputs_exit_3_with_one_line(tmp_path, content, reason):
     path = tmp_path / "bad.txt"
@@ -85,7 +85,7 @@ def test_bad_inputs_exit_3_with_one_line(tmp_path, content, reason):
 def test_missing_path_exits_3_and_the_batch_goes_on(tmp_path):
     result = run("extract", tmp_path / "nope.txt", CLEAN)
     assert result.returncode == 3
-    assert "nope.txt: no such file" in result.stderr.decode()
+    assert "nope.txt：文件不存在" in result.stderr.decode()
     assert [r["report"]["year"] for r in json.loads(result.stdout)] == [2023]  # still an array
 
 

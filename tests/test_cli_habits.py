@@ -37,8 +37,8 @@ def test_quiet_batch_still_names_each_failure(tmp_path):
     done = run("-q", "batch", archive, "-o", tmp_path / "out")
     assert done.returncode == 3
     lines = done.stderr.splitlines()
-    assert len(lines) == 2 and all(line.startswith("failed: ") for line in lines), lines
-    assert "empty.txt: the file is empty" in done.stderr
+    assert len(lines) == 2 and all(line.startswith("无法读取：") for line in lines), lines
+    assert "empty.txt：文件是空的" in done.stderr
 
 
 def test_a_reader_that_stops_reading_is_not_an_error():
@@ -53,7 +53,7 @@ def test_help_into_a_full_stdout_is_one_line_and_exit_4():
         done = subprocess.run([sys.executable, "-m", "report_extract", "--help"], stdout=full,
                               stderr=subprocess.PIPE, text=True, timeout=60)
     assert done.returncode == 4
-    assert done.stderr == "report-extract: cannot write to standard output (No space left on device)\n"
+    assert done.stderr == "report-extract: 无法写入标准输出（磁盘空间已满）\n"
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")

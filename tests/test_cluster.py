@@ -66,6 +66,8 @@ def test_local_cluster_leaves_the_same_folder_as_local_workers(archive, referenc
     assert reasons["crash-CRASHES.txt"] == ("the worker crashed (SIGSEGV) while reading this file (over its memory limit of "
                                             "1,536 MB? raise it with --max-memory or REPORT_EXTRACT_MAX_MEMORY_MB=N)")
     assert reasons["slow-HANGS.txt"] == "timed out after 5 s (the worker was stopped)"
+    assert {Path(r["path"]).name: r["error_zh"] for r in read_csv(out / "summary.csv")}["slow-HANGS.txt"] == \
+        "超时：5 秒后仍未读完（已停止该工作进程）"
 
 
 def test_a_worker_killed_mid_run_changes_nothing(archive, reference, tmp_path):
@@ -141,8 +143,8 @@ def test_lost_scheduler_is_one_error_line_and_the_rerun_resumes(archive, referen
         scheduler.kill()
         _, stderr = process.communicate(timeout=120)
         lines = [line for line in stderr.decode().splitlines() if not line.startswith("[")]
-        assert lines == [f"report-extract: lost the Dask scheduler at {address}; the results so far are kept in "
-                         f"{out}: run the same command again to go on"]
+        assert lines == [f"report-extract: 与 {address} 的 Dask 调度器失去联系；已有的结果保留在 {out}：再次运行同一命令"
+                         "即可接着处理"]
         assert process.returncode == 3
         assert not (out / "summary.csv").exists() and len(list(out.rglob("*.json"))) >= 60
     finally:
@@ -186,14 +188,14 @@ def test_unreachable_scheduler_and_misuse_are_one_line(tmp_path):
     result = subprocess.run([*base, "--scheduler", "tcp://127.0.0.1:9"], cwd=ROOT, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 3
-    assert result.stderr.startswith("report-extract: cannot use the Dask scheduler at tcp://127.0.0.1:9 (")
+    assert result.stderr.startswith("report-extract: 无法使用 tcp://127.0.0.1:9 的 Dask 调度器（")
     assert len(result.stderr.strip().splitlines()) == 1
     result = subprocess.run([*base, "--scheduler", "local:zero"], cwd=ROOT, capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 2
-    assert result.stderr == "report-extract: --scheduler local:zero: say how many local workers, e.g. local:2\n"
+    assert result.stderr == "report-extract: --scheduler local:zero：请写明本机工作进程数，例如 local:2\n"
     result = subprocess.run([*base, "--shared-fs"], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2 and "--shared-fs goes with --scheduler" in result.stderr
+    assert result.returncode == 2 and "--shared-fs 须与 --scheduler 一起使用" in result.stderr
 
 
 def test_ctrl_c_on_the_terminal_stops_client_and_local_workers_quietly(archive, tmp_path):
@@ -206,4 +208,4 @@ def test_ctrl_c_on_the_terminal_stops_client_and_local_workers_quietly(archive, 
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
     lines = [line for line in stderr.decode().splitlines() if not line.startswith("[")]
-    assert len(lines) == 1 and lines[0].startswith("report-extract: interrupted: ")
+    assert len(lines) == 1 and lines[0].startswith("report-extract: 已中断：")

@@ -90,7 +90,7 @@ def test_extract_reads_each_named_page_image_alone(tmp_path):
         (tmp_path / f"scan-p{i}.jpg").write_bytes(b"\xff\xd8\xff not really a jpeg")
     done = run("extract", str(tmp_path / "scan-p1.jpg"), str(tmp_path / "scan-p2.jpg"), "--ocr", "never")
     assert done.returncode == 3
-    assert "2 of 2 inputs could not be read" in done.stderr and "page images read as one report" not in done.stderr
+    assert "2 个输入中有 2 个无法读取" in done.stderr and "page images read as one report" not in done.stderr
 
 
 # --- the output folder is never read back, never shared ------------------------------------------
@@ -116,7 +116,7 @@ def test_two_batches_into_one_folder_the_second_says_so(tmp_path):
     finally:
         held.close()
     assert second.returncode == 4
-    assert "another batch is writing into this folder; run one batch at a time" in second.stderr
+    assert f"另一个批处理正在写入 {out}；一个输出文件夹同时只能运行一个批处理" in second.stderr
     assert "Traceback" not in second.stderr
     assert run("batch", str(archive), "-o", str(out)).returncode == 0  # free again
 
@@ -125,8 +125,8 @@ def test_a_full_disk_stops_the_batch_without_blaming_an_input(tmp_path):
     archive, out = archive_of(tmp_path, 4), tmp_path / "out"
     done = run("batch", str(archive), "-o", str(out), "-j", "1", env={"REPORT_EXTRACT_FAULTS": "nospace:r2"})
     assert done.returncode == 4
-    assert "No space left on device" in done.stderr and "run the same command again" in done.stderr
-    assert "while reading this file" not in done.stderr and "Traceback" not in done.stderr
+    assert f"无法写入 {out}（磁盘空间已满）；已完成的结果已保留：腾出空间后再次运行同一命令即可" in done.stderr
+    assert "读取此文件时" not in done.stderr and "Traceback" not in done.stderr
     assert not list(out.rglob("*.tmp")) and not list(out.glob(".report-extract-spool-*"))
     again = run("batch", str(archive), "-o", str(out))
     assert again.returncode == 0 and "report-extract: 4 inputs: 4 read (2 reused" in again.stderr
@@ -156,7 +156,7 @@ def test_a_link_inside_the_output_folder_that_leads_out_fails_that_input_only(tm
     (out / "sub").symlink_to(elsewhere)
     done = run("batch", str(archive), "-o", str(out))
     assert done.returncode == 3 and "Traceback" not in done.stderr
-    assert "outside the output folder" in done.stderr
+    assert "输出文件夹之外" in done.stderr
     assert not list(elsewhere.iterdir())
     assert (out / "r0.txt.json").exists()
 
@@ -179,12 +179,12 @@ def test_check_and_compare_refuse_hostile_result_files_in_one_line(tmp_path):
             done = run(*command, timeout=60)
             assert done.returncode == 3, (name, command, done.stderr)
             assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
-    assert "not a regular file" in run("check", str(tmp_path / "fifo.json")).stderr
+    assert "不是普通文件（命名管道（FIFO））" in run("check", str(tmp_path / "fifo.json")).stderr
 
 
 def test_local_dask_workers_are_bounded_by_the_machine(tmp_path):
     done = run("batch", str(archive_of(tmp_path)), "-o", str(tmp_path / "out"), "--scheduler", "local:999")
-    assert done.returncode == 2 and "at most local:" in done.stderr
+    assert done.returncode == 2 and "本机最多 local:" in done.stderr
 
 
 def test_the_cluster_client_guards_its_inputs_like_the_local_batch(tmp_path):
@@ -271,6 +271,6 @@ def test_the_cluster_fits_long_names_fails_a_link_out_of_out_and_sends_absolute_
     done = subprocess.run([sys.executable, "-m", "report_extract", "batch", "archive", "-o", "out", "--scheduler",
                            "local:1", "--shared-fs"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert done.returncode == 3 and "Traceback" not in done.stderr, done.stderr
-    assert "outside the output folder" in done.stderr and not list(elsewhere.iterdir())
+    assert "输出文件夹之外" in done.stderr and not list(elsewhere.iterdir())
     results = sorted(p.name for p in out.glob("*.json"))
     assert len(results) == 2 and "short.txt.json" in results and all(len(n.encode()) <= 255 for n in results)

@@ -165,14 +165,14 @@ def _bad_cases(tmp_path):
     with zipfile.ZipFile(not_doc, "w") as archive:
         archive.writestr("hello.txt", "hello")
     return {
-        FIXTURES / "bad" / "encrypted.pdf": "encrypted PDF that needs a password",
-        FIXTURES / "bad" / "scanned.pdf": "no text layer, and OCR found no text on its pages",
+        FIXTURES / "bad" / "encrypted.pdf": "PDF 已加密，需要密码",
+        FIXTURES / "bad" / "scanned.pdf": "PDF 没有文字层，文字识别（OCR）也没有在页面上找到文字",
         # glyphs with no Unicode mapping are read by OCR: what they say is no report
-        FIXTURES / "bad" / "cid-font.pdf": "not a government information-disclosure annual report",
-        truncated: "damaged or truncated PDF",
-        fake: "named like a PDF file, but its content is not one",
-        short_docx: "damaged or truncated DOCX",
-        not_doc: "a zip archive that is not a Word document",
+        FIXTURES / "bad" / "cid-font.pdf": "不是政府信息公开工作年度报告",
+        truncated: "PDF 文件已损坏或不完整",
+        fake: "文件名像 PDF 文件，内容却不是（看起来是 text）",
+        short_docx: "DOCX 文件（zip）已损坏或不完整",
+        not_doc: "是 zip 压缩包，不是 Word 文档",
     }
 
 
@@ -186,8 +186,8 @@ def test_bad_files_exit_3_each_with_its_own_message(tmp_path):
 
 
 def test_without_ocr_a_pdf_with_no_usable_text_layer_says_how_to_read_it():
-    for name, reason in {"scanned.pdf": "no text layer (a scanned report?); run with --ocr auto",
-                         "cid-font.pdf": "fonts have no Unicode mapping"}.items():
+    for name, reason in {"scanned.pdf": "PDF 没有文字层（扫描件？）；请加 --ocr auto 运行",
+                         "cid-font.pdf": "PDF 的字体没有 Unicode 映射"}.items():
         result = run("extract", "--ocr", "never", FIXTURES / "bad" / name)
         lines = result.stderr.decode().splitlines()
         assert result.returncode == 3
@@ -212,7 +212,7 @@ def test_doc_without_libreoffice_says_how_to_proceed():
     result = run("extract", FIXTURES / "v2021-clean.doc", env=env)
     assert result.returncode == 3
     message = result.stderr.decode()
-    assert "needs LibreOffice" in message and "--convert-to docx" in message
+    assert "需要 LibreOffice 转换" in message and "--convert-to docx" in message
 
 
 def test_help_is_fast_and_json_of_pdf_pipes():
@@ -287,6 +287,5 @@ def test_a_page_that_cannot_be_loaded_is_a_clear_error(tmp_path):
     path.write_bytes(pdf_file([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", b"42"]))
     result = run("extract", path)
     assert result.returncode == 3
-    assert result.stderr.decode().strip().endswith("broken-page.pdf: a damaged PDF: page 1 cannot be read "
-                                                   "(Failed to load page.)")
+    assert result.stderr.decode().strip().endswith("broken-page.pdf：PDF 文件已损坏：第 1 页无法读取（Failed to load page.）")
     assert b"Traceback" not in result.stderr

@@ -44,9 +44,11 @@ def test_every_limit_is_named_documented_and_raisable(monkeypatch):
         assert limit.value == 7
         monkeypatch.setenv(limit.env, "nonsense")
         assert limit.value == limit.default
-    error = limits.PAGES.error("a PDF of 9,000 pages", "x.pdf")
+    error = limits.PAGES.error("pdf_pages", "x.pdf", count=9000)
     assert str(error) == ("x.pdf: a PDF of 9,000 pages: over the page count limit of 2,000 pages "
                           "(raise it with REPORT_EXTRACT_MAX_PAGES=N)")
+    assert error.said_zh() == "x.pdf：PDF 文件共有 9,000 页，超过页数上限 2,000 页（可用 REPORT_EXTRACT_MAX_PAGES=N 提高）"
+    assert (error.code, error.facts["limit"]) == ("pdf_pages", "page count")
 
 
 def test_a_limit_is_raised_by_its_environment_variable(tmp_path):
@@ -54,10 +56,10 @@ def test_a_limit_is_raised_by_its_environment_variable(tmp_path):
     page.write_bytes(b"<html><body><table>" + b"<tr><td>1</td><td>2</td></tr>" * 60 + b"</table></body></html>")
     refused = run("extract", page, env={"REPORT_EXTRACT_MAX_CELLS": "100"})
     assert refused.returncode == 3
-    assert one_line(refused) == (f"report-extract: {page}: a web page of 120 table cells: over the document cells "
-                                 "limit of 100 cells (raise it with REPORT_EXTRACT_MAX_CELLS=N)")
+    assert one_line(refused) == (f"report-extract: {page}：网页共有 120 个表格单元格，超过文档单元格数上限 100 格"
+                                 "（可用 REPORT_EXTRACT_MAX_CELLS=N 提高）")
     allowed = run("extract", page, env={"REPORT_EXTRACT_MAX_CELLS": "1000"})
-    assert "document cells" not in allowed.stderr.decode()
+    assert "文档单元格数" not in allowed.stderr.decode()
 
 
 def test_zip_bomb_is_refused_from_its_directory(tmp_path):
@@ -169,16 +171,16 @@ def test_markdown_pipe_rows_are_linear():
 
 # --- inputs that are not files, names that are not text -----------------------------------------
 @pytest.mark.parametrize("make,reason", [
-    (lambda d: "/dev/zero", "not a regular file (a character device); only files are read"),
-    (lambda d: (os.mkfifo(d / "f.txt"), d / "f.txt")[1], "not a regular file (a FIFO (named pipe)); only files are read"),
-    (lambda d: (d / "a.txt").symlink_to(d / "a.txt") or d / "a.txt", "a symbolic link loop"),
-    (lambda d: (d / "e.pdf").write_bytes(b"") or d / "e.pdf", "the file is empty"),
+    (lambda d: "/dev/zero", "不是普通文件（字符设备），只读取普通文件"),
+    (lambda d: (os.mkfifo(d / "f.txt"), d / "f.txt")[1], "不是普通文件（命名管道（FIFO）），只读取普通文件"),
+    (lambda d: (d / "a.txt").symlink_to(d / "a.txt") or d / "a.txt", "符号链接形成循环"),
+    (lambda d: (d / "e.pdf").write_bytes(b"") or d / "e.pdf", "文件是空的"),
 ])
 def test_inputs_that_are_not_readable_files(tmp_path, make, reason):
     path = make(tmp_path)
     result = run("extract", path)
     assert result.returncode == 3
-    assert one_line(result) == f"report-extract: {path}: {reason}"
+    assert one_line(result) == f"report-extract: {path}：{reason}"
 
 
 def test_a_sparse_giant_is_refused_by_its_size_without_reading_it(tmp_path):
@@ -187,8 +189,8 @@ def test_a_sparse_giant_is_refused_by_its_size_without_reading_it(tmp_path):
         handle.truncate(10 << 30)
     result = run("extract", path)
     assert result.returncode == 3
-    assert one_line(result) == (f"report-extract: {path}: 10,240.0 MB: over the input size limit of 256 MB "
-                                "(raise it with REPORT_EXTRACT_MAX_INPUT_MB=N)")
+    assert one_line(result) == (f"report-extract: {path}：大小为 10,240.0 MB，超过输入文件大小上限 256 MB"
+                                "（可用 REPORT_EXTRACT_MAX_INPUT_MB=N 提高）")
 
 
 def test_stdin_closed():
@@ -196,14 +198,14 @@ def test_stdin_closed():
         [sys.executable, "-c", "import os, sys; os.close(0); from report_extract.cli import main; "
          "sys.argv = ['report-extract', 'extract', '-']; main()"], capture_output=True, cwd=ROOT, timeout=60)
     assert result.returncode == 3
-    assert one_line(result) == "report-extract: <stdin>: standard input is closed"
+    assert one_line(result) == "report-extract: <stdin>：标准输入已关闭"
 
 
 def test_control_characters_in_names_are_escaped(tmp_path):
     path = tmp_path / "r\x1b[31m\x07\nx.txt"
     path.write_bytes(b"")
     result = run("extract", path)
-    assert one_line(result) == f"report-extract: {tmp_path}/r\\x1b[31m\\x07\\nx.txt: the file is empty"
+    assert one_line(result) == f"report-extract: {tmp_path}/r\\x1b[31m\\x07\\nx.txt：文件是空的"
 
 
 def test_a_name_that_is_not_utf8_with_o(tmp_path):
@@ -238,8 +240,7 @@ def test_o_under_a_file_is_a_usage_error(tmp_path):
     (tmp_path / "file").write_text("x")
     result = run("extract", CLEAN, "-o", tmp_path / "file" / "r.json")
     assert result.returncode == 2
-    assert one_line(result) == (f"report-extract: cannot write {tmp_path}/file/r.json: {tmp_path}/file is a file, "
-                                "not a folder")
+    assert one_line(result) == f"report-extract: 无法写入 {tmp_path}/file/r.json：{tmp_path}/file 是文件，不是文件夹"
 
 
 def test_stdout_full_or_closed_is_one_line_exit_4():
@@ -247,12 +248,12 @@ def test_stdout_full_or_closed_is_one_line_exit_4():
         result = subprocess.run([sys.executable, "-m", "report_extract", "extract", str(CLEAN)], stdout=full,
                                 stderr=subprocess.PIPE, cwd=ROOT, timeout=60)
     assert result.returncode == 4
-    assert one_line(result) == "report-extract: cannot write to standard output (no space left on the device)"
+    assert one_line(result) == "report-extract: 无法写入标准输出（磁盘空间已满）"
     closed = subprocess.run([sys.executable, "-c", "import os, sys; os.close(1); from report_extract.cli import main; "
                              f"sys.argv = ['report-extract', 'extract', {str(CLEAN)!r}]; main()"],
                             stderr=subprocess.PIPE, cwd=ROOT, timeout=60)
     assert closed.returncode == 4
-    assert one_line(closed) == "report-extract: cannot write the output: standard output is closed (use -o FILE)"
+    assert one_line(closed) == "report-extract: 无法输出：标准输出已关闭（请用 -o FILE）"
 
 
 # --- the help, the version, the schema ------------------------------------------------------------
@@ -297,8 +298,7 @@ def test_verbose_prints_the_traceback_of_an_internal_error(tmp_path):
             "from report_extract.cli import main; sys.argv = ['report-extract', *sys.argv[1:]]; main()")
     quiet = subprocess.run([sys.executable, "-c", code, "extract", str(CLEAN)], capture_output=True, cwd=ROOT)
     assert quiet.returncode == 3
-    assert one_line(quiet) == (f"report-extract: {CLEAN}: internal error while reading (ValueError: boom); "
-                               "please report it")
+    assert one_line(quiet) == f"report-extract: {CLEAN}：读取时发生内部错误（ValueError: boom），请报告此问题"
     loud = subprocess.run([sys.executable, "-c", code, "--verbose", "extract", str(CLEAN)], capture_output=True,
                           cwd=ROOT)
     assert loud.returncode == 3 and b"Traceback" in loud.stderr and b"ValueError: boom" in loud.stderr
@@ -313,8 +313,7 @@ def test_batch_o_a_file_is_a_usage_error(tmp_path):
     (tmp_path / "f").write_text("x")
     result = batch(CLEAN, "-o", tmp_path / "f")
     assert result.returncode == 2
-    assert one_line(result) == (f"report-extract: -o {tmp_path}/f: is a file; batch writes into a folder "
-                                "(give a folder name)")
+    assert one_line(result) == f"report-extract: -o {tmp_path}/f 是文件；batch 写入文件夹（请给出文件夹名）"
 
 
 def test_batch_survives_hostile_names_and_links_and_non_reports(tmp_path):
@@ -386,8 +385,11 @@ def test_each_worker_has_a_memory_limit(tmp_path):
                    env={"REPORT_EXTRACT_FAULTS": "hog:HOG"})
     assert result.returncode == 3
     assert "failed: " in result.stderr.decode()
+    assert ("读取它需要更多内存，超过内存上限 300 MB（可用 --max-memory 或 REPORT_EXTRACT_MAX_MEMORY_MB=N 提高）"
+            in result.stderr.decode())
+    summary = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8-sig")
     assert ("reading it needed more memory: over the memory limit of 300 MB (raise it with --max-memory or "
-            "REPORT_EXTRACT_MAX_MEMORY_MB=N)") in result.stderr.decode()
+            "REPORT_EXTRACT_MAX_MEMORY_MB=N),memory,") in summary
 
 
 def test_workers_end_with_the_parent(tmp_path):
@@ -480,7 +482,7 @@ def test_on_a_terminal_each_failure_is_listed_above_the_bar(tmp_path):
     os.close(master)
     text = seen.decode("utf-8", "replace")
     assert process.returncode == 3
-    assert f"failed: {tmp_path}/in/empty\\x1b.txt: the file is empty" in text
+    assert f"无法读取：{tmp_path}/in/empty\\x1b.txt：文件是空的" in text
     assert "\x1b.txt" not in text  # the name's ESC escaped, never sent to the terminal
 
 

@@ -19,20 +19,20 @@ sys.modules["hostile"] = hostile
 spec.loader.exec_module(hostile)
 
 EXPECTED = {  # kind -> (exit, what its one line says); the kinds tests/test_hardening.py has not run
-    "pdf-form-chain": (3, "a PDF form XObject that expands to more than 200,000 objects: over the page objects "
-                          "limit of 200,000 objects (raise it with REPORT_EXTRACT_MAX_PAGE_OBJECTS=N)"),
-    "pdf-100k-pages": (3, "a PDF of 100,000 pages: over the page count limit of 2,000 pages"),
-    "docx-many-members": (3, "over the zip member count limit of 10,000 members"),
+    "pdf-form-chain": (3, "PDF 中有一个表单对象（form XObject）展开后多于 200,000 个对象，超过页面绘图对象数上限 "
+                          "200,000 个（可用 REPORT_EXTRACT_MAX_PAGE_OBJECTS=N 提高）"),
+    "pdf-100k-pages": (3, "PDF 文件共有 100,000 页，超过页数上限 2,000 页"),
+    "docx-many-members": (3, "超过压缩包成员数上限 10,000 个"),
     "docx-billion-laughs": (3, "Maximum entity amplification factor exceeded"),
-    "docx-xxe": (3, "not a government information-disclosure annual report"),
+    "docx-xxe": (3, "不是政府信息公开工作年度报告"),
     "docx-deep-nesting": (3, "Excessive depth in document: 256"),
-    "html-deep-nesting": (3, "a web page nested more than 256 elements deep (libxml2's bound)"),
-    "html-nested-tables": (3, "a web page nested more than 256 elements deep"),
-    "html-xxe": (3, "not a government information-disclosure annual report"),
-    "pdf-javascript-launch-embedded": (3, "not a government information-disclosure annual report"),
-    "pdf-cid-no-tounicode": (3, "the PDF's fonts have no Unicode mapping"),
-    "input-dev-zero": (3, "/dev/zero: not a regular file (a character device); only files are read"),
-    "text-nul-bytes": (3, "a binary file, not text"),
+    "html-deep-nesting": (3, "网页元素嵌套超过 256 层（libxml2 的上限）"),
+    "html-nested-tables": (3, "网页元素嵌套超过 256 层"),
+    "html-xxe": (3, "不是政府信息公开工作年度报告"),
+    "pdf-javascript-launch-embedded": (3, "不是政府信息公开工作年度报告"),
+    "pdf-cid-no-tounicode": (3, "PDF 的字体没有 Unicode 映射"),
+    "input-dev-zero": (3, "/dev/zero：不是普通文件（字符设备），只读取普通文件"),
+    "text-nul-bytes": (3, "是二进制文件，不是文本"),
     "md-pipe-rows-2000": (0, ""),
     "ofd-million-objects": (3, "an OFD page (Doc_0/Pages/Page_0/Content.xml) of more than 200,000 drawing objects: "
                                "over the page objects limit"),
@@ -89,5 +89,4 @@ def test_a_mutated_tiff_whose_page_directory_lost_its_size_is_refused_in_one_lin
     result = subprocess.run([sys.executable, "-m", "report_extract", "extract", str(path)], capture_output=True,
                             cwd=ROOT, timeout=300)
     assert result.returncode == 3 and result.stdout == b""
-    assert result.stderr.decode() == (f"report-extract: {path}: a damaged image: page 2 cannot be read "
-                                      "(TypeError: Missing dimensions)\n")
+    assert result.stderr.decode() == f"report-extract: {path}：图片已损坏：第 2 页无法读取（TypeError: Missing dimensions）\n"

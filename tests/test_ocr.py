@@ -102,27 +102,26 @@ def run(*args):
 
 def test_bad_images_exit_3_with_one_line_each():
     cases = {
-        "truncated.jpg": "a damaged or truncated image: page 1 cannot be decoded",
-        "corrupt.tif": "a damaged or truncated image: page 1 cannot be decoded",
-        "bomb.png": "above the limit of 60,000,000 pixels (a decompression bomb?)",
-        "300-pages.tif": "an image with more than 100 pages; report-extract reads at most 100 "
-                         "(raise it with REPORT_EXTRACT_MAX_IMAGE_PAGES=N)",
-        "blank-page.png": "a blank page: nothing is printed on it",
-        "photo-no-report.jpg": "OCR found no text in the image (a picture with no report in it?)",
+        "truncated.jpg": "图片已损坏或不完整：第 1 页无法解码",
+        "corrupt.tif": "图片已损坏或不完整：第 1 页无法解码",
+        "bomb.png": "超过 60,000,000 像素的上限（解压炸弹？）",
+        "300-pages.tif": "图片超过 100 页，report-extract 最多读取 100 页（可用 REPORT_EXTRACT_MAX_IMAGE_PAGES=N 提高）",
+        "blank-page.png": "是一张空白页，上面没有印任何内容",
+        "photo-no-report.jpg": "文字识别（OCR）没有在图片中找到文字（图片里没有报告？）",
     }
     for name, reason in cases.items():
         path = SCANS / "bad" / name
         result = run("extract", path)
         lines = result.stderr.decode().splitlines()
         assert result.returncode == 3, name
-        assert lines == [f"report-extract: {path}: {reason}"] or (len(lines) == 1 and reason in lines[0]), lines
+        assert lines == [f"report-extract: {path}：{reason}"] or (len(lines) == 1 and reason in lines[0]), lines
         assert result.stdout == b""
 
 
 def test_ocr_never_refuses_an_image_and_a_misnamed_image_is_named():
     result = run("extract", "--ocr", "never", SCANS / "v2019-clean-300-p1.jpg")
     assert result.returncode == 3
-    assert "an image: it can only be read by OCR, and --ocr never was given" in result.stderr.decode()
+    assert "是图片，只能用文字识别（OCR）读取，但指定了 --ocr never" in result.stderr.decode()
 
 
 def test_without_the_ocr_extra_the_error_says_what_to_install(monkeypatch):

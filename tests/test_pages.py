@@ -121,11 +121,11 @@ def test_batch_reads_page_images_of_one_report_as_one_input_and_reuses_it(tmp_pa
 
 
 @pytest.mark.parametrize("kind, reason", [
-    ("bomb", "bomb.png: the image is too large, above the limit of 60,000,000 pixels"),
-    ("many", "101 page images; report-extract reads at most 100 pages"),
-    ("inflating", "over the unzipped size limit of 256 MB"),
-    ("encrypted", "p1.jpg in the zip cannot be unzipped"),
-    ("truncated", "a damaged or truncated zip file (File is not a zip file)"),
+    ("bomb", "bomb.png：图片过大，超过 60,000,000 像素的上限"),
+    ("many", "共 101 张页面图片，report-extract 最多读取 100 页"),
+    ("inflating", "超过解压后大小上限 256 MB"),
+    ("encrypted", "zip 压缩包中的 p1.jpg 无法解压"),
+    ("truncated", "zip 压缩包已损坏或不完整（File is not a zip file）"),
 ])
 def test_hostile_zips_of_page_images_are_refused_in_one_line_in_bounded_memory(tmp_path, kind, reason):
     """Refused from the zip's directory and the images' headers, before anything large is made."""

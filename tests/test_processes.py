@@ -111,7 +111,7 @@ def test_extract_stopped_by_a_signal_cleans_up_and_says_so_in_one_line(tmp_path,
     note = note_of(source)
     process.send_signal(number)
     stdout, stderr = process.communicate(timeout=30)
-    said = "interrupted" if number == signal.SIGINT else f"interrupted by {signal.Signals(number).name}"
+    said = "已中断" if number == signal.SIGINT else f"被 {signal.Signals(number).name} 信号中断"
     assert (process.returncode, stdout, stderr.decode()) == (128 + number, b"", f"report-extract: {said}\n")
     assert not alive(note["worker"]) and not alive(note["child"])
     assert_nothing_left(tmpdir_)
@@ -137,8 +137,8 @@ def test_a_timed_out_extract_leaves_nothing(tmp_path, tmpdir_):
     note = note_of(source)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 3
-    assert stderr.decode() == (f"report-extract: {source}: still reading after 1 s (stopped): over the time "
-                               "limit of 1 seconds (raise it with --timeout or REPORT_EXTRACT_TIMEOUT=N)\n")
+    assert stderr.decode() == (f"report-extract: {source}：读取 1 秒后仍未完成（已停止），超过时间上限 1 秒"
+                               "（可用 --timeout 或 REPORT_EXTRACT_TIMEOUT=N 提高）\n")
     assert not alive(note["child"]) and not Path(note["scratch"]).exists()
     assert_nothing_left(tmpdir_)
 
@@ -168,8 +168,8 @@ def test_batch_stopped_by_a_signal_cleans_up_says_so_and_a_rerun_finishes(tmp_pa
     process.send_signal(number)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 128 + number
-    assert re.fullmatch(rf"report-extract: interrupted by {signal.Signals(number).name}: \d inputs finished and "
-                        rf"kept in {re.escape(str(out))}; run the same command again to go on\n", stderr.decode())
+    assert re.fullmatch(rf"report-extract: 被 {signal.Signals(number).name} 信号中断：已完成的 \d 个输入保存在 "
+                        rf"{re.escape(str(out))}；再次运行同一命令即可接着处理\n", stderr.decode())
     assert not alive(note["worker"]) and not alive(note["child"])
     assert_nothing_left(tmpdir_)
     assert [p.name for p in out.rglob(".*")] == [LOCK_NAME]  # no spool, no half-written result
@@ -313,7 +313,7 @@ def test_libreoffice_stopped_mid_conversion_leaves_nothing(tmpdir_, how):
         os.kill(process.pid, signal.SIGKILL)
     _, stderr = process.communicate(timeout=120)
     if how == "timeout":
-        assert process.returncode == 3 and b"still reading after 8 s (stopped)" in stderr
+        assert process.returncode == 3 and "读取 8 秒后仍未完成（已停止）".encode() in stderr
     assert wait_for(lambda: not alive(office), GONE_WITHIN)
     assert wait_for(lambda: not os.path.exists(pipe), GONE_WITHIN)
     assert_nothing_left(tmpdir_)

@@ -100,7 +100,7 @@ def test_a_folder_a_block_device_and_a_socket_are_refused_in_one_line(tmp_path):
     folder.mkdir()
     result = run("compare", CLEAN, CLEAN, "-f", "json", "-o", folder)
     assert result.returncode == 4
-    assert one_line(result) == f"report-extract: cannot write {folder}: it is a folder, not a file"
+    assert one_line(result) == f"report-extract: 无法写入 {folder}：它是文件夹，不是文件"
     server = socket.socket(socket.AF_UNIX)
     try:
         server.bind(str(tmp_path / "sock"))
@@ -108,7 +108,7 @@ def test_a_folder_a_block_device_and_a_socket_are_refused_in_one_line(tmp_path):
     finally:
         server.close()
     assert result.returncode == 4
-    assert one_line(result) == f"report-extract: cannot write {tmp_path}/sock: it is a socket"
+    assert one_line(result) == f"report-extract: 无法写入 {tmp_path}/sock：它是套接字"
     assert stat.S_ISSOCK(os.lstat(tmp_path / "sock").st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "sock"]
 
@@ -119,7 +119,7 @@ def test_a_block_device_is_refused_and_left_alone(tmp_path):
     os.mknod(device, 0o600 | stat.S_IFBLK, os.makedev(7, 250))  # a loop device number, never opened
     result = run("extract", CLEAN, "-o", device)
     assert result.returncode == 4
-    assert one_line(result) == f"report-extract: cannot write {device}: it is a block device"
+    assert one_line(result) == f"report-extract: 无法写入 {device}：它是块设备"
     assert stat.S_ISBLK(os.lstat(device).st_mode) and os.lstat(device).st_rdev == os.makedev(7, 250)
 
 
@@ -139,9 +139,8 @@ def test_o_a_name_ending_in_a_slash_makes_a_folder_of_one_file_per_input(tmp_pat
 def test_o_a_suffix_we_do_not_write_is_a_usage_error(tmp_path):
     result = run("extract", CLEAN, "-o", "out.xlsx", cwd=tmp_path)
     assert result.returncode == 2
-    assert one_line(result) == ("report-extract: -o out.xlsx: report-extract does not write .xlsx files; use a name "
-                                "ending in .json, .jsonl, .ndjson, .yaml, .yml, .csv, .html or .htm, or give the "
-                                "format with -f")
+    assert one_line(result) == ("report-extract: -o out.xlsx：report-extract 不写 .xlsx 文件；请用以 .json、.jsonl、"
+                                ".ndjson、.yaml、.yml、.csv、.html 或 .htm 结尾的文件名，或用 -f 指定格式")
     assert list(tmp_path.iterdir()) == []
     assert run("extract", CLEAN, "-f", "json", "-o", "out.xlsx", cwd=tmp_path).returncode == 0  # said explicitly
 

@@ -110,7 +110,7 @@ def test_an_entity_bomb_does_not_expand(tmp_path):
     path.write_text(page, encoding="utf-8")
     result = run(path)
     assert result.returncode == 3
-    assert b"not a government information-disclosure annual report" in result.stderr
+    assert "不是政府信息公开工作年度报告".encode() in result.stderr
     assert len(result.stdout) < 1000
 
 

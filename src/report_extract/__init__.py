@@ -44,7 +44,7 @@ def extract_pages(paths, ocr: str = "auto") -> "Report":
         raise TypeError("paths must be a list of the page images' paths, not one path: use extract() for one file")
     paths = [str(p) for p in paths]
     if not paths:
-        raise UsageError("extract_pages() needs the paths of one report's page images; none were given")
+        raise UsageError("no_page_images")
     if len(paths) == 1:
         return _extract(paths[0], ocr=ocr)
     return _extract(label(paths), read_group(paths), ocr=ocr)

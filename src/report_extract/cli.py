@@ -23,12 +23,14 @@ from .cli_support import (
     emit,
     global_options_first,
     has_errors,
-    interrupted_message,
+    interrupted_facts,
     plain_text,
     progress,
     read_one,
     read_report_or_result,
+    said,
     say,
+    say_reason,
     settings,
     strict_lines,
 )
@@ -119,13 +121,13 @@ def extract(
     try:
         plan = outputs.plan(output, fmt.value if fmt else None)
     except outputs.OutputError as exc:
-        say(str(exc))
+        say(said(exc))
         raise typer.Exit(EXIT_USAGE if exc.usage else EXIT_OUTPUT) from None
     try:
         if plan.target is not None:  # a block device or a socket: refused before any input is read
             files.refuse_unwritable(plan.target)
     except outputs.OutputError as exc:
-        say(str(exc))
+        say(said(exc))
         raise typer.Exit(EXIT_OUTPUT) from None
     # each file named is a report of its own (page images of one report: a zip of them, or batch
     # on their folder, reads them as one)
@@ -148,11 +150,11 @@ def extract(
             else:
                 outputs.write_stdout(text)
     except outputs.OutputError as exc:
-        say(str(exc))
+        say(said(exc))
         raise typer.Exit(EXIT_OUTPUT) from None
     if failures:
         if len(inputs) > 1:
-            say(f"{failures} of {len(inputs)} inputs could not be read")
+            say_reason("inputs_unread", failed=failures, total=len(inputs))
         raise typer.Exit(EXIT_UNREADABLE)
     if strict:  # the report's own errors fail it; its reading limits are said apart and do not
         for line in (line for report in reports for line in strict_lines(report) if line):
@@ -219,7 +221,7 @@ def compare(
         if output is not None:  # a folder, a block device or a socket: refused before reading
             files.refuse_unwritable(output)
     except outputs.OutputError as exc:
-        say(str(exc))
+        say(said(exc))
         raise typer.Exit(EXIT_OUTPUT) from None
     reports = []
     for path in (a, b):
@@ -240,7 +242,7 @@ def compare(
         else:
             outputs.write_stdout(text)
     except outputs.OutputError as exc:
-        say(str(exc))
+        say(said(exc))
         raise typer.Exit(EXIT_OUTPUT) from None
 
 
@@ -290,21 +292,23 @@ def batch(
     stop the batch."""
     from .archive.dask_client import ClusterError  # Dask itself is imported only for --scheduler
     from .archive.jobs import Options
+    from .archive.outfolder import OutputBusy
     from .archive.run import run
+    from .errors import ReportError
     from .files import OutputError
     from .guard import Interrupted
 
     if outdir.exists() and not outdir.is_dir():
-        say(f"-o {outdir}: is a file; batch writes into a folder (give a folder name)")
+        say_reason("batch_into_file", outdir=str(outdir))
         raise typer.Exit(EXIT_USAGE)
     if xlsx:
         try:
             import openpyxl  # noqa: F401
         except ImportError:
-            say("--xlsx needs openpyxl: pip install 'report-extract[xlsx]'")
+            say_reason("xlsx_needs_openpyxl")
             raise typer.Exit(EXIT_USAGE) from None
     if shared_fs and not scheduler:
-        say("--shared-fs goes with --scheduler")
+        say_reason("shared_fs_alone")
         raise typer.Exit(EXIT_USAGE)
     body_table = None
     if bodies is not None:
@@ -313,12 +317,12 @@ def batch(
         try:
             body_table = read_bodies(str(bodies))
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
-            say(f"--bodies {bodies}: cannot be read as a UTF-8 CSV ({getattr(exc, 'strerror', None) or exc})")
+            say_reason("bodies_unreadable", file=str(bodies), detail=getattr(exc, "strerror", None) or str(exc))
             raise typer.Exit(EXIT_USAGE) from None
     apply_limits(max_memory, None)  # the workers inherit it, and the messages name it
     for path in paths:  # said at once, not only in summary.csv at the end
         if not os.path.exists(path):
-            say(f"{path}: {'a symbolic link loop' if os.path.islink(path) else 'no such file or folder'}")
+            say(said(ReportError("link_loop" if os.path.islink(path) else "no_such_path", path)))
     options = Options(outdir=outdir, fmt=fmt.value, force=force, timeout=timeout, jobs=jobs, xlsx=xlsx, html=html,
                       ocr=ocr.value, scheduler=scheduler, shared_fs=shared_fs, bodies=body_table)
     with BatchProgress() as progress:
@@ -326,21 +330,22 @@ def batch(
             outcome = run(paths, options, progress)
         except ClusterError as exc:
             progress.stop()
-            say(str(exc))
+            say(said(exc))
             raise typer.Exit(EXIT_USAGE if exc.usage else EXIT_UNREADABLE) from None
         except OutputError as exc:  # a sheet, report.xlsx, report.sqlite or index.html cannot be written
             progress.stop()
-            say(str(exc))
+            say(said(exc))
             raise typer.Exit(EXIT_OUTPUT) from None
-        except OSError as exc:  # the output folder cannot be made or written
+        except OSError as exc:  # the output folder cannot be made or written, or another batch holds it
             progress.stop()
-            say(f"cannot write into {outdir} ({exc.strerror or exc}); what is finished is kept: make room and "
-                 "run the same command again")
+            if isinstance(exc, OutputBusy):
+                say_reason("output_busy", outdir=str(outdir))
+            else:
+                say_reason("output_folder_failed", outdir=str(outdir), errno=exc.errno, strerror=exc.strerror or str(exc))
             raise typer.Exit(EXIT_OUTPUT) from None
     failed = outcome.failed
     if outcome.interrupted:
-        say(f"{interrupted_message(outcome.interrupted)}: {outcome.done} inputs finished and kept in {outdir}; run the "
-             "same command again to go on")
+        say_reason("batch_interrupted", done=outcome.done, outdir=str(outdir), **interrupted_facts(outcome.interrupted))
         raise typer.Exit(Interrupted(outcome.interrupted).exit_code)
     if not settings["quiet"]:
         say(batch_summary(outcome, outdir))
@@ -403,13 +408,13 @@ def main() -> None:
         from .outputs import silence_stdout
 
         silence_stdout()
-        say(f"cannot write to standard output ({exc.strerror or exc})")
+        say_reason("stdout_failed", errno=exc.errno, strerror=exc.strerror or str(exc))
         sys.exit(EXIT_OUTPUT)
     except Interrupted as exc:  # outside the batch's own handling: no traceback either
-        say(interrupted_message(exc.number))
+        say_reason("interrupted", **interrupted_facts(exc.number))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        say("interrupted")
+        say_reason("interrupted")
         sys.exit(130)
 
 

@@ -24,10 +24,24 @@ def say(message: str) -> None:
         pass
 
 
+def said(error, name: str | None = None) -> str:
+    """The Chinese line of a failure (``errors.Failure``): an input's names its file (``name`` where
+    the error has no path of its own); an output's names it in its sentence."""
+    return error.said_zh(name) if hasattr(error, "said_zh") else error.reason_zh
+
+
+def say_reason(code: str, **facts) -> None:
+    """A command's own line (usage, interruption), in Chinese: a code of ``reasons.REASONS``."""
+    from .reasons import chinese
+
+    say(chinese(code, **facts))
+
+
 def read_one(path: str, ocr: str = "auto", page: bool = False):
-    """(report, None) or (None, error line). The reading runs in a child process under the memory
-    and time limits (guard.bounded), so no input can take the machine down or hang the command.
-    ``page``: for a page, with the crops of the scan beside its doubtful OCR cells (``crops``)."""
+    """(report, None) or (None, error line in Chinese). The reading runs in a child process under
+    the memory and time limits (guard.bounded), so no input can take the machine down or hang the
+    command. ``page``: for a page, with the crops of the scan beside its doubtful OCR cells
+    (``crops``)."""
     from . import limits
     from .crops import extract_for_page
     from .errors import ReportError
@@ -40,7 +54,7 @@ def read_one(path: str, ocr: str = "auto", page: bool = False):
         return bounded(extract_for_page if page else api_extract, name if path == "-" else path, data, None, ocr,
                        memory_mb=limits.MEMORY.value, timeout=limits.TIME.value, name=name), None
     except ReportError as exc:
-        return None, str(exc) if exc.path else f"{name}: {exc}"
+        return None, said(exc, name)
     except Exception as exc:  # a bug of ours must not take a batch down or print a traceback
         if settings["verbose"] or os.environ.get("REPORT_EXTRACT_DEBUG"):
             if isinstance(exc, InternalError):
@@ -48,7 +62,7 @@ def read_one(path: str, ocr: str = "auto", page: bool = False):
             else:
                 raise
         what = str(exc) if isinstance(exc, InternalError) else f"{type(exc).__name__}: {exc}"
-        return None, f"{name}: internal error while reading ({what}); please report it"
+        return None, said(ReportError("internal_reading", name, detail=what))
 
 
 def strict_lines(report) -> tuple[str | None, str | None]:
@@ -137,10 +151,10 @@ def read_report_or_result(path: str):
             if isinstance(data, dict) and "schema_version" in data:
                 return Report.model_validate(data), None
         except ReportError as exc:
-            return None, str(exc)
+            return None, said(exc)
         except (ValueError, ValidationError) as exc:
             reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) and exc.errors() else type(exc).__name__
-            return None, f"{printable(path)}: not a result of report-extract ({reason})"
+            return None, said(ReportError("not_a_result", printable(path), detail=reason))
     return read_one(path)
 
 
@@ -170,10 +184,10 @@ class BatchProgress:
         rate = done / max(time.monotonic() - self.start, 1e-6)
         if settings["quiet"]:  # quiet is not silent: what failed is still said
             if summary["status"] == "failed":
-                print(shown(f"failed: {summary['path']}: {summary['error']}"), file=sys.stderr, flush=True)
+                print(shown(_failed_line(summary)), file=sys.stderr, flush=True)
             return
         if self.bar is None:
-            note = f" ({summary['error']})" if summary["error"] else ""
+            note = f"（{summary['error_zh']}）" if summary["error"] else ""
             if summary.get("ocr_pages"):
                 pages = summary["ocr_pages"]
                 note += f" [{pages} page{'s' if pages > 1 else ''} read by OCR]"
@@ -184,8 +198,7 @@ class BatchProgress:
         if self.task is None:
             self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0, ocr=0)
         if summary["status"] == FAILED:  # above the bar, which stays at the bottom
-            self.bar.console.print(shown(f"failed: {summary['path']}: {summary['error']}"), markup=False,
-                                   highlight=False, soft_wrap=True)
+            self.bar.console.print(shown(_failed_line(summary)), markup=False, highlight=False, soft_wrap=True)
         self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed, ocr=self.ocr)
 
     def stop(self) -> None:
@@ -198,19 +211,25 @@ class BatchProgress:
         return False
 
 
+def _failed_line(summary: dict) -> str:
+    """An input that failed, as a batch says it above its progress: 无法读取：path：why."""
+    return f"无法读取：{summary['path']}：{summary['error_zh']}"
+
+
 def emit(text: str, write, error) -> None:
     try:
         write(text)
     except error as exc:
-        say(str(exc))
+        say(said(exc))
         raise typer.Exit(EXIT_OUTPUT) from None
 
 
-def interrupted_message(number: int) -> str:
-    """How a stop by a signal is said: Ctrl-C is "interrupted", another signal is named."""
+def interrupted_facts(number: int) -> dict:
+    """How a stop by a signal is said (``reasons``' ``interrupted``): Ctrl-C is not named, another
+    signal is."""
     import signal
 
-    return "interrupted" if number == signal.SIGINT else f"interrupted by {signal.Signals(number).name}"
+    return {} if number == signal.SIGINT else {"signal": signal.Signals(number).name}
 
 
 GLOBAL_OPTIONS = ("-q", "--quiet", "-v", "--verbose")

@@ -31,6 +31,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from .errors import Failure
 from .guard import shown
 
 NEW_FILE_MODE = 0o666  # less the umask, as open() makes files
@@ -38,19 +39,20 @@ KEPT_MODE_BITS = 0o777  # what a replaced file keeps: its permission bits
 TEMP_NAME_BYTES = 200  # of the target's name in a temporary file's name (NAME_MAX is 255 bytes)
 COPY_CHUNK = 1 << 20  # bytes copied at a time into a device (write_by_name)
 _UMASK_LOCK = threading.Lock()
-_REFUSED = {stat.S_IFDIR: "it is a folder, not a file", stat.S_IFBLK: "it is a block device",
-            stat.S_IFSOCK: "it is a socket"}
+_REFUSED = {stat.S_IFDIR: "folder", stat.S_IFBLK: "block", stat.S_IFSOCK: "socket"}  # kinds reasons words
 
 
-class OutputError(Exception):
-    """An output that cannot be written: ``str()`` is the one-line reason, naming the file;
-    ``errno`` the system's error number where there was one; ``usage``: the command line asks for
-    what cannot be (a suffix we do not write, a path under a file: exit 2; else exit 4)."""
+class OutputError(Failure):
+    """An output that cannot be written (a ``Failure``: a code of ``reasons.REASONS`` and facts):
+    ``str()`` is the one-line reason, naming the file, ``reason_zh`` the same in Chinese; ``errno``
+    the system's error number where there was one (a fact of its wording too); ``usage``: the
+    command line asks for what cannot be (a suffix we do not write, a path under a file: exit 2;
+    else exit 4)."""
 
-    def __init__(self, message: str, errno_: int | None = None, usage: bool = False):
-        super().__init__(message)
+    def __init__(self, code: str, errno_: int | None = None, usage: bool = False, **facts):
         self.errno = errno_
         self.usage = usage
+        super().__init__(code, **({**facts, "errno": errno_} if errno_ else facts))
 
     @property
     def disk(self) -> bool:
@@ -63,7 +65,7 @@ DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO})
 
 
 def _failed(path, exc: OSError) -> OutputError:
-    return OutputError(f"cannot write {_shown(path)} ({_reason(exc)})", exc.errno)
+    return OutputError("write_failed", exc.errno, output=_shown(path), strerror=exc.strerror or str(exc))
 
 
 # --- modes -------------------------------------------------------------------------------------
@@ -94,14 +96,6 @@ def _shown(path: str | os.PathLike) -> str:
     return shown(os.fsdecode(path))
 
 
-def _reason(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "no space left on the device"
-    if exc.errno == errno.ELOOP:
-        return "a symbolic link loop"
-    return exc.strerror or str(exc)
-
-
 def _looked_at(path: str | os.PathLike) -> os.stat_result | None:
     """The stat of what ``path`` leads to (links followed); None where nothing is there yet."""
     try:
@@ -118,8 +112,7 @@ def refuse_unwritable(path: str | os.PathLike) -> None:
     info = _looked_at(path)
     if info is None or _is_stream(info.st_mode) or stat.S_ISREG(info.st_mode):
         return
-    kind = _REFUSED.get(stat.S_IFMT(info.st_mode), "it is not a regular file")
-    raise OutputError(f"cannot write {_shown(path)}: {kind}")
+    raise OutputError("refused", output=_shown(path), kind=_REFUSED.get(stat.S_IFMT(info.st_mode), "other"))
 
 
 def is_stream(path: str | os.PathLike) -> bool:

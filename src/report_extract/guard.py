@@ -88,20 +88,20 @@ def read_input(path: str, name: str | None = None) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
-        raise ReportError("no such file", name) from None
+        raise ReportError("no_such_file", name) from None
     except IsADirectoryError:
-        raise ReportError("is a directory, not a file", name) from None
+        raise ReportError("is_a_directory", name) from None
     except PermissionError:
-        raise ReportError("permission denied", name) from None
+        raise ReportError("permission_denied", name) from None
     except OSError as exc:
-        raise ReportError(_os_reason(exc), name) from None
+        raise _os_error(exc, name) from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise ReportError("is a directory, not a file", name)
+            raise ReportError("is_a_directory", name)
         if not stat.S_ISREG(info.st_mode):
-            raise ReportError(f"not a regular file ({_kind(info.st_mode)}); only files are read", name)
-        limit.check(info.st_size, f"{limits.megabytes(info.st_size)}", name)
+            raise ReportError("not_regular", name, kind=_kind(info.st_mode))
+        limit.check(info.st_size, "size", name, mb=limits.mb(info.st_size))
         return _read_capped(fd, limit, name, info.st_size)
     finally:
         os.close(fd)
@@ -110,17 +110,17 @@ def read_input(path: str, name: str | None = None) -> bytes:
 def read_stream(stream, name: str = "<stdin>") -> bytes:
     """All of a binary stream (stdin), at most the input size limit."""
     if stream is None:
-        raise ReportError("standard input is closed", name)
+        raise ReportError("stdin_closed", name)
     limit = limits.INPUT_SIZE
     try:
         data = stream.read(limit.amount + 1)
     except (OSError, ValueError) as exc:  # a closed or unreadable descriptor
         if isinstance(exc, ValueError) or getattr(exc, "errno", None) == errno.EBADF:
-            raise ReportError("standard input is closed", name) from None
-        raise ReportError(f"standard input cannot be read ({exc.strerror or exc})", name) from None
+            raise ReportError("stdin_closed", name) from None
+        raise ReportError("stdin_unreadable", name, errno=exc.errno, strerror=exc.strerror or str(exc)) from None
     if data is None:
         data = b""
-    limit.check(len(data), f"more than {limits.megabytes(limit.amount)}", name)
+    limit.check(len(data), "more_than", name, mb=limits.mb(limit.amount))
     return data
 
 
@@ -133,34 +133,33 @@ def _read_capped(fd: int, limit: limits.Limit, name: str, size: int) -> bytes:
             time.sleep(0.01)
             continue
         except OSError as exc:
-            raise ReportError(_os_reason(exc), name) from None
+            raise _os_error(exc, name) from None
         if not chunk:
             break
         chunks.append(chunk)
         total += len(chunk)
         if total > limit.amount:
-            raise limit.error(f"more than {limits.megabytes(limit.amount)} (the file grew while read)", name)
+            raise limit.error("grew", name, mb=limits.mb(limit.amount))
     return b"".join(chunks)
 
 
 def _kind(mode: int) -> str:
+    """What a path that is no regular file is (a kind ``reasons`` words)."""
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return "fifo"
     if stat.S_ISCHR(mode):
-        return "a character device"
+        return "char"
     if stat.S_ISBLK(mode):
-        return "a block device"
+        return "block"
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a file"
+        return "socket"
+    return "other"
 
 
-def _os_reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.errno is not None:
-        if exc.errno == 40:  # ELOOP
-            return "a symbolic link loop"
-        return f"cannot be read ({exc.strerror})"
-    return f"cannot be read ({exc})"
+def _os_error(exc: OSError, name: str) -> ReportError:
+    if exc.errno == errno.ELOOP:
+        return ReportError("link_loop", name)
+    return ReportError("cannot_read", name, errno=exc.errno, strerror=exc.strerror or str(exc))
 
 
 # --- a bounded child ---------------------------------------------------------------------------
@@ -279,7 +278,12 @@ def _note(path: str, **more) -> None:
 
 
 def memory_error(name: str | None = None) -> ReportError:
-    return limits.MEMORY.error("reading it needed more memory", name)
+    return limits.MEMORY.error("memory", name)
+
+
+def nesting_error(name: str | None = None) -> ReportError:
+    """Python's own recursion limit met while reading (a parser that recurses per level)."""
+    return limits.NESTING.error("nested", name)
 
 
 def bounded(function, *args, memory_mb: int | None = None, timeout: float | None = None, name: str = ""):
@@ -324,8 +328,10 @@ def bounded(function, *args, memory_mb: int | None = None, timeout: float | None
     outcome = pickle.loads(payload)
     if outcome[0] == "ok":
         return outcome[1]
-    if outcome[0] == "error":
-        raise ReportError(outcome[1], outcome[2] or name)
+    if outcome[0] == "error":  # the child's own ReportError, its code and facts pickled
+        error = outcome[1]
+        error.path = error.path or name
+        raise error
     raise InternalError(outcome[1], outcome[2])
 
 
@@ -352,17 +358,17 @@ def _child(function, args, write_end: int, parent: int, folder: str, memory_mb: 
         try:
             outcome = ("ok", function(*args))
         except ReportError as exc:
-            outcome = ("error", exc.reason, exc.path)
+            outcome = ("error", exc)
         except MemoryError:
-            outcome = ("error", memory_error().reason, None)
+            outcome = ("error", memory_error())
         except RecursionError:
-            outcome = ("error", limits.NESTING.error("nested too deeply to read").reason, None)
+            outcome = ("error", nesting_error())
         except BaseException as exc:  # noqa: B036 - a bug of ours, reported by the parent
             outcome = ("bug", f"{type(exc).__name__}: {exc}", _traceback())
         try:
             payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
-            payload = pickle.dumps(("error", memory_error().reason, None))
+            payload = pickle.dumps(("error", memory_error()))
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(payload)
     except BaseException:  # noqa: B036
@@ -417,7 +423,7 @@ def _collect(fd: int, pid: int, timeout: float, name: str) -> bytes:
     while True:
         left = deadline - time.monotonic()
         if left <= 0:  # the caller kills it (and its group)
-            raise limits.TIME.error(f"still reading after {timeout:g} s (stopped)", name)
+            raise limits.TIME.error("still_reading", name, seconds=timeout)
         ready, _, _ = select.select([fd], [], [], min(left, 1.0))
         if not ready:
             continue
@@ -434,6 +440,5 @@ def _death(status: int, memory_mb: int, name: str) -> ReportError:
             signame = signal.Signals(number).name
         except ValueError:
             signame = f"signal {number}"
-        return ReportError(f"the reading process was stopped ({signame}), most likely over the memory limit of "
-                           f"{memory_mb:,} MB ({limits.MEMORY.how_to_raise()})", name)
-    return ReportError(f"the reading process ended unexpectedly (exit code {os.WEXITSTATUS(status)})", name)
+        return ReportError("reader_killed", name, signal=signame, memory_mb=memory_mb, **limits.MEMORY.raised_with)
+    return ReportError("reader_ended", name, code=os.WEXITSTATUS(status))

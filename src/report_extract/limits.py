@@ -37,19 +37,20 @@ class Limit:
         """The limit in the unit compared: bytes for MB limits."""
         return self.value * (1 << 20) if self.unit == "MB" else self.value
 
-    def how_to_raise(self) -> str:
-        way = f"{self.option} or " if self.option else ""
-        return f"raise it with {way}{self.env}=N"
+    @property
+    def raised_with(self) -> dict:
+        """How to raise it, as the facts of a failure (``reasons`` words them: ``raise it with
+        --timeout or REPORT_EXTRACT_TIMEOUT=N``)."""
+        return {"env": self.env, "option": self.option}
 
-    def error(self, found: str, path: str | None = None) -> ReportError:
-        """A one-line error: which limit, what was found, how to raise it."""
-        unit = " MB" if self.unit == "MB" else f" {self.unit}"
-        return ReportError(f"{found}: over the {self.key} limit of {self.value:,}{unit} ({self.how_to_raise()})",
-                           path)
+    def error(self, code: str, path: str | None = None, **facts) -> ReportError:
+        """A one-line error: what was found (``code`` of ``reasons.REASONS`` and its facts), which
+        limit, how to raise it."""
+        return ReportError(code, path, limit=self.key, most=self.value, unit=self.unit, **self.raised_with, **facts)
 
-    def check(self, amount: int, found: str, path: str | None = None) -> None:
+    def check(self, amount: int, code: str, path: str | None = None, **facts) -> None:
         if amount > self.amount:
-            raise self.error(found, path)
+            raise self.error(code, path, **facts)
 
 
 INPUT_SIZE = Limit("input size", "REPORT_EXTRACT_MAX_INPUT_MB", 256, "MB",
@@ -104,5 +105,6 @@ ALL: tuple[Limit, ...] = (INPUT_SIZE, TEXT_SIZE, UNZIPPED_SIZE, XML_PART_SIZE, Z
                           NESTING, PAGES, IMAGE_PAGES, PIXELS, STREAM_SIZE, PAGE_OBJECTS, NUMBER_DIGITS, MEMORY, TIME)
 
 
-def megabytes(n: int) -> str:
-    return f"{n / (1 << 20):,.1f} MB"
+def mb(n: int) -> float:
+    """Bytes in mebibytes, as the failures say them (``{mb:,.1f} MB``)."""
+    return n / (1 << 20)

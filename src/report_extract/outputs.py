@@ -57,9 +57,8 @@ def plan(output: str | None, fmt: str | None) -> Plan:
         return Plan(fmt or "json", None, path)
     suffix = path.suffix.lower()
     if fmt is None and suffix and suffix not in SUFFIX_FORMATS:
-        raise OutputError(f"-o {shown(output)}: report-extract does not write {shown(suffix)} files; use a name "
-                          f"ending in {', '.join(list(SUFFIX_FORMATS)[:-1])} or {list(SUFFIX_FORMATS)[-1]}, or give "
-                          "the format with -f", usage=True)
+        raise OutputError("suffix_not_written", usage=True, output=shown(output), suffix=shown(suffix),
+                          suffixes=list(SUFFIX_FORMATS))
     chosen = fmt or SUFFIX_FORMATS.get(suffix, "json")
     if is_stream(path):  # /dev/null, /dev/stdout, a FIFO: written through, its folder never touched
         return Plan(chosen, path)
@@ -67,13 +66,12 @@ def plan(output: str | None, fmt: str | None) -> Plan:
     for ancestor in [parent, *parent.parents]:
         if ancestor.exists():
             if not ancestor.is_dir():
-                raise OutputError(f"cannot write {shown(output)}: {shown(str(ancestor))} is a file, not a folder",
-                                  usage=True)
+                raise OutputError("under_a_file", usage=True, output=shown(output), ancestor=shown(str(ancestor)))
             if not os.access(ancestor, os.W_OK | os.X_OK):
-                raise OutputError(f"cannot write {shown(output)}: {shown(str(ancestor))} is not writable")
+                raise OutputError("folder_unwritable", output=shown(output), ancestor=shown(str(ancestor)))
             break
     if path.exists() and not os.access(path, os.W_OK):
-        raise OutputError(f"cannot write {shown(output)}: the file is read-only")
+        raise OutputError("read_only", output=shown(output))
     return Plan(chosen, path)
 
 
@@ -82,16 +80,16 @@ def _check_folder(folder: Path, create: bool) -> None:
         if create:
             folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create the folder {shown(str(folder))} ({exc.strerror})") from None
+        raise OutputError("mkdir_failed", exc.errno, output=shown(str(folder)), strerror=exc.strerror) from None
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write into {shown(str(folder))}: the folder is not writable")
+        raise OutputError("into_unwritable", output=shown(str(folder)))
 
 
 def write_stdout(text: str) -> None:
     """Data to stdout; a full disk or a closed stdout is an OutputError, a closed pipe is quiet."""
     stream = sys.stdout
     if stream is None:
-        raise OutputError("cannot write the output: standard output is closed (use -o FILE)")
+        raise OutputError("stdout_closed")
     try:
         stream.buffer.write(text.encode("utf-8")) if hasattr(stream, "buffer") else stream.write(text)
         stream.flush()
@@ -101,9 +99,8 @@ def write_stdout(text: str) -> None:
         number = getattr(exc, "errno", None)
         silence_stdout()
         if number == errno.EBADF or isinstance(exc, ValueError):
-            raise OutputError("cannot write the output: standard output is closed (use -o FILE)") from None
-        reason = "no space left on the device" if number == errno.ENOSPC else (getattr(exc, "strerror", None) or str(exc))
-        raise OutputError(f"cannot write to standard output ({reason})") from None
+            raise OutputError("stdout_closed") from None
+        raise OutputError("stdout_failed", number, strerror=getattr(exc, "strerror", None) or str(exc)) from None
 
 
 def silence_stdout() -> None:

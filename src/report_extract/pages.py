@@ -137,6 +137,6 @@ def read_group(parts: list[str]) -> bytes:
     for path in parts:
         data = read_input(path)
         total += len(data)
-        limits.INPUT_SIZE.check(total, f"{len(parts)} page images of {limits.megabytes(total)}", label(parts))
+        limits.INPUT_SIZE.check(total, "page_images_size", label(parts), count=len(parts), mb=limits.mb(total))
         pages.append((path, data))
     return bundle(pages)

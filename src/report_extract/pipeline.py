@@ -47,7 +47,7 @@ def extract(path: str | Path, data: bytes | None = None, sha256: str | None = No
     if data is None:
         data = read_input(str(path), name)
     else:
-        limits.INPUT_SIZE.check(len(data), limits.megabytes(len(data)), name)
+        limits.INPUT_SIZE.check(len(data), "size", name, mb=limits.mb(len(data)))
     doc = readers.read(data, name, ocr, on_ocr_page)
     check_size(doc, name)
     source = Source(path=name, format=doc.format, sha256=sha256 or hashlib.sha256(data).hexdigest(), pages=doc.pages,
@@ -70,7 +70,7 @@ def _checked_arguments(path, data, ocr: str) -> tuple[str, bytes | None]:
     elif data is not None and not isinstance(data, bytes):
         raise TypeError(f"data must be bytes (the file's content) or None, not {type(data).__name__}")
     if ocr not in readers.OCR_MODES:
-        raise UsageError(f"ocr must be one of {', '.join(readers.OCR_MODES)}, not {ocr!r}")
+        raise UsageError("ocr_mode", modes=", ".join(readers.OCR_MODES), given=ocr)
     return os.fspath(path), data
 
 
@@ -78,9 +78,9 @@ def check_size(doc: Document, name: str) -> None:
     """Refuse a document too large for the stages after reading (each linear, but not free)."""
     tables = [b for b in doc.blocks if isinstance(b, Table)]
     cells = sum(len(row) for t in tables for row in t.rows)
-    limits.DOCUMENT_CELLS.check(cells, f"a document of {cells:,} table cells", name)
+    limits.DOCUMENT_CELLS.check(cells, "document_cells", name, count=cells)
     blocks = len(doc.blocks) - len(tables) + sum(len(t.rows) for t in tables)
-    limits.DOCUMENT_BLOCKS.check(blocks, f"a document of {blocks:,} paragraphs and table rows", name)
+    limits.DOCUMENT_BLOCKS.check(blocks, "document_blocks", name, count=blocks)
 
 
 def build_report(doc: Document, source: Source) -> Report:
@@ -99,8 +99,7 @@ def build_report(doc: Document, source: Source) -> Report:
     if spec_template:
         results = _read_tables(blocks, ids, outline, spec_template, consumed, cut)
     if not outline.sections and not results and not title:
-        raise NotAReport("not a government information-disclosure annual report: no report title, numbered "
-                          "sections or template tables found", source.path)
+        raise NotAReport("not_a_report", source.path)
     if spec_template:
         for spec in spec_template.tables:
             if spec.key not in results:

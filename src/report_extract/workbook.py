@@ -35,13 +35,15 @@ from .writers import read_back_csv
 CHINESE = {
     "path": "文件", "status": "状态（代码）", "status_zh": "状态", "template": "模板", "organization": "机关",
     "body": "机关（归并键）", "year": "年度", "errors": "错误数", "warnings": "警告数", "infos": "提示数",
-    "error": "无法读取的原因", "ocr_pages": "OCR识别页数", "seconds": "耗时（秒）", "field": "字段", "value": "数值",
+    "error": "无法读取的原因（英文）", "ocr_pages": "OCR识别页数", "seconds": "耗时（秒）", "field": "字段", "value": "数值",
     "code": "问题代码", "severity": "严重程度（代码）", "severity_zh": "严重程度", "table": "表", "row": "行",
     "column": "列", "page": "页码", "expected": "应为", "found": "实为", "label": "行标签（原文）",
     "message": "说明（英文）", "message_zh": "说明", "key": "列名（键）", "name_zh": "中文列名", "sheets": "所在工作表",
     # the report's own errors apart from what we could not read (status.COUNTS), and duplicates
     "report_errors": "报告错误数", "reading_limits": "读取受限数", "limited_cells": "未能读取格数",
     "kind": "问题归属（代码）", "kind_zh": "问题归属", "duplicate_of": "重复（采用的文件）", "copies": "同一报告文件数",
+    # why an input was not read: its code (reasons.REASONS) and the Chinese sentence, beside the English
+    "error_code": "无法读取的原因（代码）", "error_zh": "无法读取的原因",
 }
 # columns that hold numbers (or nothing), besides every template field: a text there stays text
 NUMERIC_COLUMNS = frozenset({"year", "errors", "warnings", "infos", "report_errors", "reading_limits",

@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import files, limits
-from ..errors import ReportError
+from ..errors import Failure, ReportError
+from ..reasons import chinese
 from .dask_worker import TaskInput, Unchanged, task
 from .executor import JobDone, read_source, reuse
 from .jobs import Job, Options
@@ -57,10 +58,14 @@ LOCAL_ALLOWED_FAILURES = 2
 CONNECT_TIMEOUT = "10s"
 
 
-class ClusterError(Exception):
-    """The cluster cannot be used or went away: one line for the user."""
+class ClusterError(Failure):
+    """The cluster cannot be used or went away: one line for the user (a code of
+    ``reasons.REASONS`` and facts, as every failure). ``usage``: the command line was wrong, not
+    the cluster."""
 
-    usage = False  # the command line was wrong, not the cluster
+    @property
+    def usage(self) -> bool:
+        return self.code in ("local_count", "local_too_many")
 
 
 def run_jobs(jobs: list[Job], options: Options, done: JobDone, spool: Spool) -> None:
@@ -70,8 +75,8 @@ def run_jobs(jobs: list[Job], options: Options, done: JobDone, spool: Spool) -> 
     client, cluster = connect(options.scheduler)
     try:
         if not client.nthreads():
-            print(f"report-extract: no Dask worker has joined {options.scheduler} yet; the batch starts when one does "
-                  f"(dask worker {client.scheduler.address})", file=sys.stderr, flush=True)
+            print("report-extract: " + chinese("no_workers_yet", scheduler=options.scheduler,
+                                               address=client.scheduler.address), file=sys.stderr, flush=True)
         _Feeder(client, jobs, options, done, spool).run()
     except ClusterError:
         try:
@@ -95,21 +100,16 @@ def connect(scheduler: str):
         import dask
         from distributed import Client, LocalCluster
     except ImportError:
-        raise ClusterError("--scheduler needs Dask distributed: pip install 'report-extract[dask]'") from None
+        raise ClusterError("needs_dask") from None
     cluster = None
     try:
         if scheduler.startswith("local:"):
             count = scheduler.partition(":")[2]
             if not count.isdigit() or int(count) < 1:
-                error = ClusterError(f"--scheduler {scheduler}: say how many local workers, e.g. local:2")
-                error.usage = True
-                raise error
+                raise ClusterError("local_count", scheduler=scheduler)
             most = local_workers_at_most()
             if int(count) > most:
-                error = ClusterError(f"--scheduler {scheduler}: at most local:{most} on this machine (one worker a "
-                                     f"core, each with up to {limits.MEMORY.value:,} MB: more only compete for them)")
-                error.usage = True
-                raise error
+                raise ClusterError("local_too_many", scheduler=scheduler, most=most, memory_mb=limits.MEMORY.value)
             # one task at a time on each worker thread: a worker that dies takes no other input with it
             with dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES,
                                   "distributed.scheduler.worker-saturation": 1.0}):
@@ -126,7 +126,7 @@ def connect(scheduler: str):
     except Exception as exc:
         if cluster is not None:
             cluster.close()
-        raise ClusterError(f"cannot use the Dask scheduler at {scheduler} ({type(exc).__name__}: {exc})") from None
+        raise ClusterError("scheduler_unusable", scheduler=scheduler, detail=f"{type(exc).__name__}: {exc}") from None
 
 
 def local_workers_at_most() -> int:
@@ -252,8 +252,8 @@ class _Feeder:
         start = time.perf_counter()
         try:
             out = self._out(job)
-        except ValueError as exc:  # a link inside the output folder leads out of it: this input fails
-            self._finish(job, failure(job.path, str(exc), start))
+        except ReportError as exc:  # a link inside the output folder leads out of it: this input fails
+            self._finish(job, failure(job.path, exc, start))
             return None
         check = not (self.options.force or ignore_current)
         if self.options.shared_fs and not job.parts:  # the worker reads it, hashes it, says whether it changed
@@ -266,16 +266,15 @@ class _Feeder:
         try:  # a group of page images is always sent: the worker is given one input's bytes
             size = sum(os.path.getsize(p) for p in job.parts or [job.path])
             if size > MAX_SEND_MB << 20:
-                self._finish(job, failure(job.path, f"larger than the {MAX_SEND_MB} MiB sent to cluster workers (raise "
-                                          "REPORT_EXTRACT_MAX_SEND_MB, or use --shared-fs when workers can read the "
-                                          "archive)", start))
+                self._finish(job, failure(job.path, ReportError("too_large_to_send", mb=MAX_SEND_MB), start))
                 return None
             data = read_source(job)
         except OSError as exc:
-            self._finish(job, failure(job.path, f"cannot be read ({exc.strerror or exc})", start))
+            error = ReportError("cannot_read", errno=exc.errno, strerror=exc.strerror or str(exc))
+            self._finish(job, failure(job.path, error, start))
             return None
         except ReportError as exc:
-            self._finish(job, failure(job.path, exc.reason, start))
+            self._finish(job, failure(job.path, exc, start))
             return None
         digest = hashlib.sha256(data).hexdigest()
         existing = current(out, self.options.fmt, digest, self.options.ocr) if check else None
@@ -297,8 +296,7 @@ class _Feeder:
 
     def _gather(self, futures: list) -> list:
         """The answers of finished tasks, and the exception of each that failed."""
-        lost = ClusterError(f"lost the Dask scheduler at {self.options.scheduler}; the results so far are kept "
-                            f"in {self.options.outdir}: run the same command again to go on")
+        lost = ClusterError("scheduler_lost", scheduler=self.options.scheduler, outdir=str(self.options.outdir))
         if any(f.status == "cancelled" for f in futures):  # only the client cancels, when it lost the scheduler
             raise lost
         finished = [f for f in futures if f.status == "finished"]
@@ -317,9 +315,9 @@ class _Feeder:
                 self.alone.extend(reversed(jobs))  # one of them kills workers: find which, alone
                 return
             if isinstance(error, KilledWorker):
-                reason = f"{error.allowed_failures + 1} cluster workers died while reading this file (KilledWorker)"
+                reason = ReportError("workers_died", count=error.allowed_failures + 1)
             else:  # an error of the cluster, not of the input
-                reason = f"the cluster could not run this input ({type(error).__name__}: {error})"
+                reason = ReportError("cluster_failed", detail=f"{type(error).__name__}: {error}")
             for job in jobs:
                 self._finish(job, failure(job.path, reason))
             return
@@ -342,7 +340,7 @@ class _Feeder:
             except files.OutputError as exc:  # that input fails, the batch goes on
                 if exc.disk:  # the output disk itself fails (full, read-only): the batch stops
                     raise OSError(exc.errno, os.strerror(exc.errno)) from None
-                summary = {**failure(job.path, str(exc)), "seconds": summary.get("seconds")}
+                summary = {**failure(job.path, exc), "seconds": summary.get("seconds")}
             self._finish(job, summary)
 
     def _out(self, job: Job) -> Path:
@@ -358,7 +356,7 @@ class _Feeder:
         except files.OutputError as exc:
             if exc.disk:  # the output disk itself fails: the batch stops
                 raise OSError(exc.errno, str(exc)) from None
-            summary = failure(job.path, str(exc), start)
+            summary = failure(job.path, exc, start)
         self._finish(job, summary)
 
     def _finish(self, job: Job, summary: dict) -> None:

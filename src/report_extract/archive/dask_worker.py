@@ -241,7 +241,7 @@ def child_main() -> None:
             try:
                 data = read_input(data, printable(path))  # the input guards, as everywhere: a FIFO, a device, the size limit
             except ReportError as exc:
-                _send(answers, Done(failure(path, exc.reason, start), None, None))
+                _send(answers, Done(failure(path, exc, start), None, None))
                 continue
             digest = hashlib.sha256(data).hexdigest()
             if digest == request.known:

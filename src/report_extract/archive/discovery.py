@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 from typing import NamedTuple
 
 from .. import pages
+from ..errors import ReportError
 from .jobs import Job
 from .outfolder import LOCK_NAME, resolved
 
@@ -28,7 +29,7 @@ class Skipped(NamedTuple):
     """A path named that is no input: it does not exist, or is a symbolic link loop."""
 
     path: str
-    reason: str
+    error: ReportError  # why: no_such_path or link_loop
 
 
 def discover(paths: list[str], outdir: Path | None = None,
@@ -62,7 +63,8 @@ def discover(paths: list[str], outdir: Path | None = None,
             found.append((str(root), relative_path(root, base)))
             named.add(str(root))
         else:
-            skipped.append(Skipped(str(root), "a symbolic link loop" if root.is_symlink() else "no such file or folder"))
+            skipped.append(Skipped(str(root), ReportError("link_loop" if root.is_symlink() else "no_such_path",
+                                                          str(root))))
     seen, jobs, paths_seen = set(), [], set()
     unique_found = []
     for path, rel in found:

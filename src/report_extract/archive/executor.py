@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .. import limits
+from ..errors import ReportError
 from .jobs import Job, Options
 from .outfolder import page_path, write_result
 from .spool import Place, Spool
@@ -49,22 +50,21 @@ def deadline(timeout: float, ocr_pages: int) -> float:
     return max(timeout, OCR_PAGE_TIMEOUT) * ocr_pages if ocr_pages else timeout
 
 
-def timed_out(limit: float, ocr_pages: int) -> str:
+def timed_out(limit: float, ocr_pages: int) -> ReportError:
     """Why an input failed whose worker was stopped at its deadline ``limit``."""
-    pages = f", {ocr_pages} pages read by OCR" if ocr_pages else ""
-    return f"timed out after {limit:g} s{pages} (the worker was stopped)"
+    return ReportError("timed_out", seconds=limit, pages=ocr_pages)
 
 
-def crash_reason(code: int | None, memory_mb: int = 0) -> str:
+def crash_reason(code: int | None, memory_mb: int = 0) -> ReportError:
     """Why an input failed whose worker process ended with ``code`` while reading it."""
     if code is not None and code < 0:
         try:
             name = signal.Signals(-code).name
         except ValueError:
             name = f"signal {-code}"
-        return (f"the worker crashed ({name}) while reading this file (over its memory limit of "
-                f"{memory_mb or limits.MEMORY.value:,} MB? {limits.MEMORY.how_to_raise()})")
-    return f"the worker stopped unexpectedly (exit code {code}) while reading this file"
+        return ReportError("worker_crashed", signal=name, memory_mb=memory_mb or limits.MEMORY.value,
+                           **limits.MEMORY.raised_with)
+    return ReportError("worker_ended", code=code)
 
 
 def reuse(path: str, out: Path, existing: dict, start: float, html: bool, source=None) -> dict:

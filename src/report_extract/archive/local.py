@@ -191,12 +191,12 @@ def worker_main(options_json: str) -> None:
                 # the bulk goes to this worker's spool file, not through the pipe
                 where = None if data is None else write_lines(spool, spool_path, data)
             except MemoryError:  # over the worker's memory limit, anywhere: this input fails, not the batch
-                summary, where = failure(job.path, guard.memory_error().reason), None
+                summary, where = failure(job.path, guard.memory_error()), None
             except files.OutputError as exc:  # its result or page cannot be written
                 if exc.disk:  # the output disk itself fails (full, read-only): the batch stops
                     _tell_output_failure(exc.errno, None)
                     return
-                summary, where = failure(job.path, str(exc)), None  # it fails, not the batch
+                summary, where = failure(job.path, exc), None  # it fails, not the batch
             except OSError as exc:  # the spool cannot be written (a full disk): the batch stops
                 _tell_output_failure(exc.errno, exc.filename)
                 return
@@ -212,12 +212,12 @@ def process(job: Job, options: Options, on_ocr_page=None) -> dict:
     try:
         data = read_source(job)
     except ReportError as exc:
-        return failure(job.path, exc.reason, start)
+        return failure(job.path, exc, start)
     digest = hashlib.sha256(data).hexdigest()
     try:
         out = result_path(options.outdir, job.rel, options.fmt)
-    except ValueError as exc:
-        return failure(job.path, str(exc), start)
+    except ReportError as exc:
+        return failure(job.path, exc, start)
     if not options.force:
         existing = current(out, options.fmt, digest, options.ocr)
         if existing is not None:

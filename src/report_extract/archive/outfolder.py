@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 from .. import files
+from ..errors import ReportError
 from ..guard import printable
 
 LOCK_NAME = ".report-extract.lock"  # in the output folder: held while a batch writes into it
@@ -60,13 +61,12 @@ def resolved(path: Path) -> Path:
 
 
 def result_path(outdir: Path, rel: str, fmt: str, root: Path | None = None) -> Path:
-    """The result file of the input at ``rel`` (``Job.rel``); ValueError where a symbolic link inside
+    """The result file of the input at ``rel`` (``Job.rel``); ReportError where a symbolic link inside
     the output folder would take it elsewhere. ``root``: ``outdir`` resolved, when the caller
     resolved it once for many inputs."""
     target = resolved(outdir / f"{rel}.{fmt}")
     if (root or resolved(outdir)) not in target.parents:
-        raise ValueError(f"its result would be written outside the output folder, at {printable(str(target))} "
-                         "(a symbolic link inside the output folder points elsewhere)")
+        raise ReportError("result_outside", target=printable(str(target)))
     return target
 
 

@@ -61,7 +61,7 @@ def _run(paths: list[str], options: Options, progress) -> Outcome:
     started = time.monotonic()
     ignored: Counter = Counter()
     jobs, skipped = discover(paths, resolved(options.outdir), ignored)
-    missing = [failure(path, reason) for path, reason in skipped]
+    missing = [failure(path, error) for path, error in skipped]
     outcome = Outcome(total=len(jobs) + len(missing), failed=len(missing), missing=missing, ignored=dict(ignored))
     statuses: dict[int, str] = {}
     spool = Spool(options.outdir)

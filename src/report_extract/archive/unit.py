@@ -15,17 +15,20 @@ import io
 import time
 from typing import NamedTuple
 
-from .. import crossyear, guard, limits
+from .. import crossyear, guard
+from ..errors import NotAReport, ReportError
 from ..guard import printable
 from ..problems import counts, kind_of
 from ..status import COUNTS, FAILED, NOT_A_REPORT, status_of
 from ..writers import WIDE_META, csv_cell, wide_columns
 
 # ocr_pages: how many pages were read by OCR (empty: none); duplicate_of and copies: the same body and
-# year in several files (archive.duplicates), filled once the run is finished. Columns added later
+# year in several files (archive.duplicates), filled once the run is finished; error_code and
+# error_zh: why an input failed as a code of reasons.REASONS and in Chinese. Columns added later
 # come last, so that a column keeps its place for a script that reads them by position.
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "body", "year", "errors", "warnings", "infos", "error",
-                   "ocr_pages", "seconds", *COUNTS[3:], "duplicate_of", "copies")
+                   "ocr_pages", "seconds", *COUNTS[3:], "duplicate_of", "copies",
+                   "error_code", "error_zh")
 LONG_COLUMNS = ("path", "organization", "body", "year", "field", "value")
 PROBLEM_COLUMNS = ("path", "organization", "body", "year", "code", "severity", "table", "row", "column", "page",
                    "expected", "found", "label", "message", "message_zh", "kind", "limited_cells")
@@ -45,22 +48,22 @@ def work(path: str, data: bytes, digest: str, fmt: str, start: float, page: bool
     """One input's bytes in, its ``Done`` out. ``on_ocr_page()`` is called as OCR starts on each
     page (a worker tells whoever holds its deadline)."""
     guard.fault_injection(path)
-    from ..errors import NotAReport, ReportError
     from ..pipeline import extract
     from ..writers import as_data, to_json, to_yaml
 
     try:
         report = extract(path, data, sha256=digest, ocr=ocr, on_ocr_page=on_ocr_page)
     except NotAReport as exc:
-        return Done(failure(path, exc.reason, start, status=NOT_A_REPORT), None, None)
+        return Done(failure(path, exc, start, status=NOT_A_REPORT), None, None)
     except ReportError as exc:
-        return Done(failure(path, exc.reason, start), None, None)
+        return Done(failure(path, exc, start), None, None)
     except MemoryError:
-        return Done(failure(path, guard.memory_error().reason, start), None, None)
+        return Done(failure(path, guard.memory_error(), start), None, None)
     except RecursionError:
-        return Done(failure(path, limits.NESTING.error("nested too deeply to read").reason, start), None, None)
+        return Done(failure(path, guard.nesting_error(), start), None, None)
     except Exception as exc:  # a bug of ours: recorded, the batch goes on
-        return Done(failure(path, f"internal error ({type(exc).__name__}: {exc})", start), None, None)
+        return Done(failure(path, ReportError("internal", path, detail=f"{type(exc).__name__}: {exc}"), start),
+                    None, None)
     text = to_json(report) + "\n" if fmt == "json" else to_yaml(report)
     return Done(summary_of(path, as_data(report), start), text, page_html(report, data) if page else None)
 
@@ -79,11 +82,13 @@ def page_html(result, source=None) -> str:
     return report_page(report)
 
 
-def failure(path: str, reason: str, start: float | None = None, status: str = FAILED) -> dict:
-    """The summary line of an input that was not read (FAILED, or NOT_A_REPORT): ``reason`` in its
-    error column; its seconds since ``start`` (a ``time.perf_counter()``), 0.0 without one."""
+def failure(path: str, error, start: float | None = None, status: str = FAILED) -> dict:
+    """The summary line of an input that was not read (FAILED, or NOT_A_REPORT): why (``error``, a
+    ReportError or an OutputError) in its error columns, in English, as a code and in Chinese; its
+    seconds since ``start`` (a ``time.perf_counter()``), 0.0 without one."""
     return {"path": printable(path), "status": status, "template": None, "organization": None, "body": None,
-            "year": None, **dict.fromkeys(COUNTS), "error": reason,
+            "year": None, **dict.fromkeys(COUNTS), "error": error.reason,
+            "error_code": error.code, "error_zh": error.reason_zh,
             "seconds": round(time.perf_counter() - start, 3) if start is not None else 0.0}
 
 
@@ -97,7 +102,7 @@ def summary_of(path: str, data: dict, start: float) -> dict:
             for c, v in cols.items()}
     summary = {"path": printable(path), "status": status_of(counted), "template": info.get("template"),
                "organization": info.get("organization"), "body": info.get("body"), "year": info.get("year"),
-               **counted, "error": ""}
+               **counted, "error": "", "error_code": "", "error_zh": ""}
     rows = sheet_rows(summary, flat, problems)
     summary["seconds"] = round(time.perf_counter() - start, 3)
     summary["ocr_pages"] = len(data.get("source", {}).get("ocr_pages") or []) or None

@@ -24,11 +24,6 @@ OCR_MODES = ("auto", "always", "never")
 _ZIP_CLUTTER = re.compile(r"(?:^|/)(?:__MACOSX/|\.|Thumbs\.db$|desktop\.ini$)", re.I)
 
 
-def a_or_an(word: str) -> str:
-    """The word after its article, as the name of a format is read out: an OFD, an MHTML, a PDF."""
-    return f"{'an' if word[:1] in 'AEFHILMNORSXaeiou' else 'a'} {word}"
-
-
 def sniff(data: bytes, name: str) -> str:
     head = data[:2048].lstrip()
     if data.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
@@ -38,9 +33,10 @@ def sniff(data: bytes, name: str) -> str:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
         except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError) as exc:  # NotImplementedError:
             # a member needing a zip version (or compression) zipfile does not know
-            what = {"docx": "DOCX (zip)", "doc": "DOCX (zip)", "ofd": "OFD (zip)"}.get(
-                _PROMISED.get(PurePath(name).suffix.lower()), "zip")
-            raise ReportError(f"a damaged or truncated {what} file ({exc})", name) from None
+            promised = _PROMISED.get(PurePath(name).suffix.lower())
+            if promised in ("docx", "doc"):
+                raise ReportError("damaged_docx_zip", name, detail=str(exc)) from None
+            raise ReportError("damaged_ofd_zip" if promised == "ofd" else "damaged_zip", name, detail=str(exc)) from None
         if "word/document.xml" in names:
             return "docx"
         if any(n.lstrip("/").casefold() == "ofd.xml" for n in names):
@@ -52,11 +48,8 @@ def sniff(data: bytes, name: str) -> str:
             return "pages"
         promised = _PROMISED.get(PurePath(name).suffix.lower())
         if promised in ("docx", "doc"):
-            raise ReportError("a zip archive that is not a Word document", name)
-        if promised == "ofd":
-            raise ReportError("a zip archive without OFD.xml: not an OFD document", name)
-        raise ReportError("a zip archive that is neither a Word document, an OFD document nor the page images of a "
-                          "report", name)
+            raise ReportError("zip_not_word", name)
+        raise ReportError("zip_not_ofd" if promised == "ofd" else "zip_unknown", name)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     if data.startswith(_IMAGE_MAGIC):
@@ -104,12 +97,11 @@ def read(data: bytes, name: str, ocr: str = "auto", on_ocr_page=None) -> Documen
     never (no OCR: an image or a scanned PDF is an error). ``on_ocr_page()``: called as OCR starts
     on each page."""
     if not data.strip(b" \t\r\n\x00"):  # whatever the name promises
-        raise ReportError("the file is empty", name)
+        raise ReportError("empty", name)
     kind = sniff(data, name)
     promised = _PROMISED.get(PurePath(name).suffix.lower())
     if promised and kind != promised and (promised, kind) not in (("doc", "docx"), ("image", "pages")):
-        what = {"pdf": "PDF", "ofd": "OFD", "docx": "DOCX", "doc": "Word .doc/.wps", "image": "PNG/JPEG/TIFF image"}[promised]
-        raise ReportError(f"named like {a_or_an(what)} file, but its content is not one (it looks like {kind})", name)
+        raise ReportError("misnamed", name, promised=promised, kind=kind)
     if kind == "text":
         from . import text
 
@@ -136,14 +128,14 @@ def read(data: bytes, name: str, ocr: str = "auto", on_ocr_page=None) -> Documen
         return doc.read(data, name)
     if kind == "image":
         if ocr == "never":
-            raise ReportError("an image: it can only be read by OCR, and --ocr never was given", name)
+            raise ReportError("image_needs_ocr", name)
         from . import image
 
         return image.read(data, name, on_ocr_page)
     if kind == "pages":
         if ocr == "never":
-            raise ReportError("page images: they can only be read by OCR, and --ocr never was given", name)
+            raise ReportError("pages_need_ocr", name)
         from . import image
 
         return image.read_bundle(data, name, _ZIP_CLUTTER, on_ocr_page)
-    raise ReportError(f"{kind} files are not supported", name)
+    raise ReportError("unsupported", name, kind=kind)

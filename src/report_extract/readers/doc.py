@@ -47,9 +47,7 @@ def soffice() -> str | None:
 def read(data: bytes, name: str = "<stdin>") -> Document:
     binary = soffice()
     if binary is None:
-        raise ReportError("a legacy Word .doc/.wps file, which needs LibreOffice to convert: install it "
-                          "(apt-get install libreoffice-writer-nogui) or convert the file to DOCX or PDF "
-                          "yourself (soffice --headless --convert-to docx FILE)", name)
+        raise ReportError("doc_needs_libreoffice", name)
     document = docx.read(convert(data, "doc", "docx", name, binary), name)
     document.format = "doc"
     return document
@@ -60,7 +58,7 @@ def convert(data: bytes, suffix: str, to: str, name: str = "<stdin>", binary: st
     offline, in a temporary folder of its own that goes with all LibreOffice left in it."""
     binary = binary or soffice()
     if binary is None:
-        raise ReportError("LibreOffice is not installed", name)
+        raise ReportError("libreoffice_missing", name)
     with tempfile.TemporaryDirectory(prefix="report-extract-lo-") as tmp:
         source = Path(tmp) / f"input.{suffix}"
         source.write_bytes(data)
@@ -75,7 +73,7 @@ def convert(data: bytes, suffix: str, to: str, name: str = "<stdin>", binary: st
         try:
             process.wait(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
-            raise ReportError(f"LibreOffice did not convert the .doc file within {TIMEOUT} s", name) from None
+            raise ReportError("doc_timeout", name, seconds=TIMEOUT) from None
         finally:
             if process.poll() is None:  # its timeout, or ours: the launcher and the office it started
                 janitor.kill_tree(process.pid)
@@ -83,7 +81,7 @@ def convert(data: bytes, suffix: str, to: str, name: str = "<stdin>", binary: st
             janitor.remove_linked(tmp)  # its pipe in /tmp, were it killed or had it crashed
         converted = Path(tmp) / "out" / f"input.{to}"
         if not converted.exists():
-            raise ReportError("LibreOffice could not convert the .doc/.wps file (damaged or not a Word file)", name)
+            raise ReportError("doc_unconverted", name)
         return converted.read_bytes()
 
 

@@ -25,7 +25,7 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
     document = _open(data, name)
     body = document.element.body
     cells = sum(1 for _ in body.iter(W + "tc"))  # counted in C, before any cell is read
-    limits.DOCUMENT_CELLS.check(cells, f"a DOCX of {cells:,} table cells", name)
+    limits.DOCUMENT_CELLS.check(cells, "docx_cells", name, count=cells)
     labels = docx_numbering.labels(document.part, body)
     return Document(blocks=list(_blocks(body, labels)), format="docx")
 
@@ -38,9 +38,9 @@ def _open(data: bytes, name: str):
     try:
         document = docx.Document(BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError) as exc:
-        raise ReportError(f"a damaged or truncated DOCX file ({exc})", name) from None
+        raise ReportError("damaged_docx", name, detail=str(exc)) from None
     except Exception as exc:  # lxml errors of a broken document.xml, and the like
-        raise ReportError(f"a DOCX file that cannot be parsed ({type(exc).__name__}: {exc})", name) from None
+        raise ReportError("docx_unparsable", name, detail=f"{type(exc).__name__}: {exc}") from None
     return document
 
 

@@ -37,16 +37,16 @@ def read(data: bytes, name: str = "<stdin>") -> Document:
         data, charset = _mhtml_html(data, name)
     else:
         charset = None
-    limits.TEXT_SIZE.check(len(data), limits.megabytes(len(data)), name)
+    limits.TEXT_SIZE.check(len(data), "size", name, mb=limits.mb(len(data)))
     text = decode(data, charset, name)
     root = _parse(text, name)
     title = _page_title(root)
     container = _report_container(root)
     cells = sum(1 for _ in container.iter("td", "th"))  # counted in C, before any cell is read
-    limits.DOCUMENT_CELLS.check(cells, f"a web page of {cells:,} table cells", name)
+    limits.DOCUMENT_CELLS.check(cells, "html_cells", name, count=cells)
     blocks = list(_blocks(container))
     if not blocks:
-        raise ReportError("a web page with no text", name)
+        raise ReportError("html_no_text", name)
     return Document(blocks=blocks, format="html", title_hint=(title or "").strip() or None, date_hint=_page_date(root))
 
 
@@ -129,17 +129,17 @@ def _mhtml_html(data: bytes, name: str) -> tuple[bytes, str | None]:
     """The first text/html part of an MHTML file, its transfer encoding undone."""
     # the email parser recurses once per nested multipart: count them before parsing
     nested = len(_MULTIPART.findall(data))
-    limits.NESTING.check(nested, f"an MHTML file with {nested:,} multipart containers", name)
+    limits.NESTING.check(nested, "mhtml_parts", name, count=nested)
     try:
         message = email.message_from_bytes(data, policy=email.policy.compat32)
     except RecursionError:
-        raise limits.NESTING.error("an MHTML file nested too deeply", name) from None
+        raise limits.NESTING.error("mhtml_nested", name) from None
     for part in message.walk():
         if part.get_content_type() == "text/html":
             payload = part.get_payload(decode=True)
             if payload:
                 return payload, part.get_content_charset()
-    raise ReportError("an MHTML file without an HTML part", name)
+    raise ReportError("mhtml_no_html", name)
 
 
 def _parse(text: str, name: str):
@@ -151,15 +151,14 @@ def _parse(text: str, name: str):
     text = re.sub(r"^<\?xml[^>]*>", "", text.lstrip())
     text = _XML_INCOMPATIBLE.sub("", text)  # control characters carry no text, and lxml refuses them in a tree
     if not text.strip():
-        raise ReportError("an empty web page", name)
+        raise ReportError("html_empty", name)
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except Exception as exc:  # lxml's ParserError and friends on pages with nothing in them
-        raise ReportError(f"a web page that cannot be parsed ({exc})", name) from None
+        raise ReportError("html_unparsable", name, detail=str(exc)) from None
     if any("Excessive depth" in error.message for error in parser.error_log):  # libxml2 stopped reading
-        raise ReportError("a web page nested more than 256 elements deep (libxml2's bound): the rest of the page "
-                          "cannot be read", name)
+        raise ReportError("html_too_deep", name)
     _word_list_labels(root)
     return root
 
@@ -335,7 +334,7 @@ def _check_grid(trs: list) -> None:
         for td in tr:
             if isinstance(td.tag, str) and td.tag in ("td", "th"):
                 total += min(_span(td.get("rowspan")), rows_left) * _span(td.get("colspan"))
-    limits.TABLE_CELLS.check(total, f"a table of {total:,} cells after its row and column spans")
+    limits.TABLE_CELLS.check(total, "table_cells", count=total)
 
 
 def _invisible_row(tr) -> bool:

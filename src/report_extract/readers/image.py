@@ -38,19 +38,19 @@ def read_bundle(data: bytes, name: str, clutter, on_ocr_page=None) -> Document:
         members = sorted((i for i in archive.infolist() if not i.is_dir() and not clutter.search(i.filename)),
                          key=lambda i: natural_key(i.filename))
     except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError) as exc:
-        raise ReportError(f"a damaged zip of page images ({exc})", name) from None
+        raise ReportError("images_zip_damaged", name, detail=str(exc)) from None
     if len(members) > max_pages:
-        raise ReportError(f"{len(members)} page images; report-extract reads at most {max_pages} pages "
-                          f"({limits.IMAGE_PAGES.how_to_raise()})", name)
+        raise ReportError("page_images_count", name, count=len(members), most=max_pages,
+                          **limits.IMAGE_PAGES.raised_with)
     total = sum(i.file_size for i in members)
-    limits.UNZIPPED_SIZE.check(total, f"page images of {limits.megabytes(total)} unzipped", name)
+    limits.UNZIPPED_SIZE.check(total, "page_images_unzipped", name, mb=limits.mb(total))
     images = []
     for info in members:
         try:
             images.append((info.filename, archive.read(info)))  # at most file_size bytes: zipfile stops there
         except (zipfile.BadZipFile, RuntimeError, ValueError, OSError, EOFError) as exc:  # RuntimeError:
             # a password, or (NotImplementedError) a compression method zipfile does not know
-            raise ReportError(f"{info.filename} in the zip cannot be unzipped ({exc})", name) from None
+            raise ReportError("zip_member_unreadable", name, name=info.filename, detail=str(exc)) from None
     return _read_images(images, name, on_ocr_page)
 
 
@@ -61,8 +61,7 @@ def _read_images(images: list[tuple[str | None, bytes]], name: str, on_ocr_page=
     max_pixels, max_pages = limits.PIXELS.value, limits.IMAGE_PAGES.value
     contents, files = [], []
     for member, data in images:
-        where = f"{member}: " if member else ""
-        for grey in _pages_of(data, name, where, max_pixels, max_pages - len(contents)):
+        for grey in _pages_of(data, name, member, max_pixels, max_pages - len(contents)):
             contents.append(scan.read_page(grey, len(contents) + 1,
                                            continued=contents[-1].layout_open_end if contents else None,
                                            on_ocr_page=on_ocr_page))
@@ -79,7 +78,7 @@ def _pillow() -> None:
     try:
         from PIL import Image
     except ImportError:
-        raise scan.OcrUnavailable(f"reading images needs OCR; install it with: {scan.INSTALL_HINT}") from None
+        raise scan.OcrUnavailable("images_need_ocr", hint=scan.INSTALL_HINT) from None
     scan.numpy_and_cv2()
     Image.MAX_IMAGE_PIXELS = limits.PIXELS.value
 
@@ -89,18 +88,18 @@ def page(data: bytes, name: str, number: int, page_files: list[str] | None = Non
     under the same limits): of a lone image (a TIFF's pages in order), or of a zip of page images,
     from the member ``page_files`` names for that page. ReportError where it cannot be."""
     _pillow()
-    index, where = number - 1, ""
+    index, member = number - 1, None
     if page_files:
         if not 1 <= number <= len(page_files):
-            raise ReportError(f"no page {number} among {len(page_files)} page images", name)
+            raise ReportError("no_such_page_image", name, page=number, count=len(page_files))
         member = page_files[number - 1]
-        index, where = page_files[:number - 1].count(member), f"{member}: "
+        index = page_files[:number - 1].count(member)
         data = _member(data, name, member)
-    with contextlib.closing(_pages_of(data, name, where, limits.PIXELS.value, limits.IMAGE_PAGES.value)) as pages:
+    with contextlib.closing(_pages_of(data, name, member, limits.PIXELS.value, limits.IMAGE_PAGES.value)) as pages:
         for i, grey in enumerate(pages):
             if i == index:
                 return grey
-    raise ReportError(f"{where}the image has no page {index + 1}", name)
+    raise ReportError("image_no_page", name, member=member, page=index + 1)
 
 
 def _member(data: bytes, name: str, member: str) -> bytes:
@@ -110,24 +109,25 @@ def _member(data: bytes, name: str, member: str) -> bytes:
     try:
         archive = zipfile.ZipFile(BytesIO(data))
         info = archive.getinfo(member)
-        limits.UNZIPPED_SIZE.check(info.file_size, f"a page image of {limits.megabytes(info.file_size)} unzipped", name)
+        limits.UNZIPPED_SIZE.check(info.file_size, "page_image_unzipped", name, mb=limits.mb(info.file_size))
         return archive.read(info)
     except KeyError:
-        raise ReportError(f"{member} is not in the zip of page images", name) from None
+        raise ReportError("page_image_absent", name, name=member) from None
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError, EOFError) as exc:
-        raise ReportError(f"{member} in the zip cannot be unzipped ({exc})", name) from None
+        raise ReportError("zip_member_unreadable", name, name=member, detail=str(exc)) from None
 
 
-def _pages_of(data: bytes, name: str, where: str, max_pixels: int, room: int):
-    """Each page of one image file as a grey array, decoded one at a time; at most ``room`` pages.
-    Pillow's warnings about damaged metadata (Corrupt EXIF data) are not shown: a page that cannot
-    be decoded is an error of one line, and one that can is read."""
+def _pages_of(data: bytes, name: str, member: str | None, max_pixels: int, room: int):
+    """Each page of one image file (``member`` of a zip or a bundle, None for a lone image) as a
+    grey array, decoded one at a time; at most ``room`` pages. Pillow's warnings about damaged
+    metadata (Corrupt EXIF data) are not shown: a page that cannot be decoded is an error of one
+    line, and one that can is read."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        yield from _decoded(data, name, where, max_pixels, room)
+        yield from _decoded(data, name, member, max_pixels, room)
 
 
-def _decoded(data: bytes, name: str, where: str, max_pixels: int, room: int):
+def _decoded(data: bytes, name: str, member: str | None, max_pixels: int, room: int):
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     np, _ = scan.numpy_and_cv2()
@@ -135,13 +135,13 @@ def _decoded(data: bytes, name: str, where: str, max_pixels: int, room: int):
     try:
         image = Image.open(BytesIO(data))
     except UnidentifiedImageError:
-        raise ReportError(f"{where}a damaged image file (its header cannot be read)", name) from None
+        raise ReportError("image_header", name, member=member) from None
     except Image.DecompressionBombError:
-        raise ReportError(where + _too_large(None, max_pixels), name) from None
+        raise _too_large(name, member, max_pixels) from None
     except MemoryError:
         raise
     except Exception as exc:  # Pillow's parsers raise what they meet in damaged headers (TypeError, KeyError…)
-        raise ReportError(f"{where}a damaged image file ({_said(exc)})", name) from None
+        raise ReportError("image_damaged", name, member=member, detail=_said(exc)) from None
     try:
         for index in range(room + 1):
             if index:
@@ -152,28 +152,26 @@ def _decoded(data: bytes, name: str, where: str, max_pixels: int, room: int):
                 except MemoryError:
                     raise
                 except Exception as exc:  # a damaged page directory (a TIFF's IFD without its size)
-                    raise ReportError(f"{where}a damaged image: page {index + 1} cannot be read ({_said(exc)})",
-                                      name) from None
+                    raise ReportError("image_page_unreadable", name, member=member, page=index + 1,
+                                      detail=_said(exc)) from None
             if index == room:
-                raise ReportError(f"{where}an image with more than {max_pages} pages; report-extract reads at "
-                                  f"most {max_pages} ({limits.IMAGE_PAGES.how_to_raise()})", name)
+                raise ReportError("image_pages", name, member=member, most=max_pages, **limits.IMAGE_PAGES.raised_with)
             width, height = image.size
             if width * height > max_pixels:
-                raise ReportError(where + _too_large((width, height, index + 1), max_pixels), name)
+                raise _too_large(name, member, max_pixels, width=width, height=height, page=index + 1)
             try:
                 with _native_stderr_quiet():  # libtiff and libjpeg print their complaints on fd 2
                     frame = ImageOps.exif_transpose(image) if index == 0 else image
                     grey = np.asarray(frame.convert("L"))
             except Image.DecompressionBombError:
-                raise ReportError(where + _too_large((width, height, index + 1), max_pixels), name) from None
+                raise _too_large(name, member, max_pixels, width=width, height=height, page=index + 1) from None
             except MemoryError:
                 raise
             except Exception as exc:
-                raise ReportError(f"{where}a damaged or truncated image: page {index + 1} cannot be decoded "
-                                  f"({_said(exc)})", name) from None
+                raise ReportError("image_undecodable", name, member=member, page=index + 1,
+                                  detail=_said(exc)) from None
             if min(grey.shape) < 32:
-                raise ReportError(f"{where}page {index + 1} is a {width}×{height} pixel image, too small to be a "
-                                  "page", name)
+                raise ReportError("image_too_small", name, member=member, page=index + 1, width=width, height=height)
             yield grey
     finally:
         image.close()
@@ -206,7 +204,6 @@ def _said(exc: Exception) -> str:
     return str(exc) if isinstance(exc, OSError | ValueError | SyntaxError) else f"{type(exc).__name__}: {exc}"
 
 
-def _too_large(size, max_pixels: int) -> str:
-    where = f"page {size[2]} is {size[0]}×{size[1]} pixels" if size else "the image is too large"
-    return (f"{where}, above the limit of {max_pixels:,} pixels (a decompression bomb?); scale it down, or "
-            f"{limits.PIXELS.how_to_raise()}")
+def _too_large(name: str, member: str | None, max_pixels: int, **size) -> ReportError:
+    """An image over the pixel limit: ``size`` (width, height, page) where its header gave it."""
+    return ReportError("image_too_large", name, member=member, most=max_pixels, **limits.PIXELS.raised_with, **size)

@@ -104,12 +104,11 @@ def document(pages: list[PageContent], name: str, fmt: str, ocr_blocks) -> Docum
     """The Document of a fixed-layout file's pages (``fmt``: pdf, ofd), some maybe read by OCR:
     its text layer checked where no page was, running headers, footers and page numbers left out,
     each page's blocks in order (``ocr_blocks(page)`` for a page read by OCR: ``scan.page_blocks``)."""
-    what = fmt.upper()
     ocr_pages = [p.number for p in pages if p.ocr is not None]
     if not ocr_pages:
-        check_text_layer(pages, name, what)
+        check_text_layer(pages, name, fmt)
     elif not any(p.n_chars for p in pages):
-        raise ReportError(f"the {what} has no text layer, and OCR found no text on its pages (blank pages?)", name)
+        raise ReportError("ofd_ocr_no_text" if fmt == "ofd" else "pdf_ocr_no_text", name)
     drop_running_lines(pages)
     blocks = []
     for page in pages:
@@ -117,18 +116,17 @@ def document(pages: list[PageContent], name: str, fmt: str, ocr_blocks) -> Docum
     return Document(blocks=blocks, format=fmt, pages=len(pages), ocr_pages=ocr_pages)
 
 
-def check_text_layer(pages: list[PageContent], name: str, what: str) -> None:
-    """Refuse a document (``what``: PDF, OFD) whose text cannot be read without OCR: fonts without
-    a Unicode mapping, or no text at all."""
+def check_text_layer(pages: list[PageContent], name: str, fmt: str) -> None:
+    """Refuse a document (``fmt``: pdf, ofd, whose reasons they are) whose text cannot be read
+    without OCR: fonts without a Unicode mapping, or no text at all."""
+    ofd = fmt == "ofd"
     total = sum(p.n_chars for p in pages)
     bad = sum(p.bad_chars for p in pages)
     if mostly_unmapped(total, bad):
-        raise ReportError(f"the {what}'s fonts have no Unicode mapping, so its text cannot be read "
-                          "(only OCR could: run with --ocr auto)", name)
+        raise ReportError("ofd_no_unicode" if ofd else "pdf_no_unicode", name)
     visible = (ch for p in pages for ch in p.chars() if not ch[TEXT].isspace())
     if next(islice(visible, MIN_VISIBLE - 1, None), None) is None:  # fewer than MIN_VISIBLE visible characters
-        raise ReportError(f"the {what} has no text layer (a scanned report?); run with --ocr auto to read it "
-                          "by OCR", name)
+        raise ReportError("ofd_no_text_layer" if ofd else "pdf_no_text_layer", name)
 
 
 def mostly_unmapped(n_chars: int, bad_chars: int) -> bool:

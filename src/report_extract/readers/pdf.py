@@ -99,17 +99,17 @@ def _read(data: bytes, name: str, ocr: str, on_ocr_page=None) -> Document:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise ReportError(_open_error(str(exc)), name) from None
+        raise _open_error(str(exc), name) from None
     try:
         pages: list[PageContent] = []
-        limits.PAGES.check(len(pdf), f"a PDF of {len(pdf):,} pages", name)
+        limits.PAGES.check(len(pdf), "pdf_pages", name, count=len(pdf))
         for i in range(len(pdf)):
             try:
                 pages.append(_read_page(pdf[i], i + 1, pages[-1].layout_open_end if pages else None))
             except pdfium.PdfiumError as exc:
-                raise ReportError(f"a damaged PDF: page {i + 1} cannot be read ({exc})", name) from None
+                raise ReportError("pdf_damaged_page", name, page=i + 1, detail=str(exc)) from None
         if not pages:
-            raise ReportError("a PDF with no pages", name)
+            raise ReportError("pdf_no_pages", name)
         scanned = [p.number for p in pages if ocr == "always" or (ocr == "auto" and not usable(p))]
         if scanned:
             pages = scan.read_pdf_pages(pdf, pages, scanned, ocr == "always", on_ocr_page)
@@ -138,7 +138,7 @@ def check_streams(data: bytes, name: str) -> None:
         if len(header) < 2 or header[0] & 0x0F != 8 or (header[0] << 8 | header[1]) % 31:
             end = data.find(b"endstream", start)  # not zlib data: an image, or a content stream as it is
             painted = len(_PAINT.findall(data, start, end if end >= 0 else len(data)))
-            paths.check(painted, f"a PDF page that paints more than {paths.amount:,} paths", name)
+            paths.check(painted, "pdf_paths", name, count=paths.amount)
             continue
         inflater = zlib.decompressobj()
         total, at, painted, tail = 0, start, 0, b""
@@ -149,13 +149,12 @@ def check_streams(data: bytes, name: str) -> None:
                 while True:
                     total += len(piece)
                     if total > limit.amount:
-                        raise limit.error(f"a PDF stream that inflates to more than "
-                                          f"{limits.megabytes(limit.amount)}", name)
+                        raise limit.error("pdf_stream", name, mb=limits.mb(limit.amount))
                     chunk = tail + piece
                     cut = max(chunk.rfind(b"\n"), chunk.rfind(b" "))  # an operator cut by a piece: the next's
                     painted += len(_PAINT.findall(chunk, 0, cut + 1))
                     tail = chunk[cut + 1:]
-                    paths.check(painted, f"a PDF page that paints more than {paths.amount:,} paths", name)
+                    paths.check(painted, "pdf_paths", name, count=paths.amount)
                     if not inflater.unconsumed_tail:
                         break
                     piece = inflater.decompress(inflater.unconsumed_tail, 1 << 22)
@@ -203,8 +202,7 @@ def check_forms(data: bytes, name: str) -> None:
         if form in expanded:
             return expanded[form]
         if form in path:
-            raise ReportError("a PDF form XObject that draws itself (a recursive drawing pdfium would expand "
-                              "without end)", name)
+            raise ReportError("pdf_form_recursive", name)
         path.add(form)
         total = 1
         for drawn in draws.get(form, []):
@@ -212,8 +210,7 @@ def check_forms(data: bytes, name: str) -> None:
             if child in forms:
                 total += size(child, path)
                 if total > limit.amount:
-                    raise limit.error(f"a PDF form XObject that expands to more than {limit.amount:,} objects",
-                                      name)
+                    raise limit.error("pdf_form_objects", name, count=limit.amount)
         path.discard(form)
         expanded[form] = total
         return total
@@ -226,7 +223,7 @@ def check_forms(data: bytes, name: str) -> None:
         for form in forms:
             size(form, set())
     except RecursionError:
-        raise limits.NESTING.error("PDF form XObjects nested too deeply", name) from None
+        raise limits.NESTING.error("pdf_forms_nested", name) from None
     finally:
         sys.setrecursionlimit(depth)
 
@@ -250,13 +247,14 @@ def _stream_bytes(data: bytes, start: int, flate: bool, cap: int = 1 << 22) -> b
     return data[start:end if 0 <= end - start < cap else start + cap]
 
 
-def _open_error(message: str) -> str:
+def _open_error(message: str, name: str) -> ReportError:
+    """Why pdfium could not open a PDF, from pdfium's own message."""
     lowered = message.lower()
     if "password" in lowered:
-        return "an encrypted PDF that needs a password; remove the password (e.g. qpdf --decrypt) and try again"
+        return ReportError("pdf_encrypted", name)
     if "format" in lowered or "data" in lowered or "file" in lowered:
-        return f"a damaged or truncated PDF file ({message})"
-    return f"a PDF that cannot be opened ({message})"
+        return ReportError("pdf_damaged", name, detail=message)
+    return ReportError("pdf_unopenable", name, detail=message)
 
 
 def _read_page(page, number: int, continued: layout.OpenEnd | None = None) -> PageContent:
@@ -307,7 +305,7 @@ def _path_objects(c: SimpleNamespace, container: int, count_fn, get_fn, depth: i
     seen = seen if seen is not None else [0]  # objects counted on this page so far
     count = count_fn(container)
     seen[0] += max(count, 0)
-    limits.PAGE_OBJECTS.check(seen[0], f"a PDF page of more than {seen[0]:,} drawing objects")
+    limits.PAGE_OBJECTS.check(seen[0], "pdf_page_objects", count=seen[0])
     for i in range(count):
         obj = pointer(get_fn(container, i))
         kind = object_type(obj)

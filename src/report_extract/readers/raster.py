@@ -23,7 +23,7 @@ def numpy_and_cv2():
         import cv2
         import numpy
     except ImportError:
-        raise OcrUnavailable(f"OCR is not installed; install it with: {INSTALL_HINT}") from None
+        raise OcrUnavailable("ocr_missing", hint=INSTALL_HINT) from None
     return numpy, cv2
 
 

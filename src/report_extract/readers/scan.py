@@ -75,13 +75,12 @@ def engine():
         import rapidocr
         from rapidocr import RapidOCR
     except ImportError:
-        raise OcrUnavailable(f"OCR is not installed; install it with: {INSTALL_HINT}") from None
+        raise OcrUnavailable("ocr_missing", hint=INSTALL_HINT) from None
     models = Path(rapidocr.__file__).parent / "models"
     det = sorted(models.glob("*det*.onnx"))
     rec = sorted(models.glob("*rec*.onnx"))
     if not det or not rec:
-        raise OcrUnavailable(f"the OCR models are missing from the rapidocr package ({models}); reinstall "
-                             f"it with: {INSTALL_HINT} (report-extract never downloads models)")
+        raise OcrUnavailable("ocr_models_missing", models=str(models), hint=INSTALL_HINT)
     threads = int(os.environ.get("REPORT_EXTRACT_OCR_THREADS", "0")) or -1
     params = {
         "Global.log_level": "error",
@@ -362,9 +361,8 @@ def document(contents: list, name: str, fmt: str):
     all is an error: a blank page, or a picture with no writing."""
     if not any(c.n_chars for c in contents):
         if all(c.blank for c in contents):
-            what = "a blank page" if len(contents) == 1 else f"{len(contents)} blank pages"
-            raise ReportError(f"{what}: nothing is printed on it", name)
-        raise ReportError("OCR found no text in the image (a picture with no report in it?)", name)
+            raise ReportError("blank_pages", name, count=len(contents))
+        raise ReportError("ocr_no_text", name)
     drop_running_lines(contents)
     blocks = []
     for content in contents:

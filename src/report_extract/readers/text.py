@@ -40,15 +40,15 @@ MAX_HTML_TABLE_LINES = 5000  # an HTML table left open this long ends here; rais
 
 def decode(data: bytes, name: str) -> str:
     """Bytes -> str: BOMs, UTF-8, else GB18030 (the superset of GB2312/GBK)."""
-    limits.TEXT_SIZE.check(len(data), limits.megabytes(len(data)), name)
+    limits.TEXT_SIZE.check(len(data), "size", name, mb=limits.mb(len(data)))
     if not data.strip():
-        raise ReportError("the file is empty", name)
+        raise ReportError("empty", name)
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
     if b"\x00" in data[:4096]:
-        raise ReportError("a binary file, not text", name)
+        raise ReportError("binary", name)
     for encoding in ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -56,15 +56,15 @@ def decode(data: bytes, name: str) -> str:
             continue
         controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f")
         if controls > max(8, len(text[:20000]) // 200):
-            raise ReportError("a binary file, not text", name)
+            raise ReportError("binary", name)
         return text
-    raise ReportError("not text in UTF-8, UTF-16 or GB18030", name)
+    raise ReportError("not_text", name)
 
 
 def read(data: bytes, name: str = "<stdin>") -> Document:
     text = decode(data, name).replace("\r\n", "\n").replace("\r", "\n")
     lines = text.count("\n")
-    limits.DOCUMENT_BLOCKS.check(lines, f"a text of {lines:,} lines", name)
+    limits.DOCUMENT_BLOCKS.check(lines, "text_lines", name, count=lines)
     header, text = _strip_crawler_header(text)
     return Document(blocks=list(_blocks(dash_tables.as_tab_rows(text.split("\n")))), format="text", title_hint=header.get("title"),
                     date_hint=header.get("date"))

@@ -12,21 +12,21 @@ from io import BytesIO
 
 from .. import limits
 from ..errors import ReportError
-from . import a_or_an
 
 
 def check_archive(data: bytes, name: str, what: str = "DOCX") -> list[zipfile.ZipInfo]:
-    """The members of a zip package (``what``: DOCX, OFD, for the messages), refused as a zip bomb
-    from its directory: too many members, too many bytes in all, an XML part too large to parse."""
+    """The members of a zip package (``what``: DOCX, OFD, whose reasons they are), refused as a zip
+    bomb from its directory: too many members, too many bytes in all, an XML part too large to parse."""
+    ofd = what == "OFD"
     try:
         members = zipfile.ZipFile(BytesIO(data)).infolist()
     except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError) as exc:
-        raise ReportError(f"a damaged or truncated {what} (zip) file ({exc})", name) from None
-    limits.ZIP_MEMBERS.check(len(members), f"{a_or_an(what)} (zip) of {len(members):,} members", name)
+        raise ReportError("damaged_ofd_zip" if ofd else "damaged_docx_zip", name, detail=str(exc)) from None
+    limits.ZIP_MEMBERS.check(len(members), "ofd_members" if ofd else "docx_members", name, count=len(members))
     total = sum(m.file_size for m in members)
-    limits.UNZIPPED_SIZE.check(total, f"{a_or_an(what)} (zip) that unzips to {limits.megabytes(total)}", name)
+    limits.UNZIPPED_SIZE.check(total, "ofd_unzipped" if ofd else "docx_unzipped", name, mb=limits.mb(total))
     for member in members:
         if member.filename.lower().endswith((".xml", ".rels")):
-            limits.XML_PART_SIZE.check(member.file_size, f"{a_or_an(what)} whose {member.filename} unzips to "
-                                                         f"{limits.megabytes(member.file_size)}", name)
+            limits.XML_PART_SIZE.check(member.file_size, "ofd_part" if ofd else "docx_part", name,
+                                       part=member.filename, mb=limits.mb(member.file_size))
     return members

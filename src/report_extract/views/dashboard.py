@@ -63,7 +63,7 @@ def index_page(rows: list[dict], title: str = "批量处理结果") -> str:
     failed = [r for r in rows if r["status"] == FAILED]
     if failed:
         parts.append(f'<h2 id="failed">无法读取的输入（{len(failed)}）</h2><ul>'
-                     + "".join(f"<li>{e(_shown_path(r['path'], _base(rows)))}：{e(r.get('error'))}</li>"
+                     + "".join(f"<li>{e(_shown_path(r['path'], _base(rows)))}：{e(r.get('error_zh'))}</li>"
                                for r in failed) + "</ul>")
     if _base(rows):
         parts.insert(2, f'<p class="note">文件路径相对于 {e(_base(rows))}</p>')
@@ -151,9 +151,9 @@ def _rank(row: dict) -> int:
 
 COLUMNS = (("path", "文件"), ("status", "状态"), ("organization", "机关"), ("year", "年度"), ("template", "模板"),
            ("report_errors", "错误"), ("warnings", "警告"), ("limited_cells", "未能读取（格）"),
-           ("duplicate_of", "重复文件"), ("error", "原因"))
+           ("duplicate_of", "重复文件"), ("error_zh", "原因"))
 NUMBERS = ("year", "report_errors", "warnings", "limited_cells")  # sorted as numbers
-CELL_CLASS = {"organization": "name", "duplicate_of": "note", "error": "note"}  # names and notes keep a width
+CELL_CLASS = {"organization": "name", "duplicate_of": "note", "error_zh": "note"}  # names and notes keep a width
 
 
 def _base(rows: list[dict]) -> str:
