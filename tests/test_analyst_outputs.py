@@ -306,7 +306,7 @@ def test_a_folder_where_the_database_goes_ends_the_batch_in_one_line(tmp_path):
     result = batch(FIXTURES / "v2021-clean.txt", out)
     assert result.returncode == 4
     assert result.stderr.decode().splitlines()[-1] == (
-        f"report-extract: cannot write {out}/report.sqlite: it is a folder, not a file")
+        f"report-extract: 无法写入 {out}/report.sqlite：它是文件夹，不是文件")
     assert (out / "summary.csv").exists() and not list(out.glob(".*.tmp"))
 
 

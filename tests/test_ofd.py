@@ -254,6 +254,20 @@ HOSTILE = {
 }
 
 
+# the code of each (reasons.REASONS), and the Chinese of two of them
+HOSTILE_CODES = {"zip bomb": "ofd_part", "member outside the package": "ofd_member_outside",
+                 "reference outside the package": "ofd_ref_outside", "billion laughs": "ofd_dtd",
+                 "external entity": "ofd_dtd", "missing Document.xml": "ofd_ref_missing",
+                 "a million objects on a page": "ofd_page_objects", "a page that is not XML": "ofd_not_xml",
+                 "a box that is not numbers": "ofd_not_finite", "no OFD.xml": "zip_not_ofd",
+                 "a scanned page whose image is damaged": "ofd_image_undecodable"}
+HOSTILE_ZH = {
+    "zip bomb": "OFD 文件中的 Doc_0/Pages/Page_0/Content.xml 解压后为 65.0 MB，超过 XML 部件大小上限 64 MB（可用 "
+                "REPORT_EXTRACT_MAX_XML_MB=N 提高）",
+    "a box that is not numbers": "OFD 文件的 Doc_0/Pages/Page_0/Content.xml 中对象 4 的 Boundary 含有非有限的数"
+                                 "（'nan 36 96 5.2'）"}
+
+
 @pytest.mark.parametrize("kind", sorted(HOSTILE))
 def test_a_hostile_or_damaged_ofd_is_one_clear_line_fast(kind):
     make, reason = HOSTILE[kind]
@@ -264,6 +278,8 @@ def test_a_hostile_or_damaged_ofd_is_one_clear_line_fast(kind):
     assert time.monotonic() - started < 5
     message = str(error.value)
     assert "\n" not in message and reason in message, message
+    assert error.value.code == HOSTILE_CODES[kind]
+    assert error.value.reason_zh == HOSTILE_ZH.get(kind, error.value.reason_zh) and "\n" not in error.value.reason_zh
     assert "root:" not in message  # nothing of /etc/passwd was read
 
 
@@ -273,8 +289,7 @@ def test_a_damaged_ofd_is_exit_3_with_one_line_on_the_command_line(tmp_path):
     done = subprocess.run([sys.executable, "-m", "report_extract", "extract", str(path)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 3 and done.stdout == ""
-    assert done.stderr == (f"report-extract: {path}: an OFD whose document (DocRoot) (Doc_0/Document.xml, named "
-                           "in OFD.xml) is missing from the package\n")
+    assert done.stderr == f"report-extract: {path}：OFD 文件缺少文档（DocRoot）（Doc_0/Document.xml，OFD.xml 中引用）\n"
 
 
 def test_an_ofd_is_known_by_its_content_whatever_its_name():
@@ -305,7 +320,9 @@ def test_batch_reads_the_ofd_files_of_an_archive(tmp_path):
         rows = {row["path"].rsplit("/", 1)[-1]: row for row in csv.DictReader(handle)}
     assert {k: (r["status"], r["errors"]) for k, r in rows.items()} == {
         "broken.ofd": ("failed", ""), "v2021-clean.ofd": ("ok", "0"), "v2021-review-total.ofd": ("problems", "1")}
-    assert "Doc_0/Document.xml, named in OFD.xml) is missing" in rows["broken.ofd"]["error"]
+    assert (rows["broken.ofd"]["error"], rows["broken.ofd"]["error_code"], rows["broken.ofd"]["error_zh"]) == (
+        "an OFD whose document (DocRoot) (Doc_0/Document.xml, named in OFD.xml) is missing from the package",
+        "ofd_ref_missing", "OFD 文件缺少文档（DocRoot）（Doc_0/Document.xml，OFD.xml 中引用）")
     with open(out / "wide.csv", encoding="utf-8-sig", newline="") as handle:
         wide = {row["path"].rsplit("/", 1)[-1]: row for row in csv.DictReader(handle)}
     assert wide["v2021-clean.ofd"]["applications.new_received.total"] == "644"

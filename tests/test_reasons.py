@@ -21,11 +21,12 @@ from report_extract.errors import NotAReport, ReportError
 from report_extract.files import OutputError
 
 SRC = ROOT / "src" / "report_extract"
-FAILURES = {"Failure", "ReportError", "UsageError", "NotAReport", "OcrUnavailable", "OutputError", "ClusterError"}
+FAILURES = {"Failure", "ReportError", "UsageError", "NotAReport", "OcrUnavailable", "OutputError", "ClusterError",
+            "MissingPart"}
 LIMIT_RECEIVER = re.compile(r"^(limits\.[A-Z_]+|limit|paths)$")  # a Limit: limits.PAGES, or one held in a name
 WORDERS = {"say_reason": 0, "chinese": 0}  # a command's own lines: the code's position
 MACHINERY = {("limits.py", "error"), ("limits.py", "check"), ("cli_support.py", "say_reason")}  # pass a code on
-SAMPLES = {"promised": "pdf", "kind": "fifo", "suffixes": [".json", ".csv"]}  # facts that choose a wording
+SAMPLES = {"promised": "pdf", "kind": "fifo", "suffixes": [".json", ".csv"], "ref": "image"}  # facts that choose a wording
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

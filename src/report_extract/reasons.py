@@ -16,7 +16,10 @@ A few facts are worded alike in every reason that has them:
 - ``limit`` (with ``most``, ``unit``, ``env``, ``option``): the limit it is over, said last, with
   how to raise it (``limits.Limit.error``);
 - ``env``/``option`` alone: how to raise a limit (``{how}``, ``{how_zh}``);
-- ``errno``/``strerror``: the system's error (``{oserror}``, ``{oserror_zh}``).
+- ``errno``/``strerror``: the system's error (``{oserror}``, ``{oserror_zh}``);
+- ``attribute`` (with ``part``, ``object``): an attribute of an OFD part or of one of its objects
+  (``{at}``, ``{at_zh}``); ``ref`` (with ``page``, ``image``): what a reference of an OFD is to
+  (``{what}``, ``{what_zh}``).
 
 Imports nothing of the package; ``errors`` (whose ``Failure`` every failure is) imports it.
 """
@@ -77,6 +80,16 @@ def _suffix_not_written(f: dict) -> tuple[str, str]:
             f"{', '.join(most)} or {last}, or give the format with -f",
             f"-o {f['output']}：report-extract 不写 {f['suffix']} 文件；请用以 {'、'.join(most)} 或 {last} 结尾的文件名，"
             "或用 -f 指定格式")
+
+
+def _no_page_images(f: dict) -> tuple[str, str]:
+    return f"{a_or_an(f['kind'])} file has no page images", f"{f['kind']} 文件没有页面图片"
+
+
+def _ofd_image_undecodable(f: dict) -> tuple[str, str]:
+    fmt, fmt_zh = (f["format"], f["format"]) if f.get("format") else ("unknown format", "格式不明")
+    return (f"an OFD whose page {f['page']} image {f['part']} ({fmt}) cannot be decoded ({f['detail']})",
+            f"OFD 文件第 {f['page']} 页的图片 {f['part']}（{fmt_zh}）无法解码（{f['detail']}）")
 
 
 def _interrupted(f: dict) -> tuple[str, str]:
@@ -189,12 +202,61 @@ REASONS: dict[str, tuple[str, str] | Callable[[dict], tuple[str, str]]] = {
     "pdf_form_objects": ("a PDF form XObject that expands to more than {count:,} objects",
                          "PDF 中有一个表单对象（form XObject）展开后多于 {count:,} 个对象"),
     "pdf_forms_nested": ("PDF form XObjects nested too deeply", "PDF 表单对象（form XObject）嵌套过深"),
+    "pdf_no_such_page": ("the PDF has no page {page}", "PDF 文件没有第 {page} 页"),
+    "pdf_page_unrendered": ("a damaged PDF: page {page} cannot be rendered ({detail})",
+                            "PDF 文件已损坏：第 {page} 页无法渲染（{detail}）"),
+    "no_page_images_in": _no_page_images,
     "ofd_ocr_no_text": ("the OFD has no text layer, and OCR found no text on its pages (blank pages?)",
                         "OFD 没有文字层，文字识别（OCR）也没有在页面上找到文字（空白页？）"),
     "ofd_no_unicode": ("the OFD's fonts have no Unicode mapping, so its text cannot be read (only OCR could: run "
                        "with --ocr auto)", "OFD 的字体没有 Unicode 映射，文字无法读取（只能用文字识别：请加 --ocr auto 运行）"),
     "ofd_no_text_layer": ("the OFD has no text layer (a scanned report?); run with --ocr auto to read it by OCR",
                           "OFD 没有文字层（扫描件？）；请加 --ocr auto 运行，用文字识别（OCR）读取"),
+    # --- OFD packages (readers.ofd, readers.ofd_page) ---
+    "ofd_member_outside": ("an OFD (zip) with a member named outside the package ({entry!r})",
+                           "OFD 文件（zip）中有成员的名称指向包外（{entry!r}）"),
+    "ofd_no_ofd_xml": ("a zip without OFD.xml: not an OFD package", "zip 压缩包中没有 OFD.xml，不是 OFD 包"),
+    "ofd_no_doc_root": ("an OFD whose OFD.xml names no document (DocBody/DocRoot)",
+                        "OFD 文件的 OFD.xml 没有指明文档（DocBody/DocRoot）"),
+    "ofd_ref_empty": ("an OFD whose {what} is not named (an empty reference in {base})",
+                      "OFD 文件中的{what_zh}没有给出名称（{base} 中的引用为空）"),
+    "ofd_ref_outside": ("an OFD whose {what} ({location}) points outside the package",
+                        "OFD 文件中的{what_zh}（{location}）指向包外"),
+    "ofd_ref_missing": ("an OFD whose {what} ({location}, named in {base}) is missing from the package",
+                        "OFD 文件缺少{what_zh}（{location}，{base} 中引用）"),
+    "ofd_parts_read": ("an OFD whose parts, read as its pages refer to them, come to more than {mb:,.1f} MB",
+                       "OFD 文件按页面的引用读取的部件合计大于 {mb:,.1f} MB"),
+    "ofd_part_unzip": ("an OFD whose {part} cannot be unzipped ({detail})", "OFD 文件中的 {part} 无法解压（{detail}）"),
+    "ofd_dtd": ("an OFD whose {part} declares a DTD (entities are refused: an OFD never needs one)",
+                "OFD 文件中的 {part} 声明了 DTD（不接受实体：OFD 从不需要 DTD）"),
+    "ofd_not_xml": ("an OFD whose {part} is not well-formed XML ({detail})",
+                    "OFD 文件中的 {part} 不是格式正确的 XML（{detail}）"),
+    "ofd_unparsable": ("an OFD whose {part} cannot be parsed ({detail})", "OFD 文件中的 {part} 无法解析（{detail}）"),
+    "ofd_no_pages": ("an OFD whose document lists no pages", "OFD 文件的文档没有列出任何页面"),
+    "ofd_pages": ("an OFD of {count:,} pages", "OFD 文件共有 {count:,} 页"),
+    "ofd_box_no_area": ("an OFD whose page box in {part} has no area ({value})",
+                        "OFD 文件中 {part} 的页面框面积为零（{value}）"),
+    "ofd_not_numbers": ("an OFD whose {at} is not a list of numbers ({value!r})",
+                        "OFD 文件的 {at_zh} 不是一列数字（{value!r}）"),
+    "ofd_not_finite": ("an OFD whose {at} holds a number that is not finite ({value!r})",
+                       "OFD 文件的 {at_zh} 含有非有限的数（{value!r}）"),
+    "ofd_not_box": ("an OFD whose {at} is not four numbers ({value!r})", "OFD 文件的 {at_zh} 不是四个数（{value!r}）"),
+    "ofd_not_offsets": ("an OFD whose {at} is not a list of offsets ({value!r})",
+                        "OFD 文件的 {at_zh} 不是一列间距（{value!r}）"),
+    "ofd_offset_not_finite": ("an OFD whose {at} holds an offset that is not finite",
+                              "OFD 文件的 {at_zh} 含有非有限的间距"),
+    "ofd_not_ctm": ("an OFD whose {at} is not six numbers", "OFD 文件的 {at_zh} 不是六个数"),
+    "ofd_nested": ("an OFD page ({part}) with PageBlocks or CompositeObjects nested more than {depth} deep (a unit "
+                   "that draws itself?)",
+                   "OFD 文件中有一页（{part}）的 PageBlock 或 CompositeObject 嵌套超过 {depth} 层（某个复合图元绘制了它自己？）"),
+    "ofd_page_objects": ("an OFD page ({part}) of more than {count:,} drawing objects",
+                         "OFD 文件中有一页（{part}）的绘图对象多于 {count:,} 个"),
+    "ofd_page_pixels": ("page {page} of the OFD, {width}×{height} pixels at {dpi} dpi",
+                        "OFD 文件第 {page} 页按 {dpi} dpi 为 {width}×{height} 像素"),
+    "ofd_image_unheld": ("an OFD whose page {page} draws image {image}, which no resource file holds",
+                         "OFD 文件第 {page} 页绘制的图片 {image} 不在任何资源文件中"),
+    "ofd_image_pixels": ("page {page}'s image {part}, {width}×{height} pixels", "第 {page} 页的图片 {part} 为 {width}×{height} 像素"),
+    "ofd_image_undecodable": _ofd_image_undecodable,
     # --- scans and images (OCR) ---
     "ocr_missing": ("OCR is not installed; install it with: {hint}", "没有安装文字识别（OCR）组件；安装命令：{hint}"),
     "images_need_ocr": ("reading images needs OCR; install it with: {hint}",
@@ -262,6 +324,7 @@ REASONS: dict[str, tuple[str, str] | Callable[[dict], tuple[str, str]]] = {
     "stdout_closed": ("cannot write the output: standard output is closed (use -o FILE)",
                       "无法输出：标准输出已关闭（请用 -o FILE）"),
     "stdout_failed": ("cannot write to standard output ({oserror})", "无法写入标准输出（{oserror_zh}）"),
+    "database_failed": ("cannot write {output} ({detail})", "无法写入 {output}（{detail}）"),
     "result_outside": ("its result would be written outside the output folder, at {target} (a symbolic link inside "
                        "the output folder points elsewhere)",
                        "它的结果会写到输出文件夹之外的 {target}（输出文件夹中有符号链接指向别处）"),
@@ -313,6 +376,11 @@ LIMITS_ZH = {
     "number digits": ("数字位数", "位"), "memory": ("内存", "MB"), "time": ("时间", "秒"),
 }
 
+# what a reference of an OFD is to (``ref``), in both languages: formatted with ``page`` and ``image``
+_OFD_REFS = {"document": ("document (DocRoot)", "文档（DocRoot）"), "template": ("template page", "模板页"),
+             "resource": ("resource file", "资源文件"), "page": ("page {page}", "第 {page} 页"),
+             "image": ("image {image} (page {page})", "第 {page} 页的图片 {image}")}
+
 # the system's errors as a person reads them (by errno); any other: the system's own words
 _OS_ERRORS = {errnos.ENOSPC: ("no space left on the device", "磁盘空间已满"),
               errnos.EDQUOT: (None, "超出磁盘配额"), errnos.EROFS: (None, "文件系统是只读的"),
@@ -325,7 +393,7 @@ _OS_ERRORS = {errnos.ENOSPC: ("no space left on the device", "磁盘空间已满
 
 
 def _derived(facts: dict) -> dict:
-    """The facts worded alike everywhere: how to raise a limit, the system's error."""
+    """The facts worded alike everywhere: how to raise a limit, the system's error, where in an OFD."""
     more = dict(facts)
     if "env" in facts:
         way = f"{facts['option']} or " if facts.get("option") else ""
@@ -337,6 +405,12 @@ def _derived(facts: dict) -> dict:
         en, zh = _OS_ERRORS.get(facts.get("errno"), (None, None))
         more["oserror"] = en or said
         more["oserror_zh"] = zh or f"系统错误：{said}"
+    if "attribute" in facts:
+        part, at = facts["part"], facts.get("object")
+        more["at"] = f"{facts['attribute']} of {part}" + (f" object {at}" if at is not None else "")
+        more["at_zh"] = f"{part} 中" + (f"对象 {at} 的 " if at is not None else "的 ") + f"{facts['attribute']}"
+    if "ref" in facts:
+        more["what"], more["what_zh"] = (text.format(**facts) for text in _OFD_REFS[facts["ref"]])
     return more
 
 
@@ -351,7 +425,8 @@ def word(code: str, facts: dict) -> tuple[str, str]:
         unit_en = " MB" if facts["unit"] == "MB" else f" {facts['unit']}"
         unit_zh = " MB" if facts["unit"] == "MB" else f" {unit}"
         en = f"{en}: over the {facts['limit']} limit of {facts['most']:,}{unit_en} ({more['how']})"
-        zh = f"{zh}，超过{name}上限 {facts['most']:,}{unit_zh}（{more['how_zh']}）"
+        space = " " if name[0].isascii() else ""  # 超过 XML 部件大小上限, 超过页数上限
+        zh = f"{zh}，超过{space}{name}上限 {facts['most']:,}{unit_zh}（{more['how_zh']}）"
     if facts.get("member"):
         en, zh = f"{facts['member']}: {en}", f"{facts['member']}：{zh}"
     return en, zh

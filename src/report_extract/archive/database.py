@@ -101,7 +101,8 @@ def write(finished: Finished) -> None:
         files.write_by_name(target, lambda name: _build(name, finished))
     except sqlite3.Error as exc:
         code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-        raise files.OutputError(f"cannot write {shown(str(target))} ({exc})", _DISK_ERRORS.get(code)) from None
+        raise files.OutputError("database_failed", _DISK_ERRORS.get(code), output=shown(str(target)),
+                                detail=str(exc)) from None
 
 
 def views(keys: list[str]) -> str:

@@ -41,7 +41,7 @@ from .. import limits
 from ..document import Document
 from ..errors import ReportError
 from . import scan
-from .ofd_page import PT_PER_MM, PageReader, Placed, box, child, local
+from .ofd_page import PT_PER_MM, At, PageReader, Placed, box, child, local
 from .page import PageContent, document, page_content, usable
 from .raster import is_blank
 from .zipped import check_archive
@@ -69,20 +69,19 @@ def read(data: bytes, name: str = "<stdin>", ocr: str = "auto", on_ocr_page=None
     for node in common if common is not None else ():
         if local(node.tag) == "TemplatePage" and node.get("BaseLoc"):
             try:
-                templates[(node.get("ID") or "").strip()] = package.resolve(doc_part, node.get("BaseLoc"),
-                                                                            "template page")
+                templates[(node.get("ID") or "").strip()] = package.resolve(doc_part, node.get("BaseLoc"), "template")
             except MissingPart:
                 continue  # as readers do: the pages are drawn without it
     listed = child(doc, "Pages")
     entries = [p for p in listed if local(p.tag) == "Page"] if listed is not None else []
     if not entries:
-        raise ReportError("an OFD whose document lists no pages", name)
-    limits.PAGES.check(len(entries), f"an OFD of {len(entries):,} pages", name)
+        raise ReportError("ofd_no_pages", name)
+    limits.PAGES.check(len(entries), "ofd_pages", name, count=len(entries))
     pages: list[PageContent] = []
     images: list[list[Placed]] = []  # each page's image objects
     boxes = []
     for number, entry in enumerate(entries, 1):
-        part = package.resolve(doc_part, entry.get("BaseLoc"), f"page {number}")
+        part = package.resolve(doc_part, entry.get("BaseLoc"), "page", page=number)
         root = package.page_xml(part)
         for node in root:
             if local(node.tag) == "PageRes" and node.text:
@@ -118,9 +117,9 @@ def _page_box(node, part: str, name: str):
     area = child(node, "Area") if node is not None else None
     area = area if area is not None else child(node, "PageArea") if node is not None else None
     physical = child(area, "PhysicalBox") if area is not None else None
-    found = box(physical.text if physical is not None else None, f"PhysicalBox of {part}", name)
+    found = box(physical.text if physical is not None else None, At("PhysicalBox", part), name)
     if found is not None and (found[2] <= 0 or found[3] <= 0):
-        raise ReportError(f"an OFD whose page box in {part} has no area ({physical.text.strip()[:40]})", name)
+        raise ReportError("ofd_box_no_area", name, part=part, value=physical.text.strip()[:40])
     return found
 
 
@@ -139,7 +138,7 @@ class Package:
             member = _member_name(info)
             normal = _normal(member)
             if normal is None:
-                raise ReportError(f"an OFD (zip) with a member named outside the package ({member[:80]!r})", name)
+                raise ReportError("ofd_member_outside", name, entry=member[:80])
             self.entries.setdefault(normal, info)
             self.folded.setdefault(normal.casefold(), normal)
         self.read_bytes = 0
@@ -149,45 +148,48 @@ class Package:
         """(part, root) of the first document OFD.xml names."""
         entry = self.folded.get("ofd.xml")
         if entry is None:
-            raise ReportError("a zip without OFD.xml: not an OFD package", self.name)
+            raise ReportError("ofd_no_ofd_xml", self.name)
         root = self.xml(entry)
         body = child(root, "DocBody")
         doc_root = child(body, "DocRoot") if body is not None else None
         if doc_root is None or not (doc_root.text or "").strip():
-            raise ReportError("an OFD whose OFD.xml names no document (DocBody/DocRoot)", self.name)
-        part = self.resolve(entry, doc_root.text, "document (DocRoot)")
+            raise ReportError("ofd_no_doc_root", self.name)
+        part = self.resolve(entry, doc_root.text, "document")
         self.doc_dir = posixpath.dirname(part)
         return part, self.xml(part)
 
-    def resolve(self, base: str, location: str | None, what: str) -> str:
+    def resolve(self, base: str, location: str | None, ref: str, page: int | None = None,
+                image: str | None = None) -> str:
         """The part a reference in ``base`` names: relative to ``base``'s folder as the standard
         says, else to the document's folder or the package root (where producers meant it), in
-        any case; one that climbs out of the package, or names no part, is an error."""
+        any case; one that climbs out of the package, or names no part, is an error. ``ref``: what
+        the reference is to (document, template, page, resource, image: ``reasons`` words it),
+        with its ``page`` and ``image``."""
         location = (location or "").strip().replace("\\", "/")
         if not location:
-            raise ReportError(f"an OFD whose {what} is not named (an empty reference in {base})", self.name)
+            raise ReportError("ofd_ref_empty", self.name, ref=ref, page=page, image=image, base=base)
         tries = [location] if location.startswith("/") else [
             posixpath.join(posixpath.dirname(base), location), posixpath.join(self.doc_dir, location), location]
         for candidate in tries:
             normal = _normal(candidate)
             if normal is None:
-                raise ReportError(f"an OFD whose {what} ({location[:80]}) points outside the package", self.name)
+                raise ReportError("ofd_ref_outside", self.name, ref=ref, page=page, image=image,
+                                  location=location[:80])
             found = normal if normal in self.entries else self.folded.get(normal.casefold())
             if found is not None:
                 return found
-        raise MissingPart(f"an OFD whose {what} ({location[:80]}, named in {base}) is missing from the package",
-                          self.name)
+        raise MissingPart("ofd_ref_missing", self.name, ref=ref, page=page, image=image, location=location[:80],
+                          base=base)
 
     def bytes(self, part: str) -> bytes:
         info = self.entries[part]
         self.read_bytes += info.file_size
         limit = limits.UNZIPPED_SIZE
-        limit.check(self.read_bytes, f"an OFD whose parts, read as its pages refer to them, come to more than "
-                                     f"{limits.megabytes(limit.amount)}", self.name)
+        limit.check(self.read_bytes, "ofd_parts_read", self.name, mb=limits.mb(limit.amount))
         try:
             return self.zip.read(info)  # at most file_size bytes: zipfile stops there
         except _UNZIP_ERRORS as exc:
-            raise ReportError(f"an OFD whose {part} cannot be unzipped ({exc})", self.name) from None
+            raise ReportError("ofd_part_unzip", self.name, part=part, detail=str(exc)) from None
 
     def xml(self, part: str):
         """A part's root element: no entity resolved, no DTD loaded, nothing fetched; a part with
@@ -197,8 +199,7 @@ class Package:
         data = self.bytes(part)
         first = _FIRST_ELEMENT.search(data)
         if b"<!DOCTYPE" in data[:first.start() if first else len(data)]:  # refused before libxml2 sees it
-            raise ReportError(f"an OFD whose {part} declares a DTD (entities are refused: an OFD never needs "
-                              "one)", self.name)
+            raise ReportError("ofd_dtd", self.name, part=part)
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                                  huge_tree=False, remove_comments=True, remove_pis=True)
         try:
@@ -206,13 +207,12 @@ class Package:
         except etree.XMLSyntaxError as exc:
             root = _gb18030(data, parser)  # undeclared GBK from Chinese producers
             if root is None:
-                raise ReportError(f"an OFD whose {part} is not well-formed XML ({exc})", self.name) from None
+                raise ReportError("ofd_not_xml", self.name, part=part, detail=str(exc)) from None
         except ValueError as exc:
-            raise ReportError(f"an OFD whose {part} cannot be parsed ({exc})", self.name) from None
+            raise ReportError("ofd_unparsable", self.name, part=part, detail=str(exc)) from None
         info = root.getroottree().docinfo
         if info.doctype or info.internalDTD is not None:
-            raise ReportError(f"an OFD whose {part} declares a DTD (entities are refused: an OFD never needs "
-                              "one)", self.name)
+            raise ReportError("ofd_dtd", self.name, part=part)
         return root
 
     def page_xml(self, part: str):
@@ -227,10 +227,10 @@ class Package:
                     cut = cut if cut >= 0 and len(chunk) - cut < 64 else len(chunk)
                     count += len(_OBJECT_TAG.findall(chunk, 0, cut))
                     tail = chunk[cut:]
-                    limits.PAGE_OBJECTS.check(count, f"an OFD page ({part}) of more than "
-                                                     f"{limits.PAGE_OBJECTS.amount:,} drawing objects", self.name)
+                    limits.PAGE_OBJECTS.check(count, "ofd_page_objects", self.name, part=part,
+                                              count=limits.PAGE_OBJECTS.amount)
         except _UNZIP_ERRORS as exc:
-            raise ReportError(f"an OFD whose {part} cannot be unzipped ({exc})", self.name) from None
+            raise ReportError("ofd_part_unzip", self.name, part=part, detail=str(exc)) from None
         return self.xml(part)
 
     def resources(self, base: str, common, location: str | None = None):
@@ -245,7 +245,7 @@ class Package:
                                             if local(n.tag) in ("PublicRes", "DocumentRes") and n.text]
         for ref in refs:
             try:
-                part = self.resolve(base, ref, "resource file")
+                part = self.resolve(base, ref, "resource")
             except MissingPart:
                 continue
             root = self.xml(part)
@@ -356,27 +356,26 @@ def _render(package: Package, media: dict, images: list, page_box, number: int):
     scale = scan.PDF_DPI / 25.4  # pixels a millimetre
     width, height = max(1, round(page_box[2] * scale)), max(1, round(page_box[3] * scale))
     if width * height > max_pixels:
-        raise limits.PIXELS.error(f"page {number} of the OFD, {width}×{height} pixels at {scan.PDF_DPI} dpi", name)
+        raise limits.PIXELS.error("ofd_page_pixels", name, page=number, width=width, height=height, dpi=scan.PDF_DPI)
     canvas = Image.new("L", (width, height), 255)
     for placed in images:
         if placed.resource not in media:
-            raise ReportError(f"an OFD whose page {number} draws image {placed.resource}, which no resource "
-                              "file holds", name)
+            raise ReportError("ofd_image_unheld", name, page=number, image=placed.resource)
         folder, file, fmt = media[placed.resource]
-        part = package.resolve(folder, file, f"image {placed.resource} (page {number})")
+        part = package.resolve(folder, file, "image", page=number, image=placed.resource)
         try:
             with Image.open(BytesIO(package.bytes(part))) as image:
                 if image.size[0] * image.size[1] > max_pixels:
-                    raise limits.PIXELS.error(f"page {number}'s image {part}, {image.size[0]}×{image.size[1]} "
-                                              "pixels", name)
+                    raise limits.PIXELS.error("ofd_image_pixels", name, page=number, part=part, width=image.size[0],
+                                              height=image.size[1])
                 grey = image.convert("L")
         except ReportError:
             raise
         except MemoryError:
             raise
         except Exception as exc:  # Pillow raises what it meets in a damaged image (or JBIG2, which it cannot read)
-            raise ReportError(f"an OFD whose page {number} image {part} ({fmt or 'unknown format'}) cannot be "
-                              f"decoded ({type(exc).__name__}: {exc})", name) from None
+            raise ReportError("ofd_image_undecodable", name, page=number, part=part, format=fmt,
+                              detail=f"{type(exc).__name__}: {exc}") from None
         left, top = round((placed.x0 - page_box[0]) * scale), round((placed.y0 - page_box[1]) * scale)
         size = (max(1, round((placed.x1 - placed.x0) * scale)), max(1, round((placed.y1 - placed.y0) * scale)))
         grey = grey.resize(size, Image.BILINEAR)

@@ -34,6 +34,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .. import lattice, limits
 from ..errors import ReportError
@@ -64,7 +65,16 @@ def child(element, name: str):
     return None
 
 
-def numbers(value: str | None, where: str, name: str) -> list[float]:
+class At(NamedTuple):
+    """Where an attribute read stands, for the reason a damaged one fails with: its name, the part,
+    and the object's ID (None: an element of the part that is no object, a page's PhysicalBox)."""
+
+    attribute: str
+    part: str
+    object: str | None = None
+
+
+def numbers(value: str | None, where: At, name: str) -> list[float]:
     """The numbers of an attribute (separated by spaces, or commas as some producers write them);
     anything else is a damaged file."""
     if not value or not value.strip():
@@ -73,23 +83,26 @@ def numbers(value: str | None, where: str, name: str) -> list[float]:
         out = [float(v) for v in _SEPARATORS.split(value.strip()) if v] if " " in value or "," in value else [
             float(value)]
     except ValueError:
-        raise ReportError(f"an OFD whose {where} is not a list of numbers ({value[:40]!r})", name) from None
+        raise ReportError("ofd_not_numbers", name, attribute=where.attribute, part=where.part, object=where.object,
+                          value=value[:40]) from None
     if not all(math.isfinite(v) for v in out):
-        raise ReportError(f"an OFD whose {where} holds a number that is not finite ({value[:40]!r})", name)
+        raise ReportError("ofd_not_finite", name, attribute=where.attribute, part=where.part, object=where.object,
+                          value=value[:40])
     return out
 
 
-def box(value: str | None, where: str, name: str) -> tuple[float, float, float, float] | None:
+def box(value: str | None, where: At, name: str) -> tuple[float, float, float, float] | None:
     """An ST_Box (x y w h in mm), or None where there is none."""
     found = numbers(value, where, name)
     if not found:
         return None
     if len(found) != 4:
-        raise ReportError(f"an OFD whose {where} is not four numbers ({value[:40]!r})", name)
+        raise ReportError("ofd_not_box", name, attribute=where.attribute, part=where.part, object=where.object,
+                          value=value[:40])
     return found[0], found[1], found[2], found[3]
 
 
-def deltas(value: str | None, room: int, where: str, name: str) -> list[float]:
+def deltas(value: str | None, room: int, where: At, name: str) -> list[float]:
     """DeltaX or DeltaY as ``room`` steps (one fewer than the characters): ``g N d`` expanded,
     never past ``room`` (a count of a billion is only as long as the text), a short list ended
     with its last value."""
@@ -110,9 +123,11 @@ def deltas(value: str | None, room: int, where: str, name: str) -> list[float]:
             else:
                 k += 1
     except (ValueError, IndexError):
-        raise ReportError(f"an OFD whose {where} is not a list of offsets ({value[:40]!r})", name) from None
+        raise ReportError("ofd_not_offsets", name, attribute=where.attribute, part=where.part, object=where.object,
+                          value=value[:40]) from None
     if not all(math.isfinite(v) for v in out):
-        raise ReportError(f"an OFD whose {where} holds an offset that is not finite", name)
+        raise ReportError("ofd_offset_not_finite", name, attribute=where.attribute, part=where.part,
+                          object=where.object)
     if out and len(out) < room:
         out += [out[-1]] * (room - len(out))
     return out
@@ -185,9 +200,7 @@ class PageReader:
                     continue
                 self._count(1)
                 if kind in ("PageBlock", "CompositeObject") and depth >= self.deepest:
-                    raise limits.NESTING.error(f"an OFD page ({self.part}) with PageBlocks or CompositeObjects "
-                                               f"nested more than {self.deepest} deep (a unit that draws itself?)",
-                                               self.name)
+                    raise limits.NESTING.error("ofd_nested", self.name, part=self.part, depth=self.deepest)
                 if kind == "PageBlock":
                     stack.append((iter(node), param, depth + 1, outer))
                 elif kind == "CompositeObject":
@@ -206,17 +219,16 @@ class PageReader:
     def _count(self, n: int) -> None:
         self.drawn.counted += n
         if self.drawn.counted > self.room:
-            raise limits.PAGE_OBJECTS.error(f"an OFD page ({self.part}) of more than {self.room:,} drawing objects",
-                                            self.name)
+            raise limits.PAGE_OBJECTS.error("ofd_page_objects", self.name, part=self.part, count=self.room)
 
     def _placement(self, node, outer: Affine) -> Affine:
         """The map from the object's coordinates onto the page (mm): its CTM, then to its
         Boundary's origin, then ``outer`` (the composite objects it is drawn in)."""
-        where = f"{self.part} object {node.get('ID', '?')}"
-        found = box(node.get("Boundary"), f"Boundary of {where}", self.name) or (0.0, 0.0, 0.0, 0.0)
-        ctm = numbers(node.get("CTM"), f"CTM of {where}", self.name)
+        ident = node.get("ID", "?")
+        found = box(node.get("Boundary"), At("Boundary", self.part, ident), self.name) or (0.0, 0.0, 0.0, 0.0)
+        ctm = numbers(node.get("CTM"), At("CTM", self.part, ident), self.name)
         if ctm and len(ctm) != 6:
-            raise ReportError(f"an OFD whose CTM of {where} is not six numbers", self.name)
+            raise ReportError("ofd_not_ctm", self.name, attribute="CTM", part=self.part, object=ident)
         a, b, c, d, e, f = ctm if ctm else _IDENTITY
         return _then((a, b, c, d, e + found[0], f + found[1]), outer)
 
@@ -250,9 +262,9 @@ class PageReader:
     # --- text ----------------------------------------------------------------------------------
     def _text(self, node, outer: Affine) -> None:
         a, b, c, d, e, f = self._placement(node, outer)
-        where = f"{self.part} object {node.get('ID', '?')}"
-        size = (numbers(node.get("Size"), f"Size of {where}", self.name) or [3.5])[0]
-        scale = (numbers(node.get("HScale"), f"HScale of {where}", self.name) or [1.0])[0]
+        ident = node.get("ID", "?")
+        size = (numbers(node.get("Size"), At("Size", self.part, ident), self.name) or [3.5])[0]
+        scale = (numbers(node.get("HScale"), At("HScale", self.part, ident), self.name) or [1.0])[0]
         top, bottom = -ASCENT * size, DESCENT * size
         x = y = 0.0
         chars, flip = self.drawn.chars, self.height
@@ -264,11 +276,11 @@ class PageReader:
             if not text:
                 continue
             if code.get("X") is not None:
-                x = numbers(code.get("X"), f"X of {where}", self.name)[0]
+                x = numbers(code.get("X"), At("X", self.part, ident), self.name)[0]
             if code.get("Y") is not None:
-                y = numbers(code.get("Y"), f"Y of {where}", self.name)[0]
-            steps_x = deltas(code.get("DeltaX"), len(text) - 1, f"DeltaX of {where}", self.name)
-            steps_y = deltas(code.get("DeltaY"), len(text) - 1, f"DeltaY of {where}", self.name)
+                y = numbers(code.get("Y"), At("Y", self.part, ident), self.name)[0]
+            steps_x = deltas(code.get("DeltaX"), len(text) - 1, At("DeltaX", self.part, ident), self.name)
+            steps_y = deltas(code.get("DeltaY"), len(text) - 1, At("DeltaY", self.part, ident), self.name)
             for i, ch in enumerate(text):
                 wide = unicodedata.east_asian_width(ch) in "WF"
                 advance = steps_x[i] if i < len(steps_x) and steps_x[i] > 0 else size * scale * (1.0 if wide else 0.5)
@@ -290,13 +302,14 @@ class PageReader:
 
     # --- rules ---------------------------------------------------------------------------------
     def _path(self, node, param: str | None, outer: Affine) -> None:
-        where = f"{self.part} object {node.get('ID', '?')}"
+        ident = node.get("ID", "?")
         ctm = self._placement(node, outer)
         stroked = (self._attribute(node, param, "Stroke") or "true").strip() != "false"
         filled = (self._attribute(node, param, "Fill") or "false").strip() == "true"
         if not stroked and not filled:
             return
-        width = (numbers(self._attribute(node, param, "LineWidth"), f"LineWidth of {where}", self.name) or [0.353])[0]
+        width = (numbers(self._attribute(node, param, "LineWidth"), At("LineWidth", self.part, ident), self.name)
+                 or [0.353])[0]
         width *= math.sqrt(abs(ctm[0] * ctm[3] - ctm[1] * ctm[2]))
         data = child(node, "AbbreviatedData")
         subpaths = self._subpaths(data.text if data is not None else "", ctm)

@@ -28,7 +28,7 @@ def upright_page(data: bytes, name: str, number: int, page_files: list[str] | No
 
         grey = image.page(data, name, number, page_files)
     else:
-        raise ReportError(f"a {kind} file has no page images", name)
+        raise ReportError("no_page_images_in", name, kind=kind)
     return upright(grey)
 
 
@@ -43,17 +43,17 @@ def _pdf_page(data: bytes, name: str, number: int):
         try:
             pdf = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
-            raise ReportError(f"the PDF cannot be opened ({exc})", name) from None
+            raise ReportError("pdf_unopenable", name, detail=str(exc)) from None
         try:
             if not 1 <= number <= len(pdf):
-                raise ReportError(f"the PDF has no page {number}", name)
+                raise ReportError("pdf_no_such_page", name, page=number)
             page = pdf[number - 1]
             try:
                 return rendered(page)
             finally:
                 page.close()
         except pdfium.PdfiumError as exc:
-            raise ReportError(f"a damaged PDF: page {number} cannot be rendered ({exc})", name) from None
+            raise ReportError("pdf_page_unrendered", name, page=number, detail=str(exc)) from None
         finally:
             pdf.close()
 
