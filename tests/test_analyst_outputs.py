@@ -153,9 +153,11 @@ def test_the_database_holds_every_row_of_the_csvs_and_its_foreign_keys_hold(fini
     assert sorted((p, f, "" if v is None else str(v)) for p, f, v in got) == sorted(
         (r["path"], r["field"], r["value"]) for r in long_rows)
     summary = read_csv(out / "summary.csv")
-    reports = db.execute("SELECT id, path, status, errors FROM reports ORDER BY id").fetchall()
-    assert [(r[1], r[2], "" if r[3] is None else str(r[3])) for r in reports] == [
-        (s["path"], s["status"], s["errors"]) for s in summary]
+    reports = db.execute("SELECT id, path, status, errors, error, error_code, error_zh FROM reports ORDER BY id")
+    assert [(r[1], r[2], *("" if v is None else str(v) for v in r[3:])) for r in reports] == [
+        (s["path"], s["status"], s["errors"], s["error"], s["error_code"], s["error_zh"]) for s in summary]
+    assert db.execute("SELECT error_code, error_zh FROM reports WHERE path LIKE '%empty.txt'").fetchall() == [
+        ("empty", "文件是空的")]
     assert db.execute("SELECT count(*) FROM problems").fetchone()[0] == len(read_csv(out / "problems.csv"))
     wide = db.execute("SELECT * FROM wide").fetchall()
     assert len(wide) == len(read_csv(out / "wide.csv")) == len(results)

@@ -54,7 +54,8 @@ CREATE TABLE reports (
     limited_cells INTEGER,
     duplicate_of TEXT,               -- the path of the copy used, where the archive holds this report twice
     copies INTEGER,                  -- how many files hold this body and year
-    error TEXT                       -- why an input failed
+    error TEXT,                      -- why an input failed, in English
+    error_code TEXT, error_zh TEXT   -- the same, as a code of reasons.REASONS and in Chinese
 );
 CREATE TABLE cells (
     report_id INTEGER NOT NULL REFERENCES reports(id),
@@ -165,13 +166,14 @@ def _fill(connection: sqlite3.Connection, finished: Finished) -> None:
 
 def _report(connection: sqlite3.Connection, number: int, summary: dict, record: dict) -> None:
     connection.execute(
-        "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (number, summary["path"], record.get("sha256"), record.get("format"), record.get("pages"),
          summary.get("ocr_pages"), summary["status"], STATUS_ZH.get(summary["status"]), summary.get("template"),
          summary.get("organization"), summary.get("body"), summary.get("year"), record.get("title"),
          record.get("published"), summary.get("errors"), summary.get("warnings"), summary.get("infos"),
          summary.get("report_errors"), summary.get("reading_limits"), summary.get("limited_cells"),
-         summary.get("duplicate_of") or None, summary.get("copies"), summary.get("error") or None))
+         summary.get("duplicate_of") or None, summary.get("copies"), summary.get("error") or None,
+         summary.get("error_code") or None, summary.get("error_zh") or None))
 
 
 def _rest(connection: sqlite3.Connection, number: int, record: dict, cross: list[dict]) -> None:
