@@ -150,7 +150,7 @@ def test_a_sample_that_says_what_is_not_printed_fails():
 # --- flags, commands and exit codes ----------------------------------------------------------------
 # flags the documents name of other programs: what they belong to
 OTHER_TOOLS = {"--convert-to": "soffice", "--headless": "soffice", "--decrypt": "qpdf", "--nworkers": "dask worker",
-               "--nthreads": "dask worker"}
+               "--nthreads": "dask worker", "--counts": "sqlite-utils", "--table": "sqlite-utils"}
 OUR_SCRIPTS = [ROOT / "tests" / "fixtures" / "generate.py", *sorted((ROOT / "benchmarks").glob("*.py")),
                ROOT / "src" / "report_extract" / "batch.py"]
 
