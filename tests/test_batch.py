@@ -68,8 +68,8 @@ def test_every_input_gets_exactly_the_right_status(finished):
     # documents/ holds one body's 2023 report in five files and another's 2020 report in two: the copy
     # read completely with the fewest errors, then first in the archive's order, is used; the other five
     # are duplicates
-    assert re.search(rf"{len(expected) - failed - 6} read \(\d+ with errors in the report; 5 duplicates of a "
-                     rf"report in another file, not used\), 6 not reports, {failed} failed; [\d.]+ s;",
+    assert re.search(rf"读取 {len(expected) - failed - 6} 个（\d+ 个报告有错误；5 个与另一文件是同一报告，未采用），"
+                     rf"不是年度报告 6 个，无法读取 {failed} 个；用时 [\d.]+ 秒；",
                      result.stderr.decode())
     copies = {Path(r["path"]).relative_to(root).as_posix(): Path(r["duplicate_of"]).name for r in rows
               if r["duplicate_of"]}
@@ -234,7 +234,7 @@ def test_a_path_that_does_not_exist_is_a_failed_row(tmp_path):
     assert [(Path(r["path"]).name, r["status"], r["error"]) for r in rows] == [
         ("a.txt", "ok", ""), ("nowhere", "failed", "no such file or folder")]
     assert result.stderr.decode().splitlines()[0] == f"report-extract: {tmp_path / 'nowhere'}：文件或文件夹不存在"
-    assert re.search(r"2 inputs: 1 read, 0 not reports, 1 failed; [\d.]+ s; results in", result.stderr.decode())
+    assert re.search(r"共 2 个输入：读取 1 个，不是年度报告 0 个，无法读取 1 个；用时 [\d.]+ 秒；结果在", result.stderr.decode())
 
 
 def test_yaml_results_are_reused_and_xlsx_without_openpyxl_says_how(tmp_path):

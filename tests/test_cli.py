@@ -62,8 +62,8 @@ def test_strict_exits_1_on_error_problems():
     assert run("extract", FIXTURES / "v2021-balance.txt").returncode == 0
     result = run("extract", "--strict", FIXTURES / "v2021-balance.txt")
     assert result.returncode == 1
-    assert result.stderr.decode() == (f"report-extract: {FIXTURES / 'v2021-balance.txt'}: --strict: "
-                                      "2 error-level problems (balance ×2)\n")
+    assert result.stderr.decode() == (f"report-extract: {FIXTURES / 'v2021-balance.txt'}：--strict：报告有 "
+                                      "2 个错误（balance ×2）\n")
     assert run("extract", "--strict", CLEAN).returncode == 0
 
 

@@ -72,10 +72,10 @@ def test_a_batch_says_what_it_read_what_it_did_not_and_how_long_it_took(tmp_path
     empty = run("batch", archive, "-o", tmp_path / "empty")
     assert empty.returncode == 0
     assert empty.stderr.splitlines() == [
-        f"report-extract: no inputs found (the formats read: .pdf .ofd .docx .doc .wps .txt .md .html .mht page "
-        f"images); {tmp_path / 'empty'}",
-        "report-extract: not read (not a format report-extract reads): 2 .xls, 1 .zip"]
+        f"report-extract: 没有找到输入（读取的格式：.pdf .ofd .docx .doc .wps .txt .md .html .mht 页面图片）；"
+        f"{tmp_path / 'empty'}",
+        "report-extract: 未读取（report-extract 不读取的格式）：2 个 .xls，1 个 .zip"]
     (archive / "one.txt").write_bytes((FIXTURES / "v2021-balance.txt").read_bytes())
     one = run("batch", archive, "-o", tmp_path / "out")
     last = one.stderr.splitlines()[-2]
-    assert last.startswith("report-extract: 1 input: 1 read (1 with errors in the report), 0 not reports, 0 failed; ")
+    assert last.startswith("report-extract: 共 1 个输入：读取 1 个（1 个报告有错误），不是年度报告 0 个，无法读取 0 个；")

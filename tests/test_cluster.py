@@ -57,7 +57,7 @@ def test_local_cluster_leaves_the_same_folder_as_local_workers(archive, referenc
     out = tmp_path / "dask"
     result = batch(archive, out, "--scheduler", "local:2", "--xlsx", "--html", env=FAULTS)
     assert result.returncode == 3, result.stderr.decode()
-    assert b"323 inputs: 307 read (" in result.stderr and b"Traceback" not in result.stderr  # then not reports, failed
+    assert "共 323 个输入：读取 307 个（".encode() in result.stderr and b"Traceback" not in result.stderr  # then not reports, failed
     tree = _tree(out)
     assert tree == _tree(reference)
     assert "index.html" in tree and sum(name.endswith(".html") for name in tree) == 308  # --html's pages too
@@ -94,7 +94,7 @@ def test_a_file_that_kills_every_worker_it_reaches_is_a_failed_row(archive, tmp_
     rows = {Path(r["path"]).name: (r["status"], r["error"]) for r in read_csv(out / "summary.csv")}
     assert rows.pop("oom-KILLS.txt") == ("failed", "3 cluster workers died while reading this file (KilledWorker)")
     assert sorted(rows.values()) == [("ok", "")] * 6
-    assert re.search(rb"7 inputs: 6 read( \([^)]*\))?, 0 not reports, 1 failed", result.stderr)
+    assert re.search(r"共 7 个输入：读取 6 个(（[^）]*）)?，不是年度报告 0 个，无法读取 1 个", result.stderr.decode())
 
 
 def test_killed_client_then_rerun_leaves_the_same_folder(archive, reference, tmp_path):

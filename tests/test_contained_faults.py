@@ -46,16 +46,15 @@ def test_a_result_is_reused_only_for_the_same_input_version_and_ocr_mode(tmp_pat
     assert result(out, "r0.txt")["source"]["read_with"] == {"version": report_extract.__version__, "ocr": "never"}
     again = run("batch", str(archive), "-o", str(out), "--ocr", "never")
     # the two files hold one report: one is used, the other is its duplicate
-    assert ("2 inputs: 2 read (2 reused: unchanged since the last run; 1 duplicate of a report in another file, "
-            "not used)") in again.stderr
+    assert "共 2 个输入：读取 2 个（2 个沿用上次的结果（内容未变）；1 个与另一文件是同一报告，未采用）" in again.stderr
     other_mode = run("batch", str(archive), "-o", str(out), "--ocr", "auto")
-    assert "reused: unchanged" not in other_mode.stderr
+    assert "沿用上次的结果" not in other_mode.stderr
     assert result(out, "r0.txt")["source"]["read_with"]["ocr"] == "auto"
     stale = result(out, "r1.txt")
     stale["source"]["read_with"]["version"] = "0.0.1"  # made by an older version
     (out / "r1.txt.json").write_text(json.dumps(stale, ensure_ascii=False), encoding="utf-8")
     newer = run("batch", str(archive), "-o", str(out), "--ocr", "auto")
-    assert "(1 reused: unchanged" in newer.stderr
+    assert "（1 个沿用上次的结果" in newer.stderr
     assert result(out, "r1.txt")["source"]["read_with"]["version"] == report_extract.__version__
 
 
@@ -100,7 +99,7 @@ def test_an_output_folder_inside_the_archive_is_never_read_back(tmp_path):
     for _ in range(3):  # rerun, as the README advises
         done = run("batch", str(archive), "-o", str(out), "--html")
         assert done.returncode == 0, done.stderr
-        assert "report-extract: 3 inputs: 3 read" in done.stderr
+        assert "report-extract: 共 3 个输入：读取 3 个" in done.stderr
     assert not (out / "out").exists()
     assert len((out / "summary.csv").read_text(encoding="utf-8-sig").splitlines()) == 4
 
@@ -129,7 +128,7 @@ def test_a_full_disk_stops_the_batch_without_blaming_an_input(tmp_path):
     assert "读取此文件时" not in done.stderr and "Traceback" not in done.stderr
     assert not list(out.rglob("*.tmp")) and not list(out.glob(".report-extract-spool-*"))
     again = run("batch", str(archive), "-o", str(out))
-    assert again.returncode == 0 and "report-extract: 4 inputs: 4 read (2 reused" in again.stderr
+    assert again.returncode == 0 and "report-extract: 共 4 个输入：读取 4 个（2 个沿用上次的结果" in again.stderr
 
 
 def test_a_name_too_long_for_its_result_file_is_fitted(tmp_path):

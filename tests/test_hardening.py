@@ -338,8 +338,8 @@ def test_batch_survives_hostile_names_and_links_and_non_reports(tmp_path):
         "bad\\xffname.txt": ("ok", ""), "good.txt": ("ok", ""),
         "fifo.txt": ("failed", "not a regular file (a FIFO (named pipe)); only files are read"),
         "loop.txt": ("failed", "a symbolic link loop")}
-    assert re.fullmatch(rf"report-extract: 5 inputs: 2 read \(1 duplicate of a report in another file, not used\), "
-                        rf"1 not a report, 2 failed; [\d.]+ s; results in {re.escape(str(out))}",
+    assert re.fullmatch(rf"report-extract: 共 5 个输入：读取 2 个（1 个与另一文件是同一报告，未采用），"
+                        rf"不是年度报告 1 个，无法读取 2 个；用时 [\d.]+ 秒；结果在 {re.escape(str(out))}",
                         result.stderr.decode().splitlines()[-1])
 
 

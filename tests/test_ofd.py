@@ -313,9 +313,9 @@ def test_batch_reads_the_ofd_files_of_an_archive(tmp_path):
     done = subprocess.run([sys.executable, "-m", "report_extract", "batch", str(archive), "-o", str(out), "--html"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 3
-    assert ("3 inputs: 2 read (1 with errors in the report; 1 duplicate of a report in another file, not used), "
-            "0 not reports, 1 failed;") in done.stderr  # the two twins are one body and year
-    assert done.stderr.splitlines()[-1] == "report-extract: not read (not a format report-extract reads): 1 .zip"
+    assert ("共 3 个输入：读取 2 个（1 个报告有错误；1 个与另一文件是同一报告，未采用），不是年度报告 0 个，"
+            "无法读取 1 个；") in done.stderr  # the two twins are one body and year
+    assert done.stderr.splitlines()[-1] == "report-extract: 未读取（report-extract 不读取的格式）：1 个 .zip"
     with open(out / "summary.csv", encoding="utf-8-sig", newline="") as handle:
         rows = {row["path"].rsplit("/", 1)[-1]: row for row in csv.DictReader(handle)}
     assert {k: (r["status"], r["errors"]) for k, r in rows.items()} == {

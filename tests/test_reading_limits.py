@@ -102,10 +102,9 @@ def test_no_report_of_the_zone_is_counted_as_having_errors(zone):
         assert (row["errors"], row["report_errors"], row["reading_limits"], row["limited_cells"]) == (
             ("1", "0", "1", "3") if partly else ("0", "0", "0", "0")), path
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("report-extract: 13 inputs: 13 read (12 read partly: 36 cells we could not read, not "
-                           "counted as errors; 1 duplicate of a report in another file, not used), 0 not reports, "
-                           "0 failed; ")
-    assert "with errors" not in result.stderr
+    assert last.startswith("report-extract: 共 13 个输入：读取 13 个（12 个读取受限：36 格未能读取，不计为错误；"
+                           "1 个与另一文件是同一报告，未采用），不是年度报告 0 个，无法读取 0 个；")
+    assert "报告有错误" not in result.stderr
     wide = read_csv(out / "wide.csv")
     assert {row["status"] for row in wide.values()} == {"read_partly", "ok"}
     assert {row["report_errors"] for row in wide.values()} == {"0"}
@@ -150,14 +149,13 @@ def test_check_and_strict_show_the_reading_limits_apart_and_do_not_fail(zone):
     assert cli("check", result).returncode == 0
     strict = cli("extract", "--strict", text)
     assert strict.returncode == 0 and json.loads(strict.stdout)["problems"][1]["kind"] == "reading"
-    assert strict.stderr == (f"report-extract: {text}: --strict: read partly, not counted as errors: 1 reading limit "
-                             "(ambiguous_digits ×1) leaves 3 cells unread\n")
+    assert strict.stderr == (f"report-extract: {text}：--strict：读取受限，不计为错误：1 处读取受限"
+                             "（ambiguous_digits ×1），3 格未能读取\n")
     both = cli("extract", "--strict", text, FIXTURES / "v2021-balance.txt")  # a report's own errors still fail
     assert both.returncode == 1
     assert both.stderr.splitlines() == [
-        f"report-extract: {text}: --strict: read partly, not counted as errors: 1 reading limit "
-        "(ambiguous_digits ×1) leaves 3 cells unread",
-        f"report-extract: {FIXTURES / 'v2021-balance.txt'}: --strict: 2 error-level problems (balance ×2)"]
+        f"report-extract: {text}：--strict：读取受限，不计为错误：1 处读取受限（ambiguous_digits ×1），3 格未能读取",
+        f"report-extract: {FIXTURES / 'v2021-balance.txt'}：--strict：报告有 2 个错误（balance ×2）"]
 
 
 def test_a_web_text_and_its_saved_page_are_one_report_and_the_complete_copy_is_used(zone):

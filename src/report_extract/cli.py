@@ -23,6 +23,7 @@ from .cli_support import (
     emit,
     global_options_first,
     has_errors,
+    ignored_line,
     interrupted_facts,
     plain_text,
     progress,
@@ -350,8 +351,7 @@ def batch(
     if not settings["quiet"]:
         say(batch_summary(outcome, outdir))
         if outcome.ignored:
-            say("not read (not a format report-extract reads): " + ", ".join(
-                f"{n} {ending}" for ending, n in sorted(outcome.ignored.items(), key=lambda kv: (-kv[1], kv[0]))))
+            say(ignored_line(outcome.ignored))
     if failed:
         raise typer.Exit(EXIT_UNREADABLE)
 

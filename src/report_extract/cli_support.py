@@ -66,9 +66,9 @@ def read_one(path: str, ocr: str = "auto", page: bool = False):
 
 
 def strict_lines(report) -> tuple[str | None, str | None]:
-    """What --strict says of a report: its errors of its own counted by code (they fail it); and
-    apart, its reading limits with the cells they leave unread, which do not fail it (the report
-    may be right; we could not read those cells). None for either that it has none of."""
+    """What --strict says of a report, in Chinese: its errors of its own counted by code (they fail
+    it); and apart, its reading limits with the cells they leave unread, which do not fail it (the
+    report may be right; we could not read those cells). None for either that it has none of."""
     from collections import Counter
 
     from .problems import counts, is_reading_limit
@@ -80,12 +80,10 @@ def strict_lines(report) -> tuple[str | None, str | None]:
     limits = [p for p in report.problems if is_reading_limit(p)]
     errors = [p for p in report.problems if p.severity == "error" and not is_reading_limit(p)]
     path = report.source.path
-    failing = (f"{path}: --strict: {len(errors)} error-level problem{'s' if len(errors) > 1 else ''} "
-               f"({by_code(errors)})") if errors else None
+    failing = f"{path}：--strict：报告有 {len(errors)} 个错误（{by_code(errors)}）" if errors else None
     cells = counts(report.problems)["limited_cells"]
-    limited = (f"{path}: --strict: read partly, not counted as errors: {len(limits)} reading "
-               f"limit{'s' if len(limits) > 1 else ''} ({by_code(limits)}) leave{'' if len(limits) > 1 else 's'} "
-               f"{cells} cell{'' if cells == 1 else 's'} unread") if limits else None
+    limited = (f"{path}：--strict：读取受限，不计为错误：{len(limits)} 处读取受限（{by_code(limits)}），"
+               f"{cells} 格未能读取") if limits else None
     return failing, limited
 
 
@@ -243,24 +241,24 @@ def global_options_first(args: list[str]) -> list[str]:
     return moved + [a for a in args[:end] if a not in GLOBAL_OPTIONS] + args[end:]
 
 
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
 def batch_summary(outcome, outdir) -> str:
-    """The batch's last line: what was read (the reports with errors of their own, those read
-    partly with the cells we could not read, the results reused, duplicates), what was not a
-    report, what failed, how long it took."""
+    """The batch's last line, in Chinese: what was read (the reports with errors of their own,
+    those read partly with the cells we could not read, the results reused, duplicates), what was
+    not a report, what failed, how long it took."""
     read = outcome.total - outcome.failed - outcome.not_reports
     if outcome.total == 0:
-        return f"no inputs found (the formats read: .pdf .ofd .docx .doc .wps .txt .md .html .mht page images); {outdir}"
-    notes = [f"{outcome.with_errors} with errors in the report"] if outcome.with_errors else []
-    notes += [f"{outcome.read_partly} read partly: {_count(outcome.limited_cells, 'cell')} we could not read, "
-              "not counted as errors"] if outcome.read_partly else []
-    notes += [f"{outcome.reused} reused: unchanged since the last run"] if outcome.reused else []
-    notes += [f"{_count(outcome.duplicates, 'duplicate')} of a report in another file, not used"] \
-        if outcome.duplicates else []
-    detail = f" ({'; '.join(notes)})" if notes else ""
-    return (f"{_count(outcome.total, 'input')}: {read} read{detail}, "
-            f"{_count(outcome.not_reports, 'not a report', 'not reports')}, {outcome.failed} failed; "
-            f"{outcome.seconds:.1f} s; results in {outdir}")
+        return f"没有找到输入（读取的格式：.pdf .ofd .docx .doc .wps .txt .md .html .mht 页面图片）；{outdir}"
+    notes = [f"{outcome.with_errors} 个报告有错误"] if outcome.with_errors else []
+    notes += [f"{outcome.read_partly} 个读取受限：{outcome.limited_cells} 格未能读取，不计为错误"] \
+        if outcome.read_partly else []
+    notes += [f"{outcome.reused} 个沿用上次的结果（内容未变）"] if outcome.reused else []
+    notes += [f"{outcome.duplicates} 个与另一文件是同一报告，未采用"] if outcome.duplicates else []
+    detail = f"（{'；'.join(notes)}）" if notes else ""
+    return (f"共 {outcome.total} 个输入：读取 {read} 个{detail}，不是年度报告 {outcome.not_reports} 个，"
+            f"无法读取 {outcome.failed} 个；用时 {outcome.seconds:.1f} 秒；结果在 {outdir}")
+
+
+def ignored_line(ignored: dict) -> str:
+    """The files in the folders batch walked that it does not read, counted by their ending."""
+    counted = sorted(ignored.items(), key=lambda kv: (-kv[1], kv[0]))
+    return "未读取（report-extract 不读取的格式）：" + "，".join(f"{n} 个 {ending}" for ending, n in counted)
