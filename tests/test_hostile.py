@@ -34,10 +34,10 @@ EXPECTED = {  # kind -> (exit, what its one line says); the kinds tests/test_har
     "input-dev-zero": (3, "/dev/zero：不是普通文件（字符设备），只读取普通文件"),
     "text-nul-bytes": (3, "是二进制文件，不是文本"),
     "md-pipe-rows-2000": (0, ""),
-    "ofd-million-objects": (3, "an OFD page (Doc_0/Pages/Page_0/Content.xml) of more than 200,000 drawing objects: "
-                               "over the page objects limit"),
-    "ofd-billion-laughs": (3, "an OFD whose Doc_0/Pages/Page_0/Content.xml declares a DTD"),
-    "ofd-self-drawing-composite": (3, "over the nesting depth limit of 200 levels"),
+    "ofd-million-objects": (3, "OFD 文件中有一页（Doc_0/Pages/Page_0/Content.xml）的绘图对象多于 200,000 个，"
+                               "超过页面绘图对象数上限 200,000 个"),
+    "ofd-billion-laughs": (3, "OFD 文件中的 Doc_0/Pages/Page_0/Content.xml 声明了 DTD"),
+    "ofd-self-drawing-composite": (3, "嵌套超过 200 层（某个复合图元绘制了它自己？），超过嵌套层数上限 200 层"),
 }
 
 
