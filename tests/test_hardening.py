@@ -4,6 +4,7 @@ traceback; batch workers are capped, killed whole and cleaned up."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -387,9 +388,11 @@ def test_each_worker_has_a_memory_limit(tmp_path):
     assert "failed: " in result.stderr.decode()
     assert ("读取它需要更多内存，超过内存上限 300 MB（可用 --max-memory 或 REPORT_EXTRACT_MAX_MEMORY_MB=N 提高）"
             in result.stderr.decode())
-    summary = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8-sig")
-    assert ("reading it needed more memory: over the memory limit of 300 MB (raise it with --max-memory or "
-            "REPORT_EXTRACT_MAX_MEMORY_MB=N),memory,") in summary
+    with open(tmp_path / "out" / "summary.csv", encoding="utf-8-sig", newline="") as handle:
+        [row] = csv.DictReader(handle)
+    assert (row["error"], row["error_code"]) == ("reading it needed more memory: over the memory limit of 300 MB "
+                                                 "(raise it with --max-memory or REPORT_EXTRACT_MAX_MEMORY_MB=N)",
+                                                 "memory")
 
 
 def test_workers_end_with_the_parent(tmp_path):
