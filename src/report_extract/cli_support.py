@@ -50,15 +50,45 @@ def read_one(path: str, ocr: str = "auto"):
 
 
 def strict_line(report) -> str | None:
-    """Why --strict fails a report: its error-level problems counted by code."""
+    """Why --strict fails a report: its error-level problems counted by code (those a reviewer set
+    aside, 误报 or 已更正, are not)."""
     from collections import Counter
 
-    counts = Counter(p.code for p in report.problems if p.severity == "error")
+    from .status import set_aside
+
+    counts = Counter(p.code for p in report.problems if p.severity == "error" and not set_aside(p.verdict))
     if not counts:
         return None
     total = sum(counts.values())
     codes = ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return f"{report.source.path}: --strict: {total} error-level problem{'s' if total > 1 else ''} ({codes})"
+
+
+def review_file(path: str | None):
+    """The decisions of ``--review FILE`` (an output folder's review.json, or ``review export``), or
+    None without one; a file that cannot be read is one line and exit 2."""
+    if path is None:
+        return None
+    from .archive.review_store import ReviewFileError, read_file
+
+    try:
+        return read_file(path)
+    except ReviewFileError as exc:
+        say(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def reviewed(report, store):
+    """The report with the decisions of ``store`` about its content applied (``review.apply``);
+    decisions made about its path when the file had another content are said not to apply."""
+    if store is None:
+        return report
+    from .review import apply
+
+    stale = store.changed_at(report.source.path, report.source.sha256)
+    if stale:
+        say(f"{report.source.path}：文件内容已改变，--review 中关于它的 {stale} 条审核决定不再适用")
+    return apply(report, store.about(report.source.sha256))
 
 
 def apply_limits(max_memory: int | None, timeout: float | None) -> None:

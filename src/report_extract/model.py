@@ -11,8 +11,22 @@ Value = Union[int, float, None]
 Severity = Literal["error", "warning", "info"]
 
 
+class Verdict(BaseModel):
+    """A reviewer's decision on a problem (``report-extract review``; docs/OUTPUT.md, *Review*)."""
+    model_config = ConfigDict(extra="forbid")
+    verdict: Literal["confirmed", "dismissed", "fixed"] = Field(
+        description="confirmed (确认: the problem is real), dismissed (误报: a false alarm; listed, never counted), "
+                    "fixed (已更正: a reviewer's correction of its cell settled it; listed, never counted)")
+    note: Optional[str] = Field(None, description="the reviewer's note (for fixed by a correction: its value and "
+                                                  "reason)")
+    time: Optional[str] = Field(None, description="when it was decided (ISO 8601, UTC)")
+
+
 class Problem(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    id: Optional[str] = Field(None, description="a stable id of the problem (16 hex digits): the same in every run "
+                                                "while the input and what the problem is about are the same "
+                                                "(problems.problem_id); the key of a reviewer's verdict")
     code: str
     severity: Severity
     message: str
@@ -25,6 +39,7 @@ class Problem(BaseModel):
     expected: Optional[Union[int, float]] = None
     found: Optional[Union[int, float]] = None
     label: Optional[str] = Field(None, description="the row label as the report writes it")
+    verdict: Optional[Verdict] = Field(None, description="a reviewer's decision on it, where one was made")
     # what the problem found, as values (counts, cells, the sentence): both texts are worded from
     # them (problems.problem, messages_zh). Not part of the output, so schema 1 stays as it is; a
     # problem read back from a result has none.
@@ -93,6 +108,15 @@ class OcrProvenance(BaseModel):
                                                  "page image (y down)")
 
 
+class Correction(BaseModel):
+    """A reviewer's correction of a cell: the value in ``tables`` is the reviewer's; this keeps the
+    value as it was read, so that a correction undone gives it back."""
+    model_config = ConfigDict(extra="forbid")
+    read: Value = Field(description="the value as read (null: no number was read)")
+    reason: str = Field(description="why it was corrected, as the reviewer wrote it")
+    time: Optional[str] = Field(None, description="when it was corrected (ISO 8601, UTC)")
+
+
 class Provenance(BaseModel):
     """Where a value came from: the cell as written, its row label as written, page and table."""
     raw: str
@@ -101,7 +125,11 @@ class Provenance(BaseModel):
     table: Optional[int] = Field(None, description="index of the table block in the document, 0-based")
     note: Optional[str] = Field(None, description="a note written after the number, e.g. （其中修订16件）")
     ocr: Optional[OcrProvenance] = Field(None, description="the cell was read by OCR: how")
-
+    unread: Optional[bool] = Field(None, description="true where the cell's number could not be read (text that is "
+                                                     "not a number, digits that cannot be split, a cell that cannot "
+                                                     "be placed): the checks leave out the relations it is in")
+    corrected: Optional[Correction] = Field(None, description="a reviewer corrected the value: the value as read "
+                                                              "and the reason")
 
 
 class Report(BaseModel):

@@ -2,7 +2,8 @@
 severities of a problem, and the one tally of problems by severity that every count is made by
 (the wide row, a batch's summary line, the counts after the cross-year checks, a report's page).
 
-Knows no report and no file: it counts the severities it is handed.
+Knows no report and no file: it counts the severities it is handed (a problem a reviewer set aside,
+``set_aside``, is not handed to it).
 """
 
 from __future__ import annotations
@@ -17,6 +18,17 @@ FAILED = "failed"  # could not be read (or its worker crashed or ran out of time
 STATUSES = (OK, PROBLEMS, NOT_A_REPORT, FAILED)
 
 SEVERITIES = ("error", "warning", "info")  # worst first
+# a reviewer's verdicts after which a problem stays listed but is no longer counted (误报, 已更正)
+SET_ASIDE = ("dismissed", "fixed")
+
+
+def set_aside(verdict) -> bool:
+    """Whether a problem whose ``verdict`` this is (``Problem.verdict``, or its dict as a result holds
+    it; None: no verdict) is left out of every count: ``tally(p.severity for p in problems if not
+    set_aside(p.verdict))``."""
+    if verdict is None:
+        return False
+    return (verdict.get("verdict") if isinstance(verdict, dict) else verdict.verdict) in SET_ASIDE
 
 
 def tally(severities: Iterable[str]) -> dict[str, int]:

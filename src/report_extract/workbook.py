@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 
 from . import files
+from .status import SET_ASIDE
 from .writers import read_back_csv
 
 CHINESE = {
@@ -28,7 +29,8 @@ CHINESE = {
     "errors": "错误数", "warnings": "警告数", "infos": "提示数", "error": "无法读取的原因", "seconds": "耗时(秒)",
     "field": "字段", "value": "数值", "code": "问题代码", "severity": "严重程度", "table": "表", "row": "行",
     "column": "列", "page": "页码", "expected": "应为", "found": "实为", "label": "行标签（原文）",
-    "message": "说明",
+    "message": "说明", "id": "问题编号", "verdict": "审核结论", "verdict_note": "审核说明", "provenance": "来源",
+    "read_value": "原读数", "reason": "更正理由",
 }
 SEVERITY_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 MAX_WIDTH = 60
@@ -87,7 +89,8 @@ def _problems_by_report(path: Path) -> dict[str, list[dict]]:
         reader = read_back_csv(handle)
         header = next(reader, [])
         for row in (dict(zip(header, values)) for values in reader):
-            if row.get("table") and row.get("row"):
+            # a problem a reviewer set aside (误报, 已更正) marks no cell
+            if row.get("table") and row.get("row") and row.get("verdict") not in SET_ASIDE:
                 found.setdefault(row["path"], []).append(row)
     return found
 

@@ -10,7 +10,7 @@ import re
 from numbers import Number
 
 from .model import Report
-from .status import status_of, tally
+from .status import set_aside, status_of, tally
 
 # then every canonical flat key; status and problem counts so a sheet can be filtered on them
 WIDE_META = ("path", "organization", "body", "year", "template", "status", "errors", "warnings", "infos")
@@ -59,7 +59,7 @@ def wide_columns() -> list[str]:
 
 def wide_row(report: Report) -> dict:
     """One report as one spreadsheet row: metadata and every flat key (empty where absent)."""
-    counts = tally(p.severity for p in report.problems)
+    counts = tally(p.severity for p in report.problems if not set_aside(p.verdict))
     row = {"path": report.source.path, "organization": report.report.organization, "body": report.report.body,
            "year": report.report.year,
            "template": report.report.template, "status": status_of(counts),

@@ -1,7 +1,8 @@
 """A batch run, start to end: the lock on the output folder, what a killed run left half-written,
 finding the inputs (``discovery``), running them on an executor (``local`` worker processes, or
-Dask with ``--scheduler``), then, once every input is done, the cross-year checks, the sheets and
-the pages, from the finished results. An interrupted run (Ctrl-C, SIGTERM, SIGHUP) keeps what is
+Dask with ``--scheduler``; each applies the reviewer's decisions of ``review_store``), then, once
+every input is done, the decisions whose file changed set apart, the cross-year checks, the sheets
+and the pages, from the finished results. An interrupted run (Ctrl-C, SIGTERM, SIGHUP) keeps what is
 finished and writes no sheet; the same command resumes it.
 
 The only module that knows every other one; none of them imports it.
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from .. import guard
 from ..status import FAILED, NOT_A_REPORT, PROBLEMS
-from . import cross_year, sheets
+from . import cross_year, review_store, sheets
 from .discovery import discover
 from .executor import Executor
 from .jobs import Options
@@ -39,6 +40,7 @@ class Outcome:
     seconds: float = 0.0
     interrupted: int = 0  # the signal that stopped the batch (SIGINT for Ctrl-C), 0: it was not
     missing: list = None  # the summary lines of the paths named that do not exist
+    dropped: dict = None  # path -> the reviewer's decisions that no longer apply: its file changed
 
 
 def run(paths: list[str], options: Options, progress=None) -> Outcome:
@@ -55,6 +57,7 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
 
 def _run(paths: list[str], options: Options, progress) -> Outcome:
     remove_half_written(options.outdir)
+    store = review_store.load(options.outdir)  # before any work: a review file that cannot be read stops the run
     started = time.monotonic()
     ignored: Counter = Counter()
     jobs, skipped = discover(paths, resolved(options.outdir), ignored)
@@ -79,7 +82,9 @@ def _run(paths: list[str], options: Options, progress) -> Outcome:
     try:
         if jobs:
             executor_for(options)(jobs, options, done, spool)
-        finish(Finished(jobs, statuses, missing, spool, options))
+        finished = Finished(jobs, statuses, missing, spool, options, review=store)
+        finish(finished)
+        outcome.dropped = finished.dropped
         outcome.seconds = round(time.monotonic() - started, 1)
     except (KeyboardInterrupt, guard.Interrupted) as exc:  # Ctrl-C, SIGTERM, SIGHUP: resumable
         outcome.interrupted = getattr(exc, "number", signal.SIGINT)
@@ -88,6 +93,16 @@ def _run(paths: list[str], options: Options, progress) -> Outcome:
     if outcome.interrupted:  # the workers are gone: what they or the sheets left half-written goes
         remove_half_written(options.outdir)
     return outcome
+
+
+def drop_changed(finished: Finished) -> None:
+    """The reviewer's decisions about a file this run read that has changed since (another sha256 at
+    the path they were made at, that content nowhere in the run) no longer apply: moved to the
+    store's ``dropped`` and counted in ``finished.dropped`` (path -> how many)."""
+    found = {summary["path"]: summary["sha256"] for _, summary in finished.summaries() if summary.get("sha256")}
+    finished.dropped = finished.review.drop_changed(found)
+    if finished.dropped:
+        review_store.save(finished.options.outdir, finished.review)
 
 
 def executor_for(options: Options) -> Executor:
@@ -102,7 +117,9 @@ def executor_for(options: Options) -> Executor:
 
 
 def finish(finished: Finished) -> None:
-    """After the inputs: the cross-year checks, then the sheets, then (``--html``) the pages."""
+    """After the inputs: the reviewer's decisions whose file changed set apart, the cross-year
+    checks, then the sheets, then (``--html``) the pages."""
+    drop_changed(finished)
     cross_year.check(finished)
     sheets.write(finished)
     if finished.options.html:

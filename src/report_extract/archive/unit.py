@@ -17,14 +17,16 @@ from typing import NamedTuple
 
 from .. import crossyear, guard, limits
 from ..guard import printable
-from ..status import FAILED, NOT_A_REPORT, status_of, tally
+from ..review import apply, carries_review
+from ..status import FAILED, NOT_A_REPORT, set_aside, status_of, tally
 from ..writers import WIDE_META, csv_cell, wide_columns
 
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "body", "year", "errors", "warnings", "infos", "error",
                    "ocr_pages", "seconds")  # ocr_pages: how many pages were read by OCR (empty: none)
-LONG_COLUMNS = ("path", "organization", "body", "year", "field", "value")
+# provenance: read, or corrected by a reviewer (then read_value: the value as read, and the reason)
+LONG_COLUMNS = ("path", "organization", "body", "year", "field", "value", "provenance", "read_value", "reason")
 PROBLEM_COLUMNS = ("path", "organization", "body", "year", "code", "severity", "table", "row", "column", "page",
-                   "expected", "found", "label", "message", "message_zh")
+                   "expected", "found", "label", "message", "message_zh", "id", "verdict", "verdict_note")
 
 
 class Done(NamedTuple):
@@ -37,9 +39,10 @@ class Done(NamedTuple):
 
 
 def work(path: str, data: bytes, digest: str, fmt: str, start: float, page: bool = False, ocr: str = "auto",
-         on_ocr_page=None) -> Done:
+         on_ocr_page=None, decisions=None) -> Done:
     """One input's bytes in, its ``Done`` out. ``on_ocr_page()`` is called as OCR starts on each
-    page (a worker tells whoever holds its deadline)."""
+    page (a worker tells whoever holds its deadline); ``decisions``: a reviewer's about this input
+    (``review.Decisions``), applied to the report before anything is written of it."""
     guard.fault_injection(path)
     from ..errors import NotAReport, ReportError
     from ..pipeline import extract
@@ -57,8 +60,22 @@ def work(path: str, data: bytes, digest: str, fmt: str, start: float, page: bool
         return Done(failure(path, limits.NESTING.error("nested too deeply to read").reason, start), None, None)
     except Exception as exc:  # a bug of ours: recorded, the batch goes on
         return Done(failure(path, f"internal error ({type(exc).__name__}: {exc})", start), None, None)
+    if decisions is not None and (decisions.verdicts or decisions.corrections):
+        report = apply(report, decisions)
     text = to_json(report) + "\n" if fmt == "json" else to_yaml(report)
     return Done(summary_of(path, as_data(report), start), text, page_html(report) if page else None)
+
+
+def reviewed(data: dict, decisions) -> dict | None:
+    """A result (as its file holds it) with the current ``decisions`` applied (those of an earlier
+    run undone first); None where that changes nothing, so an unreviewed result costs nothing."""
+    if not (decisions.verdicts or decisions.corrections) and not carries_review(data):
+        return None
+    from ..model import Report
+    from ..writers import as_data
+
+    fresh = as_data(apply(Report.model_validate(data), decisions))
+    return None if fresh == data else fresh
 
 
 def page_html(result) -> str:
@@ -81,15 +98,16 @@ def summary_of(path: str, data: dict, start: float) -> dict:
     """The summary line of a result (``data``: as its file holds it), and under ``data`` what the
     spreadsheets and the cross-year checks need of it (``spool.write_lines`` puts that aside)."""
     problems = data.get("problems", [])
-    counts = tally(p["severity"] for p in problems)
+    counts = tally(p["severity"] for p in problems if not set_aside(p.get("verdict")))
     info = data.get("report", {})
     flat = {f"{t}.{r}.{c}": v for t, rows in data.get("tables", {}).items() for r, cols in rows.items()
             for c, v in cols.items()}
     summary = {"path": printable(path), "status": status_of(counts), "template": info.get("template"),
                "organization": info.get("organization"), "body": info.get("body"), "year": info.get("year"),
                "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"], "error": ""}
-    rows = sheet_rows(summary, flat, problems)
+    rows = sheet_rows(summary, flat, problems, data.get("provenance") or {})
     summary["seconds"] = round(time.perf_counter() - start, 3)
+    summary["sha256"] = (data.get("source") or {}).get("sha256")  # which decisions are about it
     summary["ocr_pages"] = len(data.get("source", {}).get("ocr_pages") or []) or None
     summary["data"] = {"essentials": crossyear.essentials(data), "codes": sorted({p["code"] for p in problems}),
                        "rows": rows}
@@ -99,7 +117,7 @@ def summary_of(path: str, data: dict, start: float) -> dict:
 _SHEET_COLUMNS: dict[str, list[str]] = {}  # wide_columns() once a process, and its fields
 
 
-def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str]:
+def sheet_rows(summary: dict, flat: dict, problems: list[dict], provenance: dict | None = None) -> dict[str, str]:
     """An input's rows of wide.csv, long.csv and problems.csv (but for the cross-year ones) as CSV
     text, made where the input was read, in parallel: the parent only copies them into the sheets."""
     if not _SHEET_COLUMNS:
@@ -119,7 +137,21 @@ def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str
 
     wide_row = {**meta, **counts, **flat}
     return {"wide": text([[wide_row.get(c) for c in _SHEET_COLUMNS["wide"]]]),
-            "long": text([meta["path"], meta["organization"], meta["body"], meta["year"], key, flat[key]]
+            "long": text([meta["path"], meta["organization"], meta["body"], meta["year"], key, flat[key],
+                          *_corrected((provenance or {}).get(key))]
                          for key in _SHEET_COLUMNS["fields"] if key in flat),
-            "problems": text([row.get(c) for c in PROBLEM_COLUMNS] for row in (
-                {**meta, **p} for p in problems if p["code"] not in crossyear.CROSS_YEAR_CODES))}
+            "problems": text(problem_row(meta, p) for p in problems if p["code"] not in crossyear.CROSS_YEAR_CODES)}
+
+
+def problem_row(meta: dict, problem: dict) -> list:
+    """A problem's row of problems.csv (``problem``: as its result holds it), its verdict flattened."""
+    verdict = problem.get("verdict") or {}
+    row = {**meta, **problem, "verdict": verdict.get("verdict"), "verdict_note": verdict.get("note")}
+    return [row.get(c) for c in PROBLEM_COLUMNS]
+
+
+def _corrected(provenance: dict | None) -> tuple:
+    """A value's provenance, read value and reason in long.csv: ("read", None, None), or
+    ("corrected", the value as read, the reviewer's reason)."""
+    fix = (provenance or {}).get("corrected")
+    return ("corrected", fix.get("read"), fix.get("reason")) if fix else ("read", None, None)

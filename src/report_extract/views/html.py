@@ -15,6 +15,8 @@ from string import Template
 from typing import Callable
 
 from ..model import Report
+from ..review import VERDICTS_ZH
+from ..status import SET_ASIDE, set_aside
 from ..templates import (
     APPLICANT_COLUMNS,
     APPLICANTS_GROUP,
@@ -70,13 +72,14 @@ def report_body(report: Report) -> str:
                  ("机关", info.organization or "（未识别）"), ("年度", info.year or "（未识别）"),
                  ("模板", shape.template_name(report)), ("文件", report.source.path),
                  ("页数", report.source.pages or "—"))) + "</p>",
-             f'<h2 id="problems">问题（错误 {n["error"]}，警告 {n["warning"]}，提示 {n["info"]}）</h2>',
+             f'<h2 id="problems">问题（错误 {n["error"]}，警告 {n["warning"]}，提示 {n["info"]}{_set_aside(report)}）</h2>',
              problem_list(report)]
     for key in shape.TABLE_ORDER:
         if key in report.tables:
             parts.append(f'<h2 id="t-{key}">{e(shape.table_title(key))}</h2>')
             parts.append(TABLES[key](report))
-    parts.append('<p class="note">表中数值悬停可见其页码与报告原文的行标题；标红的格子有问题，点击跳到问题说明。</p>')
+    parts.append('<p class="note">表中数值悬停可见其页码与报告原文的行标题；标红的格子有问题，点击跳到问题说明；'
+                 '绿框的格子是审核更正的值，悬停可见原读数与理由。</p>')
     for section in report.sections:
         paragraphs = "".join(f"<p>{e(line)}</p>" for line in section.text.split("\n") if line.strip())
         page_note = f'<span class="note">（第{section.page}页）</span>' if section.page else ""
@@ -94,9 +97,14 @@ def problem_list(report: Report) -> str:
         where = f"第{p.page}页，" if p.page else ""
         key = f"{p.table}.{p.row}.{p.column}"
         link = f' <a href="#c-{e(key)}">在表中查看</a>' if key in cells else ""
-        items[p.severity].append(f'<li id="p{n}" value="{n}" data-code="{e(p.code)}"><span class="sev {p.severity}">'
-                                 f"{shape.SEVERITY_ZH[p.severity]}</span>{e(where)}{e(p.message_zh or p.message)}"
-                                 f"{link}</li>")
+        # the problem's id: an anchor (page.html#id) and its short form, which the review commands take
+        anchor = f'<a class="pid" id="{e(p.id)}" href="#{e(p.id)}">{e(shape.short_id(p))}</a>' if p.id else ""
+        verdict = (f'<span class="verdict {e(p.verdict.verdict)}">{e(shape.verdict_said(p))}</span>'
+                   if p.verdict else "")
+        aside = ' class="aside"' if set_aside(p.verdict) else ""
+        items[p.severity].append(f'<li id="p{n}" value="{n}" data-code="{e(p.code)}"{aside}><span class="sev '
+                                 f'{p.severity}">{shape.SEVERITY_ZH[p.severity]}</span>{anchor}{verdict}{e(where)}'
+                                 f"{e(p.message_zh or p.message)}{link}</li>")
     # errors first, then warnings; the notes folded, so the report's own errors are never under them
     out = '<ol class="problems">' + "".join(items["error"] + items["warning"]) + "</ol>" \
         if items["error"] or items["warning"] else ""
@@ -104,6 +112,12 @@ def problem_list(report: Report) -> str:
         out += (f'<details class="infos"><summary>提示 {len(items["info"])} 条（不影响结论，点击展开）</summary>'
                 '<ol class="problems">' + "".join(items["info"]) + "</ol></details>")
     return out
+
+
+def _set_aside(report: Report) -> str:
+    """"，误报 2，已更正 1": the problems a reviewer set aside, listed but not counted."""
+    aside = [p.verdict.verdict for p in report.problems if set_aside(p.verdict)]
+    return "".join(f"，{VERDICTS_ZH[v]} {aside.count(v)}" for v in SET_ASIDE if v in aside)
 
 
 def _lines(report: Report, key: str, change: Callable | None) -> list[shape.Line]:
@@ -117,9 +131,12 @@ def _lines(report: Report, key: str, change: Callable | None) -> list[shape.Line
 
 def _td(cell: shape.Cell, span: str = "") -> str:
     hover = "；".join(x for x in (f"第{cell.page}页" if cell.page else "", f"行：{cell.label}" if cell.label else "",
-                                  f"原文：{cell.raw}" if cell.raw and cell.raw != cell.text else "", cell.ocr) if x)
+                                  f"原文：{cell.raw}" if cell.raw and cell.raw != cell.text else "", cell.ocr,
+                                  cell.corrected) if x)
     text = e(cell.text)
     classes = "v flag" if cell.flags else f"v {cell.mark}".strip()
+    if cell.corrected:
+        classes += " corrected"
     if cell.flags:
         text = f'<a href="#p{cell.flags[0]}">{text or "空"}</a>' + "".join(
             f'<sup><a href="#p{n}">{n}</a></sup>' for n in cell.flags)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from ..messages_zh import TABLE_HEADINGS, TEMPLATE_NAMES, num
 from ..model import Problem, Report
-from ..status import SEVERITIES, tally
+from ..review import VERDICTS_ZH
+from ..status import SEVERITIES, set_aside, tally
 from ..templates import BY_KEY, REVIEW, Row, TableSpec
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -25,6 +26,7 @@ class Cell:
     raw: str = ""
     mark: str = ""  # a class of its own (the compare page marks changed values)
     ocr: str = ""  # read by OCR: its confidence and box, as shown on hover
+    corrected: str = ""  # a reviewer corrected it: the value as read and the reason, as shown on hover
 
 
 @dataclass
@@ -46,10 +48,13 @@ def numbered(report: Report) -> list[tuple[int, Problem]]:
 def flags(report: Report) -> tuple[dict[str, list[int]], dict[tuple[str, str], list[int]]]:
     """(flat key -> problem numbers, (table, row) -> problem numbers). A problem placed on a cell
     (table, row and column) flags that cell; one placed on a row only, the row (errors and warnings:
-    a note such as glued_digits is listed, not marked)."""
+    a note such as glued_digits is listed, not marked). A problem a reviewer set aside (误报,
+    已更正) is listed, not marked."""
     cells: dict[str, list[int]] = {}
     rows: dict[tuple[str, str], list[int]] = {}
     for n, p in numbered(report):
+        if set_aside(p.verdict):
+            continue
         if p.table and p.row and p.column:
             cells.setdefault(f"{p.table}.{p.row}.{p.column}", []).append(n)
         elif p.table and p.row and p.severity != "info":
@@ -72,7 +77,26 @@ def _cell(report: Report, key: str, cell_flags: dict) -> Cell:
     prov = report.provenance.get(key)
     return Cell(key, value, "" if value is None and prov is None else num(value) if value is not None else "—",
                 cell_flags.get(key, []), prov.label if prov else "", prov.page if prov else None,
-                prov.raw if prov else "", ocr=_ocr_said(prov.ocr) if prov and prov.ocr else "")
+                prov.raw if prov else "", ocr=_ocr_said(prov.ocr) if prov and prov.ocr else "",
+                corrected=corrected_said(prov.corrected) if prov and prov.corrected else "")
+
+
+def corrected_said(fix) -> str:
+    """A corrected cell, as its hover and legend say it: the value as read and the reason."""
+    return f"审核更正，原读数 {num(fix.read)}：{fix.reason}"
+
+
+def verdict_said(p: Problem) -> str:
+    """A problem's verdict in a few words (误报：note), "" for none."""
+    if p.verdict is None:
+        return ""
+    note = f"：{p.verdict.note}" if p.verdict.note else ""
+    return f"{VERDICTS_ZH[p.verdict.verdict]}{note}"
+
+
+def short_id(p: Problem) -> str:
+    """The first 8 hex digits of a problem's id, as views show it (``review`` commands take it)."""
+    return f"#{p.id[:8]}" if p.id else ""
 
 
 def _ocr_said(reading) -> str:
@@ -145,4 +169,5 @@ def by_table(report: Report) -> list[tuple[str, list[tuple[int, Problem]]]]:
 
 
 def counts(report: Report) -> dict[str, int]:
-    return tally(p.severity for p in report.problems)
+    """Problems by severity; those a reviewer set aside (误报, 已更正) are not counted."""
+    return tally(p.severity for p in report.problems if not set_aside(p.verdict))

@@ -1,6 +1,7 @@
 """`report-extract check`: a report for a person on the terminal. Title, organisation, year and
-template; the problems in Chinese grouped by table with page and row label; then the three tables
-drawn like the national template with flagged cells marked by their problem numbers. Plain text in
+template; the problems in Chinese grouped by table with their ids, page and row label and a
+reviewer's verdicts; then the three tables drawn like the national template with flagged cells
+marked by their problem numbers and corrected values by ``*``. Plain text in
 a pipe (no colour codes), colour only on a terminal."""
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from rich.text import Text
 
 from ..guard import shown_all
 from ..model import Report
+from ..review import VERDICTS_ZH
+from ..status import set_aside
 from ..templates import (
     APPLICANT_COLUMNS,
     APPLICANTS_GROUP,
@@ -91,8 +94,7 @@ def show(report: Report, out: Console) -> None:
                 if len(shown[p.code]) > INFO_LISTED:
                     continue
             page = f"第{p.page}页，" if p.page else ""  # the sentence names the row as the report writes it
-            sentence(out, Text.assemble(f"  ［{number}］", (shape.SEVERITY_ZH[p.severity], STYLE[p.severity]),
-                                        f"：{page}", p.message_zh or p.message))
+            sentence(out, _problem_line(number, p, page))
         for numbers in shown.values():
             if len(numbers) > INFO_LISTED:
                 rest = numbers[INFO_LISTED:]
@@ -104,6 +106,22 @@ def show(report: Report, out: Console) -> None:
             out.print(_table(report, key))
     if any(shape.flags(report)):
         out.print("［n］：该格或该行有第 n 个问题，见上方问题列表。")
+    if any(prov.corrected for prov in report.provenance.values()):
+        out.print(f"{CORRECTED_MARK}：审核更正的值（原读数与理由见 JSON 或 HTML 页面）。")
+
+
+CORRECTED_MARK = "*"  # after a value a reviewer corrected
+
+
+def _problem_line(number: int, p, page: str) -> Text:
+    """［n］#id 严重程度（·审核结论）：第N页，说明（审核说明）. A problem set aside (误报, 已更正) is
+    dimmed: listed, not counted."""
+    aside = set_aside(p.verdict)
+    severity = (shape.SEVERITY_ZH[p.severity], "dim" if aside else STYLE[p.severity])
+    verdict = f"·{VERDICTS_ZH[p.verdict.verdict]}" if p.verdict else ""
+    note = f"（审核说明：{p.verdict.note}）" if p.verdict and p.verdict.note else ""
+    return Text.assemble(f"  ［{number}］", (f"{shape.short_id(p)} ", "dim"), severity, (verdict, "bold"),
+                         f"：{page}", (p.message_zh or p.message, "dim" if aside else ""), note)
 
 
 def sentence(out: Console, text: Text) -> None:
@@ -118,9 +136,10 @@ def sentence(out: Console, text: Text) -> None:
 
 
 def _value(cell: shape.Cell) -> Text:
-    text = Text(cell.text or "")
+    mark = CORRECTED_MARK if cell.corrected else ""
+    text = Text(f"{cell.text or ''}{mark}", style="bold green" if mark else "")
     if cell.flags:
-        text = Text(f"{cell.text or '空'}［{','.join(map(str, cell.flags))}］", style="bold white on red")
+        text = Text(f"{cell.text or '空'}{mark}［{','.join(map(str, cell.flags))}］", style="bold white on red")
     return text
 
 

@@ -1,0 +1,258 @@
+"""The review store of an output folder: ``OUT/review.json``, a reviewer's decisions about the
+archive's reports (docs/OUTPUT.md, *Review*), kept apart from the results because the results are
+made again from the inputs and the reviewer's work is not.
+
+A decision is keyed by the content it was made about (the input's ``sha256``) and what it is about:
+a problem's id (a verdict) or a cell's flat key (a correction). So it follows a report renamed or
+moved, and no longer applies when the file itself changes: a batch then moves it to ``dropped`` and
+says so (``Store.drop_changed``). The file is written atomically (``files``) under the output
+folder's lock (``editing``), so a batch and a ``review`` command never write at once.
+
+``decisions_for(outdir, sha256)`` is what a writer of another output (a database) asks for one
+report's decisions; ``review.apply`` puts them into a report.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .. import files
+from ..review import VERDICTS, Decisions
+from .outfolder import take_lock
+
+FORMAT = 1  # the version of review.json's layout; a file of another version is refused, never guessed at
+FILE_NAME = "review.json"
+_SHA = re.compile(r"[0-9a-f]{64}")
+_ID = re.compile(r"[0-9a-f]{16}")
+_FIELD = re.compile(r"[^.\s]+\.[^.\s]+\.[^.\s]+")
+
+
+class ReviewFileError(ValueError):
+    """A review file (review.json, or decisions to import) that cannot be read; says which and why."""
+
+
+def now() -> str:
+    """The time of a decision: ISO 8601, UTC, to the second."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _when(record: dict) -> datetime:
+    try:
+        moment = datetime.fromisoformat(record.get("time") or "")
+    except (TypeError, ValueError):
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@dataclass
+class Store:
+    """The decisions of one output folder: sha256 -> problem id -> verdict record, and sha256 ->
+    flat key -> correction record; ``dropped``, the records whose report changed."""
+
+    verdicts: dict[str, dict[str, dict]] = field(default_factory=dict)
+    corrections: dict[str, dict[str, dict]] = field(default_factory=dict)
+    dropped: list[dict] = field(default_factory=list)
+
+    def about(self, sha256: str | None) -> Decisions:
+        """The decisions about the report of this content (none: empty)."""
+        return Decisions(dict(self.verdicts.get(sha256 or "", {})), dict(self.corrections.get(sha256 or "", {})))
+
+    def records(self) -> Iterator[dict]:
+        """Every live record, verdicts first."""
+        for kind in (self.verdicts, self.corrections):
+            for by_key in kind.values():
+                yield from by_key.values()
+
+    def put(self, record: dict) -> dict | None:
+        """A verdict or a correction, in place of the one on the same problem or cell; returns that one."""
+        kind, key = _slot(self, record)
+        by_key = kind.setdefault(record["sha256"], {})
+        before = by_key.get(key)
+        by_key[key] = record
+        return before
+
+    def undo(self, sha256: str, key: str) -> dict | None:
+        """Take back the verdict on problem ``key`` or the correction of cell ``key``; returns it."""
+        for kind in (self.verdicts, self.corrections):
+            by_key = kind.get(sha256, {})
+            if key in by_key:
+                record = by_key.pop(key)
+                if not by_key:
+                    del kind[sha256]
+                return record
+        return None
+
+    def merge(self, other: Store) -> list[str]:
+        """Another store's decisions into this one; where both decided the same problem or cell
+        differently, the newer decision stays. Returns a line (Chinese) for each such conflict."""
+        said = []
+        for record in other.records():
+            kind, key = _slot(self, record)
+            mine = kind.get(record["sha256"], {}).get(key)
+            if mine == record:
+                continue
+            if mine is not None:
+                newer = record if _when(record) > _when(mine) else mine
+                said.append(f"{record.get('path') or mine.get('path') or record['sha256'][:12]}：{key} 两边的决定不同，"
+                            f"采用较新的（{newer.get('time') or '时间不明'}，{_said(newer)}）")
+                if newer is mine:
+                    continue
+            self.put(record)
+        return said
+
+    def drop_changed(self, found: dict[str, str], when: str | None = None) -> dict[str, int]:
+        """Decisions that no longer apply: made about the file at a path of ``found`` (path -> the
+        sha256 its file has now) whose content changed since, and no other input of the run has
+        their content. Moved to ``dropped``; returns path -> how many."""
+        present = set(found.values())
+        counted: dict[str, int] = {}
+        for kind in (self.verdicts, self.corrections):
+            for sha256 in [s for s in kind if s not in present]:
+                by_key = kind[sha256]
+                for key in list(by_key):
+                    path = by_key[key].get("path")
+                    if path in found and found[path] != sha256:
+                        self.dropped.append({**by_key.pop(key), "dropped": when or now(), "now": found[path]})
+                        counted[path] = counted.get(path, 0) + 1
+                if not by_key:
+                    del kind[sha256]
+        return counted
+
+    def changed_at(self, path: str, sha256: str) -> int:
+        """How many decisions were made about the file at ``path`` when it had other content than
+        ``sha256``: they do not apply to it now."""
+        return sum(1 for r in self.records() if r.get("path") == path and r["sha256"] != sha256)
+
+    def to_data(self, with_dropped: bool = True) -> dict:
+        data = {"format": FORMAT,
+                "verdicts": sorted((r for by in self.verdicts.values() for r in by.values()), key=_order),
+                "corrections": sorted((r for by in self.corrections.values() for r in by.values()), key=_order)}
+        if with_dropped:
+            data["dropped"] = self.dropped
+        return data
+
+
+def _slot(store: Store, record: dict) -> tuple[dict, str]:
+    """(the store's table for the record, its key): a verdict's problem id, a correction's field."""
+    if "problem" in record:
+        return store.verdicts, record["problem"]
+    return store.corrections, record["field"]
+
+
+def _order(record: dict) -> tuple:
+    return record.get("path") or "", record.get("time") or "", record.get("problem") or record.get("field") or ""
+
+
+def _said(record: dict) -> str:
+    if "problem" in record:
+        return record["verdict"]
+    return f"更正为 {record['value']}"
+
+
+def from_data(data, name: str) -> Store:
+    """A store from a review file's data; ReviewFileError naming ``name`` and the bad record."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        found = data.get("format") if isinstance(data, dict) else None
+        raise ReviewFileError(f"{name}：不是第 {FORMAT} 版的审核记录文件（format 为 {found!r}）")
+    store = Store()
+    for part, check in (("verdicts", _verdict_error), ("corrections", _correction_error)):
+        records = data.get(part, [])
+        if not isinstance(records, list):
+            raise ReviewFileError(f"{name}：{part} 应为列表")
+        for n, record in enumerate(records, 1):
+            error = "不是对象" if not isinstance(record, dict) else check(record)
+            if error:
+                raise ReviewFileError(f"{name}：{part} 第 {n} 条无效（{error}）")
+            store.put(dict(record))
+    dropped = data.get("dropped", [])
+    store.dropped = [r for r in dropped if isinstance(r, dict)] if isinstance(dropped, list) else []
+    return store
+
+
+def _common_error(record: dict) -> str | None:
+    if not isinstance(record.get("sha256"), str) or not _SHA.fullmatch(record["sha256"]):
+        return "sha256 应为 64 位十六进制数字"
+    for key in ("time", "path", "note", "code", "reason"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            return f"{key} 应为文字"
+    return None
+
+
+def _verdict_error(record: dict) -> str | None:
+    if not isinstance(record.get("problem"), str) or not _ID.fullmatch(record["problem"]):
+        return "problem 应为 16 位十六进制的问题编号"
+    if record.get("verdict") not in VERDICTS:
+        return f"verdict 应为 {'、'.join(VERDICTS)} 之一"
+    return _common_error(record)
+
+
+def _correction_error(record: dict) -> str | None:
+    if not isinstance(record.get("field"), str) or not _FIELD.fullmatch(record["field"]):
+        return "field 应为 table.row.column 形式的字段名"
+    value = record.get("value")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        return "value 应为数字或 null"
+    if not isinstance(record.get("reason"), str) or not record["reason"].strip():
+        return "reason（更正理由）不能为空"
+    return _common_error(record)
+
+
+def read_file(path: str | Path) -> Store:
+    """A review file (an output folder's review.json, or one ``review export`` wrote)."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ReviewFileError(f"{name}：无法读取（{exc.strerror or exc}）") from None
+    except UnicodeDecodeError:
+        raise ReviewFileError(f"{name}：不是 UTF-8 文本") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ReviewFileError(f"{name}：不是 JSON（{exc}）") from None
+    return from_data(data, name)
+
+
+def load(outdir: Path) -> Store:
+    """The output folder's store (empty where it has none); ReviewFileError where it cannot be read:
+    a reviewer's work is never taken for nothing, nor written over."""
+    path = Path(outdir) / FILE_NAME
+    if not path.exists():
+        return Store()
+    return read_file(path)
+
+
+def save(outdir: Path, store: Store) -> None:
+    """The store into the output folder, atomically (hold the folder's lock: ``editing``, or a batch's)."""
+    files.write_text(Path(outdir) / FILE_NAME, text_of(store))
+
+
+def text_of(store: Store, with_dropped: bool = True) -> str:
+    return json.dumps(store.to_data(with_dropped), ensure_ascii=False, indent=2) + "\n"
+
+
+@contextmanager
+def editing(outdir: Path) -> Iterator[Store]:
+    """The output folder's store to change, under its lock (outfolder.OutputBusy while a batch writes
+    into the folder); written back when the block ends without an error and something changed."""
+    lock = take_lock(Path(outdir))
+    try:
+        store = load(outdir)
+        before = store.to_data()
+        yield store
+        if store.to_data() != before:
+            save(outdir, store)
+    finally:
+        lock.close()
+
+
+def decisions_for(outdir: Path, sha256: str) -> Decisions:
+    """The decisions about the report of this content in the output folder (for a writer that keeps
+    copies of them beside the results, such as a database rebuilt on each run)."""
+    return load(outdir).about(sha256)
