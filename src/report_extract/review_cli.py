@@ -179,7 +179,8 @@ def correct(out: Path = typer.Argument(..., metavar="OUT", help="A batch's outpu
             path: str = typer.Argument(..., metavar="PATH", help="The input, as summary.csv names it (or its result "
                                                                  "file)."),
             field: str = typer.Argument(..., metavar="FIELD", help="The cell: table.row.column, as in long.csv."),
-            value: str = typer.Argument(..., metavar="VALUE", help="The right value (空 or - for no number)."),
+            value: str = typer.Argument(..., metavar="VALUE", help="The right value (空 for no number; a negative "
+                                                                   "本年增/减 after --: -- -3)."),
             reason: str = typer.Option(..., "--reason", help="Why (required).")):
     """Correct the value of one cell of one report: it replaces the read value in every output, with
     provenance ``corrected``, and the report's checks run again on it."""

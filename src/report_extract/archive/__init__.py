@@ -19,6 +19,8 @@ One way through, one job a module::
     sheets      summary/wide/long/problems.csv and report.xlsx
     html_pages  ``--html``: the pages still to write and index.html (rendered by views.dashboard)
     jobs        the records every module reads: Job, Options
+    review_store  OUT/review.json, a reviewer's decisions: read as a run begins, applied by the
+                executors to each result (``review.apply``), followed to renamed reports at the end
 
 What is absent, on purpose:
 

@@ -4,8 +4,8 @@ made again from the inputs and the reviewer's work is not.
 
 A decision is keyed by the content it was made about (the input's ``sha256``) and what it is about:
 a problem's id (a verdict) or a cell's flat key (a correction). So it follows a report renamed or
-moved, and no longer applies when the file itself changes: a batch then moves it to ``dropped`` and
-says so (``Store.drop_changed``). The file is written atomically (``files``) under the output
+moved (a batch notes where it found the content: ``seen``), and no longer applies when the file
+itself changes: a batch then moves it to ``dropped`` and says so (``Store.follow``). The file is written atomically (``files``) under the output
 folder's lock (``editing``), so a batch and a ``review`` command never write at once.
 
 ``decisions_for(outdir, sha256)`` is what a writer of another output (a database) asks for one
@@ -106,20 +106,27 @@ class Store:
             self.put(record)
         return said
 
-    def drop_changed(self, found: dict[str, str], when: str | None = None) -> dict[str, int]:
-        """Decisions that no longer apply: made about the file at a path of ``found`` (path -> the
-        sha256 its file has now) whose content changed since, and no other input of the run has
-        their content. Moved to ``dropped``; returns path -> how many."""
-        present = set(found.values())
+    def follow(self, found: dict[str, str], when: str | None = None) -> dict[str, int]:
+        """Where each report decided about is now, from a run that found ``found`` (path -> the
+        sha256 of its file): a decision's ``seen`` becomes the path its content is at (a report
+        renamed or moved); decisions whose path (``seen``, else ``path``) now holds other content,
+        found nowhere else in the run, no longer apply: moved to ``dropped``. Returns path -> how
+        many were dropped."""
+        paths: dict[str, list[str]] = {}
+        for path, sha256 in sorted(found.items()):
+            paths.setdefault(sha256, []).append(path)
         counted: dict[str, int] = {}
         for kind in (self.verdicts, self.corrections):
-            for sha256 in [s for s in kind if s not in present]:
+            for sha256 in list(kind):
                 by_key = kind[sha256]
                 for key in list(by_key):
-                    path = by_key[key].get("path")
-                    if path in found and found[path] != sha256:
-                        self.dropped.append({**by_key.pop(key), "dropped": when or now(), "now": found[path]})
-                        counted[path] = counted.get(path, 0) + 1
+                    at = where(by_key[key])
+                    if sha256 in paths:
+                        if at not in paths[sha256]:
+                            by_key[key]["seen"] = paths[sha256][0]
+                    elif at in found:
+                        self.dropped.append({**by_key.pop(key), "dropped": when or now(), "now": found[at]})
+                        counted[at] = counted.get(at, 0) + 1
                 if not by_key:
                     del kind[sha256]
         return counted
@@ -127,7 +134,7 @@ class Store:
     def changed_at(self, path: str, sha256: str) -> int:
         """How many decisions were made about the file at ``path`` when it had other content than
         ``sha256``: they do not apply to it now."""
-        return sum(1 for r in self.records() if r.get("path") == path and r["sha256"] != sha256)
+        return sum(1 for r in self.records() if where(r) == path and r["sha256"] != sha256)
 
     def to_data(self, with_dropped: bool = True) -> dict:
         data = {"format": FORMAT,
@@ -136,6 +143,12 @@ class Store:
         if with_dropped:
             data["dropped"] = self.dropped
         return data
+
+
+def where(record: dict) -> str | None:
+    """Where a decision's report was last found: the path a batch last found its content at
+    (``seen``), else the path it was decided at."""
+    return record.get("seen") or record.get("path")
 
 
 def _slot(store: Store, record: dict) -> tuple[dict, str]:
@@ -178,7 +191,7 @@ def from_data(data, name: str) -> Store:
 def _common_error(record: dict) -> str | None:
     if not isinstance(record.get("sha256"), str) or not _SHA.fullmatch(record["sha256"]):
         return "sha256 应为 64 位十六进制数字"
-    for key in ("time", "path", "note", "code", "reason"):
+    for key in ("time", "path", "seen", "note", "code", "reason"):
         if record.get(key) is not None and not isinstance(record[key], str):
             return f"{key} 应为文字"
     return None
@@ -244,9 +257,9 @@ def editing(outdir: Path) -> Iterator[Store]:
     lock = take_lock(Path(outdir))
     try:
         store = load(outdir)
-        before = store.to_data()
+        before = text_of(store)
         yield store
-        if store.to_data() != before:
+        if text_of(store) != before:
             save(outdir, store)
     finally:
         lock.close()

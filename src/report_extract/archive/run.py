@@ -95,13 +95,15 @@ def _run(paths: list[str], options: Options, progress) -> Outcome:
     return outcome
 
 
-def drop_changed(finished: Finished) -> None:
-    """The reviewer's decisions about a file this run read that has changed since (another sha256 at
-    the path they were made at, that content nowhere in the run) no longer apply: moved to the
-    store's ``dropped`` and counted in ``finished.dropped`` (path -> how many)."""
+def follow_reviews(finished: Finished) -> None:
+    """The reviewer's decisions follow their reports: where each content was found this run is
+    noted; decisions about a file that has changed since (other content at its path, that content
+    nowhere in the run) no longer apply: moved to the store's ``dropped``, counted in
+    ``finished.dropped`` (path -> how many). The store is written when that changes it."""
     found = {summary["path"]: summary["sha256"] for _, summary in finished.summaries() if summary.get("sha256")}
-    finished.dropped = finished.review.drop_changed(found)
-    if finished.dropped:
+    before = review_store.text_of(finished.review)
+    finished.dropped = finished.review.follow(found)
+    if review_store.text_of(finished.review) != before:
         review_store.save(finished.options.outdir, finished.review)
 
 
@@ -119,7 +121,7 @@ def executor_for(options: Options) -> Executor:
 def finish(finished: Finished) -> None:
     """After the inputs: the reviewer's decisions whose file changed set apart, the cross-year
     checks, then the sheets, then (``--html``) the pages."""
-    drop_changed(finished)
+    follow_reviews(finished)
     cross_year.check(finished)
     sheets.write(finished)
     if finished.options.html:
