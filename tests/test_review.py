@@ -261,6 +261,27 @@ def test_a_cross_year_problem_dismissed_is_listed_and_not_counted(tmp_path):
     assert [(r["id"], r["verdict"]) for r in rows] == [(carried[0]["id"], "dismissed"), (carried[1]["id"], "")]
 
 
+def test_a_dask_cluster_applies_the_decisions_to_what_it_reads_and_to_what_it_reuses(workspace):
+    pytest.importorskip("distributed")
+    out = workspace / "out"
+    [_, total] = result(out, "balance.txt")["problems"]
+    assert review_command("dismiss", out, total["id"], "--note", "印刷错误").exit_code == 0
+    assert review_command("correct", out, "archive/balance.txt", FIELD, "2", "--reason", "原件为2").exit_code == 0
+    fresh = workspace / "fresh"  # read on the cluster with the decisions already there
+    fresh.mkdir()
+    shutil.copy(out / "review.json", fresh / "review.json")
+    for folder, extra in ((out, ()), (fresh, ()), (fresh, ("--shared-fs",))):
+        done = run("batch", "archive/balance.txt", "archive/clean.txt", "-o", folder.name, "--scheduler", "local:1",
+                   *extra, cwd=workspace)
+        assert done.returncode == 0, done.stderr
+        balance = result(folder, "balance.txt")
+        assert balance["provenance"][FIELD]["corrected"]["read"] == 3, (folder, extra)
+        assert said(balance) == {("balance", "carried_forward", "total", "dismissed"),
+                                 ("row_total", "carried_forward", "total", None)}
+        summary = {row["path"]: row for row in read_csv(folder / "summary.csv")}
+        assert summary["archive/balance.txt"]["errors"] == "1"
+
+
 # --- review.apply, the one function every path calls ------------------------------------------------
 def _decisions(report: Report, verdicts: dict | None = None, corrections: dict | None = None) -> Decisions:
     return Decisions({pid: {"verdict": v, "note": "说明", "time": "2025-01-01T00:00:00+00:00"}

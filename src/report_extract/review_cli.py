@@ -25,7 +25,6 @@ app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, context_settings=
                   help="A reviewer's decisions about a batch's reports: verdicts on problems, corrected values. "
                        "They take effect at the next batch into the folder.")
 TAKES_EFFECT = "将在下次运行 report-extract batch（输出到该文件夹）时写入其结果、表格和页面。"
-MIN_ID = 6  # hex digits of a problem id that name it (views show 8)
 
 
 def _examples(*lines: str) -> str:
@@ -37,11 +36,15 @@ def _fail(message: str, code: int = EXIT_USAGE):
     raise typer.Exit(code)
 
 
+def _results_folder(out: Path) -> None:
+    if not out.is_dir():
+        _fail(f"{out}：不是文件夹（应为 report-extract batch 的输出文件夹）")
+
+
 def _results(out: Path) -> Iterator[tuple[Path, dict]]:
     from .archive.outfolder import results
 
-    if not out.is_dir():
-        _fail(f"{out}：不是文件夹（应为 report-extract batch 的输出文件夹）")
+    _results_folder(out)
     yield from results(out)
 
 
@@ -72,33 +75,14 @@ def _store(out: Path):
         _fail(f"{exc}（请修复或移走该文件）")
 
 
-def find_problem(out: Path, wanted: str) -> tuple[dict, dict]:
-    """(the result, the problem) of the problem whose id is or starts with ``wanted``."""
-    wanted = wanted.lstrip("#").lower()
-    if len(wanted) < MIN_ID or any(c not in "0123456789abcdef" for c in wanted):
-        _fail(f"问题编号“{wanted}”无效：应为至少 {MIN_ID} 位十六进制数字（如 check 或页面上的 #3f2a9c1b）")
-    found = [(data, p) for _, data in _results(out) for p in data["problems"] if (p.get("id") or "").startswith(wanted)]
-    if not found:
-        _fail(f"{out} 的结果中没有编号为 {wanted} 的问题（先运行 batch；report-extract review list {out} 列出全部问题）")
-    if len({p["id"] for _, p in found}) > 1:
-        _fail(f"编号 {wanted} 对应 {len(found)} 个问题，请多写几位")
-    return found[0]
+def _found(find, *args):
+    """A lookup of review_store (find_problem, find_report, a record), its ReviewError one line, exit 2."""
+    from .archive.review_store import ReviewError
 
-
-def find_report(out: Path, path: str) -> tuple[Path, dict]:
-    """The result of the input at ``path`` (as the batch named it, or its result file)."""
-    named = Path(path)
-    for result, data in _results(out):
-        if data.get("source", {}).get("path") == path or result in (named, out / named) or \
-                result.resolve() == named.resolve():
-            return result, data
-    _fail(f"{out} 中没有 {path} 的结果（路径应与 summary.csv 的 path 列一致，或为结果文件）")
-
-
-def _record(data: dict, **fields) -> dict:
-    from .archive.review_store import now
-
-    return {"sha256": data["source"]["sha256"], **fields, "time": now(), "path": data["source"]["path"]}
+    try:
+        return find(*args)
+    except ReviewError as exc:
+        _fail(str(exc))
 
 
 @app.command("list", epilog=_examples("report-extract review list out/", "report-extract review list out/ --code balance",
@@ -139,11 +123,14 @@ def list_problems(
 
 
 def _decide(out: Path, problem_id: str, verdict: str, note: str | None) -> None:
+    from .archive.review_store import find_problem, verdict_record
     from .review import VERDICTS_ZH
 
-    data, problem = find_problem(out, problem_id)
+    _results_folder(out)
+    data, problem = _found(find_problem, out, problem_id)
+    record = _found(verdict_record, data, problem, verdict, note)
     with _editing(out) as store:
-        store.put(_record(data, problem=problem["id"], verdict=verdict, note=note or None, code=problem["code"]))
+        store.put(record)
     say(f"已记录：#{problem['id'][:8]}（{data['source']['path']}，{problem['code']}）{VERDICTS_ZH[verdict]}。{TAKES_EFFECT}")
 
 
@@ -160,8 +147,6 @@ def dismiss(out: Path = typer.Argument(..., metavar="OUT", help="A batch's outpu
             problem_id: str = typer.Argument(..., metavar="ID", help="The problem's id (at least 6 hex digits)."),
             note: str = typer.Option(..., "--note", help="Why it is a false alarm (required).")):
     """Dismiss a problem as a false alarm (误报): listed as such, no longer counted anywhere."""
-    if not note.strip():
-        _fail("--note 不能为空：请写明为何是误报")
     _decide(out, problem_id, "dismissed", note)
 
 
@@ -184,35 +169,15 @@ def correct(out: Path = typer.Argument(..., metavar="OUT", help="A batch's outpu
             reason: str = typer.Option(..., "--reason", help="Why (required).")):
     """Correct the value of one cell of one report: it replaces the read value in every output, with
     provenance ``corrected``, and the report's checks run again on it."""
-    from .model import Report
-    from .review import column_kind, is_cell
+    from .archive.review_store import correction_record, find_report
 
-    if not reason.strip():
-        _fail("--reason 不能为空：请写明更正的依据")
-    _, data = find_report(out, path)
-    report = Report.model_validate(data)
-    if not is_cell(report, field):
-        _fail(f"{path} 的表格中没有 {field} 这一格（字段名见 report-extract fields 或 long.csv 的 field 列）")
-    parsed = _value(value, column_kind(report.report.template, field))
+    _results_folder(out)
+    _, data = _found(find_report, out, path)
+    record = _found(correction_record, data, field, value, reason)
     with _editing(out) as store:
-        store.put(_record(data, field=field, value=parsed, reason=reason))
-    say(f"已记录：{data['source']['path']} 的 {field} 更正为 {'空' if parsed is None else parsed}。{TAKES_EFFECT}")
-
-
-def _value(text: str, kind: str):
-    """A value as a reviewer types it, for a column of this kind; exit 2 when it is not one."""
-    from . import numbers
-    from .templates import MONEY, SIGNED
-
-    parsed = numbers.parse(text, kind)
-    if parsed.status in (numbers.BLANK, numbers.PLACEHOLDER) or text.strip() in ("null", "none"):
-        return None
-    if parsed.status != numbers.NUMBER or parsed.note or (parsed.value < 0 and kind != SIGNED):
-        wanted = "金额（不小于 0 的数）" if kind == MONEY else "整数" if kind == SIGNED else "不小于 0 的整数"
-        _fail(f"“{text}”不是该栏的数值：应为{wanted}，或“空”表示没有数字")
-    if kind == MONEY:  # as the tables hold money: a whole number as an int, else a float
-        return parsed.value if isinstance(parsed.value, int) else float(parsed.value)
-    return int(parsed.value)
+        store.put(record)
+    said = "空" if record["value"] is None else record["value"]
+    say(f"已记录：{data['source']['path']} 的 {field} 更正为 {said}。{TAKES_EFFECT}")
 
 
 @app.command(epilog=_examples("report-extract review undo out/ 3f2a9c1b",
@@ -223,9 +188,12 @@ def undo(out: Path = typer.Argument(..., metavar="OUT", help="A batch's output f
                                                                         "one report only has a correction of it."),
          field: Optional[str] = typer.Argument(None, metavar="[FIELD]", help="The corrected cell (after PATH).")):
     """Take back a verdict or a correction."""
+    from .archive.review_store import MIN_ID, find_report
+
+    _results_folder(out)
     with _editing(out) as store:
         if field is not None:
-            _, data = find_report(out, target)
+            _, data = _found(find_report, out, target)
             taken = store.undo(data["source"]["sha256"], field)
             what = f"{data['source']['path']} 的 {field} 的更正"
         elif target.count(".") == 2:
@@ -255,8 +223,7 @@ def export(out: Path = typer.Argument(..., metavar="OUT", help="A batch's output
     from .archive.review_store import text_of
     from .outputs import OutputError, write_stdout
 
-    if not out.is_dir():
-        _fail(f"{out}：不是文件夹（应为 report-extract batch 的输出文件夹）")
+    _results_folder(out)
     emit(text_of(_store(out), with_dropped=False), write_stdout, OutputError)
 
 
@@ -268,8 +235,7 @@ def import_decisions(out: Path = typer.Argument(..., metavar="OUT", help="A batc
     cell differently, the newer decision stays (each such case is said)."""
     from .archive.review_store import ReviewFileError, read_file
 
-    if not out.is_dir():
-        _fail(f"{out}：不是文件夹（应为 report-extract batch 的输出文件夹）")
+    _results_folder(out)
     try:
         incoming = read_file(source)
     except ReviewFileError as exc:

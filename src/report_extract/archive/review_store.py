@@ -9,7 +9,10 @@ itself changes: a batch then moves it to ``dropped`` and says so (``Store.follow
 folder's lock (``editing``), so a batch and a ``review`` command never write at once.
 
 ``decisions_for(outdir, sha256)`` is what a writer of another output (a database) asks for one
-report's decisions; ``review.apply`` puts them into a report.
+report's decisions; ``review.apply`` puts them into a report. ``find_problem``, ``find_report``,
+``verdict_record`` and ``correction_record`` make a decision about the folder's results from what a
+reviewer gives (an id, a path, a field and a value as typed), whatever asks (the ``review``
+commands, a page); ReviewError says in Chinese what is wrong.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .. import files
-from ..review import VERDICTS, Decisions
-from .outfolder import take_lock
+from .. import files, numbers
+from ..review import VERDICTS, Decisions, column_kind, is_cell
+from ..templates import MONEY, SIGNED
+from .outfolder import results, take_lock
 
 FORMAT = 1  # the version of review.json's layout; a file of another version is refused, never guessed at
 FILE_NAME = "review.json"
@@ -33,7 +37,12 @@ _ID = re.compile(r"[0-9a-f]{16}")
 _FIELD = re.compile(r"[^.\s]+\.[^.\s]+\.[^.\s]+")
 
 
-class ReviewFileError(ValueError):
+class ReviewError(ValueError):
+    """A decision that cannot be recorded (an unknown problem id, path or field, a value that is not
+    one for its column); its text says which and why, in Chinese."""
+
+
+class ReviewFileError(ReviewError):
     """A review file (review.json, or decisions to import) that cannot be read; says which and why."""
 
 
@@ -263,6 +272,81 @@ def editing(outdir: Path) -> Iterator[Store]:
             save(outdir, store)
     finally:
         lock.close()
+
+
+# --- decisions about the folder's results (the review commands; a page that records them) -----------
+MIN_ID = 6  # hex digits of a problem id that name it (views show 8)
+
+
+def find_problem(outdir: Path, wanted: str) -> tuple[dict, dict]:
+    """(the result, the problem) of the one problem of the folder's results whose id is or starts
+    with ``wanted`` (``#`` allowed); ReviewError for none, several, or an id that is not one."""
+    wanted = wanted.lstrip("#").lower()
+    if len(wanted) < MIN_ID or any(c not in "0123456789abcdef" for c in wanted):
+        raise ReviewError(f"问题编号“{wanted}”无效：应为至少 {MIN_ID} 位十六进制数字（如 check 或页面上的 #3f2a9c1b）")
+    found = [(data, p) for _, data in results(outdir) for p in data["problems"] if (p.get("id") or "").startswith(wanted)]
+    if not found:
+        raise ReviewError(f"{outdir} 的结果中没有编号为 {wanted} 的问题（先运行 batch；report-extract review list "
+                          f"{outdir} 列出全部问题）")
+    if len({p["id"] for _, p in found}) > 1:
+        raise ReviewError(f"编号 {wanted} 对应 {len(found)} 个问题，请多写几位")
+    return found[0]
+
+
+def find_report(outdir: Path, path: str) -> tuple[Path, dict]:
+    """(its result file, the result) of the input at ``path``: as the batch named it (summary.csv's
+    path), or its result file; ReviewError where the folder has none."""
+    named = Path(path)
+    for result, data in results(outdir):
+        if data.get("source", {}).get("path") == path or result in (named, Path(outdir) / named) or \
+                result.resolve() == named.resolve():
+            return result, data
+    raise ReviewError(f"{outdir} 中没有 {path} 的结果（路径应与 summary.csv 的 path 列一致，或为结果文件）")
+
+
+def verdict_record(data: dict, problem: dict, verdict: str, note: str | None) -> dict:
+    """The record of a verdict on ``problem`` of the result ``data``."""
+    if verdict not in VERDICTS:
+        raise ReviewError(f"审核结论应为 {'、'.join(VERDICTS)} 之一")
+    if verdict == "dismissed" and not (note or "").strip():
+        raise ReviewError("请写明为何是误报（--note 不能为空）")
+    return _record(data, problem=problem["id"], verdict=verdict, note=(note or "").strip() or None,
+                   code=problem["code"])
+
+
+def correction_record(data: dict, field: str, value: str, reason: str) -> dict:
+    """The record of a correction of cell ``field`` of the result ``data`` to ``value`` as a
+    reviewer types it; ReviewError for a cell the report's tables lack or a value that is not one
+    for its column (a count: an integer ≥ 0; 本年增/减: an integer; money: a number ≥ 0; 空 or -: no
+    number)."""
+    from ..model import Report
+
+    if not (reason or "").strip():
+        raise ReviewError("请写明更正的依据（--reason 不能为空）")
+    report = Report.model_validate(data)
+    if not is_cell(report, field):
+        raise ReviewError(f"{data['source']['path']} 的表格中没有 {field} 这一格（字段名见 report-extract fields 或 "
+                          "long.csv 的 field 列）")
+    return _record(data, field=field, value=value_of(value, column_kind(report.report.template, field)),
+                   reason=reason.strip())
+
+
+def value_of(text: str, kind: str):
+    """A value as a reviewer types it, for a column of this kind (templates.COUNT, SIGNED, MONEY),
+    as the tables hold it: an int, a float for money with a fraction, None for no number."""
+    parsed = numbers.parse(text, kind)
+    if parsed.status in (numbers.BLANK, numbers.PLACEHOLDER) or text.strip().lower() in ("null", "none"):
+        return None
+    if parsed.status != numbers.NUMBER or parsed.note or (parsed.value < 0 and kind != SIGNED):
+        wanted = "金额（不小于 0 的数）" if kind == MONEY else "整数" if kind == SIGNED else "不小于 0 的整数"
+        raise ReviewError(f"“{text}”不是该栏的数值：应为{wanted}，或“空”表示没有数字")
+    if kind == MONEY:
+        return parsed.value if isinstance(parsed.value, int) else float(parsed.value)
+    return int(parsed.value)
+
+
+def _record(data: dict, **fields) -> dict:
+    return {"sha256": data["source"]["sha256"], **fields, "time": now(), "path": data["source"]["path"]}
 
 
 def decisions_for(outdir: Path, sha256: str) -> Decisions:
