@@ -137,7 +137,7 @@ def test_a_review_survives_reruns_and_renames_and_drops_with_a_line_when_the_fil
     assert "问题（错误 1，警告 0，提示 0，误报 1）" in page
     shown = CliRunner().invoke(app, ["check", str(out / "balance.txt.json")])
     assert shown.exit_code == 1  # the row total the correction made is an error of the report
-    assert f"#{total['id'][:8]} 错误·误报：" in shown.stdout and re.search(r"\s2\*\s*│", shown.stdout)
+    assert f"#{total['id'][:8]}｜错误·误报：" in shown.stdout and re.search(r"\s2\*\s*│", shown.stdout)
 
     # --strict: 1 with the row total; 0 once it is dismissed too, for a single report with --review
     assert run("extract", "--strict", "archive/balance.txt", cwd=workspace).returncode == 1
@@ -280,6 +280,23 @@ def test_a_dask_cluster_applies_the_decisions_to_what_it_reads_and_to_what_it_re
                                  ("row_total", "carried_forward", "total", None)}
         summary = {row["path"]: row for row in read_csv(folder / "summary.csv")}
         assert summary["archive/balance.txt"]["errors"] == "1"
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_check_of_a_reviewed_report_at_80_columns_shows_ids_verdicts_and_corrected_values_uncut(workspace):
+    from test_terminal_80 import drawn_at_80
+
+    out = workspace / "out"
+    [natural, total] = result(out, "balance.txt")["problems"]
+    assert review_command("dismiss", out, total["id"], "--note", "合计栏为原件印刷错误").exit_code == 0
+    assert review_command("correct", out, "archive/balance.txt", FIELD, "2", "--reason", "原件为2").exit_code == 0
+    shown = drawn_at_80("check", "--review", out / "review.json", workspace / "archive" / "balance.txt")
+    assert all(len(line) <= 80 for line in shown.splitlines())
+    assert f"#{total['id'][:8]}｜错误·误报：" in shown and "问题：错误 1，警告 0，提示 0，误报 1" in shown
+    assert natural["id"][:8] not in shown  # repaired by the correction: gone
+    # the corrected cell marked, and the row total it no longer adds up to flagged by its new problem
+    assert re.search(r"│ 四、结转下年度继续办理 +│ +2\* │ +3 │.*│ 6［2］ │", shown)
+    assert "*：审核更正的值" in shown
 
 
 # --- review.apply, the one function every path calls ------------------------------------------------

@@ -38,7 +38,7 @@ def show(result: dict, out: Console) -> None:
     if not result["problems"]:
         out.print("  没有发现问题。")
     for p in result["problems"]:
-        pid = f"#{p['id'][:8]} " if p.get("id") else ""  # as in check: the id the review commands take
+        pid = f"#{p['id'][:8]}｜" if p.get("id") else ""  # as in check: the id the review commands take
         sentence(out, Text.assemble("  ", (pid, "dim"), ("警告", STYLE["warning"]), "：", p["message_zh"]))
     out.print(Text(f"\n文字重复（B 的句子与 A 同一部分几乎相同的比例：全文 {result['prose_share']:.0%}）", style="bold"))
     for section in result["prose"]:

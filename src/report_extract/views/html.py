@@ -15,8 +15,7 @@ from string import Template
 from typing import Callable
 
 from ..model import Report
-from ..review import VERDICTS_ZH
-from ..status import SET_ASIDE, set_aside
+from ..status import set_aside
 from ..templates import (
     APPLICANT_COLUMNS,
     APPLICANTS_GROUP,
@@ -72,7 +71,7 @@ def report_body(report: Report) -> str:
                  ("机关", info.organization or "（未识别）"), ("年度", info.year or "（未识别）"),
                  ("模板", shape.template_name(report)), ("文件", report.source.path),
                  ("页数", report.source.pages or "—"))) + "</p>",
-             f'<h2 id="problems">问题（错误 {n["error"]}，警告 {n["warning"]}，提示 {n["info"]}{_set_aside(report)}）</h2>',
+             f'<h2 id="problems">问题（错误 {n["error"]}，警告 {n["warning"]}，提示 {n["info"]}{shape.aside_said(report)}）</h2>',
              problem_list(report)]
     for key in shape.TABLE_ORDER:
         if key in report.tables:
@@ -112,12 +111,6 @@ def problem_list(report: Report) -> str:
         out += (f'<details class="infos"><summary>提示 {len(items["info"])} 条（不影响结论，点击展开）</summary>'
                 '<ol class="problems">' + "".join(items["info"]) + "</ol></details>")
     return out
-
-
-def _set_aside(report: Report) -> str:
-    """"，误报 2，已更正 1": the problems a reviewer set aside, listed but not counted."""
-    aside = [p.verdict.verdict for p in report.problems if set_aside(p.verdict)]
-    return "".join(f"，{VERDICTS_ZH[v]} {aside.count(v)}" for v in SET_ASIDE if v in aside)
 
 
 def _lines(report: Report, key: str, change: Callable | None) -> list[shape.Line]:

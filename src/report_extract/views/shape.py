@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..messages_zh import TABLE_HEADINGS, TEMPLATE_NAMES, num
 from ..model import Problem, Report
 from ..review import VERDICTS_ZH
-from ..status import SEVERITIES, set_aside, tally
+from ..status import SET_ASIDE, SEVERITIES, set_aside, tally
 from ..templates import BY_KEY, REVIEW, Row, TableSpec
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -166,6 +166,12 @@ def by_table(report: Report) -> list[tuple[str, list[tuple[int, Problem]]]]:
         groups.setdefault(p.table or "", []).append((n, p))
     keys = [""] + [k for k in TABLE_ORDER] + sorted(k for k in groups if k and k not in TABLE_ORDER)
     return [(k, sorted(groups[k], key=lambda item: (order[item[1].severity], item[0]))) for k in keys if k in groups]
+
+
+def aside_said(report: Report) -> str:
+    """"，误报 2，已更正 1": the problems a reviewer set aside, listed but not counted ("" for none)."""
+    aside = [p.verdict.verdict for p in report.problems if set_aside(p.verdict)]
+    return "".join(f"，{VERDICTS_ZH[v]} {aside.count(v)}" for v in SET_ASIDE if v in aside)
 
 
 def counts(report: Report) -> dict[str, int]:

@@ -84,7 +84,7 @@ def show(report: Report, out: Console) -> None:
               f"年度：{info.year or '（未识别）'}　模板：{shape.template_name(report)}")
     n = shape.counts(report)
     out.print(Text.assemble("问题：", (f"错误 {n['error']}", STYLE["error"] if n["error"] else ""),
-                            f"，警告 {n['warning']}，提示 {n['info']}"))
+                            f"，警告 {n['warning']}，提示 {n['info']}{shape.aside_said(report)}"))
     for table, items in shape.by_table(report):
         out.print(Text(f"\n{shape.table_title(table)}" if table in shape.TABLE_ORDER else "\n全报告", style="bold"))
         shown: dict[str, list[int]] = {}
@@ -114,13 +114,14 @@ CORRECTED_MARK = "*"  # after a value a reviewer corrected
 
 
 def _problem_line(number: int, p, page: str) -> Text:
-    """［n］#id 严重程度（·审核结论）：第N页，说明（审核说明）. A problem set aside (误报, 已更正) is
-    dimmed: listed, not counted."""
+    """［n］#id｜严重程度（·审核结论）：第N页，说明（审核说明）. A problem set aside (误报, 已更正) is
+    dimmed: listed, not counted. No blank in it: a terminal would break the line there."""
     aside = set_aside(p.verdict)
     severity = (shape.SEVERITY_ZH[p.severity], "dim" if aside else STYLE[p.severity])
     verdict = f"·{VERDICTS_ZH[p.verdict.verdict]}" if p.verdict else ""
     note = f"（审核说明：{p.verdict.note}）" if p.verdict and p.verdict.note else ""
-    return Text.assemble(f"  ［{number}］", (f"{shape.short_id(p)} ", "dim"), severity, (verdict, "bold"),
+    pid = f"{shape.short_id(p)}｜" if p.id else ""
+    return Text.assemble(f"  ［{number}］", (pid, "dim"), severity, (verdict, "bold"),
                          f"：{page}", (p.message_zh or p.message, "dim" if aside else ""), note)
 
 
