@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
@@ -24,6 +25,7 @@ from report_extract.archive.outfolder import take_lock
 from report_extract.cli import app
 from report_extract.model import Report
 from report_extract.review import NONE, Decisions
+from report_extract.schema import json_schema
 from report_extract.templates import OUTCOME_ROWS
 from report_extract.writers import as_data
 
@@ -317,6 +319,7 @@ def test_apply_is_idempotent_undoes_earlier_decisions_and_needs_no_facts():
     one = _decisions(read, {total.id: "dismissed"}, {FIELD: 2})
     other = _decisions(read, {natural.id: "confirmed"}, {"applications.carried_forward.total": 5})
     applied = review.apply(read, one)
+    jsonschema.validate(_dump(applied), json_schema())  # verdicts and corrections are in the schema
     assert _dump(review.apply(applied, one)) == _dump(applied)
     assert _dump(review.apply(applied, NONE)) == _dump(read)  # every decision taken back: the reading again
     assert _dump(review.apply(applied, other)) == _dump(review.apply(read, other))

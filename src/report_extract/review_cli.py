@@ -12,6 +12,7 @@ exit 4.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -118,7 +119,7 @@ def list_problems(
                                          "message_zh": p.get("message_zh")}, ensure_ascii=False))
             else:
                 lines.append("\t".join((p.get("id") or "", said, p["severity"], p["code"], data["source"]["path"],
-                                        field, (p.get("message_zh") or p["message"]).replace("\t", " "))))
+                                        field, re.sub(r"[\t\r\n]+", " ", p.get("message_zh") or p["message"]))))
     emit("".join(line + "\n" for line in lines), write_stdout, OutputError)
 
 
