@@ -418,6 +418,9 @@ def test_a_store_follows_a_moved_report_and_drops_only_what_changed():
     store.put({"sha256": sha_a, "field": FIELD, "value": 2, "reason": "r", "path": "x.txt"})
     assert store.follow({"y.txt": sha_a, "x.txt": sha_b}) == {}  # moved to y.txt; x.txt holds another file
     assert [r["seen"] for r in store.records()] == ["y.txt", "y.txt"]
+    shared = review_store.from_data(review_store.Store(
+        {sha_a: {"0" * 16: {k: v for k, v in next(store.records()).items() if k != "seen"}}}).to_data(), "x")
+    assert store.merge(shared) == []  # the same decision, shared before a batch found its report elsewhere
     assert store.follow({"y.txt": sha_b}, when="t") == {"y.txt": 2}
     assert list(store.records()) == [] and [r["now"] for r in store.dropped] == [sha_b, sha_b]
     text = io.StringIO(review_store.text_of(store))

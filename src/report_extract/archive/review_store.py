@@ -5,8 +5,9 @@ made again from the inputs and the reviewer's work is not.
 A decision is keyed by the content it was made about (the input's ``sha256``) and what it is about:
 a problem's id (a verdict) or a cell's flat key (a correction). So it follows a report renamed or
 moved (a batch notes where it found the content: ``seen``), and no longer applies when the file
-itself changes: a batch then moves it to ``dropped`` and says so (``Store.follow``). The file is written atomically (``files``) under the output
-folder's lock (``editing``), so a batch and a ``review`` command never write at once.
+itself changes: a batch then moves it to ``dropped`` and says so (``Store.follow``). The file is
+written atomically (``files``) under the output folder's lock (``editing``), so a batch and a
+``review`` command never write at once.
 
 ``decisions_for(outdir, sha256)`` is what a writer of another output (a database) asks for one
 report's decisions; ``review.apply`` puts them into a report. ``find_problem``, ``find_report``,
@@ -104,8 +105,8 @@ class Store:
         for record in other.records():
             kind, key = _slot(self, record)
             mine = kind.get(record["sha256"], {}).get(key)
-            if mine == record:
-                continue
+            if mine is not None and _decided(mine) == _decided(record):
+                continue  # the same decision (where a batch last found its report aside)
             if mine is not None:
                 newer = record if _when(record) > _when(mine) else mine
                 said.append(f"{record.get('path') or mine.get('path') or record['sha256'][:12]}：{key} 两边的决定不同，"
@@ -165,6 +166,11 @@ def _slot(store: Store, record: dict) -> tuple[dict, str]:
     if "problem" in record:
         return store.verdicts, record["problem"]
     return store.corrections, record["field"]
+
+
+def _decided(record: dict) -> dict:
+    """A record without what a batch notes on it: what the reviewer decided."""
+    return {k: v for k, v in record.items() if k != "seen"}
 
 
 def _order(record: dict) -> tuple:
