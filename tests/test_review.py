@@ -10,6 +10,7 @@ import io
 import json
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -54,9 +55,15 @@ def read_csv(path: Path) -> list[dict]:
 
 
 def _sheet(book, name: str) -> list[dict]:
-    """A sheet of report.xlsx as rows keyed by its first header row (the second holds the labels)."""
+    """A sheet of report.xlsx as rows keyed by its header row of keys (the Chinese names are its comments)."""
     rows = list(book[name].values)  # a row's empty cells at its end are not there
-    return [{key: row[i] if i < len(row) else None for i, key in enumerate(rows[0])} for row in rows[2:]]
+    return [{key: row[i] if i < len(row) else None for i, key in enumerate(rows[0])} for row in rows[1:]]
+
+
+def total_verdict_time(data: dict) -> str:
+    """The time of the one verdict of a result's problems."""
+    [when] = [p["verdict"]["time"] for p in data["problems"] if p["verdict"]]
+    return when
 
 
 def said(data: dict) -> set[tuple]:
@@ -127,11 +134,36 @@ def test_a_review_survives_reruns_and_renames_and_drops_with_a_line_when_the_fil
     [row_total] = [p for p in balance["problems"] if p["code"] == "row_total"]
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
-    assert {(p["id"], p["verdict"]) for p in _sheet(book, "problems") if p["path"] == "archive/balance.txt"} == {
-        (total["id"], "dismissed"), (row_total["id"], None)}
     assert [(x["value"], x["provenance"], x["read_value"]) for x in _sheet(book, "long")
             if x["field"] == SCAN_TOTAL and x["path"] == "archive/scan.tif"] \
         == [(4, "corrected", 6)]
+    assert {(p["id"], p["verdict"], p["verdict_zh"]) for p in _sheet(book, "problems")
+            if p["path"] == "archive/balance.txt"} == {(total["id"], "dismissed", "误报"), (row_total["id"], None, None)}
+
+    # report.sqlite: the corrected cell with the value as read and the reason; the dismissed problem
+    # under its stored id with its verdict; the corrected scan's counts as the summary's
+    db = sqlite3.connect(out / "report.sqlite")
+    assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("SELECT c.value, c.provenance, c.read_value, c.reason, c.raw FROM cells c JOIN reports r "
+                      "ON r.id = c.report_id WHERE r.path = 'archive/balance.txt' AND c.key = ?", (FIELD,)
+                      ).fetchall() == [(2, "corrected", 3, "原件为2", "3")]
+    assert db.execute("SELECT value, provenance, read_value, reason FROM long WHERE path = 'archive/scan.tif' "
+                      "AND field = ?", (SCAN_TOTAL,)).fetchall() == [(4, "corrected", 6, "原件总计为4")]
+    assert db.execute("SELECT count(*) FROM cells WHERE provenance = 'corrected'").fetchone() == (2,)
+    assert db.execute("SELECT count(*) FROM cells WHERE provenance = 'read' AND read_value IS NULL AND "
+                      "reason IS NULL").fetchone()[0] == db.execute("SELECT count(*) FROM cells").fetchone()[0] - 2
+    assert sorted(db.execute("SELECT problem_id, code, verdict, verdict_zh, verdict_note FROM report_problems "
+                             "WHERE path = 'archive/balance.txt'").fetchall(), key=lambda r: r[1]) == [
+        (total["id"], "balance", "dismissed", "误报", "合计栏为原件印刷错误"), (row_total["id"], "row_total", None, None, None)]
+    assert db.execute("SELECT verdict_time FROM problems WHERE problem_id = ?", (total["id"],)).fetchone()[0] \
+        == total_verdict_time(balance)
+    assert db.execute("SELECT code, verdict, verdict_note FROM report_problems WHERE path = 'archive/scan.tif'"
+                      ).fetchall() == [("ocr_uncertain", "fixed", "已按审核更正为 4（原读数 6）：原件总计为4")]
+    assert db.execute("SELECT path, status, errors, warnings FROM reports WHERE path <> 'archive/clean.txt' "
+                      "ORDER BY path").fetchall() == [("archive/balance.txt", "problems", 1, 0),
+                                                       ("archive/scan.tif", "ok", 0, 0)]
+    db.close()
 
     page = (out / "balance.txt.html").read_text(encoding="utf-8")
     assert f'id="{total["id"]}"' in page and f"#{total['id'][:8]}" in page and "误报：合计栏为原件印刷错误" in page

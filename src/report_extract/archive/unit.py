@@ -138,7 +138,8 @@ def _columns() -> dict[str, list[str]]:
 def record_of(data: dict, flat: dict) -> dict:
     """What report.sqlite holds of a result beyond its summary line (``archive.database``), as
     values, never CSV text: its source and title, its cells (the long sheet's rows, in its order)
-    each with the cell and row label as written, its page and unit, its problems but the cross-year
+    each with the cell and row label as written, its page and unit, its provenance, read value and
+    reason (``corrected``), its problems (with their ids and verdicts) but the cross-year
     ones, its sections. Made where the input was read, like the sheet rows."""
     source, info = data.get("source", {}), data.get("report", {})
     provenance, units = data.get("provenance", {}), info.get("units", {})
@@ -147,7 +148,7 @@ def record_of(data: dict, flat: dict) -> dict:
         if key in flat:
             written = provenance.get(key) or {}
             cells.append([key, flat[key], written.get("raw"), written.get("label"), written.get("page"),
-                          units.get(key)])
+                          units.get(key), *corrected(written)])
     return {"sha256": source.get("sha256"), "format": source.get("format"), "pages": source.get("pages"),
             "title": info.get("title"), "published": info.get("published"), "cells": cells,
             "problems": [p for p in data.get("problems", []) if p["code"] not in crossyear.CROSS_YEAR_CODES],
