@@ -24,7 +24,7 @@ from report_extract import extract, review
 from report_extract.archive import review_store
 from report_extract.archive.outfolder import take_lock
 from report_extract.cli import app
-from report_extract.model import Report
+from report_extract.model import Report, Verdict
 from report_extract.review import NONE, Decisions
 from report_extract.schema import json_schema
 from report_extract.templates import OUTCOME_ROWS
@@ -343,6 +343,30 @@ def _decisions(report: Report, verdicts: dict | None = None, corrections: dict |
 
 def _dump(report: Report) -> dict:
     return as_data(report)
+
+
+def test_a_problem_set_aside_counts_nowhere_by_severity_nor_by_kind():
+    """problems.counts, which every count is made by (summary, wide, views, --strict, check), leaves
+    out a dismissed or fixed problem whatever its kind: a dismissed reading limit leaves no report
+    read partly, a fixed error of the report's own no report with problems."""
+    from report_extract.model import Problem
+    from report_extract.problems import counted, counts
+    from report_extract.status import status_of
+
+    limit = Problem(code="ambiguous_digits", severity="error", kind="reading", message="…", limited_cells=3)
+    own = Problem(code="balance", severity="error", kind="report", message="…")
+    warning = Problem(code="ocr_uncertain", severity="warning", kind="reading", message="…")
+    assert counts([limit, own, warning]) == {"errors": 2, "warnings": 1, "infos": 0, "report_errors": 1,
+                                             "reading_limits": 1, "limited_cells": 3}
+    own.verdict = Verdict(verdict="fixed", note="原件已更正")
+    assert status_of(counts([limit, own, warning])) == "read_partly"
+    limit.verdict = Verdict(verdict="dismissed")
+    warning.verdict = Verdict(verdict="confirmed")  # confirmed: counted as before
+    as_read = [p.model_dump(mode="json") for p in (limit, own, warning)]  # a result's dicts count alike
+    for problems in ([limit, own, warning], as_read):
+        assert counts(problems) == {"errors": 0, "warnings": 1, "infos": 0, "report_errors": 0,
+                                    "reading_limits": 0, "limited_cells": 0}
+        assert status_of(counts(problems)) == "ok" and len(counted(problems)) == 1
 
 
 def test_apply_is_idempotent_undoes_earlier_decisions_and_needs_no_facts():
