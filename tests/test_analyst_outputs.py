@@ -97,8 +97,9 @@ def test_every_sheet_reads_in_pandas_with_numbers_in_every_value_column(finished
             elif frame[column].notna().any():  # a text column no row fills (duplicate_of here) has no type
                 assert dtype in ("str", "object"), (name, column, dtype)
     # summary: year, the three counts, ocr_pages, seconds, the counts by kind (3), copies; wide: year, the
-    # counts (3 + 3), every field; long: year, value; problems: year, page, expected, found, limited_cells
-    assert numeric_seen == 10 + (7 + 226) + 2 + 5
+    # counts (3 + 3), every field; long: year, value, read_value (no value here was corrected: a column of
+    # blanks, float64); problems: year, page, expected, found, limited_cells
+    assert numeric_seen == 10 + (7 + 226) + 3 + 5
     wide = book["wide"].set_index("path")
     assert len(wide) == len(results) == 10
     for path, data in results.items():
@@ -180,9 +181,13 @@ def test_each_report_its_cells_problems_and_sections_equal_its_json_result(finis
         for key, _, label, page in cells:
             written = data["provenance"].get(key, {})
             assert (label, page) == (written.get("label"), written.get("page")), key
-        ids = db.execute("SELECT problem_id, code, message_zh FROM problems WHERE report_id = ?", (number,)).fetchall()
-        assert Counter(ids) == Counter((problem_id(Problem.model_validate(p), sha256), p["code"], p["message_zh"])
-                                       for p in data["problems"])
+        ids = db.execute("SELECT problem_id, code, message_zh, verdict FROM problems WHERE report_id = ?",
+                         (number,)).fetchall()
+        # the id each problem has in its result (what a verdict names), which is problems.problem_id's
+        assert Counter(ids) == Counter((p["id"], p["code"], p["message_zh"], None) for p in data["problems"])
+        assert all(p["id"] == problem_id(Problem.model_validate(p), sha256) for p in data["problems"])
+        assert db.execute("SELECT DISTINCT provenance, read_value, reason FROM cells WHERE report_id = ?",
+                          (number,)).fetchall() in ([("read", None, None)], [])
         sections = db.execute("SELECT number, heading, text FROM sections WHERE report_id = ?", (number,)).fetchall()
         assert sections == [(s["number"], s["heading"], s["text"]) for s in data["sections"]]
 

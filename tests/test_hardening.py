@@ -159,13 +159,13 @@ def test_a_pdf_stream_inflating_past_the_limit_is_refused(monkeypatch):
 def test_markdown_pipe_rows_are_linear():
     """Problem labelling used to scan every provenance entry per problem: 10,000 rows took 110 s."""
     from report_extract.model import Problem
-    from report_extract.pipeline import _label_problems
+    from report_extract.problems import place_on_rows
 
     provenance = {f"applications.row{i}.c{j}": {"label": f"L{i}", "page": i} for i in range(3000) for j in range(7)}
     problems = [Problem(code="unknown_row", severity="warning", message="m", table="applications", row=f"row{i}")
                 for i in range(3000)]
     start = time.monotonic()
-    _label_problems(problems, provenance)
+    place_on_rows(problems, provenance)
     assert time.monotonic() - start < 2  # quadratic: 63 million comparisons
     assert (problems[2999].label, problems[2999].page) == ("L2999", 2999)
 

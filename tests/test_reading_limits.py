@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -144,7 +145,8 @@ def test_check_and_strict_show_the_reading_limits_apart_and_do_not_fail(zone):
     shown = cli("check", text)
     assert shown.returncode == 0, shown.stderr
     assert "问题：错误 0，读取受限 1（3 格未能读取），警告 0，提示 26\n" in shown.stdout
-    assert "  ［2］读取受限：「二、主动公开政府信息情况」“行政规范性文件”行中，数字之间没有分隔" in shown.stdout
+    assert re.search(r"  ［2］#[0-9a-f]{8}｜读取受限：「二、主动公开政府信息情况」“行政规范性文件”行中，数字之间没有分隔",
+                     shown.stdout)
     result = out / f"{manifest['twin'][0]}.json"  # a batch's result, read back
     assert cli("check", result).returncode == 0
     strict = cli("extract", "--strict", text)

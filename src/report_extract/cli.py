@@ -29,12 +29,15 @@ from .cli_support import (
     progress,
     read_one,
     read_report_or_result,
+    review_file,
+    reviewed,
     said,
     say,
     say_reason,
     settings,
     strict_lines,
 )
+from .review_cli import app as review_app
 
 app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   context_settings={"help_option_names": ["-h", "--help"]},
@@ -42,6 +45,11 @@ app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_e
                        "(政府信息公开工作年度报告) into structured data.",
                   epilog="\b\nExamples:\n  report-extract extract report.pdf\n  report-extract batch archive/ -o out/\n"
                          "  report-extract schema > schema.json\n  report-extract --install-completion")
+
+
+app.add_typer(review_app, name="review")
+REVIEW_HELP = ("A reviewer's decisions to apply (an output folder's review.json, or review export): corrected "
+               "values, checks run again on them, verdicts on problems.")
 
 
 def _version(value: bool) -> None:
@@ -113,12 +121,14 @@ def extract(
     timeout: float = typer.Option(None, "--timeout", min=1, metavar="SECONDS", show_default="900",
                                   help="Seconds one input may take (REPORT_EXTRACT_TIMEOUT)."),
     ocr: Ocr = typer.Option(Ocr.auto, "--ocr", metavar="auto|always|never", help=OCR_HELP),
+    review: Optional[str] = typer.Option(None, "--review", metavar="FILE", help=REVIEW_HELP),
 ):
     """Extract one or more reports to JSON, JSON lines, YAML or CSV on stdout (or -o)."""
     from . import files, outputs
     from .writers import render
 
     apply_limits(max_memory, timeout)
+    decisions = review_file(review)
     try:
         plan = outputs.plan(output, fmt.value if fmt else None)
     except outputs.OutputError as exc:
@@ -141,6 +151,7 @@ def extract(
                 failures += 1
                 say(error)
                 continue
+            report = reviewed(report, decisions)
             if plan.folder is not None:  # one file per input, written as each is read
                 files.write_text(plan.file_for(path, taken), render([report], plan.fmt))
             reports.append(report)
@@ -167,12 +178,15 @@ def extract(
 @app.command(epilog=_examples("report-extract check report.pdf          # problems in Chinese, tables as drawn",
                               "report-extract check out/2023/x.pdf.json  # a result of extract or batch"))
 def check(paths: List[str] = typer.Argument(..., metavar="FILE",
-                                            help="Report files, or result JSON of extract/batch; '-' reads stdin.")):
-    """Show reports to a person: their problems in Chinese and their tables as the template draws
-    them. Exit 1 when a report has an error-level problem of its own (a reading limit, cells we
-    could not read, is shown apart and does not count), 3 when an input cannot be read."""
+                                            help="Report files, or result JSON of extract/batch; '-' reads stdin."),
+          review: Optional[str] = typer.Option(None, "--review", metavar="FILE", help=REVIEW_HELP)):
+    """Show reports to a person: their problems in Chinese with their ids and verdicts, and their
+    tables as the template draws them. Exit 1 when a report has an error-level problem of its own
+    (a reading limit, cells we could not read, is shown apart and does not count; nor does one a
+    reviewer dismissed or fixed), 3 when an input cannot be read."""
     from .views import terminal
 
+    decisions = review_file(review)
     out = terminal.console()
     failures, errors = 0, False
     for i, path in enumerate(paths):  # each file named is a report of its own, as in extract
@@ -181,6 +195,7 @@ def check(paths: List[str] = typer.Argument(..., metavar="FILE",
             failures += 1
             say(error)
             continue
+        report = reviewed(report, decisions)
         if i:
             out.print("\n" + "═" * 40 + "\n")
         terminal.show(report, out)
@@ -294,6 +309,7 @@ def batch(
     from .archive.dask_client import ClusterError  # Dask itself is imported only for --scheduler
     from .archive.jobs import Options
     from .archive.outfolder import OutputBusy
+    from .archive.review_store import ReviewFileError
     from .archive.run import run
     from .errors import ReportError
     from .files import OutputError
@@ -333,6 +349,10 @@ def batch(
             progress.stop()
             say(said(exc))
             raise typer.Exit(EXIT_USAGE if exc.usage else EXIT_UNREADABLE) from None
+        except ReviewFileError as exc:  # the folder's review.json: the reviewer's work is never passed over
+            progress.stop()
+            say(f"{exc}（请修复或移走该文件；batch 未开始）")
+            raise typer.Exit(EXIT_USAGE) from None
         except OutputError as exc:  # a sheet, report.xlsx, report.sqlite or index.html cannot be written
             progress.stop()
             say(said(exc))
@@ -345,6 +365,8 @@ def batch(
                 say_reason("output_folder_failed", outdir=str(outdir), errno=exc.errno, strerror=exc.strerror or str(exc))
             raise typer.Exit(EXIT_OUTPUT) from None
     failed = outcome.failed
+    for path, count in (outcome.dropped or {}).items():  # said even with --quiet: the reviewer's work
+        say(f"{path}：文件内容已改变，{count} 条审核决定不再适用（已移入 {outdir}/review.json 的 dropped）")
     if outcome.interrupted:
         say_reason("batch_interrupted", done=outcome.done, outdir=str(outdir), **interrupted_facts(outcome.interrupted))
         raise typer.Exit(Interrupted(outcome.interrupted).exit_code)

@@ -68,17 +68,19 @@ def read_one(path: str, ocr: str = "auto", page: bool = False):
 def strict_lines(report) -> tuple[str | None, str | None]:
     """What --strict says of a report, in Chinese: its errors of its own counted by code (they fail
     it); and apart, its reading limits with the cells they leave unread, which do not fail it (the
-    report may be right; we could not read those cells). None for either that it has none of."""
+    report may be right; we could not read those cells). None for either that it has none of. A
+    problem a reviewer set aside (误报 or 已更正) is in neither (``problems.counted``)."""
     from collections import Counter
 
-    from .problems import counts, is_reading_limit
+    from .problems import counted, counts, is_reading_limit
 
     def by_code(problems) -> str:
-        counted = Counter(p.code for p in problems)
-        return ", ".join(f"{code} ×{n}" for code, n in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])))
+        tally = Counter(p.code for p in problems)
+        return ", ".join(f"{code} ×{n}" for code, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    limits = [p for p in report.problems if is_reading_limit(p)]
-    errors = [p for p in report.problems if p.severity == "error" and not is_reading_limit(p)]
+    live = counted(report.problems)
+    limits = [p for p in live if is_reading_limit(p)]
+    errors = [p for p in live if p.severity == "error" and not is_reading_limit(p)]
     path = report.source.path
     failing = f"{path}：--strict：报告有 {len(errors)} 个错误（{by_code(errors)}）" if errors else None
     cells = counts(report.problems)["limited_cells"]
@@ -88,10 +90,38 @@ def strict_lines(report) -> tuple[str | None, str | None]:
 
 
 def has_errors(report) -> bool:
-    """Whether a report has an error of its own (kind report): what makes check and --strict exit 1."""
+    """Whether a report has an error of its own (kind report) that a reviewer did not set aside:
+    what makes check and --strict exit 1."""
     from .problems import counts
 
     return counts(report.problems)["report_errors"] > 0
+
+
+def review_file(path: str | None):
+    """The decisions of ``--review FILE`` (an output folder's review.json, or ``review export``), or
+    None without one; a file that cannot be read is one line and exit 2."""
+    if path is None:
+        return None
+    from .archive.review_store import ReviewFileError, read_file
+
+    try:
+        return read_file(path)
+    except ReviewFileError as exc:
+        say(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def reviewed(report, store):
+    """The report with the decisions of ``store`` about its content applied (``review.apply``);
+    decisions made about its path when the file had another content are said not to apply."""
+    if store is None:
+        return report
+    from .review import apply
+
+    stale = store.changed_at(report.source.path, report.source.sha256)
+    if stale:
+        say(f"{report.source.path}：文件内容已改变，--review 中关于它的 {stale} 条审核决定不再适用")
+    return apply(report, store.about(report.source.sha256))
 
 
 def apply_limits(max_memory: int | None, timeout: float | None) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from . import messages_zh
 from .identity import body_key
 from .model import Problem
-from .problems import problem
+from .problems import assign_ids, problem
 from .templates import APPLICANT_COLUMNS
 
 CROSS_YEAR_CODES = ("carryover_mismatch", "in_force_drift")
@@ -22,6 +22,7 @@ def essentials(data: dict) -> dict | None:
     tables = data.get("tables", {})
     proactive = tables.get("proactive", {})
     return {"organization": info["organization"], "body": info.get("body") or body_key(info["organization"]),
+            "sha256": (data.get("source") or {}).get("sha256"),
             "year": info["year"], "template": info.get("template"),
             "applications": {r: tables.get("applications", {}).get(r) for r in ("carried_over", "carried_forward")},
             "proactive": {r: proactive[r] for r in ("rules", "normative_documents") + _ITEM_ROWS if r in proactive}}
@@ -59,6 +60,8 @@ def check(previous: dict, current: dict) -> list[Problem]:
                 problems.append(problem("carryover_mismatch", table="proactive", row=row, column="prior_year_items",
                                         expected=expected, found=now["prior_year_items"], previous_year=year,
                                         prior_year_items=then["prior_year_items"], net_change=then["net_change"]))
+    if current.get("sha256"):  # the later report's: its problems are listed there
+        assign_ids(problems, current["sha256"])
     return messages_zh.fill(problems)
 
 

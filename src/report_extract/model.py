@@ -12,8 +12,22 @@ Severity = Literal["error", "warning", "info"]
 Kind = Literal["report", "reading"]
 
 
+class Verdict(BaseModel):
+    """A reviewer's decision on a problem (``report-extract review``; docs/OUTPUT.md, *Review*)."""
+    model_config = ConfigDict(extra="forbid")
+    verdict: Literal["confirmed", "dismissed", "fixed"] = Field(
+        description="confirmed (确认: the problem is real), dismissed (误报: a false alarm; listed, never counted), "
+                    "fixed (已更正: a reviewer's correction of its cell settled it; listed, never counted)")
+    note: Optional[str] = Field(None, description="the reviewer's note (for fixed by a correction: its value and "
+                                                  "reason)")
+    time: Optional[str] = Field(None, description="when it was decided (ISO 8601, UTC)")
+
+
 class Problem(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    id: Optional[str] = Field(None, description="a stable id of the problem (16 hex digits): the same in every run "
+                                                "while the input and what the problem is about are the same "
+                                                "(problems.problem_id); the key of a reviewer's verdict")
     code: str
     severity: Severity
     # always written (problems.problem); optional here only so that a result written before kinds
@@ -34,6 +48,7 @@ class Problem(BaseModel):
     limited_cells: Optional[int] = Field(None, description="a reading limit (an error of kind reading): how many "
                                                            "value cells it leaves null because we could not read or "
                                                            "place them; null for every other problem")
+    verdict: Optional[Verdict] = Field(None, description="a reviewer's decision on it, where one was made")
     # what the problem found, as values (counts, cells, the sentence): both texts are worded from
     # them (problems.problem, messages_zh). Not part of the output, so schema 1 stays as it is; a
     # problem read back from a result has none.
@@ -102,6 +117,15 @@ class OcrProvenance(BaseModel):
                                                  "page image (y down)")
 
 
+class Correction(BaseModel):
+    """A reviewer's correction of a cell: the value in ``tables`` is the reviewer's; this keeps the
+    value as it was read, so that a correction undone gives it back."""
+    model_config = ConfigDict(extra="forbid")
+    read: Value = Field(description="the value as read (null: no number was read)")
+    reason: str = Field(description="why it was corrected, as the reviewer wrote it")
+    time: Optional[str] = Field(None, description="when it was corrected (ISO 8601, UTC)")
+
+
 class Provenance(BaseModel):
     """Where a value came from: the cell as written, its row label as written, page and table."""
     raw: str
@@ -110,7 +134,11 @@ class Provenance(BaseModel):
     table: Optional[int] = Field(None, description="index of the table block in the document, 0-based")
     note: Optional[str] = Field(None, description="a note written after the number, e.g. （其中修订16件）")
     ocr: Optional[OcrProvenance] = Field(None, description="the cell was read by OCR: how")
-
+    unread: Optional[bool] = Field(None, description="true where the cell's number could not be read (text that is "
+                                                     "not a number, digits that cannot be split, a cell that cannot "
+                                                     "be placed): the checks leave out the relations it is in")
+    corrected: Optional[Correction] = Field(None, description="a reviewer corrected the value: the value as read "
+                                                              "and the reason")
 
 
 class Report(BaseModel):

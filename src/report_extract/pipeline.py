@@ -26,7 +26,7 @@ from .guard import printable, read_input
 from .labels import SENTENCE_END, compact
 from .mapping import TableResult, map_table
 from .model import Problem, ReadWith, Report, ReportInfo, Section, Source
-from .problems import problem
+from .problems import assign_ids, place_on_rows, problem
 from .templates import BY_KEY, SECTION_KEYS, SECTION_TABLES, V2019, V2021, Template, template_for_year
 
 _PRE2019_HEADINGS = ("概述", "依申请公开", "收费及减免", "不予公开政府信息")
@@ -134,8 +134,11 @@ def build_report(doc: Document, source: Source) -> Report:
     problems += checks.run_checks(table_values, row_pages, template, year, unknown)
     problems += content.check(section_models, template)
     problems += narrative.check(section_models, table_values, org, year, _page_finder(blocks))
-    _label_problems(problems, provenance)
+    place_on_rows(problems, provenance)
     messages_zh.fill(problems, messages_zh.Context(table_values, provenance, template, year))
+    for key in unknown & provenance.keys():  # what the checks left out, kept: review.apply runs them again
+        provenance[key]["unread"] = True
+    assign_ids(problems, source.sha256)
     return Report(
         source=source,
         report=ReportInfo(title=title, organization=org, year=year, template=template, units=units,
@@ -145,21 +148,6 @@ def build_report(doc: Document, source: Source) -> Report:
         problems=problems,
         provenance=provenance,
     )
-
-
-def _label_problems(problems: list[Problem], provenance: dict) -> None:
-    """Give every problem about a row the row label as the report writes it, and its page (the
-    first cell of the row in provenance; indexed once, so this is linear in problems + cells)."""
-    first: dict[tuple[str, str], dict] = {}
-    for key, prov in provenance.items():
-        table, row, _ = key.split(".", 2)
-        first.setdefault((table, row), prov)
-    for p in problems:
-        if p.table and p.row and (p.label is None or p.page is None):
-            prov = first.get((p.table, p.row))
-            if prov is not None:
-                p.label = p.label or prov["label"] or None
-                p.page = p.page if p.page is not None else prov["page"]
 
 
 def _page_finder(blocks):

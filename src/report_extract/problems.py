@@ -10,7 +10,9 @@ problem (``Problem.facts``, not written to the output), and its English ``messag
 them by the code's function in ``WORDING``. Its Chinese ``message_zh`` is worded from the same facts
 by ``messages_zh.WORDING``, once the report's tables are known (``messages_zh.fill``). Neither text
 is ever read back or edited: a problem that changes (``restate``) changes its facts and is worded
-again. ``problem_id`` names a problem stably across runs.
+again. ``problem_id`` names a problem stably across runs; ``assign_ids`` gives the problems of one
+report theirs (written into the output as ``Problem.id``: a problem read back has no facts, so its id
+is made where it is made).
 """
 
 from __future__ import annotations
@@ -148,9 +150,17 @@ def is_reading_limit(made) -> bool:
     return _field(made, "severity") == "error" and kind_of(made) == READING
 
 
+def counted(problems) -> list:
+    """The problems that count (``Problem``s or their dicts): all but those a reviewer set aside
+    (``status.set_aside``: dismissed or fixed), which stay listed and count nowhere. Every count is
+    made of these (``counts``; --strict's lines), so the rule lives here only."""
+    return [p for p in problems if not status.set_aside(_field(p, "verdict"))]
+
+
 def counts(problems) -> dict[str, int]:
-    """``status.COUNTS`` of a report's problems (``Problem``s or their dicts)."""
-    return status.counts((_field(p, "severity"), kind_of(p), _field(p, "limited_cells")) for p in problems)
+    """``status.COUNTS`` of a report's problems (``Problem``s or their dicts), those set aside left
+    out (``counted``)."""
+    return status.counts((_field(p, "severity"), kind_of(p), _field(p, "limited_cells")) for p in counted(problems))
 
 
 def english(made: Problem) -> str:
@@ -173,6 +183,41 @@ def problem_id(made: Problem, sha256: str) -> str:
     about = [sha256, made.code, made.table or "", made.row or "", made.column or ""]
     about += [str(made.facts[key]) for key in _SUBJECT.get(made.code, ()) if key in made.facts]
     return hashlib.sha256("\x1f".join(about).encode("utf-8")).hexdigest()[:_ID_LENGTH]
+
+
+def assign_ids(problems: list[Problem], sha256: str) -> list[Problem]:
+    """Give each problem that has none its ``problem_id`` (in place; returns ``problems``). Two
+    problems of one report never share an id: where a second one would (two prose problems of one
+    sentence and cell), it gets the id of its base id and its rank among them, so the ids still come
+    back the same in every run that finds the same problems in the same order."""
+    taken = {p.id for p in problems if p.id}
+    for made in problems:
+        if made.id:
+            continue
+        base = candidate = problem_id(made, sha256)
+        rank = 1
+        while candidate in taken:
+            rank += 1
+            candidate = hashlib.sha256(f"{base}\x1f{rank}".encode()).hexdigest()[:_ID_LENGTH]
+        made.id = candidate
+        taken.add(candidate)
+    return problems
+
+
+def place_on_rows(problems: list[Problem], provenance: dict) -> None:
+    """Give every problem about a row the row label as the report writes it, and its page (the
+    first cell of the row in ``provenance``: flat key -> its dict; indexed once, so this is linear in
+    problems + cells)."""
+    first: dict[tuple[str, str], dict] = {}
+    for key, prov in provenance.items():
+        table, row, _ = key.split(".", 2)
+        first.setdefault((table, row), prov)
+    for p in problems:
+        if p.table and p.row and (p.label is None or p.page is None):
+            prov = first.get((p.table, p.row))
+            if prov is not None:
+                p.label = p.label or prov["label"] or None
+                p.page = p.page if p.page is not None else prov["page"]
 
 
 # the facts that tell apart two problems of one code on the same cell (or on none)

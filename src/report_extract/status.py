@@ -9,6 +9,9 @@ kind, with the reason). An error of kind reading is a *reading limit*: it leaves
 value (``limited_cells``), and a report whose only errors are reading limits is READ_PARTLY, not
 PROBLEMS: it may be right; we could not read all of it.
 
+A problem a reviewer set aside (a verdict in ``SET_ASIDE``: dismissed or fixed) stays listed but is
+counted nowhere: ``problems.counts`` leaves it out before it hands the rest to ``counts``.
+
 Knows no report and no file: it counts what it is handed.
 """
 
@@ -36,6 +39,17 @@ COUNTS = ("errors", "warnings", "infos", "report_errors", "reading_limits", "lim
 STATUS_ZH = {OK: "通过", PROBLEMS: "有错误", READ_PARTLY: "读取受限", FAILED: "无法读取", NOT_A_REPORT: "不是年度报告"}
 KIND_ZH = {REPORT: "报告问题", READING: "读取受限"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+# a reviewer's verdicts after which a problem stays listed but is no longer counted (误报, 已更正)
+SET_ASIDE = ("dismissed", "fixed")
+
+
+def set_aside(verdict) -> bool:
+    """Whether a problem whose ``verdict`` this is (``Problem.verdict``, or its dict as a result holds
+    it; None: no verdict) is left out of every count (``problems.counts`` asks it)."""
+    if verdict is None:
+        return False
+    return (verdict.get("verdict") if isinstance(verdict, dict) else verdict.verdict) in SET_ASIDE
 
 
 def tally(severities: Iterable[str]) -> dict[str, int]:

@@ -3,10 +3,10 @@
 Each sheet has one header row of keys, so ``pd.read_excel(..., sheet_name=...)`` reads it as its
 CSV: numeric columns (``NUMERIC_COLUMNS`` and every template field) hold numbers only, every other
 column text only. The Chinese name of each column is the comment on its header cell and a row of
-the ``labels`` sheet (key, 中文列名, the sheets it is in). Beside ``status`` and ``severity`` stand
-their Chinese names (``status_zh``: 通过/有错误/…, ``severity_zh``: 错误/警告/提示). The
-organisation and year lead each sheet that has them and stay frozen with the header, the path
-after them. An autofilter, column widths fitted to their content (bounded); in ``wide`` every cell
+the ``labels`` sheet (key, 中文列名, the sheets it is in). Beside ``status``, ``severity``, ``kind``
+and ``verdict`` stand their Chinese names (``status_zh``: 通过/有错误/…, ``severity_zh``: 错误/警告/
+提示, ``kind_zh``, ``verdict_zh``: 确认/误报/已更正). The organisation and year lead each sheet that
+has them and stay frozen with the header, the path after them. An autofilter, column widths fitted to their content (bounded); in ``wide`` every cell
 a problem points at is filled and carries the problem's Chinese message (``message_zh``) as a
 comment (a problem about a whole row marks that row's cells). Written with openpyxl's streaming
 writer, so a large archive needs little memory; problems are grouped by report first (one pass
@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import files
-from .status import KIND_ZH, SEVERITY_ZH, STATUS_ZH
+from .review import VERDICTS_ZH
+from .status import KIND_ZH, SET_ASIDE, SEVERITY_ZH, STATUS_ZH
 from .writers import read_back_csv
 
 CHINESE = {
@@ -44,13 +45,18 @@ CHINESE = {
     "kind": "问题归属（代码）", "kind_zh": "问题归属", "duplicate_of": "重复（采用的文件）", "copies": "同一报告文件数",
     # why an input was not read: its code (reasons.REASONS) and the Chinese sentence, beside the English
     "error_code": "无法读取的原因（代码）", "error_zh": "无法读取的原因",
+    # a reviewer's decisions (review.py): a problem's id and verdict, a value's correction
+    "id": "问题编号", "verdict": "审核结论（代码）", "verdict_zh": "审核结论", "verdict_note": "审核说明",
+    "provenance": "来源", "read_value": "原读数", "reason": "更正理由",
 }
 # columns that hold numbers (or nothing), besides every template field: a text there stays text
 NUMERIC_COLUMNS = frozenset({"year", "errors", "warnings", "infos", "report_errors", "reading_limits",
-                             "limited_cells", "copies", "ocr_pages", "seconds", "value", "page", "expected", "found"})
+                             "limited_cells", "copies", "ocr_pages", "seconds", "value", "page", "expected", "found",
+                             "read_value"})
 FRONT = ("organization", "year")  # first in a sheet that has them, frozen with the header: what a row is found by
 # a column of codes -> the column of their Chinese names written right after it, and the names
-TWINS = {"status": ("status_zh", STATUS_ZH), "severity": ("severity_zh", SEVERITY_ZH), "kind": ("kind_zh", KIND_ZH)}
+TWINS = {"status": ("status_zh", STATUS_ZH), "severity": ("severity_zh", SEVERITY_ZH), "kind": ("kind_zh", KIND_ZH),
+         "verdict": ("verdict_zh", VERDICTS_ZH)}
 LABELS_SHEET = "labels"  # the last sheet: each column's Chinese name
 LABELS_COLUMNS = ("key", "name_zh", "sheets")
 SEVERITY_FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
@@ -142,7 +148,8 @@ def _utf16_length(text: str) -> int:
 def _problems_by_report(path: Path) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {}
     for row in _records(path):
-        if row.get("table") and row.get("row"):
+        # a problem a reviewer set aside (误报, 已更正) marks no cell
+        if row.get("table") and row.get("row") and row.get("verdict") not in SET_ASIDE:
             found.setdefault(row["path"], []).append(row)
     return found
 

@@ -61,7 +61,7 @@ def wide_columns() -> list[str]:
 
 def wide_row(report: Report) -> dict:
     """One report as one spreadsheet row: metadata and every flat key (empty where absent)."""
-    counted = counts(report.problems)
+    counted = counts(report.problems)  # a problem a reviewer set aside counts nowhere (problems.counts)
     row = {"path": report.source.path, "organization": report.report.organization, "body": report.report.body,
            "year": report.report.year, "template": report.report.template, "status": status_of(counted), **counted}
     row.update(report.flat())

@@ -21,6 +21,8 @@ One way through, one job a module::
     database    report.sqlite: the same results as tables an analyst queries
     html_pages  ``--html``: the pages still to write and index.html (rendered by views.dashboard)
     jobs        the records every module reads: Job, Options
+    review_store  OUT/review.json, a reviewer's decisions: read as a run begins, applied by the
+                executors to each result (``review.apply``), followed to renamed reports at the end
 
 What is absent, on purpose:
 

@@ -1,6 +1,7 @@
 """The cross-year checks over a run's finished results (``crossyear``: R5 carry-over, R6 documents in
 force, R7 item counts): warnings across consecutive years of a body, written into the later year's
-result file. Earlier cross-year warnings there are replaced, so a repeated run adds nothing twice.
+result file, with the reviewer's verdicts on them. Earlier cross-year warnings there are replaced, so
+a repeated run adds nothing twice.
 
 Reads the spool's brief lines to pair the years (of a report held in several files, the copy
 ``duplicates`` chose), and a result file only where its cross-year problems change; fills
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from .. import crossyear, identity
 from ..problems import counts
+from ..review import judge
 from .outfolder import load_result, result_path, rewrite_result
 from .spool import Finished
 
@@ -33,7 +35,9 @@ def check(finished: Finished) -> None:
             had.add(job.index)
     found: dict[int, list] = {}
     for earlier, later in crossyear.pairs(records):
-        problems = crossyear.check(spool.brief(earlier)["essentials"], spool.brief(later)["essentials"])
+        essentials = spool.brief(later)["essentials"]
+        problems = crossyear.check(spool.brief(earlier)["essentials"], essentials)
+        judge(problems, finished.review.about(essentials.get("sha256")))  # a reviewer's verdicts on them
         if problems:
             found.setdefault(later, []).extend(p.model_dump(mode="json") for p in problems)
     finished.cross = found

@@ -35,8 +35,9 @@ from typing import NamedTuple
 from .. import files, limits
 from ..errors import Failure, ReportError
 from ..reasons import chinese
+from . import review_store
 from .dask_worker import TaskInput, Unchanged, task
-from .executor import JobDone, read_source, reuse
+from .executor import JobDone, read_source, reuse, settled
 from .jobs import Job, Options
 from .outfolder import current, load_result, resolved, result_path, reusable, write_result
 from .spool import Spool, write_lines
@@ -202,6 +203,7 @@ class _Feeder:
         self.tasks = 0
         self.root = resolved(options.outdir)  # once, not once an input
         self.outs: dict[int, Path] = {}  # job index -> its result file, from _prepare to _take
+        self.store = review_store.load(options.outdir)  # the reviewer's decisions, applied here to each result
 
     def run(self) -> None:
         from distributed import as_completed
@@ -335,8 +337,15 @@ class _Feeder:
                 self._reuse(job, out, existing, time.perf_counter(), lambda job=job: read_source(job))
                 continue
             summary = answer.summary
+            decisions = self.store.about(summary.get("sha256"))
             try:
                 write_result(out, answer.text, answer.page)
+                if answer.text is not None and (decisions.verdicts or decisions.corrections):
+                    # the worker read it without them: applied to the result as it is now written
+                    summary = {**settled(job.path, out, load_result(out, self.options.fmt), time.perf_counter(),
+                                         self.options.html, self.options.fmt, decisions,
+                                         lambda job=job: read_source(job)),
+                               "seconds": summary.get("seconds")}
             except files.OutputError as exc:  # that input fails, the batch goes on
                 if exc.disk:  # the output disk itself fails (full, read-only): the batch stops
                     raise OSError(exc.errno, os.strerror(exc.errno)) from None
@@ -352,7 +361,8 @@ class _Feeder:
         """A current result: its summary, and its page if one is asked for and missing (its crops
         cut from ``source``: the input's bytes, or a function that reads them)."""
         try:
-            summary = reuse(job.path, out, existing, start, self.options.html, source)
+            decisions = self.store.about((existing.get("source") or {}).get("sha256"))
+            summary = reuse(job.path, out, existing, start, self.options.html, source, self.options.fmt, decisions)
         except files.OutputError as exc:
             if exc.disk:  # the output disk itself fails: the batch stops
                 raise OSError(exc.errno, str(exc)) from None

@@ -1,8 +1,9 @@
 """report.sqlite: a finished run as one SQLite database an analyst can query (``sqlite3`` of the
 standard library), beside the CSVs and the workbook, which stay. Tables: ``fields`` (the template's
 keys and their Chinese labels), ``reports`` (one row an input, as summary.csv), ``cells`` (one row a
-value, as long.csv, with the cell and row label as written, its page and unit), ``problems`` (as
-problems.csv, with each problem's ``problems.problem_id``), ``sections``; indexes; the views
+value, as long.csv, with the cell and row label as written, its page and unit, and a reviewer's
+correction: provenance, the value as read, the reason), ``problems`` (as problems.csv: each
+problem's stable ``id`` as ``problem_id``, its kind and a reviewer's verdict), ``sections``; indexes; the views
 ``long``, ``wide`` (a column a key, its SQL made from the key list) and ``report_problems``.
 ``docs/OUTPUT.md`` lists every column and the queries it answers.
 
@@ -24,6 +25,7 @@ from .. import files
 from ..guard import shown
 from ..model import Problem
 from ..problems import kind_of, problem_id
+from ..review import VERDICTS_ZH
 from ..status import KIND_ZH, OK, PROBLEMS, READ_PARTLY, SEVERITY_ZH, STATUS_ZH
 from ..templates import iter_fields
 from .spool import Finished
@@ -61,21 +63,25 @@ CREATE TABLE cells (
     report_id INTEGER NOT NULL REFERENCES reports(id),
     key TEXT NOT NULL REFERENCES fields(key),
     table_key TEXT NOT NULL, row_key TEXT NOT NULL, column_key TEXT NOT NULL,
-    value NUMERIC,                   -- NULL: the cell is blank
+    value NUMERIC,                   -- NULL: the cell is blank; a reviewer's correction where one was made
     raw TEXT, label TEXT,            -- the cell and its row label as the report writes them
     page INTEGER, unit TEXT,
+    provenance TEXT NOT NULL,        -- read, or corrected by a reviewer (review.json)
+    read_value NUMERIC, reason TEXT, -- a corrected value: the value as read, the reviewer's reason
     PRIMARY KEY (report_id, key)
 ) WITHOUT ROWID;
 CREATE TABLE problems (
     id INTEGER PRIMARY KEY,
     report_id INTEGER NOT NULL REFERENCES reports(id),
-    problem_id TEXT NOT NULL,        -- problems.problem_id: the same problem keeps it across runs
+    problem_id TEXT NOT NULL,        -- the problem's id in its result: the same problem keeps it across runs
     code TEXT NOT NULL, severity TEXT NOT NULL, severity_zh TEXT,
     kind TEXT, kind_zh TEXT,         -- report: the report breaks a rule; reading: we could not read it
     limited_cells INTEGER,           -- a reading limit: the value cells it leaves null
     message TEXT, message_zh TEXT,
     table_key TEXT, row_key TEXT, column_key TEXT, page INTEGER,
-    expected NUMERIC, found NUMERIC, label TEXT
+    expected NUMERIC, found NUMERIC, label TEXT,
+    verdict TEXT, verdict_zh TEXT,   -- a reviewer's: confirmed, dismissed or fixed (NULL: none)
+    verdict_note TEXT, verdict_time TEXT
 );
 CREATE TABLE sections (
     id INTEGER PRIMARY KEY,
@@ -114,7 +120,8 @@ def views(keys: list[str]) -> str:
     report = ", ".join(f"r.{c}" for c in WIDE_REPORT_COLUMNS)
     return f"""
 CREATE VIEW long AS
-SELECT r.id AS report_id, r.path, r.organization, r.body, r.year, c.key AS field, c.value
+SELECT r.id AS report_id, r.path, r.organization, r.body, r.year, c.key AS field, c.value, c.provenance,
+    c.read_value, c.reason
 FROM cells c JOIN reports r ON r.id = c.report_id;
 CREATE VIEW report_problems AS
 SELECT r.path, r.organization, r.body, r.year, p.*
@@ -178,21 +185,27 @@ def _report(connection: sqlite3.Connection, number: int, summary: dict, record: 
 
 def _rest(connection: sqlite3.Connection, number: int, record: dict, cross: list[dict]) -> None:
     """The input's cells, its problems (the cross-year ones last, as in problems.csv) and sections."""
-    connection.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           [(number, key, *key.split("."), value, raw, label, page, unit)
-                            for key, value, raw, label, page, unit in record.get("cells", [])])
+    connection.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(number, key, *key.split("."), *rest) for key, *rest in record.get("cells", [])])
     digest = record.get("sha256") or ""
     connection.executemany(
         "INSERT INTO problems (report_id, problem_id, code, severity, severity_zh, kind, kind_zh, limited_cells, "
-        "message, message_zh, table_key, row_key, column_key, page, expected, found, label) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(number, problem_id(Problem.model_validate(p), digest), p["code"], p["severity"],
+        "message, message_zh, table_key, row_key, column_key, page, expected, found, label, verdict, verdict_zh, "
+        "verdict_note, verdict_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(number, p.get("id") or problem_id(Problem.model_validate(p), digest), p["code"], p["severity"],
           SEVERITY_ZH.get(p["severity"]), kind_of(p), KIND_ZH.get(kind_of(p)), p.get("limited_cells"),
           p.get("message"), p.get("message_zh"), p.get("table"), p.get("row"),
-          p.get("column"), p.get("page"), p.get("expected"), p.get("found"), p.get("label"))
+          p.get("column"), p.get("page"), p.get("expected"), p.get("found"), p.get("label"), *_verdict(p))
          for p in record.get("problems", []) + cross])
     connection.executemany("INSERT INTO sections (report_id, number, key, heading, text, page) VALUES (?, ?, ?, ?, ?, ?)",
                            [(number, *section) for section in record.get("sections", [])])
+
+
+def _verdict(problem: dict) -> tuple:
+    """A problem's verdict as ``problems`` holds it: verdict, verdict_zh, note, time (NULLs: none)."""
+    verdict = problem.get("verdict") or {}
+    return (verdict.get("verdict"), VERDICTS_ZH.get(verdict.get("verdict")), verdict.get("note"),
+            verdict.get("time"))
 
 
 def _text(value: str) -> str:

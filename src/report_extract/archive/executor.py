@@ -6,7 +6,8 @@ a Dask cluster) and is called as ``executor(jobs, options, done, spool)``. It ca
 ``where`` (a ``spool.Place``, or None); the input's result is in the output folder by then. It
 never writes a sheet or a page of index.html, and never decides a status: the summary says it.
 
-Shared here: reusing a current result (``reuse``), how long an input may take (``deadline``), and
+Shared here: reusing a current result (``reuse``) and a reviewer's decisions applied to a result
+without reading its input again (``settled``), how long an input may take (``deadline``), and
 why a worker that did not answer failed its input (``timed_out``, ``crash_reason``). Imports no
 executor.
 """
@@ -20,10 +21,11 @@ from typing import Protocol
 
 from .. import limits
 from ..errors import ReportError
+from ..review import NONE, Decisions
 from .jobs import Job, Options
-from .outfolder import page_path, write_result
+from .outfolder import page_path, result_text, write_result
 from .spool import Place, Spool
-from .unit import page_html, summary_of
+from .unit import page_html, reviewed, summary_of
 
 # seconds each page read by OCR may take at least, whatever --timeout says (loading the OCR models
 # and a page of a slow scan take longer than a text file); a --timeout above it raises it
@@ -67,10 +69,27 @@ def crash_reason(code: int | None, memory_mb: int = 0) -> ReportError:
     return ReportError("worker_ended", code=code)
 
 
-def reuse(path: str, out: Path, existing: dict, start: float, html: bool, source=None) -> dict:
-    """The summary line of a current result (``outfolder.current``) at ``out``, marked reused; its
-    page written first if one is asked for and missing (files.OutputError when it cannot be), with
-    the crops of its scan cut from ``source`` (``unit.page_html``)."""
-    if html and not page_path(out).exists():
-        write_result(out, None, page_html(existing, source))
-    return {**summary_of(path, existing, start), "reused": True}
+def reuse(path: str, out: Path, existing: dict, start: float, html: bool, source=None, fmt: str = "json",
+          decisions: Decisions = NONE) -> dict:
+    """The summary line of a current result (``outfolder.current``) at ``out``, marked reused, with
+    the reviewer's current ``decisions`` applied (``settled``); its page written first if one is
+    asked for and missing (files.OutputError when it cannot be), with the crops of its scan cut from
+    ``source`` (``unit.page_html``)."""
+    return {**settled(path, out, existing, start, html, fmt, decisions, source), "reused": True}
+
+
+def settled(path: str, out: Path, result: dict, start: float, html: bool, fmt: str, decisions: Decisions,
+            source=None) -> dict:
+    """The summary line of the result at ``out`` (``result``: its data) once the reviewer's current
+    ``decisions`` are applied: where they change it (new decisions, or earlier ones taken back), the
+    result file is written again, and its page if one is asked for or there; a page asked for and
+    missing is written (its crops cut from ``source``: the input's bytes, or a function that reads
+    them). Nothing of the input is read again but for the crops of a page written."""
+    fresh = reviewed(result, decisions)
+    if fresh is not None:
+        result = fresh
+        write_result(out, result_text(fresh, fmt),
+                     page_html(fresh, source) if html or page_path(out).exists() else None)
+    elif html and not page_path(out).exists():
+        write_result(out, None, page_html(result, source))
+    return summary_of(path, result, start)

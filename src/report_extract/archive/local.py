@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .. import files, guard, janitor, limits
 from ..guard import printable
+from . import review_store
 from .executor import JobDone, crash_reason, deadline, read_source, reuse, timed_out
 from .jobs import Job, Options
 from .outfolder import current, result_path, write_result
@@ -180,13 +181,14 @@ def worker_main(options_json: str) -> None:
     guard.set_memory_limit(config.pop("memory_mb", 0) or limits.MEMORY.value)
     spool_path = Path(config.pop("spool"))
     options = Options(**{**config, "outdir": Path(config["outdir"])})
+    store = review_store.load(options.outdir)  # the parent read it first, under the folder's lock
     ocr_pages = _OcrPages()
     with files.open_spool(spool_path, "a", encoding="utf-8", errors="backslashreplace") as spool:
         for line in sys.stdin:
             job = Job(**json.loads(line))
             ocr_pages.count = 0
             try:
-                summary = process(job, options, on_ocr_page=ocr_pages)
+                summary = process(job, options, on_ocr_page=ocr_pages, store=store)
                 data = summary.pop("data", None)
                 # the bulk goes to this worker's spool file, not through the pipe
                 where = None if data is None else write_lines(spool, spool_path, data)
@@ -203,9 +205,10 @@ def worker_main(options_json: str) -> None:
             _tell([job.index, summary, where])
 
 
-def process(job: Job, options: Options, on_ocr_page=None) -> dict:
-    """Read one input and write its result (unless the one there is current); return its summary
-    line. ``on_ocr_page``: see ``unit.work``."""
+def process(job: Job, options: Options, on_ocr_page=None, store: review_store.Store | None = None) -> dict:
+    """Read one input and write its result (unless the one there is current), the reviewer's
+    decisions about its content in ``store`` applied either way; return its summary line.
+    ``on_ocr_page``: see ``unit.work``."""
     start = time.perf_counter()
     from ..errors import ReportError
 
@@ -218,12 +221,13 @@ def process(job: Job, options: Options, on_ocr_page=None) -> dict:
         out = result_path(options.outdir, job.rel, options.fmt)
     except ReportError as exc:
         return failure(job.path, exc, start)
+    decisions = (store or review_store.Store()).about(digest)
     if not options.force:
         existing = current(out, options.fmt, digest, options.ocr)
         if existing is not None:
-            return reuse(job.path, out, existing, start, options.html, data)
+            return reuse(job.path, out, existing, start, options.html, data, options.fmt, decisions)
     done = work(job.path, data, digest, options.fmt, start, page=options.html, ocr=options.ocr,
-                on_ocr_page=on_ocr_page)
+                on_ocr_page=on_ocr_page, decisions=decisions)
     write_result(out, done.text, done.page)
     return done.summary
 

@@ -1,7 +1,8 @@
 """The output folder: where each result and its page go (``result_path``, ``page_path``), reading a
 result back (``load_result``) and whether it is current (``current``: made from the same bytes, by
 this version, with the same OCR mode), writing results (atomically, through ``files``), the lock
-one batch holds on the folder, and what a killed run left half-written.
+one batch holds on the folder, what a killed run left half-written, and every result in the folder
+(``results``, for the ``review`` commands).
 
 Knows no executor, no sheet and no report model: results are text going in and dicts coming back.
 The spool files kept here are ``spool``'s.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from .. import files
@@ -91,6 +93,21 @@ def load_result(path: Path, fmt: str) -> dict | None:
         return None  # a damaged result is made again
 
 
+RESULT_SUFFIXES = (".json", ".yaml")  # a result file's (batch -f json | yaml)
+
+
+def results(outdir: Path) -> Iterator[tuple[Path, dict]]:
+    """Every result file in the output folder and its data, in the order of their paths: the files
+    ending .json or .yaml that hold a report (``schema_version``); the folder's own files (the
+    review store, hidden files) and damaged results are passed over."""
+    for path in sorted(p for p in Path(outdir).rglob("*") if p.suffix in RESULT_SUFFIXES):
+        if path.name.startswith(".") or not path.is_file() or path.is_symlink():
+            continue
+        data = load_result(path, path.suffix[1:])
+        if isinstance(data, dict) and "schema_version" in data and isinstance(data.get("problems"), list):
+            yield path, data
+
+
 def current(out: Path, fmt: str, digest: str, ocr: str) -> dict | None:
     """The result already in the output folder when it was made from these same bytes, by this
     version of report-extract, with the same OCR mode (what changes a result)."""
@@ -120,9 +137,13 @@ def write_result(out: Path, text: str | None, page: str | None) -> None:
 
 def rewrite_result(path: Path, data: dict, fmt: str) -> None:
     """A result file written again from its data (the cross-year checks changed its problems)."""
-    if fmt == "json":
-        files.write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    else:
-        import yaml
+    files.write_text(path, result_text(data, fmt))
 
-        files.write_text(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+def result_text(data: dict, fmt: str) -> str:
+    """A result file's text from its data, as ``writers`` writes a report (json, or yaml)."""
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

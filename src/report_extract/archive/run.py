@@ -1,7 +1,8 @@
 """A batch run, start to end: the lock on the output folder, what a killed run left half-written,
 finding the inputs (``discovery``), running them on an executor (``local`` worker processes, or
-Dask with ``--scheduler``), then, once every input is done, the cross-year checks, the sheets, the
-database and the pages, from the finished results. An interrupted run (Ctrl-C, SIGTERM, SIGHUP)
+Dask with ``--scheduler``; each applies the reviewer's decisions of ``review_store``), then, once
+every input is done, the decisions whose file changed set apart, the cross-year checks, the sheets,
+the database and the pages, from the finished results. An interrupted run (Ctrl-C, SIGTERM, SIGHUP)
 keeps what is finished and writes no sheet; the same command resumes it.
 
 The only module that knows every other one; none of them imports it.
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from .. import guard
 from ..status import FAILED, NOT_A_REPORT, PROBLEMS, READ_PARTLY
-from . import cross_year, database, duplicates, sheets
+from . import cross_year, database, duplicates, review_store, sheets
 from .discovery import discover
 from .executor import Executor
 from .jobs import Options
@@ -42,6 +43,7 @@ class Outcome:
     seconds: float = 0.0
     interrupted: int = 0  # the signal that stopped the batch (SIGINT for Ctrl-C), 0: it was not
     missing: list = None  # the summary lines of the paths named that do not exist
+    dropped: dict = None  # path -> the reviewer's decisions that no longer apply: its file changed
 
 
 def run(paths: list[str], options: Options, progress=None) -> Outcome:
@@ -58,6 +60,7 @@ def run(paths: list[str], options: Options, progress=None) -> Outcome:
 
 def _run(paths: list[str], options: Options, progress) -> Outcome:
     remove_half_written(options.outdir)
+    store = review_store.load(options.outdir)  # before any work: a review file that cannot be read stops the run
     started = time.monotonic()
     ignored: Counter = Counter()
     jobs, skipped = discover(paths, resolved(options.outdir), ignored)
@@ -85,9 +88,10 @@ def _run(paths: list[str], options: Options, progress) -> Outcome:
     try:
         if jobs:
             executor_for(options)(jobs, options, done, spool)
-        finished = Finished(jobs, statuses, missing, spool, options)
+        finished = Finished(jobs, statuses, missing, spool, options, review=store)
         finish(finished)
         outcome.duplicates = sum(1 for marks in finished.duplicates.values() if marks["duplicate_of"])
+        outcome.dropped = finished.dropped
         outcome.seconds = round(time.monotonic() - started, 1)
     except (KeyboardInterrupt, guard.Interrupted) as exc:  # Ctrl-C, SIGTERM, SIGHUP: resumable
         outcome.interrupted = getattr(exc, "number", signal.SIGINT)
@@ -96,6 +100,18 @@ def _run(paths: list[str], options: Options, progress) -> Outcome:
     if outcome.interrupted:  # the workers are gone: what they or the sheets left half-written goes
         remove_half_written(options.outdir)
     return outcome
+
+
+def follow_reviews(finished: Finished) -> None:
+    """The reviewer's decisions follow their reports: where each content was found this run is
+    noted; decisions about a file that has changed since (other content at its path, that content
+    nowhere in the run) no longer apply: moved to the store's ``dropped``, counted in
+    ``finished.dropped`` (path -> how many). The store is written when that changes it."""
+    found = {summary["path"]: summary["sha256"] for _, summary in finished.summaries() if summary.get("sha256")}
+    before = review_store.text_of(finished.review)
+    finished.dropped = finished.review.follow(found)
+    if review_store.text_of(finished.review) != before:
+        review_store.save(finished.options.outdir, finished.review)
 
 
 def executor_for(options: Options) -> Executor:
@@ -110,9 +126,10 @@ def executor_for(options: Options) -> Executor:
 
 
 def finish(finished: Finished) -> None:
-    """After the inputs: which files hold the same report (the copy used is the one the cross-year
-    checks and the grid read), the cross-year checks, then the sheets, the database, then
-    (``--html``) the pages."""
+    """After the inputs: the reviewer's decisions whose file changed set apart, which files hold the
+    same report (the copy used is the one the cross-year checks and the grid read), the cross-year
+    checks, then the sheets, the database, then (``--html``) the pages."""
+    follow_reviews(finished)
     duplicates.mark(finished)
     cross_year.check(finished)
     sheets.write(finished)

@@ -16,7 +16,7 @@ from .. import files
 from ..guard import printable
 from ..writers import csv_cell, read_back_csv, wide_columns
 from .spool import Finished
-from .unit import LONG_COLUMNS, PROBLEM_COLUMNS, SUMMARY_COLUMNS
+from .unit import LONG_COLUMNS, PROBLEM_COLUMNS, SUMMARY_COLUMNS, problem_row
 
 SHEETS = ("summary", "wide", "long", "problems")  # in this order in report.xlsx
 
@@ -59,7 +59,7 @@ def _fill(sheets: dict, finished: Finished) -> None:
         meta = {"path": printable(job.path), "organization": summary["organization"], "body": summary.get("body"),
                 "year": summary["year"], "template": summary["template"]}
         for problem in finished.cross.get(job.index, []):
-            sheets["problems"].add({**meta, **problem})
+            sheets["problems"].add(dict(zip(PROBLEM_COLUMNS, problem_row(meta, problem))))
     for summary in finished.missing:
         sheets["summary"].add(summary)
 

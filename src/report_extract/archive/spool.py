@@ -21,6 +21,7 @@ from typing import NamedTuple
 from .. import files
 from ..identity import settled_body
 from .jobs import Job, Options
+from .review_store import Store
 
 SPOOL_PREFIX = ".report-extract-spool-"  # then the parent's pid, a count, and .jsonl
 
@@ -133,10 +134,12 @@ class Finished:
     missing: list[dict]
     spool: Spool
     options: Options
+    review: Store = field(default_factory=Store)  # the reviewer's decisions (review_store), read as the run began
     cross: dict[int, list] = field(default_factory=dict)  # input -> its cross-year problems
     counts: dict[int, dict] = field(default_factory=dict)  # input -> its new problem counts, where they changed
     # input -> {"duplicate_of": the path of the copy used or None, "copies": n} (archive.duplicates)
     duplicates: dict[int, dict] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict)  # path -> decisions that no longer apply (changed)
 
     def summaries(self) -> Iterator[tuple[Job, dict]]:
         """Each finished input and its summary line, in input order: its counts as the cross-year

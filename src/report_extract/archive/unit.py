@@ -19,6 +19,7 @@ from .. import crossyear, guard
 from ..errors import NotAReport, ReportError
 from ..guard import printable
 from ..problems import counts, kind_of
+from ..review import apply, carries_review
 from ..status import COUNTS, FAILED, NOT_A_REPORT, status_of
 from ..writers import WIDE_META, csv_cell, wide_columns
 
@@ -29,9 +30,11 @@ from ..writers import WIDE_META, csv_cell, wide_columns
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "body", "year", "errors", "warnings", "infos", "error",
                    "ocr_pages", "seconds", *COUNTS[3:], "duplicate_of", "copies",
                    "error_code", "error_zh")
-LONG_COLUMNS = ("path", "organization", "body", "year", "field", "value")
+# provenance: read, or corrected by a reviewer (then read_value: the value as read, and the reason)
+LONG_COLUMNS = ("path", "organization", "body", "year", "field", "value", "provenance", "read_value", "reason")
 PROBLEM_COLUMNS = ("path", "organization", "body", "year", "code", "severity", "table", "row", "column", "page",
-                   "expected", "found", "label", "message", "message_zh", "kind", "limited_cells")
+                   "expected", "found", "label", "message", "message_zh", "kind", "limited_cells", "id", "verdict",
+                   "verdict_note")
 
 
 class Done(NamedTuple):
@@ -44,9 +47,10 @@ class Done(NamedTuple):
 
 
 def work(path: str, data: bytes, digest: str, fmt: str, start: float, page: bool = False, ocr: str = "auto",
-         on_ocr_page=None) -> Done:
+         on_ocr_page=None, decisions=None) -> Done:
     """One input's bytes in, its ``Done`` out. ``on_ocr_page()`` is called as OCR starts on each
-    page (a worker tells whoever holds its deadline)."""
+    page (a worker tells whoever holds its deadline); ``decisions``: a reviewer's about this input
+    (``review.Decisions``), applied to the report before anything is written of it."""
     guard.fault_injection(path)
     from ..pipeline import extract
     from ..writers import as_data, to_json, to_yaml
@@ -64,8 +68,22 @@ def work(path: str, data: bytes, digest: str, fmt: str, start: float, page: bool
     except Exception as exc:  # a bug of ours: recorded, the batch goes on
         return Done(failure(path, ReportError("internal", path, detail=f"{type(exc).__name__}: {exc}"), start),
                     None, None)
+    if decisions is not None and (decisions.verdicts or decisions.corrections):
+        report = apply(report, decisions)
     text = to_json(report) + "\n" if fmt == "json" else to_yaml(report)
     return Done(summary_of(path, as_data(report), start), text, page_html(report, data) if page else None)
+
+
+def reviewed(data: dict, decisions) -> dict | None:
+    """A result (as its file holds it) with the current ``decisions`` applied (those of an earlier
+    run undone first); None where that changes nothing, so an unreviewed result costs nothing."""
+    if not (decisions.verdicts or decisions.corrections) and not carries_review(data):
+        return None
+    from ..model import Report
+    from ..writers import as_data
+
+    fresh = as_data(apply(Report.model_validate(data), decisions))
+    return None if fresh == data else fresh
 
 
 def page_html(result, source=None) -> str:
@@ -96,15 +114,16 @@ def summary_of(path: str, data: dict, start: float) -> dict:
     """The summary line of a result (``data``: as its file holds it), and under ``data`` what the
     spreadsheets and the cross-year checks need of it (``spool.write_lines`` puts that aside)."""
     problems = data.get("problems", [])
-    counted = counts(problems)
+    counted = counts(problems)  # a problem a reviewer set aside counts nowhere (problems.counts)
     info = data.get("report", {})
     flat = {f"{t}.{r}.{c}": v for t, rows in data.get("tables", {}).items() for r, cols in rows.items()
             for c, v in cols.items()}
     summary = {"path": printable(path), "status": status_of(counted), "template": info.get("template"),
                "organization": info.get("organization"), "body": info.get("body"), "year": info.get("year"),
                **counted, "error": "", "error_code": "", "error_zh": ""}
-    rows = sheet_rows(summary, flat, problems)
+    rows = sheet_rows(summary, flat, problems, data.get("provenance") or {})
     summary["seconds"] = round(time.perf_counter() - start, 3)
+    summary["sha256"] = (data.get("source") or {}).get("sha256")  # which decisions are about it
     summary["ocr_pages"] = len(data.get("source", {}).get("ocr_pages") or []) or None
     summary["data"] = {"essentials": crossyear.essentials(data), "codes": sorted({p["code"] for p in problems}),
                        "rows": rows, "record": record_of(data, flat)}
@@ -124,7 +143,8 @@ def _columns() -> dict[str, list[str]]:
 def record_of(data: dict, flat: dict) -> dict:
     """What report.sqlite holds of a result beyond its summary line (``archive.database``), as
     values, never CSV text: its source and title, its cells (the long sheet's rows, in its order)
-    each with the cell and row label as written, its page and unit, its problems but the cross-year
+    each with the cell and row label as written, its page and unit, its provenance, read value and
+    reason (``corrected``), its problems (with their ids and verdicts) but the cross-year
     ones, its sections. Made where the input was read, like the sheet rows."""
     source, info = data.get("source", {}), data.get("report", {})
     provenance, units = data.get("provenance", {}), info.get("units", {})
@@ -133,7 +153,7 @@ def record_of(data: dict, flat: dict) -> dict:
         if key in flat:
             written = provenance.get(key) or {}
             cells.append([key, flat[key], written.get("raw"), written.get("label"), written.get("page"),
-                          units.get(key)])
+                          units.get(key), *corrected(written)])
     return {"sha256": source.get("sha256"), "format": source.get("format"), "pages": source.get("pages"),
             "title": info.get("title"), "published": info.get("published"), "cells": cells,
             "problems": [p for p in data.get("problems", []) if p["code"] not in crossyear.CROSS_YEAR_CODES],
@@ -141,7 +161,7 @@ def record_of(data: dict, flat: dict) -> dict:
                          for s in data.get("sections", [])]}
 
 
-def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str]:
+def sheet_rows(summary: dict, flat: dict, problems: list[dict], provenance: dict | None = None) -> dict[str, str]:
     """An input's rows of wide.csv, long.csv and problems.csv (but for the cross-year ones) as CSV
     text, made where the input was read, in parallel: the parent only copies them into the sheets."""
     columns = _columns()
@@ -159,7 +179,23 @@ def sheet_rows(summary: dict, flat: dict, problems: list[dict]) -> dict[str, str
 
     wide_row = {**meta, **counted, **flat}
     return {"wide": text([[wide_row.get(c) for c in columns["wide"]]]),
-            "long": text([meta["path"], meta["organization"], meta["body"], meta["year"], key, flat[key]]
+            "long": text([meta["path"], meta["organization"], meta["body"], meta["year"], key, flat[key],
+                          *corrected((provenance or {}).get(key))]
                          for key in columns["fields"] if key in flat),
-            "problems": text([row.get(c) for c in PROBLEM_COLUMNS] for row in (
-                {**meta, **p, "kind": kind_of(p)} for p in problems if p["code"] not in crossyear.CROSS_YEAR_CODES))}
+            "problems": text(problem_row(meta, p) for p in problems if p["code"] not in crossyear.CROSS_YEAR_CODES)}
+
+
+def problem_row(meta: dict, problem: dict) -> list:
+    """A problem's row of problems.csv (``problem``: as its result holds it): its kind (its code's,
+    for a result written before kinds), its verdict flattened."""
+    verdict = problem.get("verdict") or {}
+    row = {**meta, **problem, "kind": kind_of(problem), "verdict": verdict.get("verdict"),
+           "verdict_note": verdict.get("note")}
+    return [row.get(c) for c in PROBLEM_COLUMNS]
+
+
+def corrected(provenance: dict | None) -> tuple:
+    """A value's provenance, read value and reason (long.csv, report.sqlite's cells): ("read", None,
+    None), or ("corrected", the value as read, the reviewer's reason)."""
+    fix = (provenance or {}).get("corrected")
+    return ("corrected", fix.get("read"), fix.get("reason")) if fix else ("read", None, None)

@@ -38,7 +38,8 @@ def show(result: dict, out: Console) -> None:
     if not result["problems"]:
         out.print("  没有发现问题。")
     for p in result["problems"]:
-        sentence(out, Text.assemble("  ", ("警告", STYLE["warning"]), "：", p["message_zh"]))
+        pid = f"#{p['id'][:8]}｜" if p.get("id") else ""  # as in check: the id the review commands take
+        sentence(out, Text.assemble("  ", (pid, "dim"), ("警告", STYLE["warning"]), "：", p["message_zh"]))
     out.print(Text(f"\n文字重复（B 的句子与 A 同一部分几乎相同的比例：全文 {result['prose_share']:.0%}）", style="bold"))
     for section in result["prose"]:
         out.print(f"  {section['heading']}：{section['repeated']}/{section['sentences']} 句（{section['share']:.0%}）")
@@ -101,7 +102,8 @@ def html_page(result: dict, layout: Report | None = None) -> str:
     parts.append("<h2>跨年度勾稽关系</h2>")
     if result["problems"]:
         parts.append('<ol class="problems">' + "".join(
-            f'<li><span class="sev warning">警告</span>{e(p["message_zh"])}</li>' for p in result["problems"]) + "</ol>")
+            f'<li id="{e(p.get("id"))}"><span class="sev warning">警告</span>{e(p["message_zh"])}</li>'
+            for p in result["problems"]) + "</ol>")
     else:
         parts.append("<p>没有发现问题。</p>")
     parts.append(f"<h2>文字重复（全文 {result['prose_share']:.0%}）</h2>")

@@ -16,6 +16,7 @@ from typing import Callable
 
 from ..crops import CROP_CODES
 from ..model import Report
+from ..status import set_aside
 from ..templates import (
     APPLICANT_COLUMNS,
     APPLICANTS_GROUP,
@@ -71,14 +72,15 @@ def report_body(report: Report) -> str:
                  ("机关", info.organization or "（未识别）"), ("年度", info.year or "（未识别）"),
                  ("模板", shape.template_name(report)), ("文件", report.source.path),
                  ("页数", report.source.pages or "—"))) + "</p>",
-             f'<h2 id="problems">问题（{"，".join(text for text, _ in shape.counts_said(n))}）</h2>',
+             f'<h2 id="problems">问题（{"，".join(text for text, _ in shape.counts_said(n))}'
+             f'{shape.aside_said(report)}）</h2>',
              crop_notes(report), problem_list(report)]
     for key in shape.TABLE_ORDER:
         if key in report.tables:
             parts.append(f'<h2 id="t-{key}">{e(shape.table_title(key))}</h2>')
             parts.append(TABLES[key](report))
     parts.append('<p class="note">表中数值悬停可见其页码与报告原文的行标题；标红的格子有问题，标蓝的格子是我们未能读取或读取存疑的'
-                 '（不是报告本身的错误），点击跳到问题说明。</p>')
+                 '（不是报告本身的错误），点击跳到问题说明；绿框的格子是审核更正的值，悬停可见原读数与理由。</p>')
     for section in report.sections:
         paragraphs = "".join(f"<p>{e(line)}</p>" for line in section.text.split("\n") if line.strip())
         page_note = f'<span class="note">（第{section.page}页）</span>' if section.page else ""
@@ -126,8 +128,14 @@ def problem_list(report: Report) -> str:
         link = f' <a href="#c-{e(key)}">在表中查看</a>' if key in cells else ""
         crop = crop_img(crops[key]) if p.code in CROP_CODES and key in crops else ""
         grade = shape.grade(p)
-        items[grade].append(f'<li id="p{n}" value="{n}" data-code="{e(p.code)}"><span class="sev {grade}">'
-                            f"{shape.GRADE_ZH[grade]}</span>{e(where)}{e(p.message_zh or p.message)}{link}{crop}</li>")
+        # the problem's id: an anchor (page.html#id) and its short form, which the review commands take
+        anchor = f'<a class="pid" id="{e(p.id)}" href="#{e(p.id)}">{e(shape.short_id(p))}</a>' if p.id else ""
+        verdict = (f'<span class="verdict {e(p.verdict.verdict)}">{e(shape.verdict_said(p))}</span>'
+                   if p.verdict else "")
+        aside = ' class="aside"' if set_aside(p.verdict) else ""
+        items[grade].append(f'<li id="p{n}" value="{n}" data-code="{e(p.code)}"{aside}><span class="sev {grade}">'
+                            f"{shape.GRADE_ZH[grade]}</span>{anchor}{verdict}{e(where)}{e(p.message_zh or p.message)}"
+                            f"{link}{crop}</li>")
     # the report's errors first, then what we could not read, then warnings; the notes folded, so
     # the report's own errors are never under them
     shown = items["error"] + items["limited"] + items["warning"]
@@ -149,9 +157,12 @@ def _lines(report: Report, key: str, change: Callable | None) -> list[shape.Line
 
 def _td(cell: shape.Cell, span: str = "") -> str:
     hover = "；".join(x for x in (f"第{cell.page}页" if cell.page else "", f"行：{cell.label}" if cell.label else "",
-                                  f"原文：{cell.raw}" if cell.raw and cell.raw != cell.text else "", cell.ocr) if x)
+                                  f"原文：{cell.raw}" if cell.raw and cell.raw != cell.text else "", cell.ocr,
+                                  cell.corrected) if x)
     text = e(cell.text)
     classes = f"v flag{' reading' if cell.reading else ''}" if cell.flags else f"v {cell.mark}".strip()
+    if cell.corrected:
+        classes += " corrected"
     if cell.flags:
         text = f'<a href="#p{cell.flags[0]}">{text or "空"}</a>' + "".join(
             f'<sup><a href="#p{n}">{n}</a></sup>' for n in cell.flags)

@@ -9,7 +9,8 @@ from ..messages_zh import TABLE_HEADINGS, TEMPLATE_NAMES, num
 from ..model import Problem, Report
 from ..problems import counts as counted
 from ..problems import is_reading_limit, kind_of
-from ..status import READING, SEVERITIES, SEVERITY_ZH, tally  # noqa: F401 (SEVERITY_ZH: the views take it from here)
+from ..review import VERDICTS_ZH
+from ..status import READING, SET_ASIDE, SEVERITIES, SEVERITY_ZH, set_aside, tally  # noqa: F401 (the views take SEVERITY_ZH from here)
 from ..templates import BY_KEY, REVIEW, Row, TableSpec
 
 # how a view marks a problem, worst first: the report's own errors, the reading limits (errors of
@@ -32,6 +33,7 @@ class Cell:
     ocr: str = ""  # read by OCR: its confidence and box, as shown on hover
     crop: object = None  # a crops.Crop: the scan it was read from, shown beside it (a doubtful OCR cell)
     reading: bool = False  # flagged only by problems of our reading (kind reading), none of the report's
+    corrected: str = ""  # a reviewer corrected it: the value as read and the reason, as shown on hover
 
 
 @dataclass
@@ -54,10 +56,13 @@ def numbered(report: Report) -> list[tuple[int, Problem]]:
 def flags(report: Report) -> tuple[dict[str, list[int]], dict[tuple[str, str], list[int]]]:
     """(flat key -> problem numbers, (table, row) -> problem numbers). A problem placed on a cell
     (table, row and column) flags that cell; one placed on a row only, the row (errors and warnings:
-    a note such as glued_digits is listed, not marked)."""
+    a note such as glued_digits is listed, not marked). A problem a reviewer set aside (误报,
+    已更正) is listed, not marked."""
     cells: dict[str, list[int]] = {}
     rows: dict[tuple[str, str], list[int]] = {}
     for n, p in numbered(report):
+        if set_aside(p.verdict):
+            continue
         if p.table and p.row and p.column:
             cells.setdefault(f"{p.table}.{p.row}.{p.column}", []).append(n)
         elif p.table and p.row and p.severity != "info":
@@ -94,7 +99,26 @@ def _cell(report: Report, key: str, cell_flags: dict) -> Cell:
                 flagged, prov.label if prov else "", prov.page if prov else None,
                 prov.raw if prov else "", ocr=_ocr_said(prov.ocr) if prov and prov.ocr else "",
                 crop=report.crops.cells.get(key) if report.crops is not None else None,
-                reading=reading_only(report, flagged))
+                reading=reading_only(report, flagged),
+                corrected=corrected_said(prov.corrected) if prov and prov.corrected else "")
+
+
+def corrected_said(fix) -> str:
+    """A corrected cell, as its hover and legend say it: the value as read and the reason."""
+    return f"审核更正，原读数 {num(fix.read)}：{fix.reason}"
+
+
+def verdict_said(p: Problem) -> str:
+    """A problem's verdict in a few words (误报：note), "" for none."""
+    if p.verdict is None:
+        return ""
+    note = f"：{p.verdict.note}" if p.verdict.note else ""
+    return f"{VERDICTS_ZH[p.verdict.verdict]}{note}"
+
+
+def short_id(p: Problem) -> str:
+    """The first 8 hex digits of a problem's id, as views show it (``review`` commands take it)."""
+    return f"#{p.id[:8]}" if p.id else ""
 
 
 def _ocr_said(reading) -> str:
@@ -169,8 +193,15 @@ def by_table(report: Report) -> list[tuple[str, list[tuple[int, Problem]]]]:
     return [(k, sorted(groups[k], key=lambda item: (order[grade(item[1])], item[0]))) for k in keys if k in groups]
 
 
+def aside_said(report: Report) -> str:
+    """"，误报 2，已更正 1": the problems a reviewer set aside, listed but not counted ("" for none)."""
+    aside = [p.verdict.verdict for p in report.problems if set_aside(p.verdict)]
+    return "".join(f"，{VERDICTS_ZH[v]} {aside.count(v)}" for v in SET_ASIDE if v in aside)
+
+
 def counts(report: Report) -> dict[str, int]:
-    """status.COUNTS of the report: errors apart by kind, and the cells the reading limits leave."""
+    """status.COUNTS of the report: errors apart by kind, and the cells the reading limits leave;
+    those a reviewer set aside (误报, 已更正) are not counted (``problems.counts``)."""
     return counted(report.problems)
 
 

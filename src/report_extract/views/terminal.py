@@ -1,6 +1,7 @@
 """`report-extract check`: a report for a person on the terminal. Title, organisation, year and
-template; the problems in Chinese grouped by table with page and row label; then the three tables
-drawn like the national template with flagged cells marked by their problem numbers. Plain text in
+template; the problems in Chinese grouped by table with their ids, page and row label and a
+reviewer's verdicts; then the three tables drawn like the national template with flagged cells
+marked by their problem numbers and corrected values by ``*``. Plain text in
 a pipe (no colour codes), colour only on a terminal."""
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from rich.text import Text
 
 from ..guard import shown_all
 from ..model import Report
+from ..review import VERDICTS_ZH
+from ..status import set_aside
 from ..templates import (
     APPLICANT_COLUMNS,
     APPLICANTS_GROUP,
@@ -84,6 +87,7 @@ def show(report: Report, out: Console) -> None:
     for i, (text, grade) in enumerate(shape.counts_said(shape.counts(report))):
         counts.append("，" if i else "")
         counts.append(text, style=STYLE[grade] if grade in ("error", "limited") else "")
+    counts.append(shape.aside_said(report))
     out.print(counts)
     for table, items in shape.by_table(report):
         out.print(Text(f"\n{shape.table_title(table)}" if table in shape.TABLE_ORDER else "\n全报告", style="bold"))
@@ -94,9 +98,7 @@ def show(report: Report, out: Console) -> None:
                 if len(shown[p.code]) > INFO_LISTED:
                     continue
             page = f"第{p.page}页，" if p.page else ""  # the sentence names the row as the report writes it
-            grade = shape.grade(p)
-            sentence(out, Text.assemble(f"  ［{number}］", (shape.GRADE_ZH[grade], STYLE[grade]),
-                                        f"：{page}", p.message_zh or p.message))
+            sentence(out, _problem_line(number, p, page))
         for numbers in shown.values():
             if len(numbers) > INFO_LISTED:
                 rest = numbers[INFO_LISTED:]
@@ -110,6 +112,25 @@ def show(report: Report, out: Console) -> None:
         out.print("［n］：该格或该行有第 n 个问题，见上方问题列表。")
         if any(shape.reading_only(report, numbers) for marks in shape.flags(report) for numbers in marks.values()):
             out.print("蓝底的格子或行：未能读取或读取存疑（读取受限、OCR），不是报告本身的错误。")
+    if any(prov.corrected for prov in report.provenance.values()):
+        out.print(f"{CORRECTED_MARK}：审核更正的值（原读数与理由见 JSON 或 HTML 页面）。")
+
+
+CORRECTED_MARK = "*"  # after a value a reviewer corrected
+
+
+def _problem_line(number: int, p, page: str) -> Text:
+    """［n］#id｜等级（·审核结论）：第N页，说明（审核说明）; the grade as ``shape.grade`` gives it (错误,
+    读取受限, 警告, 提示). A problem set aside (误报, 已更正) is dimmed: listed, not counted. No blank
+    in it: a terminal would break the line there."""
+    aside = set_aside(p.verdict)
+    grade = shape.grade(p)
+    severity = (shape.GRADE_ZH[grade], "dim" if aside else STYLE[grade])
+    verdict = f"·{VERDICTS_ZH[p.verdict.verdict]}" if p.verdict else ""
+    note = f"（审核说明：{p.verdict.note}）" if p.verdict and p.verdict.note else ""
+    pid = f"{shape.short_id(p)}｜" if p.id else ""
+    return Text.assemble(f"  ［{number}］", (pid, "dim"), severity, (verdict, "bold"),
+                         f"：{page}", (p.message_zh or p.message, "dim" if aside else ""), note)
 
 
 def sentence(out: Console, text: Text) -> None:
@@ -124,9 +145,10 @@ def sentence(out: Console, text: Text) -> None:
 
 
 def _value(cell: shape.Cell) -> Text:
-    text = Text(cell.text or "")
+    mark = CORRECTED_MARK if cell.corrected else ""
+    text = Text(f"{cell.text or ''}{mark}", style="bold green" if mark else "")
     if cell.flags:
-        text = Text(f"{cell.text or '空'}［{','.join(map(str, cell.flags))}］", style=FLAGGED[cell.reading])
+        text = Text(f"{cell.text or '空'}{mark}［{','.join(map(str, cell.flags))}］", style=FLAGGED[cell.reading])
     return text
 
 
