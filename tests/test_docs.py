@@ -155,9 +155,13 @@ OUR_SCRIPTS = [ROOT / "tests" / "fixtures" / "generate.py", *sorted((ROOT / "ben
                ROOT / "src" / "report_extract" / "batch.py"]
 
 
-def _helps() -> str:
-    commands = re.findall(r"^  (\w+)\s", run("--help").stdout.split("Commands:")[1], re.M)
-    return run("--help").stdout + "".join(run(command, "--help").stdout for command in commands)
+def _helps(*group: str) -> str:
+    """The help of the command ``group`` and of every command under it, sub-commands too (review list …)."""
+    said = run(*group, "--help").stdout
+    if "Commands:" not in said:
+        return said
+    commands = re.findall(r"^  (\w+)\s", said.split("Commands:")[1], re.M)
+    return said + "".join(_helps(*group, command) for command in commands)
 
 
 def test_every_flag_the_documents_name_exists():
