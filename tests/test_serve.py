@@ -39,7 +39,8 @@ def batch_out(tmp_path_factory) -> Path:
     archive = root / "archive"
     archive.mkdir()
     shutil.copy(FIXTURES / "v2021-balance.txt", archive / "balance.txt")
-    shutil.copy(FIXTURES / "v2019-clean.txt", archive / "clean.txt")
+    (archive / "2019").mkdir()
+    shutil.copy(FIXTURES / "v2019-clean.txt", archive / "2019" / "clean.txt")
     subprocess.run([sys.executable, "-m", "report_extract", "batch", "archive", "-o", "out", "--html"], cwd=root,
                    check=True, capture_output=True, timeout=600)
     return root / "out"
@@ -134,6 +135,8 @@ def test_bound_to_127_0_0_1_and_no_other_host_than_a_loopback_one(served, out):
     refused = CliRunner().invoke(app, ["serve", str(out), "--host", "0.0.0.0"])
     assert refused.exit_code == 2
     assert "--host 0.0.0.0：serve 只在本机回环地址上提供（127.0.0.1、::1 或 localhost）" in refused.output
+    with pytest.raises(ServeError, match=f"无法在 127.0.0.1 的端口 {served.port} 上提供服务：已被占用"):
+        make_server(out, port=served.port)
     missing = CliRunner().invoke(app, ["serve", str(out / "nowhere")])
     assert missing.exit_code == 2 and "不是文件夹" in missing.output
 
@@ -283,6 +286,8 @@ def test_a_page_opened_as_a_file_has_no_controls_and_a_served_one_has_them_once(
     assert '"report": true' in page.replace("&quot;", '"') and '<a href="index.html">返回总览</a>' in page
     assert "本页的计数和各机关各年度格子的颜色在下次运行 report-extract batch 时更新" in index
     assert '"report": false' in index.replace("&quot;", '"')
+    below = served.page("/2019/clean.txt.html")  # a page in a folder of its own links up to the dashboard
+    assert '<a href="../index.html">返回总览</a>' in below and '"page": "2019/clean.txt.html"' in below.replace("&quot;", '"')
     # a page that is no report's (its result gone): the bar, no controls
     (out / "balance.txt.json").unlink()
     plain = served.page()
