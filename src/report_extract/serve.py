@@ -143,7 +143,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             handle()
         except Refused as exc:
-            self._answer(exc.status, {"error": exc.message})
+            self._answer(exc.status, {"error": exc.said})
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
             pass  # the browser went away
         except Exception as exc:  # a bug of ours: said, and the server goes on

@@ -46,11 +46,11 @@ NEXT_BATCH = "总览页的计数在下次运行 batch 时更新。"
 
 
 class Refused(Exception):
-    """A request that is not served: ``status`` (HTTP) and ``message`` (Chinese, for the page)."""
+    """A request that is not served: ``status`` (HTTP) and ``said`` (Chinese, for the page)."""
 
     def __init__(self, status: int, message: str):
         super().__init__(message)
-        self.status, self.message = status, message
+        self.status, self.said = status, message
 
 
 def inside(root: Path, rel: str) -> Path:
