@@ -91,11 +91,11 @@ class Chromium:
             self.events.append(self._read())
         raise TimeoutError(method)
 
-    def load(self, path: Path) -> dict:
-        """Open a local file; return {'seconds': load time by the page's own clock, 'requests': [urls],
-        'errors': [console errors and exceptions]}."""
+    def load(self, path: Path | str) -> dict:
+        """Open a local file (or a URL: a served page); return {'seconds': load time by the page's own
+        clock, 'requests': [urls], 'errors': [console errors and exceptions]}."""
         self.events.clear()
-        self.call("Page.navigate", session=True, url=path.resolve().as_uri())
+        self.call("Page.navigate", session=True, url=path if isinstance(path, str) else path.resolve().as_uri())
         self.wait_for("Page.loadEventFired")
         timing = self.evaluate("JSON.stringify(performance.getEntriesByType('navigation')[0].toJSON())")
         seconds = json.loads(timing)["loadEventEnd"] / 1000

@@ -38,6 +38,8 @@ from .cli_support import (
     strict_lines,
 )
 from .review_cli import app as review_app
+from .serve_cli import EXAMPLES as SERVE_EXAMPLES
+from .serve_cli import serve
 
 app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   context_settings={"help_option_names": ["-h", "--help"]},
@@ -48,6 +50,7 @@ app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_e
 
 
 app.add_typer(review_app, name="review")
+app.command(epilog=SERVE_EXAMPLES)(serve)
 REVIEW_HELP = ("A reviewer's decisions to apply (an output folder's review.json, or review export): corrected "
                "values, checks run again on them, verdicts on problems.")
 

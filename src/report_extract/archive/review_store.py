@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -284,13 +284,16 @@ def editing(outdir: Path) -> Iterator[Store]:
 MIN_ID = 6  # hex digits of a problem id that name it (views show 8)
 
 
-def find_problem(outdir: Path, wanted: str) -> tuple[dict, dict]:
+def find_problem(outdir: Path, wanted: str, among: Iterable[tuple[Path, dict]] | None = None) -> tuple[dict, dict]:
     """(the result, the problem) of the one problem of the folder's results whose id is or starts
-    with ``wanted`` (``#`` allowed); ReviewError for none, several, or an id that is not one."""
+    with ``wanted`` (``#`` allowed); ReviewError for none, several, or an id that is not one.
+    ``among``: the (file, result) pairs to look in instead (``serve``: the one report of a page, as
+    the decisions have it now, its checks run again on corrected values)."""
     wanted = wanted.lstrip("#").lower()
     if len(wanted) < MIN_ID or any(c not in "0123456789abcdef" for c in wanted):
         raise ReviewError(f"问题编号“{wanted}”无效：应为至少 {MIN_ID} 位十六进制数字（如 check 或页面上的 #3f2a9c1b）")
-    found = [(data, p) for _, data in results(outdir) for p in data["problems"] if (p.get("id") or "").startswith(wanted)]
+    found = [(data, p) for _, data in (results(outdir) if among is None else among) for p in data["problems"]
+             if (p.get("id") or "").startswith(wanted)]
     if not found:
         raise ReviewError(f"{outdir} 的结果中没有编号为 {wanted} 的问题（先运行 batch；report-extract review list "
                           f"{outdir} 列出全部问题）")

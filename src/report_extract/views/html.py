@@ -31,13 +31,14 @@ from . import shape
 
 
 @lru_cache(maxsize=None)
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
+    """A file of the views' own (the page template, its stylesheet, the served page's controls)."""
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
 def page(title: str, body: str, script: str = "") -> str:
     """A whole page: the template with the stylesheet inlined."""
-    return Template(_asset("page.html")).substitute(title=escape(title), style=_asset("page.css"), body=body,
+    return Template(asset("page.html")).substitute(title=escape(title), style=asset("page.css"), body=body,
                                                     script=script)
 
 
