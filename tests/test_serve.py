@@ -307,8 +307,8 @@ def test_a_folder_a_batch_is_writing_into_is_a_clear_409(served, out):
     assert (status, answer) == (409, {"error": "另一个 batch 正在写入该文件夹，请在它结束后再记录审核决定"})
 
 
-@pytest.mark.parametrize("number, code, said", [(signal.SIGINT, 130, "interrupted"),
-                                                (signal.SIGTERM, 143, "interrupted by SIGTERM")])
+@pytest.mark.parametrize("number, code, said", [(signal.SIGINT, 130, "已中断"),
+                                                (signal.SIGTERM, 143, "被 SIGTERM 信号中断")])
 def test_the_command_prints_the_address_on_stderr_and_stops_on_a_signal(batch_out, number, code, said):
     process = subprocess.Popen([sys.executable, "-m", "report_extract", "serve", str(batch_out)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
