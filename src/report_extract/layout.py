@@ -37,8 +37,10 @@ from dataclasses import dataclass
 
 from .document import Table
 from .labels import HEADING_ORDINAL, ORDINAL, SENTENCE_END, SENTENCE_MARKS
-from .lattice import TEXT, X0, X1, Char, Line
-from .layout_table import LabelArea, OpenEnd, Word, block_table, chars_cell, is_value, lines_near, value_start
+from .layout_labels import Rule, lines_near
+from .layout_table import LabelArea, OpenEnd, Word, block_table, chars_cell, is_value, value_start
+from .text_lines import TEXT, X0, X1, Y0, Y1, Char, Line
+from .text_lines import lines as text_lines
 
 # a gap wider than this many type sizes between two characters is a column gap (a CJK punctuation
 # mark's box is narrower than the em it takes, so a gap beside one counts that much less)
@@ -54,6 +56,8 @@ ROW_GAP = 3.5  # type sizes: lines of one table are never farther apart (a page 
 MAX_CARRIED_LINES = 6  # label lines at the top of a page that may end a label cut by the page break
 MIN_SINGLE_LINE_VALUES = 5  # one value line alone is a table only with this many numbers (table 四: 15)
 MAX_CAPTION_CHARS = 20  # a lone word above a table is its caption (第二十条第（一）项) up to this length
+CAPTION_INDENT = 2.0  # type sizes: a caption inside a table starts at least this far right of its left edge
+OFFSET_STEP = 0.3  # type sizes: words of one line whose middles differ more stand in different lines
 
 
 
@@ -81,6 +85,38 @@ def words(line: Line) -> list[Word]:
     return out
 
 
+def split_offset(lines: list[Line]) -> list[Line]:
+    """Lines (top to bottom) with the words of side-by-side cells set at different heights taken
+    apart: a label centred in a tall cell stands half a line off the label beside it, and the
+    characters of both overlap enough to make one line of the page. A step between two words
+    next to each other is an offset (a skewed line drifts, it does not step); the words on each
+    side of the steps make a line each, one line where their middles agree again."""
+    out: list[Line] = []
+    for line in lines:
+        ws = words(line)
+        step = OFFSET_STEP * line.size
+        middles = [_middle(w) for w in ws]
+        if all(abs(a - b) <= step for a, b in zip(middles, middles[1:])):
+            out.append(line)
+            continue
+        groups: list[tuple[float, list[Char]]] = []
+        for w, middle in zip(ws, middles):
+            group = next((g for g in groups if abs(g[0] - middle) <= step), None)
+            if group is None:
+                groups.append((middle, list(w.chars)))
+            else:
+                group[1].extend(w.chars)
+        out += [part for _, chars in groups for part in text_lines(chars)]
+    out.sort(key=lambda ln: -ln.top)
+    return out
+
+
+def _middle(w: Word) -> float:
+    """The height of a word's middle: the median of its characters' middles."""
+    middles = sorted(ch[Y0] + ch[Y1] for ch in w.chars)
+    return middles[len(middles) // 2] / 2
+
+
 def _word(run: list[Char]) -> Word:
     return Word(run[0][X0], max(c[X1] for c in run), "".join(c[TEXT] for c in run).strip(), run)
 
@@ -106,13 +142,14 @@ class PageTables:
 
 
 def read(lines: list[Line], page: int | None = None, continued: OpenEnd | None = None,
-         reading=None) -> PageTables:
+         reading=None, rules: list[Rule] = ()) -> PageTables:
     """Tables laid out without (full) rules among a page's lines (top to bottom), and the lines
     that are not in them. ``continued``: where a table that ended the page before stands;
     label text at the top of this page that stands in it is the end of a label the page break cut
     (a row of its own, as a ruled table gives it, for the mapping to join). ``reading``: called
-    with each cell made and the characters it was made of (OCR keeps each cell's confidence)."""
-    result = _read(lines, page, continued)
+    with each cell made and the characters it was made of (OCR keeps each cell's confidence);
+    ``rules``: the page's horizontal rules (y, x0, x1), the bounds of rows where they are drawn."""
+    result = _read(lines, page, continued, rules)
     if continued and lines and result.rest and result.rest[0] is lines[0]:  # no table of this page took it
         carried = _carried(result.rest, continued.area, page)
         if carried:
@@ -147,7 +184,7 @@ def _carried(lines: list[Line], area: LabelArea, page: int | None) -> tuple[Tabl
     return Table([[chars_cell(chars)]], page=page, pages=[page]), taken
 
 
-def _read(lines: list[Line], page: int | None, continued: OpenEnd | None = None) -> PageTables:
+def _read(lines: list[Line], page: int | None, continued: OpenEnd | None = None, rules: list[Rule] = ()) -> PageTables:
     if not any(_STANDALONE.search(ln.text) for ln in lines):
         return PageTables([], lines)  # no number stands apart: prose (most pages, and those with ruled tables)
     candidates = [i for i, ln in enumerate(lines) if any(ch.isdigit() or ch in _PLACEHOLDER_CHARS for ch in ln.text)]
@@ -163,14 +200,16 @@ def _read(lines: list[Line], page: int | None, continued: OpenEnd | None = None)
     for i in range(len(lines)):
         if i not in split:
             split[i] = words(lines[i])
+    lone = {i for i in candidates if i not in firsts and _lone_number(lines, split, i)}
+    firsts.update(dict.fromkeys(lone, 0))
     tables, taken = [], set()
     open_end = None
-    for n, block in enumerate(_blocks(lines, split, firsts)):
+    for n, block in enumerate(_blocks(lines, split, firsts, lone)):
         # the first block goes on with the table that ended the page before when nothing but the
         # end of a label the break cut stands above it
         tops = n == 0 and continued is not None and block[0] <= MAX_CARRIED_LINES and all(
             _label_only(split, k, continued.area) for k in range(block[0]))
-        made = block_table(lines, split, firsts, block, page, continued if tops else None)
+        made = block_table(lines, split, firsts, block, page, continued if tops else None, rules)
         if made is not None:
             table, cols = made
             tables.append((lines[block[0]].top, table))
@@ -182,7 +221,22 @@ def _read(lines: list[Line], page: int | None, continued: OpenEnd | None = None)
     return PageTables(tables, [ln for i, ln in enumerate(lines) if i not in taken], open_end)
 
 
-def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int]) -> list[list[int]]:
+def _lone_number(lines: list[Line], split: dict[int, list[Word]], i: int) -> bool:
+    """A line of one number whose label stands beside it on the line above or below (a label
+    wrapped over lines with the number set in the middle of its row, 行政事业|36.92|性收费): a row
+    of a table, not a page number or a figure on a line of its own."""
+    ws = split[i]
+    if len(ws) != 1 or not is_value(ws[0].text):
+        return False
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(lines) and lines_near(lines, min(i, j), max(i, j)) and split[j] and all(
+                w.x1 < ws[0].x0 and not is_value(w.text) for w in split[j]) and not split[j][-1].text.endswith(SENTENCE_END):
+            return True
+    return False
+
+
+def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int],
+            lone: set[int] = frozenset()) -> list[list[int]]:
     """Runs of line indices that make a table: value lines, the lines between them, headers above
     and wrapped labels below."""
     value_lines = sorted(firsts)
@@ -192,8 +246,9 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
             last = runs[-1][-1]
             start = value_start(split, firsts, [last, i])
             between = range(last + 1, i)
+            left = min(split[last][0].x0, split[i][0].x0)
             if all(lines_near(lines, k - 1, k, ROW_GAP) for k in range(last + 1, i + 1)) and all(
-                    _inside(split, firsts, k, start) for k in between):
+                    _inside(split, firsts, k, start) or _caption(split[k], left, lines[k].size) for k in between):
                 runs[-1] += [*between, i]
                 continue
         runs.append([i])
@@ -202,7 +257,7 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
         values = [i for i in run if i in firsts]
         if len(values) < 2 and len(split[values[0]]) - firsts[values[0]] < MIN_SINGLE_LINE_VALUES:
             continue
-        if len(values) >= 2 and max(len(split[i]) - firsts[i] for i in values) < 2 and not _labelled(split, firsts, values):
+        if len(values) >= 2 and max(len(split[i]) - firsts[i] for i in values) < 2 and not _labelled(firsts, values, lone):
             continue
         start = value_start(split, firsts, values)
         k = run[0] - 1
@@ -219,9 +274,9 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
     return out
 
 
-def _labelled(split, firsts, values) -> bool:
-    """Rows of one number each are a table only where each has a label before it."""
-    return all(firsts[i] > 0 for i in values)
+def _labelled(firsts: dict[int, int], values: list[int], lone: set[int]) -> bool:
+    """Rows of one number each are a table only where each has a label before it (or beside it)."""
+    return all(firsts[i] > 0 or i in lone for i in values)
 
 
 def _label_only(split: dict[int, list[Word]], k: int, start: LabelArea) -> bool:
@@ -239,6 +294,14 @@ def _inside(split: dict[int, list[Word]], firsts: dict[int, int], k: int, start:
     if split[k] and HEADING_ORDINAL.match(split[k][0].text) and not (k + 1 in firsts or k + 2 in firsts):
         return False
     return _label_only(split, k, start) or _header_words(split[k], start)
+
+
+def _caption(ws: list[Word], left: float, size: float) -> bool:
+    """A caption row inside a table (第二十条第（六）项, set across all its columns): one short
+    word, no sentence, no ordinal, not at the table's left edge (a heading between two tables
+    starts at the margin)."""
+    return (len(ws) == 1 and len(ws[0].text) <= MAX_CAPTION_CHARS and not ws[0].text.endswith(SENTENCE_END)
+            and not ORDINAL.match(ws[0].text) and ws[0].x0 >= left + CAPTION_INDENT * size)
 
 
 def _header_words(ws: list[Word], start: LabelArea) -> bool:

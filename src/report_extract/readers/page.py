@@ -18,11 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from .. import lattice, layout
+from .. import lattice, layout, text_lines
 from ..document import Document, Table
 from ..errors import ReportError
-from ..lattice import TEXT, Char, Grid, Line
+from ..lattice import Grid
 from ..layout import OpenEnd
+from ..text_lines import TEXT, Char, Line
 from .text import PAGE_MARK
 
 # A text layer is unreadable when more than this share of its characters have no Unicode mapping
@@ -69,10 +70,10 @@ class PageContent:
             if kind == "line":
                 lines.append(item)
                 continue
-            yield from lattice.paragraphs(lines, self.number)
+            yield from text_lines.paragraphs(lines, self.number)
             lines = []
             yield item if kind == "layout" else lattice.to_table(*item, self.number)
-        yield from lattice.paragraphs(lines, self.number)
+        yield from text_lines.paragraphs(lines, self.number)
 
     def chars(self) -> Iterator[Char]:
         """Every character of the page: its lines, the lines of its layout tables, its cells."""
@@ -92,8 +93,8 @@ def page_content(number: int, height: float, chars: list[Char], edges, bad_chars
     page before."""
     grids = [g for g in lattice.grids(edges) if len(g.cells) >= 2]
     in_cells, free = lattice.place(chars, grids)
-    lines = lattice.lines(free)
-    found = layout.read(lines, number, continued)
+    lines = layout.split_offset(text_lines.lines(free))
+    found = layout.read(lines, number, continued, rules=edges[0])
     kept = {id(ln) for ln in found.rest}
     taken = [ln for ln in lines if id(ln) not in kept] if found.tables else []
     return PageContent(number, height, found.rest, list(zip(grids, in_cells)), len(chars), bad_chars, found.tables,
