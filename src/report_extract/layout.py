@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from .document import Table
 from .labels import HEADING_ORDINAL, ORDINAL, SENTENCE_END, SENTENCE_MARKS
-from .layout_labels import Rule, lines_near
+from .layout_labels import LINE_PITCH, Rule, lines_near
 from .layout_table import LabelArea, OpenEnd, Word, block_table, chars_cell, is_value, value_start
 from .text_lines import TEXT, X0, X1, Y0, Y1, Char, Line
 from .text_lines import lines as text_lines
@@ -48,6 +48,7 @@ COLUMN_GAP = 0.9
 _PUNCTUATION = frozenset("，、。；：！？（）《》“”‘’「」【】")
 _PUNCT_ROOM = 0.8
 _CLAUSE = re.compile(f"[，{SENTENCE_MARKS}]")  # a clause of a sentence ends here
+_CAPTION_BREAK = re.compile(f"[，,、;{SENTENCE_MARKS}]")  # a caption has no clauses
 # a number standing apart in a line's text (a line's text has a space at every gap after an ASCII
 # character): the cheap test that keeps pages of prose, and of ruled tables, from the rest of the work
 _STANDALONE = re.compile(r"(?:^|\s)[+\-－]?\d[\d,.]*(?=$|\s|[（(])")
@@ -56,7 +57,7 @@ ROW_GAP = 3.5  # type sizes: lines of one table are never farther apart (a page 
 MAX_CARRIED_LINES = 6  # label lines at the top of a page that may end a label cut by the page break
 MIN_SINGLE_LINE_VALUES = 5  # one value line alone is a table only with this many numbers (table 四: 15)
 MAX_CAPTION_CHARS = 20  # a lone word above a table is its caption (第二十条第（一）项) up to this length
-CAPTION_INDENT = 2.0  # type sizes: a caption inside a table starts at least this far right of its left edge
+ROW_PITCH_SLACK = 1.1  # a header line may stand this share of the lowest row's height above the next line
 OFFSET_STEP = 0.3  # type sizes: words of one line whose middles differ more stand in different lines
 
 
@@ -246,9 +247,8 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
             last = runs[-1][-1]
             start = value_start(split, firsts, [last, i])
             between = range(last + 1, i)
-            left = min(split[last][0].x0, split[i][0].x0)
             if all(lines_near(lines, k - 1, k, ROW_GAP) for k in range(last + 1, i + 1)) and all(
-                    _inside(split, firsts, k, start) or _caption(split[k], left, lines[k].size) for k in between):
+                    _inside(split, firsts, k, start) or _caption(split[k]) for k in between):
                 runs[-1] += [*between, i]
                 continue
         runs.append([i])
@@ -260,9 +260,10 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
         if len(values) >= 2 and max(len(split[i]) - firsts[i] for i in values) < 2 and not _labelled(firsts, values, lone):
             continue
         start = value_start(split, firsts, values)
+        near = _row_pitch(lines, values)
         k = run[0] - 1
         taken = {j for r in out for j in r}
-        while k >= 0 and k not in taken and k not in firsts and _header(lines, split, firsts, k, k + 1, start):
+        while k >= 0 and k not in taken and k not in firsts and _header(lines, split, firsts, k, k + 1, start, near):
             run.insert(0, k)
             k -= 1
         k = run[-1] + 1
@@ -296,12 +297,11 @@ def _inside(split: dict[int, list[Word]], firsts: dict[int, int], k: int, start:
     return _label_only(split, k, start) or _header_words(split[k], start)
 
 
-def _caption(ws: list[Word], left: float, size: float) -> bool:
+def _caption(ws: list[Word]) -> bool:
     """A caption row inside a table (第二十条第（六）项, set across all its columns): one short
-    word, no sentence, no ordinal, not at the table's left edge (a heading between two tables
-    starts at the margin)."""
-    return (len(ws) == 1 and len(ws[0].text) <= MAX_CAPTION_CHARS and not ws[0].text.endswith(SENTENCE_END)
-            and not ORDINAL.match(ws[0].text) and ws[0].x0 >= left + CAPTION_INDENT * size)
+    word, no ordinal (a heading between two tables is numbered), no clause (text of a cell)."""
+    return len(ws) == 1 and len(ws[0].text) <= MAX_CAPTION_CHARS and not ORDINAL.match(ws[0].text) and (
+        not _CAPTION_BREAK.search(ws[0].text))
 
 
 def _header_words(ws: list[Word], start: LabelArea) -> bool:
@@ -313,11 +313,18 @@ def _header_words(ws: list[Word], start: LabelArea) -> bool:
     return ws[0].x0 >= start.cells - 1 or any(w.x1 > start.cells + 1 for w in ws[1:])
 
 
+def _row_pitch(lines: list[Line], values: list[int]) -> float:
+    """How far apart (type sizes) the lines of a table's header may stand: as far as its lowest
+    row is high (rows of a set height, taller than their text), at least LINE_PITCH."""
+    gaps = [(lines[a].top - lines[b].top) / max(lines[a].size, lines[b].size) for a, b in zip(values, values[1:])]
+    return max(LINE_PITCH, min(gaps, default=0.0) * ROW_PITCH_SLACK)
+
+
 def _header(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int], k: int, below: int,
-            start: LabelArea) -> bool:
+            start: LabelArea, near: float = LINE_PITCH) -> bool:
     """A line above a table that is part of it: a header line, a caption of the table's first row,
-    or the end of a label cut by the page break."""
-    if not lines_near(lines, k, below):
+    or the end of a label cut by the page break; ``near``: how far apart its lines may stand."""
+    if not lines_near(lines, k, below, near):
         return False
     ws = split[k]
     if not ws:

@@ -21,7 +21,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from .labels import ORDINAL
-from .templates import ends_label
+from .templates import begins_label, ends_label
 from .text_lines import Y0, Y1, Char, Line
 
 Rule = tuple[float, float, float]  # a horizontal rule: (y, x0, x1), PDF space
@@ -142,13 +142,63 @@ class RowBands:
         bands = sorted({self.band(_middle(self.lines[i])) for i in unit.lines})
         for k in bands:  # the first row it stands in (a group's label: the first it stands beside)
             found = self.rows.get(k, [])
-            if len(found) == 1:
+            if len(found) == 1 and self._bounded(k):
                 return found[0]
             if found:  # rows not drawn apart: the one its lines stand around
                 return self._beside(unit, found)
-        if self.cuts and 0 < bands[0] < len(self.cuts):
+        if self._bounded(bands[0]):
             return "band", bands[0]
         return None
+
+    def pair(self, units: list[LabelUnit], placed: dict[int, object], headers: set[int]) -> None:
+        """Labels beside no value line where no rules part the rows (rows set taller than their
+        text, the label at the top and the numbers in the middle, or the other way about), each
+        set in ``placed`` beside the nearest value line on one side of it: the side that pairs
+        the most of them with a value line that has no label where theirs stands, the same side
+        for the whole block (a table aligns its cells alike). Never across a header line; a
+        label above the table's first row only where it begins one (not the end of a label a
+        page break cut)."""
+        orphans = [u for u in units if placed[id(u)] is None]
+        if not orphans:
+            return
+        found = [self._pairs(orphans, units, placed, headers, side) for side in (-1, 1)]
+        pairs = max(found, key=lambda p: (len(p), -sum(d for d, _, _ in p)))
+        for _, unit, value in pairs:
+            placed[id(unit)] = value
+
+    def _pairs(self, orphans, units, placed, headers, side: int) -> list[tuple[float, LabelUnit, int]]:
+        """(distance, label, value line) of the orphans paired on one side (-1: the value line
+        below, 1: above), nearest first, no two labels of one column on one value line."""
+        lines = self.lines
+        near = []
+        for u in orphans:
+            first, last = lines[u.lines[0]].top, lines[u.lines[-1]].top
+            band = self.rows.get(self.band(_middle(lines[u.lines[0]])), [])
+            if side < 0:
+                v = next((i for i in band if lines[i].top < last), None)
+                if v is not None and v == band[0] and not begins_label(u.text):
+                    v = None
+            else:
+                v = next((i for i in reversed(band) if lines[i].top > first), None)
+            if v is None:
+                continue
+            low, high = sorted((u.lines[0], v))
+            if any(h in headers for h in range(low, high + 1) if h != v):
+                continue
+            near.append(((last - lines[v].top) if side < 0 else (lines[v].top - first), u, v))
+        near.sort(key=lambda n: n[0])
+        beside = {v: [(u.x0, u.x1) for u in units if placed[id(u)] == v] for v in self.values}
+        out = []
+        for distance, u, v in near:
+            if any(a < u.x1 and b > u.x0 for a, b in beside[v]):
+                continue
+            beside[v].append((u.x0, u.x1))
+            out.append((distance, u, v))
+        return out
+
+    def _bounded(self, k: int) -> bool:
+        """Whether band k lies between two rules (not above the first or below the last)."""
+        return 0 < k < len(self.cuts)
 
     def _beside(self, unit: LabelUnit, values: list[int]) -> int | None:
         """Top-aligned labels start on their value line, bottom-aligned ones end on it, centred

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from . import numbers
 from .document import Cell, Table
-from .layout_labels import Rule, RowBands, label_units, lines_near
+from .layout_labels import RowBands, Rule, label_units, lines_near
 from .text_lines import Char, Line, cell_text
 
 _NOTED_NUMBER = re.compile(r"^\d[\d,.]*\s*[（(]")
@@ -202,12 +202,13 @@ def block_table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[in
         hits = [k for k, (a, b) in enumerate(cols) if word.x0 < b + 0.5 and word.x1 > a - 0.5]
         return hits[0] if len(hits) == 1 else None
 
-    def over_cells(w: Word) -> bool:
-        return any(w.x0 < b and w.x1 > a for a, b in cols)
+    def over_cells(w: Word, columns: list[tuple[float, float]]) -> bool:
+        return any(w.x0 < b and w.x1 > a for a, b in columns)
 
-    # cells: each value line is a row, each header line too (a word in the cells' area, or over a
-    # column of them after the first: a header set across a merged cell may start left of its
-    # numbers); cell text wrapped onto a line below goes with the row above
+    # cells: each value line is a row, each header line too (a word in the cells' area, or a word
+    # over a column of them: a header set across a merged cell may start left of its numbers; a
+    # label wider than its cell may reach into the first column, never further); cell text
+    # wrapped onto a line below goes with the row above
     rows: list[_Row] = []
     by_line: dict[int, _Row] = {}
     current = _Row(0.0)
@@ -218,8 +219,8 @@ def block_table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[in
         if i in leading:
             pending += [w for w in ws if w.x0 >= start]
             continue
-        header = i not in firsts and (any(w.x0 >= start for w in ws) or any(over_cells(w) for w in ws[1:])) and (
-            not _wrapped_cells(current, ws, start))
+        header = i not in firsts and (any(w.x0 >= start or over_cells(w, cols[1:]) for w in ws) or any(
+            over_cells(w, cols) for w in ws[1:])) and not _wrapped_cells(current, ws, start)
         if i in firsts or header:
             current = by_line[i] = _Row(lines[i].top)
             rows.append(current)
@@ -243,6 +244,7 @@ def block_table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[in
     bands = RowBands(lines, values, (start, max(split[i][-1].x1 for i in values)), rules, size)
     units = label_units(lines, split, firsts, block, by_line, in_cells, size, rules)
     placed = {id(u): bands.place(u) for u in units}
+    bands.pair(units, placed, {i for i in by_line if i not in firsts})
     band_rows: dict[tuple[str, int], _Row] = {}
     for unit in units:
         beside = placed[id(unit)]

@@ -234,6 +234,14 @@ def ends_label(text: str, more: str) -> bool:
     return not any(label.startswith(joined) for label in _label_words())
 
 
+@lru_cache(maxsize=4096)
+def begins_label(text: str) -> bool:
+    """Whether ``text`` is the start of a label: numbered, or the first words of a label of a
+    template (规章, 2.重复申请 — not 国家秘密, the end of 1.属于国家秘密 cut by a page break)."""
+    ordinal, rest = split_ordinal(text)
+    return ordinal is not None or any(label.startswith(rest) for label in _label_words() if rest)
+
+
 # --- 六 sections ---------------------------------------------------------------------------
 SECTION_KEYS = ("general", "proactive", "applications", "review_litigation", "issues_and_improvements",
                 "other_matters")
