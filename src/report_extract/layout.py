@@ -6,25 +6,26 @@ this module finds such blocks among the lines no ruled table took, for any sourc
 text (PDF characters, OCR boxes), and turns each into a ``Table`` of the document model.
 
 - A *value line* is a line whose words (runs of characters without a column gap) end in numbers
-  or placeholders: row labels on the left, then the cells. Blocks are runs of value lines joined
-  by lines that stand wholly in the label area (wrapped labels) or that are table headers; a line
-  of prose or a heading crossing into the value area ends a block, and so does a gap wider than
-  any between the rows of a table (a page footer).
+  or placeholders: row labels on the left, then the cells; a line of one number is one where its
+  label stands beside it on the line above or below (行政事业|36.92|性收费). Blocks are runs of
+  value lines joined by lines that stand wholly in the label area (wrapped labels), table headers
+  or captions set across the table (第二十条第（六）项); a line of prose or a heading crossing into
+  the value area ends a block, and so does a gap wider than any between the rows of a table (a
+  page footer) unless a horizontal rule parts the two lines (rows drawn apart, set that tall).
+- Words of side-by-side cells set half a line apart (a label centred in a tall cell beside one
+  that is not) make lines of their own (``split_offset``), before any of this.
 - Value columns come from the gaps between the words of the cell area across all value lines of
   the block: numbers are left-, right- or centre-aligned in their column, so the words of a column
   overlap each other and leave a gap before the next column. A row whose cells cannot all be put
   in a column of their own (two words in one column) keeps its cells in order without empty ones,
   so the template mapping places them only where the count decides and reports the row.
-- Rows: each value line is a row (so is each header line). The label text is cut into labels: one
-  begins at an ordinal (``一、`` ``（二）`` ``3.``), and a word on the next line goes on with the
-  label above it when it is that label's wrapped text (inside its width, or centred under it).
-  A label is set beside the value line its lines stand around: top-aligned labels start on it,
-  centred ones stand above and below it. A label beside several value lines (三、本年度办理结果,
-  a group's label) is the first one's; one beside none is a row of its own (a caption, the end
-  of a label cut by a page break), which the mapping joins or leaves.
+- Rows: each value line is a row (so is each header line). The label text is cut into labels and
+  each set in the row it belongs to: between the same two horizontal rules where they are drawn,
+  beside the value line its lines stand around where not (``layout_labels``).
 
 Which table of the template a block is, and which row each of its rows is, is decided later from
-the labels, as for every other table (tables.py, mapping.py): nothing here knows a label.
+the labels, as for every other table (tables.py, mapping.py); the template's words tell only
+where a label wrapped in a narrow column ends (``templates.ends_label``).
 
 This module finds the blocks among a page's lines; the table of each block (its columns, labels
 and cells) is made by ``layout_table``.
@@ -35,9 +36,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .document import Table
+from .document import Cell, Table
 from .labels import HEADING_ORDINAL, ORDINAL, SENTENCE_END, SENTENCE_MARKS
-from .layout_labels import LINE_PITCH, Rule, lines_near
+from .layout_labels import LINE_PITCH, Rule, lines_near, ruled_between
 from .layout_table import LabelArea, OpenEnd, Word, block_table, chars_cell, is_value, value_start
 from .text_lines import TEXT, X0, X1, Y0, Y1, Char, Line
 from .text_lines import lines as text_lines
@@ -54,6 +55,7 @@ _CAPTION_BREAK = re.compile(f"[，,、;{SENTENCE_MARKS}]")  # a caption has no c
 _STANDALONE = re.compile(r"(?:^|\s)[+\-－]?\d[\d,.]*(?=$|\s|[（(])")
 _PLACEHOLDER_CHARS = frozenset("/／\\—–-－―─×*无空")
 ROW_GAP = 3.5  # type sizes: lines of one table are never farther apart (a page footer is)
+RULED_GAP = 8.0  # type sizes: ... unless a rule parts them (a row of a ruled table set that tall)
 MAX_CARRIED_LINES = 6  # label lines at the top of a page that may end a label cut by the page break
 MIN_SINGLE_LINE_VALUES = 5  # one value line alone is a table only with this many numbers (table 四: 15)
 MAX_CAPTION_CHARS = 20  # a lone word above a table is its caption (第二十条第（一）项) up to this length
@@ -169,6 +171,28 @@ def read(lines: list[Line], page: int | None = None, continued: OpenEnd | None =
     return result
 
 
+def header_tail(lines: list[Line]) -> int:
+    """How many of a page's last lines (top to bottom, its footer left out) may be the header of
+    a table that begins on the next page: lines of words, no number, no sentence, no heading,
+    each near the next, two of them or more with words set apart in columns."""
+    n = spread = 0
+    for k in range(len(lines) - 1, -1, -1):
+        ws = words(lines[k])
+        if not ws or HEADING_ORDINAL.match(ws[0].text) or any(
+                w.text.endswith(SENTENCE_END) or is_value(w.text) for w in ws):
+            break
+        if n and not lines_near(lines, k, k + 1):
+            break
+        n += 1
+        spread += len(ws) >= 2
+    return n if spread >= 2 else 0
+
+
+def header_rows(lines: list[Line]) -> list[list[Cell]]:
+    """The rows of header lines: a cell a word."""
+    return [[Cell(w.text, col=k) for k, w in enumerate(words(line))] for line in lines]
+
+
 def _carried(lines: list[Line], area: LabelArea, page: int | None) -> tuple[Table, list[Line]] | None:
     """A table piece of the label lines at the top of a page that go on from the page before."""
     taken: list[Line] = []
@@ -205,7 +229,7 @@ def _read(lines: list[Line], page: int | None, continued: OpenEnd | None = None,
     firsts.update(dict.fromkeys(lone, 0))
     tables, taken = [], set()
     open_end = None
-    for n, block in enumerate(_blocks(lines, split, firsts, lone)):
+    for n, block in enumerate(_blocks(lines, split, firsts, lone, rules)):
         # the first block goes on with the table that ended the page before when nothing but the
         # end of a label the break cut stands above it
         tops = n == 0 and continued is not None and block[0] <= MAX_CARRIED_LINES and all(
@@ -236,8 +260,19 @@ def _lone_number(lines: list[Line], split: dict[int, list[Word]], i: int) -> boo
     return False
 
 
+def _close(lines: list[Line], above: int, below: int, rules: list[Rule]) -> bool:
+    """Whether two lines between value lines may be of one table: no farther apart than ROW_GAP,
+    or than RULED_GAP with a rule across them between (rows drawn apart, set taller than their
+    text)."""
+    if lines_near(lines, above, below, ROW_GAP):
+        return True
+    upper, lower = lines[above], lines[below]
+    return lines_near(lines, above, below, RULED_GAP) and ruled_between(
+        rules, min(ch[Y0] for ch in upper.chars), lower.top, min(upper.x0, lower.x0), max(upper.x1, lower.x1))
+
+
 def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int],
-            lone: set[int] = frozenset()) -> list[list[int]]:
+            lone: set[int] = frozenset(), rules: list[Rule] = ()) -> list[list[int]]:
     """Runs of line indices that make a table: value lines, the lines between them, headers above
     and wrapped labels below."""
     value_lines = sorted(firsts)
@@ -247,7 +282,7 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
             last = runs[-1][-1]
             start = value_start(split, firsts, [last, i])
             between = range(last + 1, i)
-            if all(lines_near(lines, k - 1, k, ROW_GAP) for k in range(last + 1, i + 1)) and all(
+            if all(_close(lines, k - 1, k, rules) for k in range(last + 1, i + 1)) and all(
                     _inside(split, firsts, k, start) or _caption(split[k]) for k in between):
                 runs[-1] += [*between, i]
                 continue

@@ -35,6 +35,7 @@ WRAP_WIDER = 1.0
 WRAP_CENTRE = 0.5
 BESIDE = 0.5  # type sizes: a label beside a value line starts at most this far below it / ends above it
 RULE_SLACK = 0.5  # points: a rule this close to a line of text still lies between it and the next
+PAIR_REACH = 2.0  # type sizes: a label paired with numbers away from it ends at most this far into the cells
 
 
 @dataclass(slots=True)
@@ -125,7 +126,7 @@ class RowBands:
                  size: float):
         x0, x1 = cells
         across = (x1 - x0) / 2
-        self.lines, self.values, self.size = lines, values, size
+        self.lines, self.values, self.size, self.cells = lines, values, size, x0
         self.cuts = sorted(-y for y, a, b in rules if min(b, x1) - max(a, x0) >= across)  # top first, negated
         self.rows: dict[int, list[int]] = {}  # band -> its value lines
         for i in values:
@@ -150,23 +151,25 @@ class RowBands:
             return "band", bands[0]
         return None
 
-    def pair(self, units: list[LabelUnit], placed: dict[int, object], headers: set[int]) -> None:
+    def pair(self, units: list[LabelUnit], placed: dict[int, object], headers: set[int], goes_on: bool) -> None:
         """Labels beside no value line where no rules part the rows (rows set taller than their
         text, the label at the top and the numbers in the middle, or the other way about), each
         set in ``placed`` beside the nearest value line on one side of it: the side that pairs
         the most of them with a value line that has no label where theirs stands, the same side
-        for the whole block (a table aligns its cells alike). Never across a header line; a
-        label above the table's first row only where it begins one (not the end of a label a
-        page break cut)."""
-        orphans = [u for u in units if placed[id(u)] is None]
+        for the whole block (a table aligns its cells alike). Never across a header line; where
+        the table goes on from the page before (``goes_on``), a label above its first row only
+        where it begins one (not the end of a label the page break cut)."""
+        # a caption set across the cells is a row of its own, never a row's label
+        reach = self.cells + PAIR_REACH * self.size
+        orphans = [u for u in units if placed[id(u)] is None and u.x1 <= reach]
         if not orphans:
             return
-        found = [self._pairs(orphans, units, placed, headers, side) for side in (-1, 1)]
+        found = [self._pairs(orphans, units, placed, headers, side, goes_on) for side in (-1, 1)]
         pairs = max(found, key=lambda p: (len(p), -sum(d for d, _, _ in p)))
         for _, unit, value in pairs:
             placed[id(unit)] = value
 
-    def _pairs(self, orphans, units, placed, headers, side: int) -> list[tuple[float, LabelUnit, int]]:
+    def _pairs(self, orphans, units, placed, headers, side: int, goes_on: bool) -> list[tuple[float, LabelUnit, int]]:
         """(distance, label, value line) of the orphans paired on one side (-1: the value line
         below, 1: above), nearest first, no two labels of one column on one value line."""
         lines = self.lines
@@ -176,7 +179,7 @@ class RowBands:
             band = self.rows.get(self.band(_middle(lines[u.lines[0]])), [])
             if side < 0:
                 v = next((i for i in band if lines[i].top < last), None)
-                if v is not None and v == band[0] and not begins_label(u.text):
+                if goes_on and v is not None and v == self.values[0] and not begins_label(u.text):
                     v = None
             else:
                 v = next((i for i in reversed(band) if lines[i].top > first), None)

@@ -244,7 +244,7 @@ def block_table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[in
     bands = RowBands(lines, values, (start, max(split[i][-1].x1 for i in values)), rules, size)
     units = label_units(lines, split, firsts, block, by_line, in_cells, size, rules)
     placed = {id(u): bands.place(u) for u in units}
-    bands.pair(units, placed, {i for i in by_line if i not in firsts})
+    bands.pair(units, placed, {i for i in by_line if i not in firsts}, goes_on)
     band_rows: dict[tuple[str, int], _Row] = {}
     for unit in units:
         beside = placed[id(unit)]

@@ -112,10 +112,30 @@ def document(pages: list[PageContent], name: str, fmt: str, ocr_blocks) -> Docum
     elif not any(p.n_chars for p in pages):
         raise ReportError(f"the {what} has no text layer, and OCR found no text on its pages (blank pages?)", name)
     drop_running_lines(pages)
+    headers_overleaf(pages)
     blocks = []
     for page in pages:
         blocks += page.blocks() if page.ocr is None else ocr_blocks(page)
     return Document(blocks=blocks, format=fmt, pages=len(pages), ocr_pages=ocr_pages)
+
+
+def headers_overleaf(pages: list[PageContent]) -> None:
+    """A table's header at the foot of a page, its rows atop the next: the header lines are the
+    first rows of that table (on their own page), not prose; in place. Only where the table is
+    the first thing on the next page (its running header aside)."""
+    for before, after in zip(pages, pages[1:]):
+        if not after.layout_tables or not before.lines:
+            continue
+        top, table = after.layout_tables[0]
+        n = layout.header_tail(before.lines)
+        if not n or any(line.top > top for line in after.lines):
+            continue
+        tail = before.lines[-n:]
+        before.lines = before.lines[:-n]
+        before.layout_lines += tail
+        table.rows[:0] = layout.header_rows(tail)
+        table.pages[:0] = [before.number] * n
+        table.page = before.number
 
 
 def check_text_layer(pages: list[PageContent], name: str, what: str) -> None:

@@ -284,7 +284,7 @@ def read_page(grey, number: int, dpi: float | None = None, continued=None, on_oc
     for line in lines:
         line.size /= BOX_MARGIN
     found = layout.read(lines, number, continued, reading=lambda cell, cell_chars: _read_cell(
-        cell, [reading[ch] for ch in cell_chars if ch in reading], number))
+        cell, [reading[ch] for ch in cell_chars if ch in reading], number), rules=edges[0])
     for line, size in zip(lines, sizes):
         line.size = size
     kept = {id(ln) for ln in found.rest}
