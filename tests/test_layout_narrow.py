@@ -190,3 +190,22 @@ def test_a_header_at_the_foot_of_a_page_is_the_first_rows_of_the_table_overleaf(
     assert report.tables["review_litigation"]["administrative_review"] == {
         "upheld": 0, "corrected": 0, "other": 1, "pending": 0, "total": 1}
     assert report.provenance["review_litigation.administrative_review.total"].page == 3
+
+
+def test_a_rule_drawn_cell_by_cell_bounds_rows_as_one_drawn_in_one_stroke():
+    """Word draws a row's rule as one piece a cell; the pieces meet and make one rule (no piece
+    alone runs across half the cells). Without the rules, 乙类事项 (a row of a label alone) would
+    be nearer 甲类事项's numbers than 甲类事项 is."""
+    chars, whole, pieces = [], [], []
+    for k, (label, cells, low) in enumerate([("甲类事项", "7 12 3", 39), ("乙类事项", "", 0), ("丙类事项", "5 6 8", 12)]):
+        top = 760 - 40 * k
+        chars += _chars(label, 50, top - 12)
+        for x, number in zip((200, 240, 280), cells.split()):
+            chars += _chars(number, x, top - low)
+    for k in range(4):
+        y = 760.0 - 40 * k
+        whole.append((y, 40.0, 310.0))
+        pieces += [(y, 40.0, 190.0), (y, 190.0, 230.0), (y, 230.0, 270.0), (y, 270.0, 310.0)]
+    expected = [["甲类事项", "7", "12", "3"], ["乙类事项"], ["丙类事项", "5", "6", "8"]]
+    assert _row_texts(layout.read(lines(chars), 1, rules=whole)) == expected
+    assert _row_texts(layout.read(lines(chars), 1, rules=pieces)) == expected

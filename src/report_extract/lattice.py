@@ -197,6 +197,16 @@ def _covers(spans: list[tuple[float, float]], a: float, b: float) -> bool:
     return False
 
 
+def joined(horizontal: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """Horizontal rules (y, x0, x1) drawn in pieces joined where they meet at one height: Word
+    draws a row's rule cell by cell, LibreOffice in one stroke."""
+    ys = _snap([y for y, _, _ in horizontal])
+    spans: dict[float, list[tuple[float, float]]] = {}
+    for y, x0, x1 in horizontal:
+        spans.setdefault(ys[y], []).append((x0, x1))
+    return [(y, a, b) for y, runs in _merge(spans).items() for a, b in runs]
+
+
 def grids(edges) -> list[Grid]:
     """Tables of a page from its rules: rules snapped to shared lines, missing borders supplied,
     a cell from each crossing that is the top-left corner of a box ruled on all four sides."""

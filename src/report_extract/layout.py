@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 from .document import Cell, Table
 from .labels import HEADING_ORDINAL, ORDINAL, SENTENCE_END, SENTENCE_MARKS
+from .lattice import joined
 from .layout_labels import LINE_PITCH, Rule, lines_near, ruled_between
 from .layout_table import LabelArea, OpenEnd, Word, block_table, chars_cell, is_value, value_start
 from .text_lines import TEXT, X0, X1, Y0, Y1, Char, Line
@@ -152,7 +153,7 @@ def read(lines: list[Line], page: int | None = None, continued: OpenEnd | None =
     (a row of its own, as a ruled table gives it, for the mapping to join). ``reading``: called
     with each cell made and the characters it was made of (OCR keeps each cell's confidence);
     ``rules``: the page's horizontal rules (y, x0, x1), the bounds of rows where they are drawn."""
-    result = _read(lines, page, continued, rules)
+    result = _read(lines, page, continued, joined(rules) if rules else [])
     if continued and lines and result.rest and result.rest[0] is lines[0]:  # no table of this page took it
         carried = _carried(result.rest, continued.area, page)
         if carried:
