@@ -95,6 +95,8 @@ def split_offset(lines: list[Line]) -> list[Line]:
     characters of both overlap enough to make one line of the page. A step between two words
     next to each other is an offset (a skewed line drifts, it does not step); the words on each
     side of the steps make a line each, one line where their middles agree again."""
+    if not any(_STANDALONE.search(ln.text) for ln in lines):
+        return lines  # no number stands apart: no table for the layout reader (most pages)
     out: list[Line] = []
     for line in lines:
         ws = words(line)

@@ -126,20 +126,19 @@ def _place_mark(ch: Char, rows: list[list[Char]], extents: list[list[float]], re
     full stop of 36.92 belongs with its digits, not with the label beside them that stands a
     little lower. A mark near no line starts one of its own."""
     middle = (ch[Y0] + ch[Y1]) * 0.5
-    best, nearest = -1, (0.0, 0.0)
+    near: list[tuple[float, int]] = []
     for k, (low, high) in enumerate(extents):
         off = low - middle if middle < low else middle - high if middle > high else 0.0
-        if off > reach:
-            continue
+        if off <= reach:
+            near.append((off, k))
+    if near:
         # the nearest line by height first (a comma hanging below its own line is nearer to it
         # than to the line below, whose characters may stand right under it), then the one with
         # the nearest character (across and down: a line's extent may hold a character of a cell
         # beside it set half a line higher)
-        key = (off, min([max(c[X0] - ch[X1], ch[X0] - c[X1], 0.0) ** 2 + max(c[Y0] - ch[Y1], ch[Y0] - c[Y1], 0.0) ** 2
-                         for c in rows[k]]))
-        if best < 0 or key < nearest:
-            best, nearest = k, key
-    if best >= 0:
+        least = min(near)[0]
+        ties = [k for off, k in near if off == least]
+        best = ties[0] if len(ties) == 1 else min(ties, key=lambda k: _distance(ch, rows[k]))
         rows[best].append(ch)
         return
     k = 0
@@ -147,6 +146,12 @@ def _place_mark(ch: Char, rows: list[list[Char]], extents: list[list[float]], re
         k += 1
     rows.insert(k, [ch])
     extents.insert(k, [ch[Y0], ch[Y1]])
+
+
+def _distance(ch: Char, row: list[Char]) -> float:
+    """The squared distance from a character to the nearest character of a line, box to box."""
+    x0, y0, x1, y1 = ch[X0], ch[Y0], ch[X1], ch[Y1]
+    return min([max(c[X0] - x1, x0 - c[X1], 0.0) ** 2 + max(c[Y0] - y1, y0 - c[Y1], 0.0) ** 2 for c in row])
 
 
 def _line(row: list[Char]) -> Line:
