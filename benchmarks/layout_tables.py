@@ -3,8 +3,10 @@
     python benchmarks/layout_tables.py [--plumber]
 
 Over every PDF of tests/fixtures/rules (each DOCX fixture with horizontal rules only, top and bottom
-rules only, no rules), counts the values read right, wrong and missing against the fixture's text
-twin, and the time. With ``--plumber``, the same again with pdfplumber's table finder in place of
+rules only, no rules; then those with narrow label columns, whose labels wrap over several lines
+beside one line of numbers, as ``narrow STYLE``), counts the values read right, wrong and missing
+against the fixture's text twin, the reports with a problem code their twin has not (``extra``),
+and the time. With ``--plumber``, the same again with pdfplumber's table finder in place of
 ours (its tables go through the same pipeline: the lines they cover are taken out of the page's
 text), for each of its text-based settings. pdfplumber is in the ``test`` extra only.
 """
@@ -50,6 +52,10 @@ def compare(report, twin) -> tuple[int, int, int]:
     return right, wrong, missing
 
 
+def codes(report) -> set[str]:
+    return {p.code for p in report.problems}
+
+
 def run(label: str, variants: dict) -> None:
     import report_extract
 
@@ -59,11 +65,14 @@ def run(label: str, variants: dict) -> None:
         start = time.perf_counter()
         report = report_extract.extract(ROOT / "tests" / "fixtures" / "rules" / f"{name}.pdf")
         seconds = time.perf_counter() - start
-        row = totals.setdefault(style, [0, 0, 0, 0.0])
-        for k, n in enumerate((*compare(report, expected), seconds)):
+        row = totals.setdefault(style, [0, 0, 0, 0, 0.0])
+        extra = int(bool(codes(report) - codes(expected)))
+        for k, n in enumerate((*compare(report, expected), extra, seconds)):
             row[k] += n
-    for style, (right, wrong, missing, seconds) in totals.items():
-        print(f"{label:12} {style:11} right {right:5d}  wrong {wrong:4d}  missing {missing:5d}  {seconds:6.2f} s")
+    for style, (right, wrong, missing, extra, seconds) in totals.items():
+        share = 100 * right / (right + wrong + missing)
+        print(f"{label:12} {style:18} right {right:5d} ({share:6.2f}%)  wrong {wrong:4d}  missing {missing:5d}  "
+              f"extra {extra:3d}  {seconds:6.2f} s")
 
 
 def plumber_reader(settings: dict):
@@ -101,9 +110,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--plumber", action="store_true", help="also measure pdfplumber's text strategies")
     args = parser.parse_args()
+    from narrow_labels import narrow_variant_fixtures
+
     from generate import rule_variant_fixtures
 
     variants = rule_variant_fixtures()
+    variants.update({name: (twin, f"narrow {style}") for name, (twin, _, style) in narrow_variant_fixtures().items()})
     run("ours", variants)
     if not args.plumber:
         return

@@ -11,7 +11,7 @@ import report_extract
 from conftest import FIXTURES, ROOT, codes
 from generate import RULE_VARIANTS, RULES_DIR, centred_variant_fixtures, rule_variant_fixtures
 from report_extract import layout
-from report_extract.lattice import lines
+from report_extract.text_lines import lines
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from layout_tables import compare  # noqa: E402

@@ -27,7 +27,7 @@ DIGIT_ORDINAL = r"\d{1,2}\s*[.．、](?!\d)"  # 1. 2、 (not 1.5: a number)
 # a heading, an item or a label that starts with an ordinal of any style: 一、 （二） 3.
 ORDINAL = re.compile(rf"^\s*(?:{CN_ORDINAL}|{BRACKETED_ORDINAL}|{DIGIT_ORDINAL})")
 # a numbered item of prose: an ordinal in numerals, 一、 or （二） (the readers of prose lines,
-# text.py and lattice.paragraphs, have never taken the digit style 3. for one)
+# text.py and text_lines.paragraphs, have never taken the digit style 3. for one)
 ITEM_ORDINAL = re.compile(rf"^\s*(?:{CN_ORDINAL}|{BRACKETED_ORDINAL})")
 # text that starts as a section heading does (一、), whatever words follow
 HEADING_ORDINAL = re.compile(rf"^\s*{CN_NUMBER}\s*、")

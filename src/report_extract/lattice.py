@@ -8,42 +8,22 @@ that holds its centre; what no cell holds becomes lines, then paragraphs.
 
 Coordinates are PDF space (y grows upwards); a reader whose source counts y downwards (an image)
 flips it before calling in. Everything here is pure Python on tuples: a page has a thousand
-characters and tuples cost a fraction of objects to make, sort and read.
+characters and tuples cost a fraction of objects to make, sort and read. The text no cell holds
+is made into lines and paragraphs by ``text_lines``.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from operator import itemgetter
 
-from .document import Cell, Paragraph, Table
-from .labels import ITEM_ORDINAL
+from .document import Cell, Table
+from .text_lines import TEXT, X0, X1, Y0, Y1, Char, cell_text
 
 TOL = 1.5  # points: rules closer than this are the same line
 # points: a stroked or dark-filled bar thinner than this is one rule along its middle (a thick
 # border, drawn by LibreOffice as a stroked rectangle), never a box: no table row is that low
 THICK = 6.0
-_ASCII = re.compile(r"[\x00-\x7f]")
-# a space between two CJK characters or punctuation is layout (justified text), not text
-_WIDE_SPACE = re.compile(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])")
-
-
-# A character is a plain tuple (x0, y0, x1, y1, text) in PDF space (y grows upwards): a page has
-# a thousand of them, and tuples cost a fraction of objects to make, sort and read.
-Char = tuple[float, float, float, float, str]
-X0, Y0, X1, Y1, TEXT = range(5)
-
-
-@dataclass
-class Line:
-    chars: list[Char]
-    text: str = ""
-    x0: float = 0.0
-    x1: float = 0.0
-    top: float = 0.0  # y of the line's top (PDF space: larger is higher)
-    size: float = 10.0
 
 
 @dataclass
@@ -217,6 +197,16 @@ def _covers(spans: list[tuple[float, float]], a: float, b: float) -> bool:
     return False
 
 
+def joined(horizontal: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """Horizontal rules (y, x0, x1) drawn in pieces joined where they meet at one height: Word
+    draws a row's rule cell by cell, LibreOffice in one stroke."""
+    ys = _snap([y for y, _, _ in horizontal])
+    spans: dict[float, list[tuple[float, float]]] = {}
+    for y, x0, x1 in horizontal:
+        spans.setdefault(ys[y], []).append((x0, x1))
+    return [(y, a, b) for y, runs in _merge(spans).items() for a, b in runs]
+
+
 def grids(edges) -> list[Grid]:
     """Tables of a page from its rules: rules snapped to shared lines, missing borders supplied,
     a cell from each crossing that is the top-left corner of a box ruled on all four sides."""
@@ -333,138 +323,3 @@ def to_table(grid: Grid, cell_chars: list[list[Char]], page: int) -> Table:
         rows[row].append(Cell(text, col=col, rowspan=rowspan, colspan=colspan))
     rows = [r for r in rows if r]  # grid.cells run row by row, left to right
     return Table(rows, page=page, pages=[page] * len(rows))
-
-
-def cell_text(chars: list[Char]) -> str:
-    """A cell's lines joined: no space between CJK characters (labels wrapped, or set one
-    character a line), a space between Latin words and between numbers."""
-    if len(chars) <= 1:
-        return chars[0][TEXT].strip() if chars else ""
-    middles = [c[Y0] + c[Y1] for c in chars]  # twice the centres
-    first = chars[0]
-    height = first[Y1] - first[Y0]
-    if max(middles) - min(middles) < height:  # one line: a number, a short label
-        chars.sort(key=_BY_LEFT)
-        if len(chars) <= 12:  # most often a number: its characters close together, no space
-            gap = 0.45 * max(height, 1.0)
-            previous = None
-            for ch in chars:
-                if previous is not None and ch[X0] - previous > gap:
-                    break
-                previous = ch[X1]
-            else:
-                return "".join([c[TEXT] for c in chars]).strip()
-        return _cell_line(chars)
-    out = ""
-    for row in _rows(chars):
-        row.sort(key=_BY_LEFT)
-        text = _cell_line(row)
-        if not text:
-            continue
-        if out and (out[-1].isascii() and out[-1].isalnum() and text[0].isascii() and text[0].isalnum()):
-            out += " "
-        out += text
-    return out
-
-
-# --- lines and paragraphs --------------------------------------------------------------------
-_SPACES = frozenset(chr(code) for code in range(0x3001) if chr(code).isspace())
-_BY_TOP = itemgetter(Y1)
-_BY_LEFT = itemgetter(X0)
-
-
-def lines(chars: list[Char]) -> list[Line]:
-    """Characters -> lines (top to bottom), with a space where a gap stands between characters."""
-    return [_line(row) for row in _rows(chars)]
-
-
-def _rows(chars: list[Char]) -> list[list[Char]]:
-    """Characters grouped in lines, top to bottom (each line's characters in no set order)."""
-    rows: list[list[Char]] = []
-    row: list[Char] = []
-    low = high = 0.0  # vertical extent of the line being built
-    for ch in sorted(chars, key=_BY_TOP, reverse=True):
-        y0, y1 = ch[Y0], ch[Y1]
-        height = y1 - y0
-        # a character joins the line its box overlaps by half its height: a comma's glyph sits
-        # low inside the line, the next line lies wholly below it
-        if row and (high if high < y1 else y1) - (low if low > y0 else y0) >= 0.5 * (
-                height if height < high - low else high - low):
-            row.append(ch)
-            if high - low < 2 * height and y1 > high:
-                high = y1
-            if y0 < low:
-                low = y0
-            continue
-        row = [ch]
-        rows.append(row)
-        low, high = y0, y1
-    return rows
-
-
-def _line(row: list[Char]) -> Line:
-    row.sort(key=_BY_LEFT)
-    text, size = _line_text(row)
-    return Line(row, text, row[0][X0], max([c[X1] for c in row]), max([c[Y1] for c in row]), size)
-
-
-def _cell_line(row: list[Char]) -> str:
-    """One line of a cell (characters sorted left to right), stripped. A line with no ASCII
-    character is its characters joined: spaces between CJK characters are layout, never text."""
-    text = "".join([c[TEXT] for c in row])
-    if _ASCII.search(text) is None:
-        return text.strip()
-    return _line_text(row)[0].strip()
-
-
-def _line_text(row: list[Char]) -> tuple[str, float]:
-    """The text of one line's characters (sorted left to right) and its type size."""
-    sizes = sorted([c[Y1] - c[Y0] for c in row if c[TEXT] not in _SPACES]) or [10.0]
-    size = sizes[len(sizes) // 2] or 10.0
-    gap = 0.45 * size
-    parts = []
-    previous_end = None
-    for x0, _, x1, _, text in row:
-        if previous_end is not None and x0 - previous_end > gap and text != " " and parts[-1] != " ":
-            parts.append(" ")
-        parts.append(text)
-        previous_end = x1
-    text = "".join(parts)
-    if "  " in text:
-        text = re.sub(r" {2,}", " ", text)
-    if " " in text:
-        text = _WIDE_SPACE.sub("", text)
-    return text, size
-
-
-def paragraphs(lines: list[Line], page: int):
-    """Lines -> paragraphs: a new one at an indented line, after a line that stops short of the
-    right margin, and at a numbered or heading-like line."""
-    lines = [ln for ln in lines if ln.text.strip()]
-    if not lines:
-        return
-    left = min(ln.x0 for ln in lines)
-    right = max(ln.x1 for ln in lines)
-    current: list[str] = []
-    previous: Line | None = None
-    for line in lines:
-        text = line.text.strip()
-        indent = line.x0 - left > 1.2 * line.size
-        short_before = previous is not None and right - previous.x1 > 2.5 * previous.size
-        if current and (indent or short_before or ITEM_ORDINAL.match(text)):
-            yield Paragraph(_join(current), page)
-            current = []
-        current.append(text)
-        previous = line
-    if current:
-        yield Paragraph(_join(current), page)
-
-
-def _join(parts: list[str]) -> str:
-    out = ""
-    for part in parts:
-        if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
-            out += " "
-        out += part
-    return out
-

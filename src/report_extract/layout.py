@@ -6,25 +6,26 @@ this module finds such blocks among the lines no ruled table took, for any sourc
 text (PDF characters, OCR boxes), and turns each into a ``Table`` of the document model.
 
 - A *value line* is a line whose words (runs of characters without a column gap) end in numbers
-  or placeholders: row labels on the left, then the cells. Blocks are runs of value lines joined
-  by lines that stand wholly in the label area (wrapped labels) or that are table headers; a line
-  of prose or a heading crossing into the value area ends a block, and so does a gap wider than
-  any between the rows of a table (a page footer).
+  or placeholders: row labels on the left, then the cells; a line of one number is one where its
+  label stands beside it on the line above or below (行政事业|36.92|性收费). Blocks are runs of
+  value lines joined by lines that stand wholly in the label area (wrapped labels), table headers
+  or captions set across the table (第二十条第（六）项); a line of prose or a heading crossing into
+  the value area ends a block, and so does a gap wider than any between the rows of a table (a
+  page footer) unless a horizontal rule parts the two lines (rows drawn apart, set that tall).
+- Words of side-by-side cells set half a line apart (a label centred in a tall cell beside one
+  that is not) make lines of their own (``split_offset``), before any of this.
 - Value columns come from the gaps between the words of the cell area across all value lines of
   the block: numbers are left-, right- or centre-aligned in their column, so the words of a column
   overlap each other and leave a gap before the next column. A row whose cells cannot all be put
   in a column of their own (two words in one column) keeps its cells in order without empty ones,
   so the template mapping places them only where the count decides and reports the row.
-- Rows: each value line is a row (so is each header line). The label text is cut into labels: one
-  begins at an ordinal (``一、`` ``（二）`` ``3.``), and a word on the next line goes on with the
-  label above it when it is that label's wrapped text (inside its width, or centred under it).
-  A label is set beside the value line its lines stand around: top-aligned labels start on it,
-  centred ones stand above and below it. A label beside several value lines (三、本年度办理结果,
-  a group's label) is the first one's; one beside none is a row of its own (a caption, the end
-  of a label cut by a page break), which the mapping joins or leaves.
+- Rows: each value line is a row (so is each header line). The label text is cut into labels and
+  each set in the row it belongs to: between the same two horizontal rules where they are drawn,
+  beside the value line its lines stand around where not (``layout_labels``).
 
 Which table of the template a block is, and which row each of its rows is, is decided later from
-the labels, as for every other table (tables.py, mapping.py): nothing here knows a label.
+the labels, as for every other table (tables.py, mapping.py); the template's words tell only
+where a label wrapped in a narrow column ends (``templates.ends_label``).
 
 This module finds the blocks among a page's lines; the table of each block (its columns, labels
 and cells) is made by ``layout_table``.
@@ -35,10 +36,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .document import Table
+from .document import Cell, Table
 from .labels import HEADING_ORDINAL, ORDINAL, SENTENCE_END, SENTENCE_MARKS
-from .lattice import TEXT, X0, X1, Char, Line
-from .layout_table import LabelArea, OpenEnd, Word, block_table, chars_cell, is_value, lines_near, value_start
+from .lattice import joined
+from .layout_labels import LINE_PITCH, Rule, lines_near, ruled_between
+from .layout_table import LabelArea, OpenEnd, Word, block_table, chars_cell, is_value, value_start
+from .text_lines import TEXT, X0, X1, Y0, Y1, Char, Line
+from .text_lines import lines as text_lines
 
 # a gap wider than this many type sizes between two characters is a column gap (a CJK punctuation
 # mark's box is narrower than the em it takes, so a gap beside one counts that much less)
@@ -46,14 +50,18 @@ COLUMN_GAP = 0.9
 _PUNCTUATION = frozenset("，、。；：！？（）《》“”‘’「」【】")
 _PUNCT_ROOM = 0.8
 _CLAUSE = re.compile(f"[，{SENTENCE_MARKS}]")  # a clause of a sentence ends here
+_CAPTION_BREAK = re.compile(f"[，,、;{SENTENCE_MARKS}]")  # a caption has no clauses
 # a number standing apart in a line's text (a line's text has a space at every gap after an ASCII
 # character): the cheap test that keeps pages of prose, and of ruled tables, from the rest of the work
 _STANDALONE = re.compile(r"(?:^|\s)[+\-－]?\d[\d,.]*(?=$|\s|[（(])")
 _PLACEHOLDER_CHARS = frozenset("/／\\—–-－―─×*无空")
 ROW_GAP = 3.5  # type sizes: lines of one table are never farther apart (a page footer is)
+RULED_GAP = 8.0  # type sizes: ... unless a rule parts them (a row of a ruled table set that tall)
 MAX_CARRIED_LINES = 6  # label lines at the top of a page that may end a label cut by the page break
 MIN_SINGLE_LINE_VALUES = 5  # one value line alone is a table only with this many numbers (table 四: 15)
 MAX_CAPTION_CHARS = 20  # a lone word above a table is its caption (第二十条第（一）项) up to this length
+ROW_PITCH_SLACK = 1.1  # a header line may stand this share of the lowest row's height above the next line
+OFFSET_STEP = 0.3  # type sizes: words of one line whose middles differ more stand in different lines
 
 
 
@@ -81,6 +89,40 @@ def words(line: Line) -> list[Word]:
     return out
 
 
+def split_offset(lines: list[Line]) -> list[Line]:
+    """Lines (top to bottom) with the words of side-by-side cells set at different heights taken
+    apart: a label centred in a tall cell stands half a line off the label beside it, and the
+    characters of both overlap enough to make one line of the page. A step between two words
+    next to each other is an offset (a skewed line drifts, it does not step); the words on each
+    side of the steps make a line each, one line where their middles agree again."""
+    if not any(_STANDALONE.search(ln.text) for ln in lines):
+        return lines  # no number stands apart: no table for the layout reader (most pages)
+    out: list[Line] = []
+    for line in lines:
+        ws = words(line)
+        step = OFFSET_STEP * line.size
+        middles = [_middle(w) for w in ws]
+        if all(abs(a - b) <= step for a, b in zip(middles, middles[1:])):
+            out.append(line)
+            continue
+        groups: list[tuple[float, list[Char]]] = []
+        for w, middle in zip(ws, middles):
+            group = next((g for g in groups if abs(g[0] - middle) <= step), None)
+            if group is None:
+                groups.append((middle, list(w.chars)))
+            else:
+                group[1].extend(w.chars)
+        out += [part for _, chars in groups for part in text_lines(chars)]
+    out.sort(key=lambda ln: -ln.top)
+    return out
+
+
+def _middle(w: Word) -> float:
+    """The height of a word's middle: the median of its characters' middles."""
+    middles = sorted(ch[Y0] + ch[Y1] for ch in w.chars)
+    return middles[len(middles) // 2] / 2
+
+
 def _word(run: list[Char]) -> Word:
     return Word(run[0][X0], max(c[X1] for c in run), "".join(c[TEXT] for c in run).strip(), run)
 
@@ -106,13 +148,14 @@ class PageTables:
 
 
 def read(lines: list[Line], page: int | None = None, continued: OpenEnd | None = None,
-         reading=None) -> PageTables:
+         reading=None, rules: list[Rule] = ()) -> PageTables:
     """Tables laid out without (full) rules among a page's lines (top to bottom), and the lines
     that are not in them. ``continued``: where a table that ended the page before stands;
     label text at the top of this page that stands in it is the end of a label the page break cut
     (a row of its own, as a ruled table gives it, for the mapping to join). ``reading``: called
-    with each cell made and the characters it was made of (OCR keeps each cell's confidence)."""
-    result = _read(lines, page, continued)
+    with each cell made and the characters it was made of (OCR keeps each cell's confidence);
+    ``rules``: the page's horizontal rules (y, x0, x1), the bounds of rows where they are drawn."""
+    result = _read(lines, page, continued, joined(rules) if rules else [])
     if continued and lines and result.rest and result.rest[0] is lines[0]:  # no table of this page took it
         carried = _carried(result.rest, continued.area, page)
         if carried:
@@ -131,6 +174,28 @@ def read(lines: list[Line], page: int | None = None, continued: OpenEnd | None =
     return result
 
 
+def header_tail(lines: list[Line]) -> int:
+    """How many of a page's last lines (top to bottom, its footer left out) may be the header of
+    a table that begins on the next page: lines of words, no number, no sentence, no heading,
+    each near the next, two of them or more with words set apart in columns."""
+    n = spread = 0
+    for k in range(len(lines) - 1, -1, -1):
+        ws = words(lines[k])
+        if not ws or HEADING_ORDINAL.match(ws[0].text) or any(
+                w.text.endswith(SENTENCE_END) or is_value(w.text) for w in ws):
+            break
+        if n and not lines_near(lines, k, k + 1):
+            break
+        n += 1
+        spread += len(ws) >= 2
+    return n if spread >= 2 else 0
+
+
+def header_rows(lines: list[Line]) -> list[list[Cell]]:
+    """The rows of header lines: a cell a word."""
+    return [[Cell(w.text, col=k) for k, w in enumerate(words(line))] for line in lines]
+
+
 def _carried(lines: list[Line], area: LabelArea, page: int | None) -> tuple[Table, list[Line]] | None:
     """A table piece of the label lines at the top of a page that go on from the page before."""
     taken: list[Line] = []
@@ -147,7 +212,7 @@ def _carried(lines: list[Line], area: LabelArea, page: int | None) -> tuple[Tabl
     return Table([[chars_cell(chars)]], page=page, pages=[page]), taken
 
 
-def _read(lines: list[Line], page: int | None, continued: OpenEnd | None = None) -> PageTables:
+def _read(lines: list[Line], page: int | None, continued: OpenEnd | None = None, rules: list[Rule] = ()) -> PageTables:
     if not any(_STANDALONE.search(ln.text) for ln in lines):
         return PageTables([], lines)  # no number stands apart: prose (most pages, and those with ruled tables)
     candidates = [i for i, ln in enumerate(lines) if any(ch.isdigit() or ch in _PLACEHOLDER_CHARS for ch in ln.text)]
@@ -163,14 +228,16 @@ def _read(lines: list[Line], page: int | None, continued: OpenEnd | None = None)
     for i in range(len(lines)):
         if i not in split:
             split[i] = words(lines[i])
+    lone = {i for i in candidates if i not in firsts and _lone_number(lines, split, i)}
+    firsts.update(dict.fromkeys(lone, 0))
     tables, taken = [], set()
     open_end = None
-    for n, block in enumerate(_blocks(lines, split, firsts)):
+    for n, block in enumerate(_blocks(lines, split, firsts, lone, rules)):
         # the first block goes on with the table that ended the page before when nothing but the
         # end of a label the break cut stands above it
         tops = n == 0 and continued is not None and block[0] <= MAX_CARRIED_LINES and all(
             _label_only(split, k, continued.area) for k in range(block[0]))
-        made = block_table(lines, split, firsts, block, page, continued if tops else None)
+        made = block_table(lines, split, firsts, block, page, continued if tops else None, rules)
         if made is not None:
             table, cols = made
             tables.append((lines[block[0]].top, table))
@@ -182,7 +249,33 @@ def _read(lines: list[Line], page: int | None, continued: OpenEnd | None = None)
     return PageTables(tables, [ln for i, ln in enumerate(lines) if i not in taken], open_end)
 
 
-def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int]) -> list[list[int]]:
+def _lone_number(lines: list[Line], split: dict[int, list[Word]], i: int) -> bool:
+    """A line of one number whose label stands beside it on the line above or below (a label
+    wrapped over lines with the number set in the middle of its row, 行政事业|36.92|性收费): a row
+    of a table, not a page number or a figure on a line of its own."""
+    ws = split[i]
+    if len(ws) != 1 or not is_value(ws[0].text):
+        return False
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(lines) and lines_near(lines, min(i, j), max(i, j)) and split[j] and all(
+                w.x1 < ws[0].x0 and not is_value(w.text) for w in split[j]) and not split[j][-1].text.endswith(SENTENCE_END):
+            return True
+    return False
+
+
+def _close(lines: list[Line], above: int, below: int, rules: list[Rule]) -> bool:
+    """Whether two lines between value lines may be of one table: no farther apart than ROW_GAP,
+    or than RULED_GAP with a rule across them between (rows drawn apart, set taller than their
+    text)."""
+    if lines_near(lines, above, below, ROW_GAP):
+        return True
+    upper, lower = lines[above], lines[below]
+    return lines_near(lines, above, below, RULED_GAP) and ruled_between(
+        rules, min(ch[Y0] for ch in upper.chars), lower.top, min(upper.x0, lower.x0), max(upper.x1, lower.x1))
+
+
+def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int],
+            lone: set[int] = frozenset(), rules: list[Rule] = ()) -> list[list[int]]:
     """Runs of line indices that make a table: value lines, the lines between them, headers above
     and wrapped labels below."""
     value_lines = sorted(firsts)
@@ -192,8 +285,8 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
             last = runs[-1][-1]
             start = value_start(split, firsts, [last, i])
             between = range(last + 1, i)
-            if all(lines_near(lines, k - 1, k, ROW_GAP) for k in range(last + 1, i + 1)) and all(
-                    _inside(split, firsts, k, start) for k in between):
+            if all(_close(lines, k - 1, k, rules) for k in range(last + 1, i + 1)) and all(
+                    _inside(split, firsts, k, start) or _caption(split[k]) for k in between):
                 runs[-1] += [*between, i]
                 continue
         runs.append([i])
@@ -202,12 +295,13 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
         values = [i for i in run if i in firsts]
         if len(values) < 2 and len(split[values[0]]) - firsts[values[0]] < MIN_SINGLE_LINE_VALUES:
             continue
-        if len(values) >= 2 and max(len(split[i]) - firsts[i] for i in values) < 2 and not _labelled(split, firsts, values):
+        if len(values) >= 2 and max(len(split[i]) - firsts[i] for i in values) < 2 and not _labelled(firsts, values, lone):
             continue
         start = value_start(split, firsts, values)
+        near = _row_pitch(lines, values)
         k = run[0] - 1
         taken = {j for r in out for j in r}
-        while k >= 0 and k not in taken and k not in firsts and _header(lines, split, firsts, k, k + 1, start):
+        while k >= 0 and k not in taken and k not in firsts and _header(lines, split, firsts, k, k + 1, start, near):
             run.insert(0, k)
             k -= 1
         k = run[-1] + 1
@@ -219,9 +313,9 @@ def _blocks(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
     return out
 
 
-def _labelled(split, firsts, values) -> bool:
-    """Rows of one number each are a table only where each has a label before it."""
-    return all(firsts[i] > 0 for i in values)
+def _labelled(firsts: dict[int, int], values: list[int], lone: set[int]) -> bool:
+    """Rows of one number each are a table only where each has a label before it (or beside it)."""
+    return all(firsts[i] > 0 or i in lone for i in values)
 
 
 def _label_only(split: dict[int, list[Word]], k: int, start: LabelArea) -> bool:
@@ -241,6 +335,13 @@ def _inside(split: dict[int, list[Word]], firsts: dict[int, int], k: int, start:
     return _label_only(split, k, start) or _header_words(split[k], start)
 
 
+def _caption(ws: list[Word]) -> bool:
+    """A caption row inside a table (第二十条第（六）项, set across all its columns): one short
+    word, no ordinal (a heading between two tables is numbered), no clause (text of a cell)."""
+    return len(ws) == 1 and len(ws[0].text) <= MAX_CAPTION_CHARS and not ORDINAL.match(ws[0].text) and (
+        not _CAPTION_BREAK.search(ws[0].text))
+
+
 def _header_words(ws: list[Word], start: LabelArea) -> bool:
     """Column headings (or cell text wrapped): a word in the cells' area after a first one, or a
     line that starts there; no sentence, no heading."""
@@ -250,11 +351,18 @@ def _header_words(ws: list[Word], start: LabelArea) -> bool:
     return ws[0].x0 >= start.cells - 1 or any(w.x1 > start.cells + 1 for w in ws[1:])
 
 
+def _row_pitch(lines: list[Line], values: list[int]) -> float:
+    """How far apart (type sizes) the lines of a table's header may stand: as far as its lowest
+    row is high (rows of a set height, taller than their text), at least LINE_PITCH."""
+    gaps = [(lines[a].top - lines[b].top) / max(lines[a].size, lines[b].size) for a, b in zip(values, values[1:])]
+    return max(LINE_PITCH, min(gaps, default=0.0) * ROW_PITCH_SLACK)
+
+
 def _header(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int], k: int, below: int,
-            start: LabelArea) -> bool:
+            start: LabelArea, near: float = LINE_PITCH) -> bool:
     """A line above a table that is part of it: a header line, a caption of the table's first row,
-    or the end of a label cut by the page break."""
-    if not lines_near(lines, k, below):
+    or the end of a label cut by the page break; ``near``: how far apart its lines may stand."""
+    if not lines_near(lines, k, below, near):
         return False
     ws = split[k]
     if not ws:

@@ -12,19 +12,11 @@ from typing import NamedTuple
 
 from . import numbers
 from .document import Cell, Table
-from .labels import ORDINAL
-from .lattice import Char, Line, cell_text
+from .layout_labels import RowBands, Rule, label_units, lines_near
+from .text_lines import Char, Line, cell_text
 
 _NOTED_NUMBER = re.compile(r"^\d[\d,.]*\s*[（(]")
 MIN_ONE_COLUMN_ROWS = 3  # a table of one column of numbers has at least this many rows
-LINE_PITCH = 1.8  # type sizes: consecutive lines of one paragraph or cell are at most this far apart
-# wrapped label text: how far (type sizes) it may stand left of / right of the label above it, how
-# much wider it may be, and how far its centre may be off the label's (centred text)
-WRAP_LEFT = 0.5
-WRAP_RIGHT = 1.0
-WRAP_WIDER = 1.0
-WRAP_CENTRE = 0.5
-BESIDE = 0.5  # type sizes: a label beside a value line starts at most this far below it / ends above it
 CONTINUED_SHIFT = 1.0  # type sizes: cells of a table going on from the page before start this close
 
 
@@ -67,20 +59,6 @@ class _Row:
     loose: bool = False
 
 
-@dataclass(slots=True)
-class _LabelUnit:
-    """The label text of one cell, gathered line by line: its chars, the lines they stand on,
-    whether it starts with an ordinal, the span of all its words and of its last one."""
-
-    chars: list[Char]
-    lines: list[int]
-    ordinal: bool
-    x0: float
-    x1: float
-    last_x0: float
-    last_x1: float
-
-
 def is_value(text: str) -> bool:
     """A number (``22（其中修订16件）`` too: a number with a note) or a placeholder."""
     status = numbers.parse(text, "money").status
@@ -97,11 +75,6 @@ def value_start(split: dict[int, list[Word]], firsts: dict[int, int], rows: list
     return LabelArea(lefts[(len(lefts) - 1) // 2], rights[(len(rights) - 1) // 2])
 
 
-def lines_near(lines: list[Line], above: int, below: int, sizes: float = LINE_PITCH) -> bool:
-    """Whether two lines are at most ``sizes`` type sizes apart (line to line)."""
-    return lines[above].top - lines[below].top <= sizes * max(lines[above].size, lines[below].size)
-
-
 def _wrapped_cells(row: _Row, ws: list[Word], start: float) -> bool:
     """Whether the words of a line in the cells' area go on text cells of the row above (a cell
     that holds words, wrapped), not a header line."""
@@ -112,50 +85,32 @@ def _wrapped_cells(row: _Row, ws: list[Word], start: float) -> bool:
     return bool(texts) and all(any(w.x0 < t.x1 and w.x1 > t.x0 for t in texts) for w in cells)
 
 
-def _label_units(lines, split, firsts, block, headers, in_cells, size) -> list[_LabelUnit]:
-    """The label text of the block cut into the labels of cells, top to bottom.
-
-    A label begins at an ordinal (一、 （二） 3.). A word on the next line goes on with a label
-    standing above it when it is wrapped text of it: inside the line above (left- or right-aligned
-    text never wraps wider) or centred under it. A label without an ordinal holds one value line
-    at most (single-line labels one under the other, 行政许可 and 行政处罚); one with an ordinal may
-    span several (三、本年度办理结果, beside the rows it heads)."""
-    units: list[_LabelUnit] = []
-    open_units: list[_LabelUnit] = []
-    for i in block:
-        if i in headers and i not in firsts:  # a header line: its labels are the header row's
-            open_units = []
+def _leading_cells(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int], block: list[int],
+                   start: float) -> set[int]:
+    """Lines whose words in the cells' area are the first lines of text cells of the value line
+    below (a cell of words wrapped and set at the bottom of its row, 见附|件 beside its numbers):
+    each such word stands over a word of text of the line below, itself one of these or a value
+    line."""
+    out: set[int] = set()
+    below: int | None = None
+    for i in reversed(block):
+        if i in firsts or below is None or not lines_near(lines, i, below):
+            below = i if i in firsts else None
             continue
-        for k, w in enumerate(split[i]):
-            if in_cells(i, k, w):
-                continue
-            ordinal = ORDINAL.match(w.text) is not None
-            unit = None if ordinal else next((u for u in open_units if _wraps(u, w, i, lines, size) and (
-                u.ordinal or i not in firsts or not any(j in firsts for j in range(u.lines[0], i)))), None)
-            if unit is None:
-                unit = _LabelUnit([], [], ordinal, w.x0, w.x1, w.x0, w.x1)
-                units.append(unit)
-            # text that stands under another label cuts it off
-            open_units = [u for u in open_units if u is unit or not (w.x0 < u.last_x1 and w.x1 > u.last_x0)]
-            if unit not in open_units:
-                open_units.append(unit)
-            unit.chars.extend(w.chars)
-            unit.lines.append(i)
-            unit.last_x0, unit.last_x1 = w.x0, w.x1
-            unit.x0, unit.x1 = min(unit.x0, w.x0), max(unit.x1, w.x1)
-    return units
+        cells = [w for w in split[i] if w.x0 >= start]
+        under = [w for w in split[below] if w.x0 >= start and (below in out or not is_value(w.text))]
+        if cells and all(any(w.x0 < u.x1 and w.x1 > u.x0 for u in under) for w in cells):
+            out.add(i)
+            below = i
+        else:
+            below = None
+    return out
 
 
-def _wraps(unit: _LabelUnit, w: Word, i: int, lines: list[Line], size: float) -> bool:
-    """Whether word ``w`` on line ``i`` is wrapped text of the label ``unit`` (whose lines so far
-    span unit.x0 to unit.x1)."""
-    if unit.lines[-1] == i or not lines_near(lines, unit.lines[-1], i):
-        return False
-    x0, x1 = unit.x0, unit.x1
-    if w.x1 - w.x0 > x1 - x0 + WRAP_WIDER * size:
-        return False  # wrapped text is never wider than the line it wraps from
-    inside = w.x0 >= x0 - WRAP_LEFT * size and w.x1 <= x1 + WRAP_RIGHT * size
-    return inside or abs((w.x0 + w.x1) / 2 - (x0 + x1) / 2) <= WRAP_CENTRE * size
+def _overlap(lines: list[Line], a, b) -> bool:
+    """Whether two labels of different columns stand beside each other (share a height)."""
+    return (a.x1 <= b.x0 or b.x1 <= a.x0) and lines[a.lines[0]].top >= lines[b.lines[-1]].top and (
+        lines[b.lines[0]].top >= lines[a.lines[-1]].top)
 
 
 def _columns(spans: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
@@ -217,11 +172,12 @@ def chars_cell(chars: list[Char], col: int = 0, text: str | None = None) -> Cell
 
 
 def block_table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, int], block: list[int],
-           page: int | None, continued: OpenEnd | None = None
-           ) -> tuple[Table, list[tuple[float, float]]] | None:
+                page: int | None, continued: OpenEnd | None = None, rules: list[Rule] = ()
+                ) -> tuple[Table, list[tuple[float, float]]] | None:
     """The table of a block; ``continued``: where a table that ended the page before stands,
-    when the block starts the page (its rows may be few: the rest of that table). Returns the
-    table and its value columns."""
+    when the block starts the page (its rows may be few: the rest of that table); ``rules``: the
+    page's horizontal rules, the bounds of rows where they are drawn. Returns the table and its
+    value columns."""
     values = [i for i in block if i in firsts]
     start = value_start(split, firsts, values).cells - 1
     spans = [[(w.x0, w.x1) for w in split[i][firsts[i]:]] for i in values]
@@ -246,14 +202,25 @@ def block_table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[in
         hits = [k for k, (a, b) in enumerate(cols) if word.x0 < b + 0.5 and word.x1 > a - 0.5]
         return hits[0] if len(hits) == 1 else None
 
-    # cells: each value line is a row, each header line too; cell text wrapped onto a line below
-    # goes with the row above
+    def over_cells(w: Word, columns: list[tuple[float, float]]) -> bool:
+        return any(w.x0 < b and w.x1 > a for a, b in columns)
+
+    # cells: each value line is a row, each header line too (a word in the cells' area, or a word
+    # over a column of them: a header set across a merged cell may start left of its numbers; a
+    # label wider than its cell may reach into the first column, never further); cell text
+    # wrapped onto a line below goes with the row above
     rows: list[_Row] = []
     by_line: dict[int, _Row] = {}
     current = _Row(0.0)
+    leading = _leading_cells(lines, split, firsts, block, start)
+    pending: list[Word] = []  # the first lines of text cells of the value line below
     for i in block:
         ws = split[i]
-        header = i not in firsts and any(w.x0 >= start for w in ws) and not _wrapped_cells(current, ws, start)
+        if i in leading:
+            pending += [w for w in ws if w.x0 >= start]
+            continue
+        header = i not in firsts and (any(w.x0 >= start or over_cells(w, cols[1:]) for w in ws) or any(
+            over_cells(w, cols) for w in ws[1:])) and not _wrapped_cells(current, ws, start)
         if i in firsts or header:
             current = by_line[i] = _Row(lines[i].top)
             rows.append(current)
@@ -267,16 +234,28 @@ def block_table(lines: list[Line], split: dict[int, list[Word]], firsts: dict[in
                 if col is None or col in current.cells and i in firsts:
                     current.loose = True
                 current.cells.setdefault(col, []).extend(w.chars)
-    # labels: the text of each label column in units, each the label of the value line it stands
-    # beside (top-aligned, or centred on it), or a row of its own
-    for unit in _label_units(lines, split, firsts, block, by_line, in_cells, size):
-        top, bottom = lines[unit.lines[0]].top, lines[unit.lines[-1]].top
-        beside = [i for i in block if i in firsts and top + BESIDE * size >= lines[i].top >= bottom - BESIDE * size]
-        if beside:
-            row = by_line[beside[0]]
-        else:
-            row = _Row(top)
+        if i in firsts:
+            for w in pending:  # beside the words below them (their order in a cell is by height)
+                current.cells.setdefault(value_col(w), []).extend(w.chars)
+        if i in firsts or header:
+            pending = []
+    # labels: the text of each label column in units, each the label of the value line whose
+    # row it is in (between the same rules, or beside it), or a row of its own
+    bands = RowBands(lines, values, (start, max(split[i][-1].x1 for i in values)), rules, size)
+    units = label_units(lines, split, firsts, block, by_line, in_cells, size, rules)
+    placed = {id(u): bands.place(u) for u in units}
+    bands.pair(units, placed, {i for i in by_line if i not in firsts}, goes_on)
+    band_rows: dict[tuple[str, int], _Row] = {}
+    for unit in units:
+        beside = placed[id(unit)]
+        if beside is None:  # a group's label beside no numbers heads the row of a label it stands beside
+            beside = next((placed[id(u)] for u in units if placed[id(u)] is not None and _overlap(lines, u, unit)), None)
+        row = by_line.get(beside) if isinstance(beside, int) else band_rows.get(beside)
+        if row is None:  # a row of its own, or the first label of a row of labels between two rules
+            row = _Row(lines[unit.lines[0]].top)
             rows.append(row)
+            if beside is not None:
+                band_rows[beside] = row
         row.labels.append((unit.x0, unit.chars))
     rows.sort(key=lambda row: -row.top)
     out: list[list[Cell]] = []

@@ -8,6 +8,9 @@ A new template version is one more set of specs here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .labels import split_ordinal
 
 COUNT = "count"  # integer >= 0
 SIGNED = "signed"  # integer, may be negative (本年增/减)
@@ -204,6 +207,39 @@ def template_for_year(year: int | None) -> str:
     if year <= 2018:
         return "pre2019"
     return "v2019" if year <= 2020 else "v2021"
+
+
+@lru_cache(maxsize=1)
+def _label_words() -> frozenset[str]:
+    """Every label a template prints (rows, groups, column headers), compacted, without ordinal."""
+    texts = set()
+    for template in BY_KEY.values():
+        for table in template.tables:
+            texts.update(table.header_words)
+            for row in table.rows:
+                texts.update(c.label for c in table.columns_of(row))
+                texts.update((row.label, row.group))
+    return frozenset(split_ordinal(text)[1] for text in texts if text)
+
+
+@lru_cache(maxsize=4096)
+def ends_label(text: str, more: str) -> bool:
+    """Whether ``text`` is a whole label of a template and ``text`` with ``more`` after it begins
+    none: the text below a label set in a narrow column is another label's, not its own wrapped
+    (二、上年结转政府信息公开申请数量 ends; 三 under it begins 三、本年度办理结果)."""
+    whole = split_ordinal(text)[1]
+    if whole not in _label_words():
+        return False
+    joined = split_ordinal(text + more)[1]
+    return not any(label.startswith(joined) for label in _label_words())
+
+
+@lru_cache(maxsize=4096)
+def begins_label(text: str) -> bool:
+    """Whether ``text`` is the start of a label: numbered, or the first words of a label of a
+    template (规章, 2.重复申请 — not 国家秘密, the end of 1.属于国家秘密 cut by a page break)."""
+    ordinal, rest = split_ordinal(text)
+    return ordinal is not None or any(label.startswith(rest) for label in _label_words() if rest)
 
 
 # --- 六 sections ---------------------------------------------------------------------------

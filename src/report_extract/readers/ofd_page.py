@@ -38,7 +38,8 @@ from typing import NamedTuple
 
 from .. import lattice, limits
 from ..errors import ReportError
-from ..lattice import THICK, Char
+from ..lattice import THICK
+from ..text_lines import Char
 from .page import UNMAPPED
 
 PT_PER_MM = 72 / 25.4

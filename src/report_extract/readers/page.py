@@ -18,11 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from .. import lattice, layout
+from .. import lattice, layout, text_lines
 from ..document import Document, Table
 from ..errors import ReportError
-from ..lattice import TEXT, Char, Grid, Line
+from ..lattice import Grid
 from ..layout import OpenEnd
+from ..text_lines import TEXT, Char, Line
 from .text import PAGE_MARK
 
 # A text layer is unreadable when more than this share of its characters have no Unicode mapping
@@ -69,10 +70,10 @@ class PageContent:
             if kind == "line":
                 lines.append(item)
                 continue
-            yield from lattice.paragraphs(lines, self.number)
+            yield from text_lines.paragraphs(lines, self.number)
             lines = []
             yield item if kind == "layout" else lattice.to_table(*item, self.number)
-        yield from lattice.paragraphs(lines, self.number)
+        yield from text_lines.paragraphs(lines, self.number)
 
     def chars(self) -> Iterator[Char]:
         """Every character of the page: its lines, the lines of its layout tables, its cells."""
@@ -92,8 +93,8 @@ def page_content(number: int, height: float, chars: list[Char], edges, bad_chars
     page before."""
     grids = [g for g in lattice.grids(edges) if len(g.cells) >= 2]
     in_cells, free = lattice.place(chars, grids)
-    lines = lattice.lines(free)
-    found = layout.read(lines, number, continued)
+    lines = layout.split_offset(text_lines.lines(free))
+    found = layout.read(lines, number, continued, rules=edges[0])
     kept = {id(ln) for ln in found.rest}
     taken = [ln for ln in lines if id(ln) not in kept] if found.tables else []
     return PageContent(number, height, found.rest, list(zip(grids, in_cells)), len(chars), bad_chars, found.tables,
@@ -110,10 +111,30 @@ def document(pages: list[PageContent], name: str, fmt: str, ocr_blocks) -> Docum
     elif not any(p.n_chars for p in pages):
         raise ReportError("ofd_ocr_no_text" if fmt == "ofd" else "pdf_ocr_no_text", name)
     drop_running_lines(pages)
+    headers_overleaf(pages)
     blocks = []
     for page in pages:
         blocks += page.blocks() if page.ocr is None else ocr_blocks(page)
     return Document(blocks=blocks, format=fmt, pages=len(pages), ocr_pages=ocr_pages)
+
+
+def headers_overleaf(pages: list[PageContent]) -> None:
+    """A table's header at the foot of a page, its rows atop the next: the header lines are the
+    first rows of that table (on their own page), not prose; in place. Only where the table is
+    the first thing on the next page (its running header aside)."""
+    for before, after in zip(pages, pages[1:]):
+        if not after.layout_tables or not before.lines:
+            continue
+        top, table = after.layout_tables[0]
+        n = layout.header_tail(before.lines)
+        if not n or any(line.top > top for line in after.lines):
+            continue
+        tail = before.lines[-n:]
+        before.lines = before.lines[:-n]
+        before.layout_lines += tail
+        table.rows[:0] = layout.header_rows(tail)
+        table.pages[:0] = [before.number] * n
+        table.page = before.number
 
 
 def check_text_layer(pages: list[PageContent], name: str, fmt: str) -> None:

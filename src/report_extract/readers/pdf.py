@@ -24,7 +24,8 @@ from types import SimpleNamespace
 from .. import lattice, layout, limits
 from ..document import Document
 from ..errors import ReportError
-from ..lattice import THICK, Char
+from ..lattice import THICK
+from ..text_lines import Char
 from . import scan
 from .page import UNMAPPED, PageContent, document, page_content, usable
 

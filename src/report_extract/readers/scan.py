@@ -26,12 +26,12 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from .. import lattice, layout
+from .. import lattice, layout, text_lines
 from ..document import Cell, Document, OcrReading, Table
 from ..errors import ReportError
 from ..labels import CN_DIGITS, CN_NUMBER
-from ..lattice import X0, Y1, Char
 from ..sections import HEADING, SECTION_NUMBER
+from ..text_lines import X0, Y1, Char
 from .page import PageContent, drop_running_lines, usable
 from .raster import (
     INK,
@@ -274,7 +274,7 @@ def read_page(grey, number: int, dpi: float | None = None, continued=None, on_oc
         reading[ch] = BoxReading(score, (x0, y0, x1, y1))
     chars.sort(key=lambda c: (-c[Y1], c[X0]))
     in_cells, free = lattice.place(chars, grids)
-    lines = lattice.lines(free)
+    lines = text_lines.lines(free)
     for line in lines:
         line.text = _restore_ordinal(line.text)
     # tables drawn with partial or no rules, in the text no ruled table took (as on a PDF page);
@@ -283,7 +283,7 @@ def read_page(grey, number: int, dpi: float | None = None, continued=None, on_oc
     for line in lines:
         line.size /= BOX_MARGIN
     found = layout.read(lines, number, continued, reading=lambda cell, cell_chars: _read_cell(
-        cell, [reading[ch] for ch in cell_chars if ch in reading], number))
+        cell, [reading[ch] for ch in cell_chars if ch in reading], number), rules=edges[0])
     for line, size in zip(lines, sizes):
         line.size = size
     kept = {id(ln) for ln in found.rest}
