@@ -106,7 +106,7 @@ def test_a_review_survives_reruns_and_renames_and_drops_with_a_line_when_the_fil
     assert review_command("correct", out, "archive/balance.txt", FIELD, "2", "--reason", "原件为2").exit_code == 0
     assert review_command("correct", out, "archive/scan.tif", SCAN_TOTAL, "4", "--reason", "原件总计为4").exit_code == 0
     rerun = run("batch", "archive", "-o", "out", "--xlsx", "--html", cwd=workspace)
-    assert rerun.returncode == 0 and "3 reused" in rerun.stderr  # nothing read again
+    assert rerun.returncode == 0 and "3 个沿用上次的结果" in rerun.stderr  # nothing read again
 
     balance, scan = result(out, "balance.txt"), result(out, "scan.tif")
     assert balance["tables"]["applications"]["carried_forward"]["natural_person"] == 2
