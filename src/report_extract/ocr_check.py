@@ -75,8 +75,9 @@ def _edits(raw: str) -> set[int]:
 
 class _Relations:
     """The tables' relations as the checks see them, with a cell set to another value for a try.
-    A relation's state is the set of (code, table, row, column, expected, found) of the relation
-    problems the checks report; ``values`` and ``unknown`` are the caller's, changed in place."""
+    A relation's state is the set of (code, table, row, column, expected, found, filled) of the
+    relation problems the checks report (``filled``: how many of its cells hold a number);
+    ``values`` and ``unknown`` are the caller's, changed in place."""
 
     def __init__(self, values: dict, pages: dict, template: str, year, unknown: set):
         self.values, self.pages, self.template, self.year, self.unknown = values, pages, template, year, unknown
@@ -119,13 +120,13 @@ class _Relations:
         with a number in it besides this cell's; None where none does. (A relation of a row read
         blank throughout holds only because it is blank: a number in one of its cells breaks it.)"""
         current, gap = self.get(key) or 0, (relation[5] or 0) - relation[4]
-        held = {r[:4] for r in self.state}
+        broken = {r[:4] for r in self.state}
         for value in (current + gap, current - gap):
             if value < 0 or value == current or value != int(value):
                 continue
             after = self.varied(key, int(value))
             if not any(r[:4] == relation[:4] for r in after) and not any(
-                    r[6] > 1 for r in after if r[:4] not in held):
+                    r[6] > 1 for r in after if r[:4] not in broken):
                 return int(value)
         return None
 
