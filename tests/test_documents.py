@@ -139,8 +139,9 @@ def test_blank_official_form_docx():
         "applications", "proactive", "review_litigation"]
     # the blank form names no body, no year and has no title: each null, and said so; with not one
     # number in its tables, it is no report of a year's figures, and no pass (no_values)
+    # and its prose sections are the format's instructions: 五 says no problem, 六 states no fee (issue 21)
     assert codes(report) == {"blank_cells", "missing_title", "missing_organization", "missing_year", "no_values",
-                             "thin_section", "missing_fee_statement"}  # its 五 and 六 hold the instructions only
+                             "thin_section", "missing_fee_statement"}
     from report_extract.writers import wide_row
 
     assert wide_row(report)["status"] == "problems"

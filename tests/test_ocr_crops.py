@@ -30,7 +30,7 @@ from report_extract.views.html import report_page
 TIFF = FIXTURES / "scans" / "v2021-review-total-150.tif"
 # the five cells of 行政复议 (upheld, corrected, other, pending, total): 3 0 0 1 | 6, as printed
 DOUBTFUL = [f"review_litigation.administrative_review.{c}" for c in ("upheld", "corrected", "other", "pending", "total")]
-_CELL_CROP = re.compile(r'<td class="v flag" id="c-([\w.]+)"[^>]*><img class="crop" src="data:image/png;base64,'
+_CELL_CROP = re.compile(r'<td class="v flag(?: reading)?" id="c-([\w.]+)"[^>]*><img class="crop" src="data:image/png;base64,'
                         r'([A-Za-z0-9+/=]+)" width="(\d+)" height="(\d+)"')
 
 
