@@ -165,8 +165,10 @@ def as_read():
         provenance[key]["raw"] = raw
         provenance[key]["ocr"]["confidence"] = confidence
 
-    def weigh():
-        return ocr_check.weigh(values, provenance, pages, "v2021", 2023, unknown)
+    def weigh(lacking=frozenset()):
+        return ocr_check.weigh(values, provenance, pages, "v2021", 2023, unknown, lacking)
+
+    read.provenance = provenance  # for rows taken out
 
     def left():
         return sorted((p.code, p.row, p.column) for p in checks.run_checks(values, pages, "v2021", 2023, unknown)
@@ -230,3 +232,20 @@ def test_words_read_doubtfully_in_a_value_cell_are_unread_and_words_read_surely_
     assert [(p.code, p.kind, p.limited_cells, p.facts["why"]) for p in doubtful] == [
         ("ocr_unread", "reading", 1, "text")]
     assert [(p.code, p.kind) for p in sure] == [("not_a_number", "report")]
+
+
+def test_a_blank_row_of_a_table_that_lacks_rows_is_not_unread(as_read):
+    """Pages 3 and 4 of a scan alone: table 三 lacks its first rows (on the page not given), and the
+    row whose numbers stood on that page is blank. The outcome sums break by the rows missing, which
+    no blank cell can tell from a lost one: the relations stay the report's, the cells in doubt."""
+    truth, values, read, weigh, left = as_read
+    for row in ("new_received", "carried_over", "disclosed", "partially_disclosed"):
+        del values["applications"][row]
+        for key in [k for k in read.provenance if k.startswith(f"applications.{row}.")]:
+            del read.provenance[key]
+    for column in truth.tables["applications"]["not_processed_publication"]:
+        read(f"applications.not_processed_publication.{column}", "", None)
+    problems = weigh(lacking=frozenset({"applications"}))
+    assert "ocr_unread" not in {p.code for p in problems}
+    assert ("outcome_sum", "outcome_total", "natural_person") in left()
+    assert {p.code for p in weigh()} == {"ocr_unread", "ocr_uncertain"}  # the same cells, were no row missing

@@ -10,7 +10,8 @@ found nothing in it: a digit the detector missed). Then, in this order:
   relation that cell is in hold (and changes nothing else), it is used and reported as
   ``ocr_corrected`` (``found``: the raw reading);
 - relations still broken that a cell OCR could not read accounts for are *unread*, not the
-  report's error: a cell OCR read nothing in that a number of 0 or more would complete the
+  report's error (in a table that has every row of the template: where rows are missing, a sum
+  cannot tell a lost cell from a lost row): a cell OCR read nothing in that a number of 0 or more would complete the
   relation with (a row the scan lost, digits too faint to detect), or a number read doubtfully
   that another number (not one character away) would make every relation it is in hold without
   breaking one. That cell is ``ocr_unread``: an error of kind reading, its value null and in
@@ -137,9 +138,12 @@ def _filled(made: Problem) -> int:
     return sum(v is not None for v in terms + [made.found])
 
 
-def weigh(values: dict, provenance: dict, pages: dict, template: str, year, unknown: set) -> list[Problem]:
+def weigh(values: dict, provenance: dict, pages: dict, template: str, year, unknown: set,
+          lacking: frozenset = frozenset()) -> list[Problem]:
     """Problems about OCR'd cells; ``values`` (and ``unknown``) take the corrections in place, and
-    the cells found unread become null and unknown."""
+    the cells found unread become null and unknown. ``lacking``: the tables that lack rows of the
+    template (``missing_row``): their sums cannot tell a cell OCR lost from a row the table does not
+    have (a row whose numbers are on a page not given is blank too), so no cell of theirs is unread."""
     ocr = {k: p["ocr"] for k, p in provenance.items() if p.get("ocr") is not None}
     if not ocr:
         return []
@@ -150,7 +154,8 @@ def weigh(values: dict, provenance: dict, pages: dict, template: str, year, unkn
     problems: list[Problem] = []
     if rel.state:
         problems += _corrected(rel, doubtful, provenance, ocr)
-        problems += _unread(rel, [k for k in doubtful if k not in unknown], provenance, ocr)
+        problems += _unread(rel, [k for k in doubtful if k not in unknown and _split(k)[0] not in lacking],
+                            provenance, ocr)
         problems += _still_broken(rel, provenance, ocr)
     flagged = {(p.table, p.row, p.column) for p in problems}
     lost = {(p.table, p.row) for p in problems if p.code == "ocr_unread"}
