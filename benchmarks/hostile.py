@@ -868,11 +868,12 @@ def mutate(rng: random.Random, data: bytes) -> bytes:
     return bytes(data)
 
 
-def mutants(seed: int, count: int, images: bool = False):
+def mutants(seed: int, count: int, images: bool = False, names: tuple[str, ...] | None = None):
     """(name, bytes): fixtures mutated; DOCX mutated inside its document.xml half of the time, an
     OFD twin inside one of its parts (so the XML parser, not only the zip reader, sees the damage). ``images``: the committed scans
     instead (JPG, TIFF, image-only PDF, and the zip that carries a report's JPG pages), each read
-    by OCR: seconds a mutation."""
+    by OCR: seconds a mutation. ``names``: only the fixtures of these names (a mutation found once
+    made again from the fixtures there were then: a fixture added later changes every choice)."""
     rng = random.Random(seed)
     if images:
         from report_extract import pages
@@ -887,6 +888,8 @@ def mutants(seed: int, count: int, images: bool = False):
         sources = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md", ".html", ".mht", ".docx", ".pdf"))
         sources += sorted(p for p in (FIXTURES / "ofd").glob("*.ofd") if "scanned" not in p.name)  # no OCR here
         originals = {p: p.read_bytes() for p in sources}
+    if names is not None:
+        sources = [p for p in sources if p.name in names]
     for i in range(count):
         path = rng.choice(sources)
         data = originals[path]

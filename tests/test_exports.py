@@ -127,6 +127,45 @@ def test_fragment_values_money_with_its_unit_and_nbsp_blanks():
     assert codes(blank) == {"blank_cells"}
 
 
+@pytest.mark.parametrize("name", ["v2019-two-sums.fragment.htm", "v2019-two-sums.editor.html"])
+def test_a_2019_fragment_reads_every_value_and_finds_both_errors_of_its_own(name):
+    """The 2019 template as a portal keeps it (no <html>, no charset), two errors planted: (一)予以公开
+    holds one natural-person application more than the outcome total counts. In the CMS fragment,
+    characters hidden in four natural-person cells (2<span style=display:none>.</span>6, Word's
+    mso-hide:all, the hidden attribute, visibility:hidden) made those cells words (2.6, 1，7):
+    not_a_number, 194 of 198 values, and the 自然人 column's sum unchecked. The editor's table has
+    zero-width spaces, a soft hyphen and a BOM between and after digits, full-width digits, digits in
+    <font> runs, trailing &nbsp;, a 0 with a hidden note and a label broken by <br>."""
+    made, _, _ = fragment_reports()[name]
+    twin = report_extract.extract("twin.txt", render_text(made).encode())
+    report = report_extract.extract(FIXTURES / name)
+    assert report.report.template == "v2019" and len(report.flat()) == 198
+    assert report.flat() == twin.flat()
+    assert [(p.code, p.row, p.column, p.expected, p.found) for p in report.problems] == [
+        ("outcome_sum", "outcome_total", "natural_person", 287, 286),
+        ("outcome_sum", "outcome_total", "total", 441, 440)]
+    assert report.value("applications.partially_disclosed.natural_person") == 26
+    assert report.provenance["applications.withheld_state_secret.natural_person"].raw == "17"
+
+
+def test_what_a_page_does_not_show_is_not_read():
+    cell = lxml.html.fragment_fromstring('<td><span>2</span><span style="display: none">.</span><span>6</span></td>')
+    assert html_reader.cell_text(cell) == "26"
+    for hidden in ("<span style='DISPLAY:none;mso-hide:all'>9</span>", "<b hidden>9</b>",
+                   '<font style="color:red;visibility:hidden">9</font>'):
+        assert html_reader.cell_text(lxml.html.fragment_fromstring(f"<td>1{hidden}2</td>")) == "12"
+    assert html_reader.cell_text(lxml.html.fragment_fromstring("<td>\ufeff1\u200b2&shy;&#8203;</td>")) == "12"
+    # shown: a style that hides nothing, and a display other than none
+    assert html_reader.cell_text(lxml.html.fragment_fromstring(
+        '<td><span style="display:inline;mso-hide:none">3</span><span style="font-family:none">4</span></td>')) == "34"
+    page = ('<p>一、总体情况</p><p>全年<span style="display:none">隐藏</span>公开</p><table><tr><td>1</td></tr>'
+            '<tr style="display:none"><td>9</td></tr></table><p>二、主动公开政府信息情况</p>')
+    doc = html_reader.read(page.encode(), "x.html")
+    assert [b.text for b in doc.blocks if not isinstance(b, Table)] == ["一、总体情况", "全年公开", "二、主动公开政府信息情况"]
+    [table] = [b for b in doc.blocks if isinstance(b, Table)]
+    assert [[c.text for c in row] for row in table.rows] == [["1"]]
+
+
 @pytest.mark.parametrize("header", [
     ('colspan="3" rowspan="3"', 'colspan="4" rowspan="3"'),  # the corner wider than the label cells
     ('colspan="7"', 'colspan="8"'),  # 申请人情况 over one column more than there are

@@ -48,6 +48,30 @@ def test_a_row_broken_by_a_page_break_is_glued_back():
     assert result.values["administrative_licensing"] == {"decisions": 7}
 
 
+def test_a_label_cut_by_a_page_break_is_glued_though_the_row_under_it_has_no_numbers():
+    """Atop the next page the end of 2.其他法律…'s label, then 3.危及… whose numbers a scan lost: the
+    row under the label's end starts a row of its own (its ordinal), so the label's end is not a
+    repeated header to pass over; it goes back to its row."""
+    first = rows_of([["(三)不予公开", "1.属于国家秘密"] + ["17"] + ["0"] * 5 + ["17"],
+                     ["2.其他法律"] + ["5"] + ["0"] * 5 + ["5"]], table_index=0)
+    second = rows_of([["行政法规禁止公开"] + [""] * 7, ["3.危及“三安全一稳定”"] + [""] * 7,
+                      ["4.保护第三方合法权益"] + ["40"] + ["0"] * 5 + ["40"]], table_index=1)
+    result = map_table(first + second, APPLICATIONS_V2021)
+    assert result.values["withheld_prohibited_by_law"]["natural_person"] == 5
+    assert result.provenance["applications.withheld_prohibited_by_law.total"]["label"] == "2.其他法律行政法规禁止公开"
+    assert set(result.values["withheld_security_stability"].values()) == {None}
+    assert not [p for p in result.problems if p.code == "unknown_row"]
+
+
+def test_a_row_with_a_cell_for_every_column_and_one_number_is_not_glued_digits():
+    """A scanned row OCR read blank but for its total: the number stands in its own cell."""
+    result = map_table(rows_of([["3.危及“三安全一稳定”"] + [""] * 6 + ["41"]]), APPLICATIONS_V2021)
+    assert result.values["withheld_security_stability"]["total"] == 41
+    assert not [p for p in result.problems if p.code in ("ambiguous_digits", "glued_digits", "not_a_number")]
+    glued = map_table(rows_of([["3.危及“三安全一稳定”", "1000001"]]), APPLICATIONS_V2021)  # a web text's run
+    assert list(glued.values["withheld_security_stability"].values()) == [1, 0, 0, 0, 0, 0, 1]
+
+
 def test_a_label_cut_short_does_not_take_a_row_of_another_ordinal():
     # "2.其他法律行政法规禁止公开" cut short to "2.其他" (its cell wrapped, its rest lost) must not
     # be read as the row "3.其他" of group (六): the ordinals disagree

@@ -357,7 +357,7 @@ def _name(path: str) -> str:
 
 
 def test_a_section_heading_whose_numeral_ocr_misread_is_restored_by_its_words():
-    from report_extract.readers.scan import _restore_ordinal
+    from report_extract.readers.scan import restore_heading as _restore_ordinal
 
     assert _restore_ordinal("匹、政府信息公开行政复议、行政诉讼情况") == "四、政府信息公开行政复议、行政诉讼情况"
     assert _restore_ordinal("口、其他需要报告的事项") == "六、其他需要报告的事项"

@@ -57,7 +57,7 @@ def zone(tmp_path_factory):
 def test_every_code_has_a_kind_and_the_glued_digits_are_ours():
     assert {code: c.kind for code, c in CODES.items() if c.kind == "reading"} == {
         "extra_cells": "reading", "missing_cells": "reading", "glued_digits": "reading",
-        "ambiguous_digits": "reading", "ocr_corrected": "reading", "ocr_uncertain": "reading"}
+        "ambiguous_digits": "reading", "ocr_corrected": "reading", "ocr_uncertain": "reading", "ocr_unread": "reading"}
     assert all(c.kind in ("report", "reading") for c in CODES.values())
     assert CODES["balance"].kind == CODES["missing_section"].kind == CODES["no_values"].kind == "report"
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from .errors import ReportError
 from .model import Report
 
-CROP_CODES = ("ocr_uncertain", "ocr_corrected")
+CROP_CODES = ("ocr_uncertain", "ocr_corrected", "ocr_unread")
 # crops a report (one report's page): more doubtful cells than this are a page no one reads cell by
 # cell; the rest are counted in a note
 MAX_CROPS = 200

@@ -43,6 +43,10 @@ LINE_END = tuple("。！？；：!?;:")
 # bracket after it, or an ellipsis
 PARAGRAPH_END = LINE_END + tuple("”」』）)…")
 
+# The least similarity at which observed words name a template's: a table row's label (mapping), and a
+# section's heading OCR damaged (sections.named_heading)
+MATCH = 0.55
+
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
 _ANNOTATION = re.compile(r"\([^()]*\)?")

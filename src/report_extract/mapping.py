@@ -19,7 +19,7 @@ from functools import lru_cache
 from itertools import product
 
 from . import numbers
-from .labels import similarity, split_ordinal
+from .labels import MATCH, similarity, split_ordinal
 from .model import Problem
 from .problems import is_reading_limit, problem, restate
 from .row_values import column_unit, in_unit, ocr_readings, read_values
@@ -27,7 +27,6 @@ from .status import REPORT
 from .tables import ObservedRow, cell_kind
 from .templates import COUNT, MONEY, REVIEW, Column, Row, TableSpec
 
-MATCH = 0.55  # the least label score that names a template row
 UNLABELLED = 0.3  # what a row without a label may score (only as a gap filler)
 # a label is a header word from this score (and only where no row label scores more): stricter
 # than MATCH, as a row taken for a header is dropped
@@ -172,7 +171,7 @@ def glue_broken_rows(rows: list[ObservedRow], spec: TableSpec) -> list[ObservedR
         prev = out[anchor] if anchor is not None else None
         after = rows[k + 1] if k + 1 < len(rows) else None
         if (prev is not None and prev.table_index != row.table_index and not _has_numbers(row) and after is not None
-                and after.table_index == row.table_index and not _has_numbers(after)):
+                and after.table_index == row.table_index and not _has_numbers(after) and not _starts_a_row(after)):
             out.append(row)  # a header repeated atop the next page: the end of a cut label is under it
             continue
         if (prev is not None and prev.table_index != row.table_index and not prev.glued and not row.glued
@@ -187,6 +186,13 @@ def glue_broken_rows(rows: list[ObservedRow], spec: TableSpec) -> list[ObservedR
         anchor = len(out)
         out.append(row)
     return out
+
+
+def _starts_a_row(row: ObservedRow) -> bool:
+    """A row whose label begins with an ordinal (3.危及…) starts a template row of its own: it is not
+    the end of a label cut by the page break, even when it has no numbers (a scan whose numbers OCR
+    lost)."""
+    return bool(row.labels) and split_ordinal(row.labels[-1])[0] is not None
 
 
 def _has_numbers(row: ObservedRow) -> bool:

@@ -39,7 +39,7 @@ CODE_NAMES = {
     "negative_value": "负数", "unknown_row": "模板外的行", "glued_digits": "数字粘连（已拆分）",
     "ambiguous_digits": "数字粘连（无法拆分）", "blank_cells": "空格或占位符", "template_year_mismatch": "模板与年度不符",
     "narrative_mismatch": "正文与表格不符", "carryover_mismatch": "与上年结转不符", "in_force_drift": "现行有效件数与上年不符",
-    "ocr_corrected": "识别更正", "ocr_uncertain": "识别存疑", "unit_converted": "金额单位已换算",
+    "ocr_corrected": "识别更正", "ocr_uncertain": "识别存疑", "ocr_unread": "未能识别", "unit_converted": "金额单位已换算",
     "missing_title": "未找到标题", "missing_organization": "未识别机关", "missing_year": "未识别年度",
     "academic_year": "按学年编制", "no_values": "统计表无任何数字",
     "thin_section": "问题及改进情况过简", "missing_fee_statement": "未报告信息处理费",
@@ -286,6 +286,20 @@ def _ocr_uncertain(p: Problem, ctx: Context) -> str:
             "已保留原读数，请核对原件。")
 
 
+_UNREAD = {
+    "nothing_read": "未读出数字，而该格所在的表内勾稽关系缺此数不能成立",
+    "doubtful": "读作“{raw}”，识别把握不大，且与表内勾稽关系不符（换作另一个数则勾稽关系全部成立）",
+    "text": "读作“{raw}”，识别把握不大，不是数字",
+}
+
+
+def _ocr_unread(p: Problem, ctx: Context) -> str:
+    said = _UNREAD[p.facts["why"]].format(raw=p.facts.get("raw", ""))
+    implied = f"（按勾稽关系应为 {num(p.expected)}）" if p.expected is not None else ""
+    return (f"{cell_name(p, ctx)}经文字识别（OCR）{said}{implied}；该格按未能读取处理（空值），"
+            "所涉勾稽关系不作检查，请核对原件。")
+
+
 def _unit_converted(p: Problem, ctx: Context) -> str:
     facts = p.facts
     written, unit, fixed = facts.get("written", num(p.found)), facts.get("unit", ""), facts.get("fixed", "")
@@ -333,7 +347,8 @@ WORDING: dict[str, Callable[[Problem, Context], str]] = {
     "ambiguous_digits": _ambiguous_digits, "blank_cells": _blank_cells,
     "template_year_mismatch": _template_year_mismatch, "narrative_mismatch": _narrative_mismatch,
     "carryover_mismatch": _carryover_mismatch, "in_force_drift": _in_force_drift,
-    "ocr_corrected": _ocr_corrected, "ocr_uncertain": _ocr_uncertain, "unit_converted": _unit_converted,
+    "ocr_corrected": _ocr_corrected, "ocr_uncertain": _ocr_uncertain, "ocr_unread": _ocr_unread,
+    "unit_converted": _unit_converted,
     "thin_section": _thin_section, "missing_fee_statement": _missing_fee_statement,
 }
 

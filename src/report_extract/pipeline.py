@@ -129,7 +129,9 @@ def build_report(doc: Document, source: Source) -> Report:
     provenance = {k: v for r in results.values() for k, v in r.provenance.items()}
     row_pages = {k: r.row_pages for k, r in results.items()}
     if doc.ocr_pages:
-        problems += ocr_check.weigh(table_values, provenance, row_pages, template, year, unknown)
+        ocr_check.unread_text(problems, provenance)
+        lacking = frozenset(p.table for p in problems if p.code == "missing_row" and not p.facts.get("replaced"))
+        problems += ocr_check.weigh(table_values, provenance, row_pages, template, year, unknown, lacking)
         ocr_check.recount_blanks(problems)
     problems += checks.run_checks(table_values, row_pages, template, year, unknown)
     problems += content.check(section_models, template)

@@ -102,6 +102,13 @@ CODES: dict[str, Code] = {
                                               "reading"),
     "ocr_uncertain": Code("warning", READING, "a value read by OCR whose confidence is low or that breaks a "
                                               "relation no single correction repairs; the reading is kept"),
+    # reading: a relation broken only by a cell OCR could not read (nothing read where a number of 0 or
+    # more completes it, a doubtful number another number mends, words read doubtfully) is not the
+    # report's error; the cell is null and its relations are not checked
+    "ocr_unread": Code("error", READING, "a cell OCR could not read: nothing read where a relation needs a "
+                                         "number, a doubtful number that breaks its relations where another "
+                                         "number would make them hold, or words read with a low confidence; "
+                                         "its value is null and the relations it is in are not checked"),
 }
 
 
@@ -242,7 +249,14 @@ _UNCERTAIN = {
     "pieces": "its digits were read in pieces apart (two numbers run together, or one cut in two); the reading "
               "is kept",
     "nothing_read": "nothing was read in any cell of its row, so no relation confirms it",
+    "beside_unread": "nothing was read in it, in a row where OCR lost numbers, so no relation confirms it is blank",
     "unconfirmed": "no relation confirms it; the reading is kept",
+}
+_UNREAD = {
+    "nothing_read": "a relation it is in does not hold without a number there",
+    "doubtful": "a relation it is in does not hold with it, and another number would make every relation it is "
+                "in hold",
+    "text": "words, not a number, read with a low confidence",
 }
 
 
@@ -314,6 +328,13 @@ def _ocr_uncertain(p: Problem) -> str:
     return f"OCR read '{p.facts['raw']}' (confidence {_conf(p.facts['confidence'])}): {_UNCERTAIN[p.facts['why']]}"
 
 
+def _ocr_unread(p: Problem) -> str:
+    implied = f" (the relations give {p.expected})" if p.expected is not None else ""
+    read = ("OCR read nothing in it" if p.facts["why"] == "nothing_read"
+            else f"OCR read '{p.facts['raw']}' (confidence {_conf(p.facts['confidence'])})")
+    return f"{read}: {_UNREAD[p.facts['why']]}{implied}; the value is null and its relations are not checked"
+
+
 def _fixed(sentence: str) -> Callable[[Problem], str]:
     return lambda p: sentence
 
@@ -347,6 +368,7 @@ WORDING: dict[str, Callable[[Problem], str]] = {
     "in_force_drift": _in_force_drift,
     "ocr_corrected": _ocr_corrected,
     "ocr_uncertain": _ocr_uncertain,
+    "ocr_unread": _ocr_unread,
     "thin_section": lambda p: (f"section {p.facts['number']} says too little ({p.facts['length']} characters of its "
                                f"own): «{p.facts['text'][:60]}»"),
     "missing_fee_statement": lambda p: (f"section {p.facts['number']} states no information processing fee "

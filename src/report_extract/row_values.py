@@ -47,9 +47,11 @@ def read_values(row: ObservedRow, columns: tuple[Column, ...], spec: TableSpec, 
     tokens = " ".join(c for c in cells if c.strip()).split()
     if len(cells) < expected and len(tokens) == expected and all(cell_kind(t) == "value" for t in tokens):
         cells = tokens  # several numbers in one cell (text that lost its tabs)
-    elif len(tokens) < expected and len([c for c in cells if c.strip()]) == 1 and numbers.looks_glued(
+    elif len(cells) < expected and len([c for c in cells if c.strip()]) == 1 and numbers.looks_glued(
             tokens[0], expected):
-        return _glued_values(" ".join(tokens), kinds, spec, where, row)  # one cell, digits glued
+        # one cell, digits glued; a row with a cell for every column holds its one number in its own cell
+        # (a scanned row OCR read blank but for one cell)
+        return _glued_values(" ".join(tokens), kinds, spec, where, row)
     problems: list[Problem] = []
     if len(cells) > expected:
         problems.append(problem("extra_cells", **where, expected=expected, found=len(cells)))

@@ -12,7 +12,20 @@ import re
 from dataclasses import dataclass
 
 from .document import Block, Document, Paragraph
-from .labels import CN_NUMBER, CN_ORDINAL, ORDINAL, PARAGRAPH_END, nfkc, simplified
+from .labels import (
+    CN_DIGITS,
+    CN_NUMBER,
+    CN_ORDINAL,
+    MATCH,
+    ORDINAL,
+    PARAGRAPH_END,
+    SENTENCE_END,
+    core,
+    nfkc,
+    similarity,
+    simplified,
+)
+from .templates import SECTION_TITLES
 
 _ORD = rf"(?:{CN_ORDINAL}|第{CN_NUMBER}部分[、.．:：]?)\s*"  # 一、 第一部分
 # phrases per section; the first that matches names the section
@@ -112,6 +125,36 @@ def _heading_line(text: str) -> re.Match | None:
     if match and re.fullmatch(_STRAY, squeezed[match.end():]):
         return match
     return None
+
+
+# what may stand before a heading's words on a line OCR read: its numeral (the comma after it lost or
+# not), or one character OCR put for the numeral before the comma (匹、), or nothing (the numeral lost)
+_DAMAGED_ORDINAL = re.compile(rf"^\s*(?:(?P<numeral>{CN_NUMBER})\s*[、.．，,]?|[^\s{CN_DIGITS}\d（(]\s*[、.．，,])?\s*")
+# the words of a damaged heading are about as long as the title they name: a character or three lost
+# or added (never more than the title where no numeral was read: a caption that goes on, 行政诉讼情况统计),
+# never a sentence that quotes it
+TITLE_SLACK = 3
+
+
+def named_heading(text: str) -> str | None:
+    """The section heading a line of OCR text names, where OCR damaged it past ``HEADING``: its words
+    score at least ``labels.MATCH`` against a section's title as the national format words it (the
+    tolerance of the table's row labels: a character confused, 情祝 for 情况), they are about as long
+    (``TITLE_SLACK``), and a numeral read before them is that section's (the numeral may be lost, or
+    misread as another character before the comma). Returns the heading as the format writes it, its
+    numeral restored from the words (五、存在的主要问题及改进情况), or None."""
+    head = _DAMAGED_ORDINAL.match(text)
+    words = core(text[head.end():])
+    if not words or text.rstrip().endswith(SENTENCE_END):
+        return None
+    key = max(SECTION_TITLES, key=lambda k: similarity(words, SECTION_TITLES[k]))
+    title, number, numeral = SECTION_TITLES[key], SECTION_NUMBER[key], head.group("numeral")
+    longest = len(core(title)) + (TITLE_SLACK if numeral else 0)
+    if similarity(words, title) < MATCH or not len(core(title)) - TITLE_SLACK <= len(words) <= longest:
+        return None
+    if numeral and numeral != CN_DIGITS[number - 1]:
+        return None
+    return f"{CN_DIGITS[number - 1]}、{title}"
 
 
 def repair_text(paragraphs: list[Paragraph]) -> str:

@@ -245,6 +245,10 @@ def begins_label(text: str) -> bool:
 # --- 六 sections ---------------------------------------------------------------------------
 SECTION_KEYS = ("general", "proactive", "applications", "review_litigation", "issues_and_improvements",
                 "other_matters")
+# each section's heading as the national format words it, after its numeral
+SECTION_TITLES = dict(zip(SECTION_KEYS, ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况",
+                                         "政府信息公开行政复议、行政诉讼情况", "存在的主要问题及改进情况",
+                                         "其他需要报告的事项")))
 SECTION_TABLES = {"proactive": "proactive", "applications": "applications",
                   "review_litigation": "review_litigation"}
 

@@ -4,7 +4,9 @@ Bytes are decoded by the page's own declaration (BOM, <meta charset>, http-equiv
 GB18030, else UTF-8 or GB18030 by trial. The report is the smallest element that holds the section
 headings and the template tables: navigation, footers, share buttons and scripts stand outside it.
 Tables become grids with their spans; header cells split over <p> or <br> and numbers split over
-<span>s are joined again. Nothing here recurses over the tree, so deeply nested pages cannot
+<span>s are joined again. What the page does not show is not read: elements hidden by their style
+(display:none, visibility:hidden, Word's mso-hide:all) or the hidden attribute, and characters of
+no width (zero-width spaces, soft hyphens, the BOM) that editors leave between digits. Nothing here recurses over the tree, so deeply nested pages cannot
 exhaust the stack; libxml2 bounds nesting depth and does not expand entities of internal DTDs.
 """
 
@@ -28,6 +30,12 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "arti
 _SKIP = {"script", "style", "noscript", "template", "head", "title", "iframe", "object", "svg", "button",
          "select", "option", "textarea", "input"}
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+# characters that show nothing: zero-width spaces and joiners, the word joiner, the BOM as a zero-width
+# no-break space, the soft hyphen (editors such as Ueditor leave them in cells and between digits)
+_NOTHING_SHOWN = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+# an element the browser does not show: hidden by its inline style (Word's hidden text is
+# display:none;mso-hide:all) or by the hidden attribute
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all)\b", re.I)
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030",
             "big5": "big5hkscs", "utf8": "utf-8"}
 
@@ -228,21 +236,29 @@ def _events(root, stop_at_tables: bool):
         if closing:
             yield "close", element
             if element.tail and element is not root:
-                yield "text", element.tail
+                yield "text", _NOTHING_SHOWN.sub("", element.tail)
             continue
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _SKIP or (stop_at_tables and tag == "table" and not _is_layout_table(element)):
-            if tag not in _SKIP:
+        if tag in _SKIP or (tag and element is not root and _hidden(element)) or (
+                stop_at_tables and tag == "table" and not _is_layout_table(element)):
+            if tag == "table" and not _hidden(element):
                 yield "table", element
             if element.tail and element is not root:
-                yield "text", element.tail
+                yield "text", _NOTHING_SHOWN.sub("", element.tail)
             continue
         yield "open", element
         if element.text and tag:
-            yield "text", element.text
+            yield "text", _NOTHING_SHOWN.sub("", element.text)
         stack.append((element, True))
         for child in reversed(element):
             stack.append((child, False))
+
+
+def _hidden(element) -> bool:
+    """An element the page does not show (its text is not the report's: Word's hidden text, the
+    characters a portal hides between the digits of a cell to spoil copying)."""
+    style = element.get("style")
+    return element.get("hidden") is not None or bool(style and _HIDDEN_STYLE.search(style))
 
 
 def _blocks(container):
@@ -310,7 +326,7 @@ def _table(table) -> Table:
         row: list[Cell] = []
         col = 0
         for td in tr:
-            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+            if not isinstance(td.tag, str) or td.tag not in ("td", "th") or _hidden(td):
                 continue
             while taken.get((r, col)):
                 col += 1
@@ -339,10 +355,10 @@ def _check_grid(trs: list) -> None:
 
 def _invisible_row(tr) -> bool:
     """A row of zero height, as Word adds after a table whose rows do not share one grid (inside
-    ``<![if !supportMisc]>``): it shows nothing, and its empty cells are not blank values."""
+    ``<![if !supportMisc]>``), or a hidden one: it shows nothing, and its empty cells are not blank values."""
     height = (tr.get("height") or "").strip()
     style = re.sub(r"\s", "", (tr.get("style") or "").lower())
-    return height in ("0", "0px") or bool(re.search(r"(?:^|;)height:0(?:px|pt|cm)?(?:;|$)", style))
+    return height in ("0", "0px") or bool(re.search(r"(?:^|;)height:0(?:px|pt|cm)?(?:;|$)", style)) or _hidden(tr)
 
 
 def _owner_table(tr):

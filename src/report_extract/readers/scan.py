@@ -30,7 +30,7 @@ from .. import lattice, layout, text_lines
 from ..document import Cell, Document, OcrReading, Table
 from ..errors import ReportError
 from ..labels import CN_DIGITS, CN_NUMBER
-from ..sections import HEADING, SECTION_NUMBER
+from ..sections import HEADING, SECTION_NUMBER, named_heading
 from ..text_lines import X0, Y1, Char
 from .page import PageContent, drop_running_lines, usable
 from .raster import (
@@ -276,7 +276,7 @@ def read_page(grey, number: int, dpi: float | None = None, continued=None, on_oc
     in_cells, free = lattice.place(chars, grids)
     lines = text_lines.lines(free)
     for line in lines:
-        line.text = _restore_ordinal(line.text)
+        line.text = restore_heading(line.text)
     # tables drawn with partial or no rules, in the text no ruled table took (as on a PDF page);
     # the layout reader measures in type sizes, and a detected box is taller than its type
     sizes = [line.size for line in lines]
@@ -297,22 +297,27 @@ _BARE_ORDINAL = re.compile(rf"^\s*({CN_NUMBER})(?=[^\s、.．，,{CN_DIGITS}])")
 _ODD_ORDINAL = re.compile(rf"^\s*([^\s{CN_DIGITS}\d])\s*[、.．，,]")
 
 
-def _restore_ordinal(text: str) -> str:
-    """A section heading whose ordinal OCR damaged gets it back, where the words after it are a
+def restore_heading(text: str) -> str:
+    """A section heading OCR damaged gets it back. Its ordinal, where the words after it are a
     section heading's: the enumeration comma lost (五存在的主要问题…: the comma is a speck at scan
     resolution), or the numeral misread as a character like it (匹、政府信息公开行政复议…): it
-    becomes the numeral of the section its words name."""
+    becomes the numeral of the section its words name. Its words, matched with the tolerance of the
+    table labels where no heading's pattern takes them (五、存在的主要问题及改进情祝, the numeral lost:
+    主动公开政府信息情况): the heading as the national format words it (``sections.named_heading``)."""
+    if HEADING.match(text):
+        return text
     match = _BARE_ORDINAL.match(text)
     if match is not None:
         fixed = f"{match.group(1)}、{text[match.end():]}"
-        return fixed if HEADING.match(fixed) else text
+        if HEADING.match(fixed):
+            return fixed
     match = _ODD_ORDINAL.match(text)
     if match is not None:
         heading = HEADING.match(f"一、{text[match.end():].lstrip()}")
         if heading is not None:
             number = SECTION_NUMBER[next(k for k in SECTION_NUMBER if heading.group(k))]
             return f"{CN_DIGITS[number - 1]}、{text[match.end():].lstrip()}"
-    return text
+    return named_heading(text) or text
 
 
 def page_blocks(content) -> list:
