@@ -27,3 +27,19 @@ def codes(report) -> set[str]:
 
 def problems_of(report, code: str) -> list:
     return [p for p in report.problems if p.code == code]
+
+
+def zip_bomb_docx(path: Path) -> Path:
+    """A DOCX whose document.xml says it unzips to 300 MB (a few hundred kilobytes of blanks): the
+    fixture's other members as they are. Returns ``path``."""
+    import zipfile
+
+    source = zipfile.ZipFile(FIXTURES / "v2021-clean.docx")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            if info.filename != "word/document.xml":
+                out.writestr(info, source.read(info))
+        with out.open("word/document.xml", "w", force_zip64=True) as handle:
+            for _ in range(300):
+                handle.write(b" " * (1 << 20))
+    return path

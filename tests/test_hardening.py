@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, zip_bomb_docx
 from report_extract import limits
 from report_extract.errors import ReportError
 from report_extract.pipeline import extract
@@ -64,21 +64,10 @@ def test_a_limit_is_raised_by_its_environment_variable(tmp_path):
 
 
 def test_zip_bomb_is_refused_from_its_directory(tmp_path):
-    import io
-    import zipfile
-
-    source = zipfile.ZipFile(FIXTURES / "v2021-clean.docx")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            if info.filename != "word/document.xml":
-                out.writestr(info, source.read(info))
-        with out.open("word/document.xml", "w", force_zip64=True) as handle:
-            for _ in range(300):
-                handle.write(b" " * (1 << 20))
+    bomb = zip_bomb_docx(tmp_path / "bomb.docx").read_bytes()
     start = time.monotonic()
     with pytest.raises(ReportError) as caught:
-        extract("bomb.docx", buffer.getvalue())
+        extract("bomb.docx", bomb)
     assert time.monotonic() - start < 5  # never unzipped
     assert caught.value.reason.startswith("a DOCX (zip) that unzips to 300.")
     assert "over the unzipped size limit of 256 MB (raise it with REPORT_EXTRACT_MAX_UNZIPPED_MB=N)" in str(caught.value)

@@ -13,9 +13,8 @@ import pickle
 import re
 import subprocess
 import sys
-import zipfile
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, zip_bomb_docx
 from report_extract import limits, reasons
 from report_extract.errors import NotAReport, ReportError
 from report_extract.files import OutputError
@@ -161,23 +160,13 @@ def run(*args, env=None):
                           cwd=ROOT, env={**os.environ, **(env or {})}, timeout=300)
 
 
-def _zip_bomb(path):
-    """A DOCX whose document.xml says it unzips to 300 MB (a few hundred kilobytes of blanks)."""
-    source = zipfile.ZipFile(FIXTURES / "v2021-clean.docx")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            if info.filename != "word/document.xml":
-                out.writestr(info, source.read(info))
-        with out.open("word/document.xml", "w", force_zip64=True) as handle:
-            for _ in range(300):
-                handle.write(b" " * (1 << 20))
 
 
 def _bad_inputs(tmp_path) -> dict:
     """Real bad inputs, each with the one Chinese line extract and check say of it."""
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "damaged.pdf").write_bytes((FIXTURES / "v2021-clean.pdf").read_bytes()[:30000])
-    _zip_bomb(tmp_path / "bomb.docx")
+    zip_bomb_docx(tmp_path / "bomb.docx")
     (tmp_path / "large.txt").write_bytes("年".encode() * (1 << 20))  # 3 MiB
     return {
         tmp_path / "empty.txt": "文件是空的",
