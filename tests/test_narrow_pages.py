@@ -18,7 +18,10 @@ pytestmark = pytest.mark.skipif(find() is None, reason="chromium is not installe
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    root = tmp_path_factory.mktemp("narrow")
+    # inputs in a deep folder whose names have no place to break a line (as a CI runner's checkout may):
+    # the paths the pages show must wrap, not widen the page
+    root = tmp_path_factory.mktemp("narrow") / ("checkoutofacontinuousintegrationrunner" * 2) / "workspace"
+    root.mkdir(parents=True)
     archive = root / "archive"
     archive.mkdir()
     for name in ("v2021-balance.txt", "v2019-clean.txt", "v2021-clean.pdf", "v2021-glued-ambiguous.page.txt"):
@@ -37,7 +40,9 @@ def pages(tmp_path_factory):
     run = [sys.executable, "-m", "report_extract"]
     subprocess.run([*run, "batch", str(archive), "-o", str(root / "out"), "--html"], capture_output=True, timeout=600)
     compared = root / "compare.html"
-    subprocess.run([*run, "compare", str(FIXTURES / "v2021-clean.txt"), str(FIXTURES / "v2021-balance.txt"), "-f",
+    for name in ("v2021-clean.txt", "v2021-balance.txt"):
+        (root / name).write_bytes((FIXTURES / name).read_bytes())
+    subprocess.run([*run, "compare", str(root / "v2021-clean.txt"), str(root / "v2021-balance.txt"), "-f",
                     "html", "-o", str(compared)], check=True, capture_output=True, timeout=300)
     scan = root / "scan.html"  # a page with crops of its scan beside 5 cells (read alone: the archive's
     # grid above is about other bodies)
