@@ -145,6 +145,32 @@ def test_a_pdf_stream_inflating_past_the_limit_is_refused(monkeypatch):
                                    "1 MB (raise it with REPORT_EXTRACT_MAX_STREAM_MB=N)")
 
 
+@pytest.mark.parametrize("compressed", [False, True])
+@pytest.mark.parametrize("painted, refused", [(100, False), (101, True)])
+def test_paths_are_counted_in_the_shortest_stream_that_can_paint_too_many(monkeypatch, compressed, painted, refused):
+    """A painting operator takes two bytes at least: a stream is counted once it is twice the limit
+    long. The densest stream there is (`S` and a space, 202 bytes for 101 paths) is still counted."""
+    import zlib
+
+    from generate import pdf_file
+
+    monkeypatch.setenv("REPORT_EXTRACT_MAX_PAGE_OBJECTS", "100")
+    content = b"S " * painted
+    stream = zlib.compress(content, 9) if compressed else content
+    flate = b" /Filter /FlateDecode" if compressed else b""
+    data = pdf_file([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                     b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+                     b"<< /Length %d%s >>\nstream\n" % (len(stream), flate) + stream + b"\nendstream"])
+    from report_extract.readers.pdf import check_streams
+
+    if refused:
+        with pytest.raises(ReportError) as caught:
+            check_streams(data, "dense.pdf")
+        assert caught.value.code == "pdf_paths"
+    else:
+        check_streams(data, "dense.pdf")
+
+
 def test_markdown_pipe_rows_are_linear():
     """Problem labelling used to scan every provenance entry per problem: 10,000 rows took 110 s."""
     from report_extract.model import Problem
