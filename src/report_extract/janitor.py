@@ -106,7 +106,7 @@ def _forget() -> None:
         _janitor = None
 
 
-def _at_exit() -> None:
+def at_exit() -> None:
     """A normal end: the janitor is told by its pipe closing, and waited for, so that what is
     still listed is gone before the command returns."""
     global _janitor
@@ -137,7 +137,7 @@ def _in_forked_child() -> None:
     _listed.clear()
 
 
-atexit.register(_at_exit)
+atexit.register(at_exit)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_in_forked_child)
 

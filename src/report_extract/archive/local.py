@@ -75,7 +75,9 @@ def run_jobs(jobs: list[Job], options: Options, done: JobDone, spool: Spool) -> 
                     slots[slots.index(slot)] = slot = _Slot(options, spool.new_file())
                 if slot.job is None and queue:
                     slot.give(queue.pop())
-    finally:
+    finally:  # every worker told first, then each waited for: they end side by side
+        for slot in slots:
+            slot.end(kill=bool(slot.job))
         for slot in slots:
             slot.stop(kill=bool(slot.job))
 
@@ -148,12 +150,19 @@ class _Slot:
         except subprocess.TimeoutExpired:
             return None
 
+    def end(self, kill: bool = False) -> None:
+        """Tell the worker to end (its input closed: it finishes its job and leaves), or kill it."""
+        if kill:
+            self._kill_group()
+            return
+        try:
+            self.process.stdin.close()
+        except OSError:
+            pass
+
     def stop(self, kill: bool = False) -> None:
         try:
-            if kill:
-                self._kill_group()
-            else:
-                self.process.stdin.close()
+            self.end(kill)
             self.process.wait(timeout=5)
         except (subprocess.TimeoutExpired, OSError):
             self._kill_group()

@@ -10,6 +10,7 @@ The only module that knows every other one; none of them imports it.
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import time
 from collections import Counter
@@ -132,10 +133,21 @@ def finish(finished: Finished) -> None:
     follow_reviews(finished)
     duplicates.mark(finished)
     cross_year.check(finished)
-    sheets.write(finished)
-    database.write(finished)
-    if finished.options.html:
-        from . import html_pages  # the views only with --html: a worker process imports this module too
+    # the database is built beside the sheets and pages, on a thread of its own reading the spool
+    # through its own handles: sqlite works with the interpreter's lock let go, and the workers
+    # have left both cores free (the database was a tenth of a batch of web texts, alone at its end)
+    from concurrent.futures import ThreadPoolExecutor
 
-        html_pages.write(finished)
+    reader = finished.spool.reader()
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-extract-database") as pool:
+            built = pool.submit(database.write, dataclasses.replace(finished, spool=reader))
+            sheets.write(finished)
+            if finished.options.html:  # the views only with --html: a worker process imports this module too
+                from . import html_pages
+
+                html_pages.write(finished)
+            built.result()  # its error (a failing disk) is the run's; an error above waits for it, then wins
+    finally:
+        reader.close()
 

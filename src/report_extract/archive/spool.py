@@ -59,7 +59,8 @@ class Spool:
         self.where: dict[int, Place] = {}
         self.handles: dict[str, object] = {}
         self.count = 0
-        self.summaries = files.open_spool(self.new_file(), "w+", encoding="utf-8")  # the parent's own spool
+        self.summaries_path = self.new_file()
+        self.summaries = files.open_spool(self.summaries_path, "w+", encoding="utf-8")  # the parent's own spool
         self.summary_at: dict[int, int] = {}
 
     def put_summary(self, index: int, summary: dict) -> None:
@@ -115,12 +116,34 @@ class Spool:
         handle.seek(offset)
         return handle
 
+    def reader(self) -> SpoolReader:
+        """The same spool read through handles of its own, for another thread (a handle is a file
+        offset: two threads seeking one handle would read each other's lines). Nothing is written
+        through it; closing it closes its handles only."""
+        self.summaries.flush()
+        return SpoolReader(self)
+
     def close(self) -> None:
         self.summaries.close()
         for handle in self.handles.values():
             handle.close()
         for path in self.outdir.glob(f"{SPOOL_PREFIX}{os.getpid()}-*.jsonl"):
             path.unlink(missing_ok=True)
+
+
+class SpoolReader(Spool):
+    """A second reader of a finished run's spool (``Spool.reader``)."""
+
+    def __init__(self, spool: Spool):  # noqa: super().__init__ would clear the spool folder
+        self.outdir, self.where, self.summary_at, self.count = spool.outdir, spool.where, spool.summary_at, spool.count
+        self.summaries_path = spool.summaries_path
+        self.handles = {}
+        self.summaries = files.open_spool(spool.summaries_path, "r", encoding="utf-8")
+
+    def close(self) -> None:
+        self.summaries.close()
+        for handle in self.handles.values():
+            handle.close()
 
 
 @dataclass
