@@ -66,7 +66,19 @@ OFFSET_STEP = 0.3  # type sizes: words of one line whose middles differ more sta
 
 
 def words(line: Line) -> list[Word]:
-    """A line's characters (sorted left to right) in runs separated by column gaps."""
+    """A line's characters (sorted left to right) in runs separated by column gaps. Kept on the
+    line (its words are asked for by each step of the layout reader), made again if its characters
+    or type size have changed since."""
+    key = (len(line.chars), line.size)
+    kept = line.__dict__.get("_words")
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    out = _words(line)
+    line.__dict__["_words"] = (key, out)
+    return out
+
+
+def _words(line: Line) -> list[Word]:
     out: list[Word] = []
     limit = COLUMN_GAP * line.size
     room = _PUNCT_ROOM * line.size
