@@ -119,7 +119,21 @@ def _read(data: bytes, name: str, ocr: str, on_ocr_page=None) -> Document:
     return document(pages, name, "pdf", scan.page_blocks)
 
 
-_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+def _streams(data: bytes):
+    """(start of the keyword, start of the data) of each stream of a PDF: ``stream`` and its end
+    of line, not ``endstream``. Found with bytes.find (a regex beginning with a look-behind tried
+    every position: 11 ms a megabyte)."""
+    at = data.find(b"stream")
+    while at >= 0:
+        after = at + 6
+        if at < 3 or data[at - 3:at] != b"end":
+            if data[after:after + 1] == b"\n":
+                yield at, after + 1
+            elif data[after:after + 2] == b"\r\n":
+                yield at, after + 2
+        at = data.find(b"stream", after)
+
+
 # an operator that paints (or ends) a path: each is one drawing object of the page
 _PAINT = re.compile(rb"(?<![^\s\]>)])(?:S|s|f\*?|F|B\*?|b\*?|n)(?=\s)")
 
@@ -138,8 +152,7 @@ def check_streams(data: bytes, name: str) -> None:
 
     limit, paths = limits.STREAM_SIZE, limits.PAGE_OBJECTS
     enough = 2 * paths.amount  # the bytes a stream needs to paint more paths than the limit
-    for match in _STREAM.finditer(data):
-        start = match.end()
+    for _, start in _streams(data):
         header = data[start:start + 2]
         if len(header) < 2 or header[0] & 0x0F != 8 or (header[0] << 8 | header[1]) % 31:
             end = data.find(b"endstream", start)  # not zlib data: an image, or a content stream as it is
@@ -191,8 +204,8 @@ def check_forms(data: bytes, name: str) -> None:
         return
     forms: dict[int, dict[bytes, int]] = {}  # form object -> {name: object}
     draws: dict[int, list[bytes]] = {}  # form object -> names drawn (with repeats)
-    for match in _STREAM.finditer(data):
-        head = data[max(0, match.start() - 4096):match.start()]
+    for keyword, start in _streams(data):
+        head = data[max(0, keyword - 4096):keyword]
         objects = list(_OBJECT.finditer(head))
         if not objects or not _FORM_DICT.search(head, objects[-1].end()):
             continue
@@ -203,7 +216,7 @@ def check_forms(data: bytes, name: str) -> None:
             xobjects = _XOBJECTS.search(_object_text(data, int(ref.group(1))))
         forms[number] = {m.group(1): int(m.group(2)) for m in _NAMED_REF.finditer(xobjects.group(1))} \
             if xobjects else {}
-        draws[number] = _DO.findall(_stream_bytes(data, match.end(), b"/FlateDecode" in header))
+        draws[number] = _DO.findall(_stream_bytes(data, start, b"/FlateDecode" in header))
     if not forms:
         return
     expanded: dict[int, int] = {}
