@@ -82,20 +82,29 @@ def _words(line: Line) -> list[Word]:
     out: list[Word] = []
     limit = COLUMN_GAP * line.size
     room = _PUNCT_ROOM * line.size
+    punctuation = _PUNCTUATION
     run: list[Char] = []
     end = 0.0
+    last = ""  # the text of the run's last character
     for ch in line.chars:
-        if ch[TEXT].isspace():
+        text = ch[4]
+        if text.isspace():
             continue
         if run:
-            gap = ch[X0] - end
-            if ch[TEXT] in _PUNCTUATION or run[-1][TEXT] in _PUNCTUATION:
+            gap = ch[0] - end
+            if text in punctuation or last in punctuation:
                 gap -= room
             if gap > limit:
                 out.append(_word(run))
                 run = []
-        run.append(ch)
-        end = max(end, ch[X1]) if len(run) > 1 else ch[X1]
+        if run:
+            run.append(ch)
+            if ch[2] > end:
+                end = ch[2]
+        else:
+            run = [ch]
+            end = ch[2]
+        last = text
     if run:
         out.append(_word(run))
     return out
@@ -136,7 +145,7 @@ def _middle(w: Word) -> float:
 
 
 def _word(run: list[Char]) -> Word:
-    return Word(run[0][X0], max(c[X1] for c in run), "".join(c[TEXT] for c in run).strip(), run)
+    return Word(run[0][X0], max([c[X1] for c in run]), "".join([c[TEXT] for c in run]).strip(), run)
 
 
 def _first_value(ws: list[Word]) -> int | None:
