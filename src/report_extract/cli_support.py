@@ -199,8 +199,8 @@ class BatchProgress:
                                 TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn(),
                                 TextColumn("failed: {task.fields[failed]}"), TextColumn("OCR: {task.fields[ocr]}"),
                                 console=stderr_console())
-            self.bar.start()
-            self.task = None
+            self.task = None  # the bar (and its refresh thread) starts with the first input done: the
+            # workers are started before it, forked from a process of one thread (``forked``)
         self.ocr = 0  # inputs read by OCR
         self.start = time.monotonic()
         return self
@@ -224,6 +224,7 @@ class BatchProgress:
             return
         self.ocr += bool(summary.get("ocr_pages"))
         if self.task is None:
+            self.bar.start()
             self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0, ocr=0)
         if summary["status"] == FAILED:  # above the bar, which stays at the bottom
             self.bar.console.print(shown(_failed_line(summary)), markup=False, highlight=False, soft_wrap=True)

@@ -26,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 
+from . import forked
+
 ALSO_REMOVE = ".report-extract-also-remove-"  # a link in a folder to a file that goes with it
 JANITOR_WAIT = 10.0  # seconds a command that ends waits for its janitor to finish cleaning up
 
@@ -86,75 +88,17 @@ def _pipe():
     if _janitor is not None and _janitor.poll() is None:
         return _janitor.stdin
     try:
-        _janitor = _Forked() if hasattr(os, "fork") else subprocess.Popen(
-            [sys.executable, "-m", "report_extract.janitor"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True)
+        if forked.can_fork():  # no new Python to start: there at once (forked.py says why and how)
+            _janitor = forked.Forked(lambda: serve(os.fdopen(0, "rb", closefd=False)), stdin=True)
+        else:
+            _janitor = subprocess.Popen([sys.executable, "-m", "report_extract.janitor"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError:  # cleanup then happens only where we end normally
         _janitor = None
         return None
     for kind, value in sorted(_listed, key=repr):
         _janitor.stdin.write(_line("+", kind, value))
     return _janitor.stdin
-
-
-class _Forked:
-    """The janitor as a process forked from the command, not a new interpreter: it is there at
-    once and costs no start-up (a new Python and its imports were ~90 ms of CPU, a tenth of an
-    ``extract``; the command waited for it at its end when the reading was quick). What it runs
-    is ``serve`` over the read end of its pipe, in a session of its own, every other descriptor
-    closed; it never returns into the command's code. The face of the ``Popen`` it stands for:
-    ``pid``, ``stdin``, ``poll``, ``wait``."""
-
-    def __init__(self):
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the janitor
-            try:
-                os.setsid()  # a terminal's Ctrl-C or hang-up does not reach it
-                if read_end != 3:  # first: the pipe may be on 0 (a command started with stdin closed)
-                    os.dup2(read_end, 3)
-                null = os.open(os.devnull, os.O_RDWR)
-                for fd in (0, 1, 2):
-                    if fd != null:
-                        os.dup2(null, fd)
-                os.closerange(4, _max_fd())  # the command's files, locks and pipes are not held here
-                serve(os.fdopen(3, "rb"))
-            finally:
-                os._exit(0)
-        os.close(read_end)
-        self.pid = pid
-        self.stdin = os.fdopen(write_end, "wb")
-        self.returncode: int | None = None
-
-    def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                done, status = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:
-                done, status = self.pid, 0
-            if done:
-                self.returncode = os.waitstatus_to_exitcode(status)
-        return self.returncode
-
-    def wait(self, timeout: float | None = None) -> int:
-        """Its exit code; subprocess.TimeoutExpired past ``timeout`` seconds."""
-        import time
-
-        deadline = None if timeout is None else time.monotonic() + timeout
-        pause = 0.0005
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired("janitor", timeout)
-            time.sleep(pause)
-            pause = min(pause * 2, 0.02)
-        return self.returncode
-
-
-def _max_fd() -> int:
-    try:
-        return os.sysconf("SC_OPEN_MAX")
-    except (OSError, ValueError):
-        return 1024
 
 
 def _forget() -> None:

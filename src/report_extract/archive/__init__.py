@@ -6,7 +6,7 @@ One way through, one job a module::
     run         the run: lock, discovery, an executor, then the finishing steps below
     executor    what an executor is (``executor(jobs, options, done, spool)``) and the rules both
                 apply: reuse of a current result, the deadline (OCR pages), why a worker failed
-      local       worker processes on this machine (``python -m report_extract.batch --worker``)
+      local       worker processes on this machine (forked, or ``python -m report_extract.batch --worker``)
       dask_client the jobs on a Dask cluster, from the client (``--scheduler``)
       dask_worker on a Dask worker: a task's inputs through a child process
                   (``python -m report_extract.cluster --child``)

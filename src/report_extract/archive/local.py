@@ -1,5 +1,6 @@
 """The local executor: the jobs on worker processes of this machine (``run_jobs``), and the worker
-process itself (``worker_main``, started as ``python -m report_extract.batch --worker``).
+process itself (``worker_main``: forked from the batch where that is safe, ``forked``; else started
+as ``python -m report_extract.batch --worker``).
 
 Each worker reads its inputs one by one (``process``: the input's bytes, reuse of a current
 result, else the unit of work) and writes each result file itself (atomically); it sends back one
@@ -21,10 +22,11 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from .. import files, guard, janitor, limits
+from .. import files, forked, guard, janitor, limits
 from ..guard import printable
 from . import review_store
 from .executor import JobDone, crash_reason, deadline, read_source, reuse, timed_out
@@ -95,9 +97,7 @@ class _Slot:
         # does the janitor if the batch is killed; unbuffered: what the worker wrote and was not yet
         # read is either in the pipe (select() sees it) or in ``pending`` (``has_line``), never in
         # a buffer of Python's
-        self.process = subprocess.Popen([*WORKER_COMMAND, config],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                        bufsize=0, start_new_session=True, env={**os.environ, "TMPDIR": self.tmp})
+        self.process = _start_worker(config, self.tmp)
         janitor.watch_group(self.process.pid)
         self.job: Job | None = None
         self.started = 0.0
@@ -177,11 +177,27 @@ class _Slot:
                 pass
 
 
+def _start_worker(config: str, tmp: str):
+    """A worker process: forked from this one where that is safe (no start-up: every module the
+    batch imported is there; ``forked``), else a new ``python -m report_extract.batch --worker``."""
+    if forked.can_fork():
+        def run() -> None:
+            os.environ["TMPDIR"] = tempfile.tempdir = tmp
+            worker_main(config)
+            janitor.at_exit()
+
+        return forked.Forked(run, stdin=True, stdout=True)
+    return subprocess.Popen([*WORKER_COMMAND, config], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, bufsize=0, start_new_session=True,
+                            env={**os.environ, "TMPDIR": tmp})
+
+
 # --- a worker process --------------------------------------------------------------------------------
 def worker_main(options_json: str) -> None:
-    """A worker process: one job a line on stdin, one summary a line on stdout. A plain
-    ``python -m report_extract.batch --worker`` process, so nothing depends on how the parent was
-    started (multiprocessing's spawn would re-import the parent's main script)."""
+    """A worker process: one job a line on stdin, one summary a line on stdout. Forked by
+    ``forked.Forked`` (nothing of the parent's held or run) or a plain ``python -m
+    report_extract.batch --worker``: never multiprocessing, whose spawn would re-import the
+    parent's main script."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
     # the parent gone (killed): take the worker's whole process group (LibreOffice too) with it
     signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))

@@ -1,0 +1,105 @@
+"""forked.Forked: a function of ours in a forked process with the face of a Popen (batch workers
+and the janitor are started so, without a new Python's start-up): its pipes, its exit code, its own
+session, nothing of the command's held or run in it."""
+
+from __future__ import annotations
+
+import ast
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from report_extract import forked
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+
+
+def _echo() -> None:
+    for line in sys.stdin:
+        sys.stdout.write(line.upper())
+        sys.stdout.flush()
+
+
+def test_its_pipes_carry_lines_both_ways_and_it_ends_with_0_when_the_function_returns():
+    child = forked.Forked(_echo, stdin=True, stdout=True)
+    child.stdin.write("第一行 a\n".encode())
+    assert child.stdout.read(64) == "第一行 A\n".encode()
+    child.stdin.close()
+    assert child.wait(timeout=10) == 0
+    assert child.poll() == 0
+
+
+def test_its_exit_code_says_how_it_ended():
+    assert forked.Forked(lambda: sys.exit(7)).wait(timeout=10) == 7
+    assert forked.Forked(lambda: 1 / 0).wait(timeout=10) == 1
+
+    def stop() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    assert forked.Forked(stop).wait(timeout=10) == -signal.SIGKILL
+
+
+def test_it_has_its_own_session_and_holds_none_of_the_commands_descriptors(tmp_path):
+    held = open(tmp_path / "held.txt", "w")  # noqa: SIM115 - open in the command while the child runs
+    try:
+        def report() -> None:
+            fds = sorted(int(fd) for fd in os.listdir("/proc/self/fd"))
+            sys.stdout.write(f"{os.getsid(0)} {os.getpgid(0)} {fds}\n")
+
+        child = forked.Forked(report, stdout=True)
+        line = child.stdout.read(200).decode()
+        assert child.wait(timeout=10) == 0
+    finally:
+        held.close()
+    session, group, fds = line.split(" ", 2)
+    assert int(session) == int(group) == child.pid != os.getsid(0)
+    # 0-2, and the one /proc/self/fd listing itself: the command's file, pipes and tests' files are not there
+    listed = ast.literal_eval(fds)
+    assert listed[:3] == [0, 1, 2] and len(listed) == 4
+
+
+def test_the_commands_signal_handlers_are_not_inherited():
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        child = forked.Forked(lambda: time.sleep(30))
+        os.kill(child.pid, signal.SIGTERM)
+        assert child.wait(timeout=10) == -signal.SIGTERM  # the default: it ends
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_command_started_with_its_standard_input_closed(tmp_path):
+    """The pipe to the child may be given descriptor 0: it must still be the child's stdin."""
+    code = ("import sys\nfrom report_extract import forked\n"
+            "def echo():\n    sys.stdout.write(sys.stdin.readline().upper())\n"
+            "c = forked.Forked(echo, stdin=True, stdout=True)\nc.stdin.write(b'abc\\n')\n"
+            "print(c.stdout.read(10).decode().strip(), c.wait(timeout=10), file=sys.stderr)\n")
+    result = subprocess.run(f"{sys.executable} -c \"$CODE\" <&-", shell=True, env={**os.environ, "CODE": code},
+                            capture_output=True, timeout=60)
+    assert result.stderr.decode().split() == ["ABC", "0"]
+
+
+def test_no_fork_while_another_thread_runs():
+    assert forked.can_fork()
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not forked.can_fork()
+    finally:
+        stop.set()
+        thread.join()
+    assert forked.can_fork()
+
+
+def test_wait_gives_up_after_its_timeout():
+    child = forked.Forked(lambda: time.sleep(30))
+    with pytest.raises(subprocess.TimeoutExpired):
+        child.wait(timeout=0.2)
+    os.kill(child.pid, signal.SIGKILL)
+    assert child.wait(timeout=10) == -signal.SIGKILL
