@@ -33,12 +33,16 @@ class Plain:
     @classmethod
     def of(cls, written: str) -> Plain:
         written = written[:MAX_TEXT]  # what names a report stands at the start of its lines
-        chars, origin = [], []
-        for i, ch in enumerate(written):
-            for out in unicodedata.normalize("NFKC", ch):
-                if not out.isspace():
-                    chars.append(out)
-                    origin.append(i)
+        if unicodedata.is_normalized("NFKC", written):  # most text: each character is its own form
+            origin = [i for i, ch in enumerate(written) if not ch.isspace()]
+            chars = [written[i] for i in origin]
+        else:  # a character at a time, so that each keeps where it came from
+            chars, origin = [], []
+            for i, ch in enumerate(written):
+                for out in unicodedata.normalize("NFKC", ch):
+                    if not out.isspace():
+                        chars.append(out)
+                        origin.append(i)
         return cls(_arabic_years(simplified("".join(chars))), origin, written)
 
     def span(self, start: int, end: int) -> str:
