@@ -120,8 +120,12 @@ def split_offset(lines: list[Line]) -> list[Line]:
         return lines  # no number stands apart: no table for the layout reader (most pages)
     out: list[Line] = []
     for line in lines:
-        ws = words(line)
         step = OFFSET_STEP * line.size
+        doubled = [ch[Y0] + ch[Y1] for ch in line.chars]  # twice each character's middle
+        if max(doubled) - min(doubled) <= 2 * step:  # no two of its words' middles can differ more
+            out.append(line)
+            continue
+        ws = words(line)
         middles = [_middle(w) for w in ws]
         if all(abs(a - b) <= step for a, b in zip(middles, middles[1:])):
             out.append(line)
