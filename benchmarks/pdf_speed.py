@@ -129,20 +129,21 @@ def main() -> None:
     goals = {"pdfium text pass": 1.5, "pdfplumber extract_tables()": 0.1}
     for function in (ours, *baselines.values()):  # warm imports and caches
         function(files[0])
+    # each baseline in a pass of its own, alternating with ours file by file (pdfplumber's memory
+    # traffic between two of our files slowed ours by a few percent: it would bias the other ratio)
     ratios: dict[str, list[float]] = {name: [] for name in baselines}
     seconds: dict[str, list[float]] = {name: [] for name in ("ours", *baselines)}
-    for _ in range(args.runs):
-        totals = dict.fromkeys(seconds, 0.0)
-        for path in files:
-            totals["ours"] += timed(ours, path)
-            for name, function in baselines.items():
-                totals[name] += timed(function, path)
-        for name, total in totals.items():
-            seconds[name].append(total)
-        for name in baselines:
-            ratios[name].append(totals["ours"] / totals[name])
+    for name, function in baselines.items():
+        for _ in range(args.runs):
+            mine = theirs = 0.0
+            for path in files:
+                mine += timed(ours, path)
+                theirs += timed(function, path)
+            seconds["ours"].append(mine)
+            seconds[name].append(theirs)
+            ratios[name].append(mine / theirs)
     total_pages = sum(pages.values())
-    print(f"{len(files)} PDFs, {total_pages} pages, {args.runs} runs (in process, after imports)")
+    print(f"{len(files)} PDFs, {total_pages} pages, {args.runs} runs a baseline (in process, after imports)")
     for name, values in seconds.items():
         label = "report-extract (whole extraction)" if name == "ours" else name
         print(f"  {label:36s} median {statistics.median(values) * 1000 / total_pages:6.2f} ms/page")
