@@ -1,5 +1,5 @@
 """OCR's speed rules (issue 23): the detector runs only on the bands of a page outside its ruled
-tables, at the scale it ran on the whole page; the cells' line height is measured on their ink;
+cells, at the scale it ran on the whole page; the cells' line height is measured on their ink;
 recognition batches pad no box far beyond its width; a GPU provider onnxruntime lists is used,
 the CPU otherwise (and on request)."""
 
@@ -31,28 +31,35 @@ class FakeDetector:
 
 
 def _page():
-    """A 2000×1400 page: a line of text above a ruled table full of ink, a line below it."""
+    """A 2000×1400 page: a line of text above a ruled table full of ink, a line below it; the
+    table's cells (inside their rules, less 2 pixels) but one, which the lattice left out: a word
+    in it."""
     page = numpy.full((2000, 1400), 255, dtype=numpy.uint8)
     page[100:140, 200:900] = 0  # the line above
-    page[400:1600, 100:1300] = 255
-    page[400:1600:100, 100:1300] = 0  # the table's rules and its text
-    page[400:1600, 100:1300:200] = 0
-    page[450:470, 150:1250] = 0
+    for y in range(400, 1601, 100):  # the table's rules
+        page[y:y + 2, 100:1302] = 0
+    for x in range(100, 1301, 200):
+        page[400:1602, x:x + 2] = 0
+    page[450:470, 150:1250] = 0  # its text
+    page[1430:1460, 750:850] = 0  # the word in the cell left out
     page[1800:1830, 300:700] = 0  # the line below
-    return page
+    cells = [(x + 4, y + 4, x + 198, y + 98) for y in range(400, 1600, 100) for x in range(100, 1300, 200)
+             if (x, y) != (700, 1400)]
+    return page, cells
 
 
-def test_the_detector_runs_on_the_bands_outside_the_tables_at_the_page_scale():
+def test_the_detector_runs_on_the_bands_outside_the_ruled_cells_at_the_page_scale():
     from report_extract.readers import detect
 
     detector = FakeDetector()
-    boxes = detect.text_boxes(detector, _page(), [(100, 400, 1301, 1600)])
-    # the page scaled to 960 px high (672 wide): two bands of whole 32-pixel steps, the table unseen
-    assert [image.shape for image in detector.seen] == [(96, 672, 3), (64, 672, 3)]
-    assert sum(image.shape[0] for image in detector.seen) < 0.2 * 960
+    page, cells = _page()
+    boxes = detect.text_boxes(detector, page, cells)
+    # the page scaled to 960 px high (672 wide): three bands of whole 32-pixel steps, no cell seen
+    assert [image.shape for image in detector.seen] == [(96, 672, 3), (64, 672, 3), (64, 672, 3)]
+    assert sum(image.shape[0] for image in detector.seen) < 0.25 * 960
     # each box back in pixels of the page, within the two pixels of one pixel at the scale (0.48)
-    # of the ink (200, 100, 900, 140) and (300, 1800, 700, 1830)
-    assert boxes == [(200, 100, 898, 138), (300, 1800, 698, 1828)]
+    # of the ink (200, 100, 900, 140), (750, 1430, 850, 1460) and (300, 1800, 700, 1830)
+    assert boxes == [(200, 100, 898, 138), (750, 1429, 848, 1459), (300, 1800, 698, 1828)]
 
 
 def test_a_page_whose_bands_cover_most_of_it_is_detected_whole():

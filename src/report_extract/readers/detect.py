@@ -2,7 +2,8 @@
 
 Inside a ruled table the cells are known boxes and their text lines are cut by the blank rows
 between them (``scan._lines``): running the detector there is wasted, and detection costs about
-as much as recognising a whole page. So the ruled tables are blanked and the detector runs only
+as much as recognising a whole page. So the ruled cells are blanked (each, not the table's outer
+box: what a lattice leaves outside its cells is detected as before) and the detector runs only
 on the horizontal bands of the page that still have ink, at the scale it ran on the whole page
 (the page's longer side ``DETECT_SIDE`` pixels, each side a multiple of 32, as rapidocr resizes):
 the network is convolutional, so a band with blank margins gives the boxes the whole page gave
@@ -34,18 +35,18 @@ BAND_ROW_INK = 2
 BAND_JOIN = 48
 # where the bands cover this share of the page, the page is detected whole (one run)
 WHOLE_PAGE = 0.8
-# a ruled table is blanked this many pixels (of the page) beyond its outer rules: their thickness
-# and what deskewing left of their slant
-TABLE_OUTSET = 6
+# a ruled cell is blanked this many pixels (of the page) beyond its box (the cell inside its rules,
+# less 2 pixels): the rules' thickness and what deskewing left of their slant
+CELL_OUTSET = 8
 # a detector box is this many times the height of the tallest run of inked rows in a table cell
 # (the median over the cells; 1.73–2.15 on the scan set at 150–300 dpi, where the detector ran
 # over the cells and its median box was the line height)
 LINE_PER_INK = 1.85
 
 
-def text_boxes(detector, page, tables: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+def text_boxes(detector, page, cells: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
     """The boxes (x0, y0, x1, y1, pixels of ``page``, y down) the detector finds on the page
-    outside the ``tables`` (their outer boxes, in pixels), each at least 3 pixels each way."""
+    outside the ruled ``cells`` (their boxes, in pixels), each at least 3 pixels each way."""
     np, cv2 = numpy_and_cv2()
     height, width = page.shape
     ratio = min(1.0, DETECT_SIDE / max(height, width))
@@ -53,9 +54,9 @@ def text_boxes(detector, page, tables: list[tuple[int, int, int, int]]) -> list[
     small_h = max(DETECT_STEP, round(height * ratio / DETECT_STEP) * DETECT_STEP)
     small = cv2.resize(page, (small_w, small_h))
     sx, sy = small_w / width, small_h / height
-    for x0, y0, x1, y1 in tables:
-        small[max(int((y0 - TABLE_OUTSET) * sy), 0):int((y1 + TABLE_OUTSET) * sy) + 1,
-              max(int((x0 - TABLE_OUTSET) * sx), 0):int((x1 + TABLE_OUTSET) * sx) + 1] = 255
+    for x0, y0, x1, y1 in cells:
+        small[max(int((y0 - CELL_OUTSET) * sy), 0):int((y1 + CELL_OUTSET) * sy) + 1,
+              max(int((x0 - CELL_OUTSET) * sx), 0):int((x1 + CELL_OUTSET) * sx) + 1] = 255
     boxes = []
     for top, bottom in _bands(small):
         band = cv2.cvtColor(np.ascontiguousarray(small[top:bottom]), cv2.COLOR_GRAY2BGR)

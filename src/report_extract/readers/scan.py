@@ -121,12 +121,11 @@ def accelerator(available: list[str], device: str = "") -> dict:
     return {}
 
 
-
-def _recognise(image, clean, cells: list[tuple[int, int, int, int]], tables: list[tuple[int, int, int, int]]):
+def _recognise(image, clean, cells: list[tuple[int, int, int, int]]):
     """OCR: text boxes (x0, y0, x1, y1 in pixels, y down), their text and confidence.
 
-    Detection finds the text lines outside the ruled tables (``tables``, their outer boxes: the
-    detector runs on the rest of the page only, scaled down). Inside a table the cells are known,
+    Detection finds the text lines outside the ruled tables (the detector runs on the rest of the
+    page only, scaled down: ``detect``). Inside a table the cells are known,
     so each cell's text is cut into lines by the blank rows between them (the detector, scaled
     down, joined the lines of a narrow label cell wrapped every few characters, and now and then a
     label with the digits beside it); a cell without ink is not read. Each piece is recognised on
@@ -135,7 +134,7 @@ def _recognise(image, clean, cells: list[tuple[int, int, int, int]], tables: lis
     from rapidocr.ch_ppocr_rec import TextRecInput
 
     ocr = engine()
-    boxes = [b for b in text_boxes(ocr._load_det_model(), image, tables) if not _in_cells(b, cells)]
+    boxes = [b for b in text_boxes(ocr._load_det_model(), image, cells) if not _in_cells(b, cells)]
     speckless = without_specks(clean)
     pieces = []
     if boxes:
@@ -293,11 +292,9 @@ def read_page(grey, number: int, dpi: float | None = None, continued=None, on_oc
     cells = [(int(g.xs[c] / scale) + inset, int(height_px - g.ys[r] / scale) + inset,
               int(g.xs[c + cs] / scale) - inset, int(height_px - g.ys[r + rs] / scale) - inset)
              for g in grids for r, c, rs, cs in g.cells]
-    tables = [(int(g.xs[0] / scale), int(height_px - g.ys[0] / scale), int(g.xs[-1] / scale) + 1,
-               int(height_px - g.ys[-1] / scale) + 1) for g in grids]
     clean = page.copy()
     clean[cv2.dilate(mask, np.ones((5, 5), np.uint8)) > 0] = 255
-    found = _recognise(page, clean, cells, tables)
+    found = _recognise(page, clean, cells)
     chars: list[Char] = []
     reading: dict[Char, BoxReading] = {}
     for (x0, y0, x1, y1), text, score in found:
