@@ -32,6 +32,7 @@ from ..errors import ReportError
 from ..labels import CN_DIGITS, CN_NUMBER
 from ..sections import HEADING, SECTION_NUMBER, named_heading
 from ..text_lines import X0, Y1, Char
+from .detect import DETECT_SIDE, cell_line, text_boxes
 from .page import PageContent, drop_running_lines, usable
 from .raster import (
     INK,
@@ -50,14 +51,14 @@ from .raster import (
 PAGE_WIDTH_PT = 595.0
 # OCR text boxes below this confidence are kept and flagged, not dropped (rapidocr drops below 0.5)
 KEEP_SCORE = 0.3
-# Detection runs on the page scaled so its longer side is this many pixels (rapidocr's default
-# scales the shorter side up to 736, i.e. the whole 200-dpi page); text lines of 9 pt and more are
-# still found at this size, and detection costs a quarter.
-DETECT_SIDE = 960
 # Recognition batches of text boxes sorted by width, padded to the widest box of the batch only
-# (rapidocr pads every box to at least 320 px: a one-digit table cell cost as much as a line)
+# (rapidocr pads every box to at least 320 px: a one-digit table cell cost as much as a line), at
+# most REC_BATCH boxes, and no box padded beyond REC_PAD times its width (batches of 8 alone
+# padded a page's boxes by a sixth: a page's one long line with seven short ones)
 REC_BATCH = 8
+REC_HEIGHT = 48  # the recogniser's input height, to which every box is scaled
 REC_MIN_WIDTH = 48
+REC_PAD = 1.25
 
 
 class BoxReading(NamedTuple):
@@ -92,55 +93,88 @@ def engine():
         "Det.limit_type": "max",
         "Rec.model_path": str(rec[-1]),
         "Rec.rec_batch_num": REC_BATCH,
-        "Rec.rec_img_shape": [3, 48, REC_MIN_WIDTH],
+        "Rec.rec_img_shape": [3, REC_HEIGHT, REC_MIN_WIDTH],
         "EngineConfig.onnxruntime.intra_op_num_threads": threads,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
     }
+    import onnxruntime
+
+    params.update(accelerator(onnxruntime.get_available_providers(), os.environ.get("REPORT_EXTRACT_OCR_DEVICE", "")))
     return RapidOCR(params=params)
 
+
+# onnxruntime's GPU providers, each with rapidocr's switch that puts its sessions there
+GPU_PROVIDERS = {"CUDAExecutionProvider": "use_cuda", "DmlExecutionProvider": "use_dml",
+                 "CoreMLExecutionProvider": "use_coreml"}
+
+
+def accelerator(available: list[str], device: str = "") -> dict:
+    """The engine's parameters that run OCR on a GPU: the first GPU provider onnxruntime lists as
+    available (an onnxruntime-gpu or -directml install; CoreML on a Mac), none where it lists
+    none. Optional and never required: the CPU is the default and the tested path, and
+    ``REPORT_EXTRACT_OCR_DEVICE=cpu`` keeps OCR on it where a GPU is there."""
+    if device.lower() == "cpu":
+        return {}
+    for provider in available:
+        if provider in GPU_PROVIDERS:
+            return {f"EngineConfig.onnxruntime.{GPU_PROVIDERS[provider]}": True}
+    return {}
 
 
 def _recognise(image, clean, cells: list[tuple[int, int, int, int]]):
     """OCR: text boxes (x0, y0, x1, y1 in pixels, y down), their text and confidence.
 
-    Detection finds the text lines outside tables (on the page scaled down: it costs a quarter).
-    Inside a table the cells are known, so each cell's text is cut into lines by the blank rows
-    between them (the detector, scaled down, joins the lines of a narrow label cell wrapped every
-    few characters, and now and then a label with the digits beside it). Each piece is
-    recognised on its own, in ``clean`` (the page with its rules erased: no rule in a crop)."""
+    Detection finds the text lines outside the ruled tables (the detector runs on the rest of the
+    page only, scaled down: ``detect``). Inside a table the cells are known,
+    so each cell's text is cut into lines by the blank rows between them (the detector, scaled
+    down, joined the lines of a narrow label cell wrapped every few characters, and now and then a
+    label with the digits beside it); a cell without ink is not read. Each piece is recognised on
+    its own, in ``clean`` (the page with its rules erased: no rule in a crop)."""
     np, _ = numpy_and_cv2()
     from rapidocr.ch_ppocr_rec import TextRecInput
 
     ocr = engine()
-    detected = ocr._load_det_model()(cv2_bgr(image))
-    if detected.boxes is None or len(detected.boxes) == 0:
-        return []
-    height, width = image.shape
-    boxes = []
-    for quad in detected.boxes:
-        x0, y0 = max(int(quad[:, 0].min()), 0), max(int(quad[:, 1].min()), 0)
-        x1, y1 = min(int(quad[:, 0].max()) + 1, width), min(int(quad[:, 1].max()) + 1, height)
-        if x1 - x0 >= 3 and y1 - y0 >= 3:
-            boxes.append((x0, y0, x1, y1))
-    if not boxes:
-        return []
-    line = sorted(b[3] - b[1] for b in boxes)[len(boxes) // 2]  # the height of a line of text
+    boxes = [b for b in text_boxes(ocr._load_det_model(), image, cells) if not _in_cells(b, cells)]
     speckless = without_specks(clean)
-    pieces = [piece for box in boxes if not _in_cells(box, cells) for piece in _split_at_gaps(speckless, box, line)]
-    for cell in cells:
-        pieces += _lines(speckless, cell, line)
+    pieces = []
+    if boxes:
+        line = sorted(b[3] - b[1] for b in boxes)[len(boxes) // 2]  # the height of a line of text
+        pieces = [piece for box in boxes for piece in _split_at_gaps(speckless, box, line)]
+    line = cell_line(speckless, cells)
+    if line is not None:
+        for cell in cells:
+            pieces += _lines(speckless, cell, line)
     if not pieces:
         return []
     crops = [np.ascontiguousarray(np.repeat(clean[y0:y1, x0:x1, None], 3, axis=2)) for x0, y0, x1, y1 in pieces]
-    recognised = ocr._load_rec_model()(TextRecInput(img=crops))
+    read: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    for batch in rec_batches([(x1 - x0) / (y1 - y0) for x0, y0, x1, y1 in pieces]):
+        recognised = ocr._load_rec_model()(TextRecInput(img=[crops[i] for i in batch]))
+        for i, text, score in zip(batch, recognised.txts, recognised.scores):
+            read[i] = (text, score)
     out = []
-    for box, text, score in zip(pieces, recognised.txts, recognised.scores):
+    for box, (text, score) in zip(pieces, read):
         text = text.strip()
         if text in _SLASH_LOOKALIKES and _leans_like_a_slash(clean[box[1]:box[3], box[0]:box[2]]):
             text = "/"
         if text and score >= KEEP_SCORE:
             out.append((box, text, float(score)))
     return out
+
+
+def rec_batches(ratios: list[float]) -> list[list[int]]:
+    """The recognition batches of text boxes of these width:height ratios (indices): by width, at
+    most REC_BATCH a batch, the widest of a batch at most REC_PAD times as wide as its narrowest
+    (a box narrower than REC_MIN_WIDTH counts as that wide: the recogniser pads it so)."""
+    least = REC_MIN_WIDTH / REC_HEIGHT
+    batches: list[list[int]] = []
+    for i in sorted(range(len(ratios)), key=lambda i: ratios[i]):
+        if (batches and len(batches[-1]) < REC_BATCH
+                and max(ratios[i], least) <= REC_PAD * max(ratios[batches[-1][0]], least)):
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
 # a lone stroke the recogniser may read for a slash (the placeholder of an empty cell), or the reverse
@@ -159,11 +193,6 @@ def _leans_like_a_slash(crop) -> bool:
     if len(ys) < 5 or ys.max() - ys.min() < xs.max() - xs.min():
         return False  # not a stroke
     return float(np.polyfit(ys, xs, 1)[0]) < -SLASH_LEAN
-
-
-def cv2_bgr(grey):
-    _, cv2 = numpy_and_cv2()
-    return cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
 
 
 def _in_cells(box, cells) -> bool:
