@@ -103,3 +103,14 @@ def test_wait_gives_up_after_its_timeout():
         child.wait(timeout=0.2)
     os.kill(child.pid, signal.SIGKILL)
     assert child.wait(timeout=10) == -signal.SIGKILL
+
+
+def test_batch_workers_share_the_cores_out_for_ocr(monkeypatch):
+    """onnxruntime takes every core in each process: a batch gives each worker its share."""
+    from report_extract.archive.local import ocr_threads
+
+    monkeypatch.delenv("REPORT_EXTRACT_OCR_THREADS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    assert [ocr_threads(n) for n in (1, 2, 3, 4, 8)] == ["4", "2", "1", "1", "1"]
+    monkeypatch.setenv("REPORT_EXTRACT_OCR_THREADS", "3")  # the user's says
+    assert ocr_threads(2) == "3"
