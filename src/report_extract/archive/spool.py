@@ -134,7 +134,7 @@ class Spool:
 class SpoolReader(Spool):
     """A second reader of a finished run's spool (``Spool.reader``)."""
 
-    def __init__(self, spool: Spool):  # noqa: super().__init__ would clear the spool folder
+    def __init__(self, spool: Spool):  # not Spool.__init__, which clears the spool folder
         self.outdir, self.where, self.summary_at, self.count = spool.outdir, spool.where, spool.summary_at, spool.count
         self.summaries_path = spool.summaries_path
         self.handles = {}
