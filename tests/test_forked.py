@@ -115,3 +115,31 @@ def test_batch_workers_share_the_cores_out_for_ocr(monkeypatch):
     assert [ocr_threads(n) for n in (1, 2, 3, 4, 8)] == ["4", "2", "1", "1", "1"]
     monkeypatch.setenv("REPORT_EXTRACT_OCR_THREADS", "3")  # the user's says
     assert ocr_threads(2) == "3"
+
+
+@pytest.mark.parametrize("threaded", [True, False])
+def test_a_batch_called_beside_a_thread_starts_new_pythons_and_reads_as_well(tmp_path, threaded):
+    """A program with threads of its own that calls the batch: no fork, the workers are new Pythons
+    (``python -m report_extract.batch --worker``), and every input is read; alone, it forks them."""
+    from conftest import FIXTURES, ROOT
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name in ("v2021-clean.txt", "v2019-clean.txt", "v2021-balance.txt"):
+        (archive / name).write_bytes((FIXTURES / name).read_bytes())
+    code = ("import subprocess, sys, threading\nfrom pathlib import Path\n"
+            "started = []\nreal = subprocess.Popen.__init__\n"
+            "def spy(self, args, *a, **k):\n    started.append(list(args))\n    real(self, args, *a, **k)\n"
+            "subprocess.Popen.__init__ = spy\n"
+            "stop = threading.Event()\n"
+            + ("threading.Thread(target=stop.wait, daemon=True).start()\n" if threaded else "") +
+            "from report_extract.batch import Options, run\n"
+            "outcome = run([sys.argv[1]], Options(outdir=Path(sys.argv[2]), jobs=2))\n"
+            "stop.set()\n"
+            "print(outcome.total, outcome.failed, sum('--worker' in a for a in started))\n")
+    result = subprocess.run([sys.executable, "-c", code, str(archive), str(tmp_path / "out")], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    # 3 inputs, none failed, 2 workers started as new Pythons beside a thread, none (forked) alone
+    assert result.stdout.split() == ["3", "0", "2" if threaded else "0"]
+    assert len(list((tmp_path / "out").glob("*.json"))) == 3
