@@ -125,3 +125,24 @@ def test_a_page_footer_below_a_table_is_not_a_row_of_it():
     [(_, table)] = tables
     assert [[c.text for c in row] for row in table.rows] == [["规章", "7", "12"], ["文件", "123", "4"]]
     assert [ln.text for ln in rest] == ["- 2 -"]
+
+
+def test_a_section_heading_that_lost_its_numeral_parts_two_tables():
+    """A caption row stands inside a table (第二十条第（六）项); a section's heading between two tables
+    does not, even where OCR lost its numeral (收到和处理政府信息公开申请情况): the tables stay two,
+    each number in its own table's column, and the heading stays prose."""
+    rows = []
+    for k, (label, a, b, c) in enumerate([("规章", "3", "1", "5"), ("规范性文件", "4", "2", "6")]):
+        y = 500 - 14 * k
+        rows += _chars(label, 50, y) + _chars(a, 200, y) + _chars(b, 260, y) + _chars(c, 320, y)
+    rows += _chars("收到和处理政府信息公开申请情况", 120, 472)
+    for k, (label, *values) in enumerate([("本年新收", "7", "8", "9", "10"), ("上年结转", "1", "2", "3", "4")]):
+        y = 458 - 14 * k
+        rows += _chars(label, 50, y)
+        for n, value in enumerate(values):
+            rows += _chars(value, 180 + 50 * n, y)
+    found = layout.read(lines(rows), 1)
+    assert [[[c.text for c in row] for row in table.rows] for _, table in found.tables] == [
+        [["规章", "3", "1", "5"], ["规范性文件", "4", "2", "6"]],
+        [["本年新收", "7", "8", "9", "10"], ["上年结转", "1", "2", "3", "4"]]]
+    assert [ln.text for ln in found.rest] == ["收到和处理政府信息公开申请情况"]

@@ -41,6 +41,7 @@ from .labels import HEADING_ORDINAL, ORDINAL, SENTENCE_END, SENTENCE_MARKS
 from .lattice import joined
 from .layout_labels import LINE_PITCH, Rule, lines_near, ruled_between
 from .layout_table import LabelArea, OpenEnd, Word, block_table, chars_cell, is_value, value_start
+from .sections import named_heading
 from .text_lines import TEXT, X0, X1, Y0, Y1, Char, Line
 from .text_lines import lines as text_lines
 
@@ -362,9 +363,11 @@ def _inside(split: dict[int, list[Word]], firsts: dict[int, int], k: int, start:
 
 def _caption(ws: list[Word]) -> bool:
     """A caption row inside a table (第二十条第（六）项, set across all its columns): one short
-    word, no ordinal (a heading between two tables is numbered), no clause (text of a cell)."""
+    word, no ordinal, no clause (text of a cell), and not a section's heading: a heading between
+    two tables is numbered, or names its section in the format's words where its numeral was lost
+    (OCR), and parts the two tables."""
     return len(ws) == 1 and len(ws[0].text) <= MAX_CAPTION_CHARS and not ORDINAL.match(ws[0].text) and (
-        not _CAPTION_BREAK.search(ws[0].text))
+        not _CAPTION_BREAK.search(ws[0].text)) and named_heading(ws[0].text) is None
 
 
 def _header_words(ws: list[Word], start: LabelArea) -> bool:
@@ -396,4 +399,5 @@ def _header(lines: list[Line], split: dict[int, list[Word]], firsts: dict[int, i
         return below in firsts and _label_only(split, k, start)
     if _header_words(ws, start) or _label_only(split, k, start):
         return True
-    return len(ws) == 1 and len(ws[0].text) <= MAX_CAPTION_CHARS and not ws[0].text.endswith(SENTENCE_END)
+    return len(ws) == 1 and len(ws[0].text) <= MAX_CAPTION_CHARS and not ws[0].text.endswith(SENTENCE_END) and (
+        named_heading(ws[0].text) is None)  # a section's heading that lost its numeral heads no table
