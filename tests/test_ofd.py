@@ -364,3 +364,14 @@ def test_ofdkit_reads_every_ofd_twin_with_the_pdfs_pages_text_and_positions():
                 assert all(any(abs(r.x - ox) < 0.01 and abs(r.y - oy) < 0.01 for ox, oy in origins)
                            for r in page.runs), name
         pdf.close()
+
+
+def test_a_text_code_that_jumps_a_column_gap_gives_two_numbers_not_one():
+    """One TextCode for a row's cells, DeltaX jumping the gap between them (12, then 345 30 mm on):
+    each character's box is its glyph's, not the jump, so the two cells stay two numbers."""
+    from report_extract.text_lines import lines
+
+    drawn = _page_reader('<TextObject ID="1" Boundary="0 0 100 20" Font="1" Size="3.5">'
+                         '<TextCode X="10" Y="10" DeltaX="1.9 30 1.9 g 2 1.9">12345</TextCode></TextObject>')
+    assert [round((c[2] - c[0]) / MM, 2) for c in drawn.chars] == [1.75] * 5  # half an em each, the jump too
+    assert lines(drawn.chars)[0].text == "12 345"

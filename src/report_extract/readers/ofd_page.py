@@ -284,13 +284,17 @@ class PageReader:
             steps_y = deltas(code.get("DeltaY"), len(text) - 1, At("DeltaY", self.part, ident), self.name)
             for i, ch in enumerate(text):
                 wide = unicodedata.east_asian_width(ch) in "WF"
-                advance = steps_x[i] if i < len(steps_x) and steps_x[i] > 0 else size * scale * (1.0 if wide else 0.5)
+                glyph = size * scale * (1.0 if wide else 0.5)  # the em (half an em for a narrow character)
+                advance = steps_x[i] if i < len(steps_x) and steps_x[i] > 0 else glyph
+                # the box is the glyph's, never the pen's step: a TextCode may write a row's cells in one
+                # run, its DeltaX jumping over a column gap; a box across the gap would glue two numbers
+                width = min(advance, glyph)
                 if UNMAPPED.match(ch):
                     self.drawn.bad += 1
                 else:
                     # the em box's corners through the CTM, onto the page, in points with y up
                     xs, ys = [], []
-                    for px, py in ((x, y + top), (x + advance, y + top), (x, y + bottom), (x + advance, y + bottom)):
+                    for px, py in ((x, y + top), (x + width, y + top), (x, y + bottom), (x + width, y + bottom)):
                         xs.append(a * px + c * py + e)
                         ys.append(b * px + d * py + f)
                     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
