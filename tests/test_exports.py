@@ -262,3 +262,26 @@ def test_text_after_a_table_on_its_line_is_kept():
     doc = text_reader.read(md.encode(), "a.md")
     assert [b.text if not isinstance(b, Table) else [[c.text for c in r] for r in b.rows] for b in doc.blocks] == [
         "前文。", [["1"]], "注：单位为件。"]
+
+
+def test_hidden_cells_and_rows_keep_the_columns_a_browser_gives():
+    """A cell hidden in its place (visibility:hidden, Word's mso-hide) is an empty cell in its column;
+    one not laid out (display:none, hidden) gives its place to the next; a span down crosses a row
+    hidden in its place, not a row not laid out (as headless chromium lays them out)."""
+    def grid(markup: str) -> list:
+        table = html_reader._table(lxml.html.fragment_fromstring(markup))
+        return [[(c.text, c.col) for c in row] for row in table.rows]
+
+    assert grid('<table><tr><td>a</td><td style="visibility:hidden">x</td><td>1</td><td>2</td></tr></table>') == [
+        [("a", 0), ("", 1), ("1", 2), ("2", 3)]]
+    assert grid('<table><tr><td>a</td><td style="mso-hide:all">x</td><td>1</td></tr></table>') == [
+        [("a", 0), ("", 1), ("1", 2)]]
+    assert grid('<table><tr><td>a</td><td style="display:none">x</td><td>1</td></tr></table>') == [
+        [("a", 0), ("1", 1)]]
+    rows = '<tr><td>3</td><td>4</td></tr><tr><td>M</td><td>5</td><td>6</td></tr></table>'
+    assert grid('<table><tr><td rowspan=3>L</td><td>1</td><td>2</td></tr><tr style="visibility:hidden">'
+                '<td>9</td><td>9</td></tr>' + rows) == [[("L", 0), ("1", 1), ("2", 2)], [("3", 1), ("4", 2)],
+                                                        [("M", 0), ("5", 1), ("6", 2)]]
+    assert grid('<table><tr><td rowspan=3>L</td><td>1</td><td>2</td></tr><tr style="display:none">'
+                '<td>9</td><td>9</td></tr>' + rows) == [[("L", 0), ("1", 1), ("2", 2)], [("3", 1), ("4", 2)],
+                                                        [("M", 1), ("5", 2), ("6", 3)]]

@@ -36,6 +36,9 @@ _NOTHING_SHOWN = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 # an element the browser does not show: hidden by its inline style (Word's hidden text is
 # display:none;mso-hide:all) or by the hidden attribute
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all)\b", re.I)
+# ... and takes no room: a table cell or row so styled is not laid out (the cells after it take its place),
+# where one only hidden (visibility:hidden, Word's mso-hide) keeps its place, empty
+_NOT_LAID_OUT = re.compile(r"(?:^|;)\s*display\s*:\s*none\b", re.I)
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030",
             "big5": "big5hkscs", "utf8": "utf-8"}
 
@@ -261,6 +264,12 @@ def _hidden(element) -> bool:
     return element.get("hidden") is not None or bool(style and _HIDDEN_STYLE.search(style))
 
 
+def _not_laid_out(element) -> bool:
+    """A hidden element that takes no room on the page (display:none, the hidden attribute)."""
+    style = element.get("style")
+    return element.get("hidden") is not None or bool(style and _NOT_LAID_OUT.search(style))
+
+
 def _blocks(container):
     """Paragraphs and tables of the container, in document order."""
     parts: list[str] = []
@@ -320,25 +329,28 @@ def _table(table) -> Table:
     """Rows of real cells with their grid columns and spans (rowspan/colspan expanded by hand)."""
     rows: list[list[Cell]] = []
     taken: dict[tuple[int, int], bool] = {}
-    trs = [tr for tr in table.iter("tr") if _owner_table(tr) is table and not _invisible_row(tr)]
+    # the grid is laid out over every row a browser lays out (a cell spanning down crosses a hidden
+    # row as it does on the page); the rows that show nothing are dropped after
+    trs = [tr for tr in table.iter("tr") if _owner_table(tr) is table and not _not_laid_out(tr)]
     _check_grid(trs)
     for r, tr in enumerate(trs):
         row: list[Cell] = []
         col = 0
         for td in tr:
-            if not isinstance(td.tag, str) or td.tag not in ("td", "th") or _hidden(td):
+            if not isinstance(td.tag, str) or td.tag not in ("td", "th") or _not_laid_out(td):
                 continue
             while taken.get((r, col)):
                 col += 1
             rowspan = min(_span(td.get("rowspan")), len(trs) - r)  # as browsers: not past the table
             colspan = _span(td.get("colspan"))
-            row.append(Cell(cell_text(td), col=col, rowspan=rowspan, colspan=colspan))
+            # a cell hidden in its place keeps its column, empty (its text is not shown)
+            row.append(Cell("" if _hidden(td) else cell_text(td), col=col, rowspan=rowspan, colspan=colspan))
             for dr in range(rowspan):
                 for dc in range(colspan):
                     taken[(r + dr, col + dc)] = True
             col += colspan
         rows.append(row)
-    return Table(rows)
+    return Table([row for row, tr in zip(rows, trs) if not _invisible_row(tr)])
 
 
 def _check_grid(trs: list) -> None:
