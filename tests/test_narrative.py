@@ -247,3 +247,17 @@ def test_an_unbroken_run_is_no_statement_and_is_not_matched_at_length():
     start = time.perf_counter()
     assert narrative.check([run], tables, "示例县自然资源局", 2023) == []
     assert time.perf_counter() - start < 2
+
+
+@pytest.mark.parametrize(("sentence", "raised"), [
+    ("本年度共收到政府信息公开申请1,234件，1,234件申请均已按时答复。", []),  # a thousands separator is no clause end
+    ("本年度共收到政府信息公开申请1,235件。", [("new_received", 1235)]),
+    ("本年度共收到政府信息公开申请一二三四件。", []),  # digit by digit, as 二〇二三年 is written
+    ("本年度共收到政府信息公开申请一〇五件。", [("new_received", 105)]),
+])
+def test_figures_with_thousands_separators_or_written_digit_by_digit_are_read_whole(sentence, raised):
+    tables = {"applications": {"new_received": {"total": 1234}, "carried_over": {"total": 0},
+                               "outcome_total": {"total": 1234}}}
+    section = Section(key="general", number=1, heading="一、总体情况", text=sentence)
+    found = narrative.check([section], tables, "示例县自然资源局", 2023)
+    assert [(p.row, p.expected) for p in found] == raised

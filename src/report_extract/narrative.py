@@ -231,7 +231,12 @@ def _clauses(sentence: str) -> list[str]:
         return f",{inside if _PART_OF.match(inside) else '含' + inside},"
     text = _PAREN.sub(opened, compact(sentence))
     text = re.sub(f"({_COUNTED.pattern})、", r"\1,", text)  # 行政复议1件、行政诉讼0件: two statements
+    text = _THOUSANDS.sub("", text)  # 1,234件 is one figure, not the end of a clause and 234件
     return [c.rstrip("。；！？.;!?") for c in _CLAUSE_END.split(text) if c.strip(" .。")]
+
+
+# a thousands separator: a comma between a digit and three digits that end the number
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 
 
 def _topic(text: str, current: str) -> str:
@@ -351,6 +356,8 @@ def _number(text: str) -> float:
     """A figure as written: 1,234 or 12.5, or in words (十二, 二十三, 一百零五)."""
     if text[0].isdigit():
         return float(text.replace(",", "").replace("，", ""))
+    if not any(char in "十百" for char in text):  # written digit by digit: 一〇五 is 105, 二〇 is 20
+        return float("".join(str(_DIGITS[char]) for char in text))
     total, digit = 0, 0
     for char in text:
         if char in _DIGITS:
