@@ -481,3 +481,29 @@ def test_a_store_follows_a_moved_report_and_drops_only_what_changed():
     assert list(store.records()) == [] and [r["now"] for r in store.dropped] == [sha_b, sha_b]
     text = io.StringIO(review_store.text_of(store))
     assert json.load(text)["dropped"][0]["dropped"] == "t"
+
+
+def test_a_correction_of_a_cell_ocr_could_not_read_settles_its_reading_limit():
+    """An ocr_unread cell is null; the reviewer's value from the original settles it (fixed): no
+    reading limit, no unread cell left in the counts."""
+    from report_extract.problems import counts
+
+    read = extract(FIXTURES / "scans" / "v2019-clean-faint-row-200.pdf")
+    [unread] = [p for p in read.problems if p.code == "ocr_unread"]
+    key = f"{unread.table}.{unread.row}.{unread.column}"
+    assert read.value(key) is None and counts(read.problems)["limited_cells"] == 1
+    fixed = review.apply(read, _decisions(read, corrections={key: 0}))
+    assert fixed.value(key) == 0
+    assert [(p.code, p.verdict.verdict) for p in fixed.problems if p.severity == "error"] == [("ocr_unread", "fixed")]
+    assert (counts(fixed.problems)["reading_limits"], counts(fixed.problems)["limited_cells"]) == (0, 0)
+
+
+def test_a_typed_value_is_a_number_in_its_columns_unit_never_one_with_a_unit_or_spaces():
+    """12元 typed into a column of 万元 would be 12 万元; "1 2" is no number a reviewer means as 12."""
+    from report_extract.archive.review_store import ReviewError, value_of
+
+    assert [value_of(text, "money") for text in ("12", "12.5", "1,234", "空")] == [12, 12.5, 1234, None]
+    assert value_of("7", "count") == 7
+    for text, kind in (("12元", "money"), ("989400元", "money"), ("12件", "money"), ("3件", "count"), ("1 2", "count")):
+        with pytest.raises(ReviewError, match="请只写数字"):
+            value_of(text, kind)

@@ -53,7 +53,7 @@ _STAGES = {**dict.fromkeys(_OCR_CODES, 1), **dict.fromkeys(_CHECK_CODES, 2),
            **dict.fromkeys(("thin_section", "missing_fee_statement"), 3), "narrative_mismatch": 4,
            **dict.fromkeys(CROSS_YEAR_CODES, 5)}
 # problems about reading one cell, and about reading a row's cells, that a correction settles
-_READING_CELL = ("not_a_number", "negative_value", "unit_converted", "ocr_corrected", "ocr_uncertain")
+_READING_CELL = ("not_a_number", "negative_value", "unit_converted", "ocr_corrected", "ocr_uncertain", "ocr_unread")
 _READING_ROW = ("ambiguous_digits", "extra_cells", "missing_cells")
 
 

@@ -346,6 +346,8 @@ def value_of(text: str, kind: str):
     parsed = numbers.parse(text, kind)
     if parsed.status in (numbers.BLANK, numbers.PLACEHOLDER) or text.strip().lower() in ("null", "none"):
         return None
+    if parsed.unit or re.search(r"\d\s+\d", text):  # 12元 in a column of 万元 would be 12 万元; "1 2" is not 12
+        raise ReviewError(f"“{text}”：请只写数字，按该栏的单位（表头写的单位，如万元）；数字中间不要有空格")
     if parsed.status != numbers.NUMBER or parsed.note or (parsed.value < 0 and kind != SIGNED):
         wanted = "金额（不小于 0 的数）" if kind == MONEY else "整数" if kind == SIGNED else "不小于 0 的整数"
         raise ReviewError(f"“{text}”不是该栏的数值：应为{wanted}，或“空”表示没有数字")
