@@ -138,6 +138,13 @@ def _filled(made: Problem) -> int:
     return sum(v is not None for v in terms + [made.found])
 
 
+def lacking(problems) -> frozenset:
+    """The tables that lack rows of the template (``missing_row`` not made good by a row that stands
+    for it): ``weigh`` never takes their cells for unread. A problem read back from a result has no
+    facts: its table is taken as lacking (no cell is then set to null that the reading kept)."""
+    return frozenset(p.table for p in problems if p.code == "missing_row" and not p.facts.get("replaced"))
+
+
 def weigh(values: dict, provenance: dict, pages: dict, template: str, year, unknown: set,
           lacking: frozenset = frozenset()) -> list[Problem]:
     """Problems about OCR'd cells; ``values`` (and ``unknown``) take the corrections in place, and

@@ -130,8 +130,8 @@ def build_report(doc: Document, source: Source) -> Report:
     row_pages = {k: r.row_pages for k, r in results.items()}
     if doc.ocr_pages:
         ocr_check.unread_text(problems, provenance)
-        lacking = frozenset(p.table for p in problems if p.code == "missing_row" and not p.facts.get("replaced"))
-        problems += ocr_check.weigh(table_values, provenance, row_pages, template, year, unknown, lacking)
+        problems += ocr_check.weigh(table_values, provenance, row_pages, template, year, unknown,
+                                    ocr_check.lacking(problems))
         ocr_check.recount_blanks(problems)
     problems += checks.run_checks(table_values, row_pages, template, year, unknown)
     problems += content.check(section_models, template)

@@ -149,7 +149,7 @@ def _weigh(values: dict, provenance: dict, pages: dict, info, unknown: set, corr
             if numbers.parse(provenance[key]["raw"], kind).status == numbers.TEXT:
                 unknown.add(key)
     readings = {k: ({**p, "ocr": None} if k in corrected else p) for k, p in provenance.items()}
-    return ocr_check.weigh(values, readings, pages, info.template, info.year, unknown)
+    return ocr_check.weigh(values, readings, pages, info.template, info.year, unknown, ocr_check.lacking(old))
 
 
 def judge(problems: list[Problem], decisions: Decisions, report: Report | None = None) -> list[Problem]:
