@@ -28,8 +28,7 @@ from ..writers import WIDE_META, csv_cell, wide_columns
 # error_zh: why an input failed as a code of reasons.REASONS and in Chinese. Columns added later
 # come last, so that a column keeps its place for a script that reads them by position.
 SUMMARY_COLUMNS = ("path", "status", "template", "organization", "body", "year", "errors", "warnings", "infos", "error",
-                   "ocr_pages", "seconds", *COUNTS[3:], "duplicate_of", "copies",
-                   "error_code", "error_zh")
+                   "error_code", "error_zh", "ocr_pages", "seconds", *COUNTS[3:], "duplicate_of", "copies")
 # provenance: read, or corrected by a reviewer (then read_value: the value as read, and the reason)
 LONG_COLUMNS = ("path", "organization", "body", "year", "field", "value", "provenance", "read_value", "reason")
 PROBLEM_COLUMNS = ("path", "organization", "body", "year", "code", "severity", "table", "row", "column", "page",
