@@ -22,8 +22,6 @@ from .model import Problem, Section
 from .problems import problem
 
 FEW_CHARACTERS = 20  # a statement of a problem and its improvement takes more than this
-# words that say nothing: a placeholder standing for the whole section
-_PLACEHOLDER = re.compile(r"^(?:无|暂无|没有|无此项|无相关情况|文字描述|此处填写|略|/|—+|-+)$")
 # the template's own instructions, left in a report that was never filled in
 _INSTRUCTION = re.compile(r"[（(]文字描述[^）)]*[）)]")
 _NOT_CONTENT = re.compile(r"[\s\W_]+")  # spaces, punctuation and symbols: no content of their own
@@ -38,7 +36,7 @@ def check(sections: list[Section], template: str | None) -> list[Problem]:
     improvements = by_key.get("issues_and_improvements")
     if improvements is not None and template in ("v2021", "v2019"):
         said = _content(improvements.text)
-        if _PLACEHOLDER.match(said) or len(said) < FEW_CHARACTERS:
+        if len(said) < FEW_CHARACTERS:  # 无, 暂无, 无此项, 略: all shorter
             problems.append(problem("thin_section", section=improvements.key, number=improvements.number,
                                     page=improvements.page, text=improvements.text.strip(), length=len(said)))
     other = by_key.get("other_matters")

@@ -42,7 +42,7 @@ PAIR_REACH = 2.0  # type sizes: a label paired with numbers away from it ends at
 class LabelUnit:
     """The label text of one cell, gathered line by line: its chars and text, the lines they stand
     on, whether it starts with an ordinal, the span of all its words and of its last one, and the
-    top of its first word and bottom of its last (for the rules around it)."""
+    bottom of its last word (for the rules below it)."""
 
     chars: list[Char]
     text: str
@@ -52,7 +52,6 @@ class LabelUnit:
     x1: float
     last_x0: float
     last_x1: float
-    top: float
     bottom: float
 
 
@@ -90,7 +89,7 @@ def label_units(lines, split, firsts, block, headers, in_cells, size, rules: lis
                 unit = max(fits, key=lambda u: (u.lines[-1], min(u.last_x1, w.x1) - max(u.last_x0, w.x0)),
                            default=None)
             if unit is None:
-                unit = LabelUnit([], "", [], ORDINAL.match(w.text) is not None, w.x0, w.x1, w.x0, w.x1, top, bottom)
+                unit = LabelUnit([], "", [], ORDINAL.match(w.text) is not None, w.x0, w.x1, w.x0, w.x1, bottom)
                 units.append(unit)
             # text that stands under another label cuts it off
             open_units = [u for u in open_units if u is unit or not (w.x0 < u.last_x1 and w.x1 > u.last_x0)]

@@ -10,7 +10,7 @@ from ..model import Problem, Report
 from ..problems import counts as counted
 from ..problems import is_reading_limit, kind_of
 from ..review import VERDICTS_ZH
-from ..status import READING, SET_ASIDE, SEVERITIES, SEVERITY_ZH, set_aside, tally  # noqa: F401 (the views take SEVERITY_ZH from here)
+from ..status import READING, SET_ASIDE, set_aside
 from ..templates import BY_KEY, REVIEW, Row, TableSpec
 
 # how a view marks a problem, worst first: the report's own errors, the reading limits (errors of
