@@ -215,7 +215,6 @@ REASONS: dict[str, tuple[str, str] | Callable[[dict], tuple[str, str]]] = {
     # --- OFD packages (readers.ofd, readers.ofd_page) ---
     "ofd_member_outside": ("an OFD (zip) with a member named outside the package ({entry!r})",
                            "OFD 文件（zip）中有成员的名称指向包外（{entry!r}）"),
-    "ofd_no_ofd_xml": ("a zip without OFD.xml: not an OFD package", "zip 压缩包中没有 OFD.xml，不是 OFD 包"),
     "ofd_no_doc_root": ("an OFD whose OFD.xml names no document (DocBody/DocRoot)",
                         "OFD 文件的 OFD.xml 没有指明文档（DocBody/DocRoot）"),
     "ofd_ref_empty": ("an OFD whose {what} is not named (an empty reference in {base})",

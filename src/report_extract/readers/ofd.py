@@ -148,7 +148,7 @@ class Package:
         """(part, root) of the first document OFD.xml names."""
         entry = self.folded.get("ofd.xml")
         if entry is None:
-            raise ReportError("ofd_no_ofd_xml", self.name)
+            raise ReportError("zip_not_ofd", self.name)
         root = self.xml(entry)
         body = child(root, "DocBody")
         doc_root = child(body, "DocRoot") if body is not None else None
