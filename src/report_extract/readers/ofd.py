@@ -66,6 +66,7 @@ def read(data: bytes, name: str = "<stdin>", ocr: str = "auto", on_ocr_page=None
     params, media, units = package.resources(doc_part, common)
     default_box = _page_box(common, doc_part, name) or A4
     templates = {}
+    template_layers: dict[str, list] = {}  # template part -> its layers, parsed once
     for node in common if common is not None else ():
         if local(node.tag) == "TemplatePage" and node.get("BaseLoc"):
             try:
@@ -94,7 +95,9 @@ def read(data: bytes, name: str = "<stdin>", ocr: str = "auto", on_ocr_page=None
         for ref in (t for t in root if local(t.tag) == "Template"):
             template = templates.get((ref.get("TemplateID") or "").strip())
             if template is not None:
-                layers += _layers(package.page_xml(template))
+                if template not in template_layers:  # a template shared by every page: read once
+                    template_layers[template] = _layers(package.page_xml(template))
+                layers += template_layers[template]
         layers += _layers(root)
         foot = page_box[1] + page_box[3]  # y is flipped at the page box's foot
         drawn = PageReader(foot, params, part, name, units).read(layers)
