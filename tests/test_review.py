@@ -245,6 +245,12 @@ def test_decisions_travel_by_export_and_import_and_the_newer_of_two_stays(worksp
     assert review_command("undo", out, first["id"][:8]).exit_code == 0
     assert review_command("undo", out, FIELD).exit_code == 0  # one report only has a correction of it
     assert json.loads(review_command("export", out).stdout) == {"format": 1, "verdicts": [], "corrections": []}
+    # decided, written by a batch, then undone: listed without a verdict, whatever the results say
+    assert review_command("confirm", out, first["id"]).exit_code == 0
+    assert run("batch", "archive", "-o", "out", cwd=workspace).returncode == 0
+    assert [p["verdict"]["verdict"] for p in result(out, "balance.txt")["problems"] if p["verdict"]] == ["confirmed"]
+    assert review_command("undo", out, first["id"][:8]).exit_code == 0
+    assert review_command("list", out, "--verdict", "confirmed").stdout.splitlines()[1:] == []
 
 
 def test_what_is_not_in_the_folder_is_one_line_and_exit_2_and_a_busy_folder_exit_4(workspace):

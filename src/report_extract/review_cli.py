@@ -105,9 +105,15 @@ def list_problems(
     store = _store(out)
     lines = [] if as_json else ["\t".join(("id", "verdict", "severity", "code", "path", "field", "message_zh"))]
     for _, data in _results(out):
-        decided = store.about(data["source"]["sha256"]).verdicts
+        about = store.about(data["source"]["sha256"])
         for p in data["problems"]:
-            record = decided.get(p.get("id") or "") or p.get("verdict") or {}
+            # the store is what was decided: a verdict in the result that the store no longer holds was
+            # undone since the batch, but for a fixed one that a correction still standing gave
+            result = p.get("verdict") or {}
+            cell = ".".join(x for x in (p.get("table"), p.get("row"), p.get("column")) if x)
+            derived = result if result.get("verdict") == "fixed" and any(
+                key == cell or key.startswith(cell + ".") for key in about.corrections) else {}
+            record = about.verdicts.get(p.get("id") or "") or derived
             said = record.get("verdict") or "none"
             if (code and p["code"] != code) or (verdict and said != verdict):
                 continue
