@@ -264,20 +264,20 @@ def test_a_rerun_writes_the_same_database_and_a_changed_archive_a_new_one(finish
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
-# the batch's parent killed (SIGKILL) while it writes report.sqlite: as it reads the third input's record
+# the batch's parent killed (SIGKILL) while it writes report.sqlite: as it writes the third report's row
 KILLED_IN_THE_DATABASE = """
 import os, signal, sys
-from report_extract.archive import spool
+from report_extract.archive import database
 from report_extract.cli import main
-record, calls = spool.Spool.record, []
+report, calls = database._report, []
 
-def dying(self, index):
-    calls.append(index)
+def dying(*args):
+    calls.append(args[1])
     if len(calls) == 3:
         os.kill(os.getpid(), signal.SIGKILL)
-    return record(self, index)
+    return report(*args)
 
-spool.Spool.record = dying
+database._report = dying
 sys.argv = ["report-extract", *sys.argv[1:]]
 main()
 """

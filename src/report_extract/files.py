@@ -282,6 +282,17 @@ def new_spool(folder: Path, prefix: str, suffix: str) -> Path:
     return Path(name)
 
 
+def new_spool_at(path: str | os.PathLike) -> bool:
+    """An empty file of this process's own at exactly ``path`` (mode 0600; a spool file's part of
+    report.sqlite beside it, which SQLite then opens by name), made exclusively: False, and nothing
+    made, where a file or a link is there already."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
+    except OSError:
+        return False
+    return True
+
+
 def open_spool(path: str | os.PathLike, mode: str, **options):
     """``open()`` of a spool file that refuses a symbolic link put in its place (O_NOFOLLOW)."""
     return open(path, mode, opener=_no_follow, **options)

@@ -15,10 +15,11 @@ One way through, one job a module::
     outfolder   the output folder: result and page paths, reading results back, whether one is
                 current, writing them (through ``files``), the lock, half-written files
     spool       what each finished input leaves for the end of the run, and ``Finished``
+    part        each worker's rows of report.sqlite, put in a scratch SQLite file as it reads
     duplicates  which files hold the same report (body and year), and which copy is used
     cross_year  the cross-year checks over the finished results
     sheets      summary/wide/long/problems.csv and report.xlsx
-    database    report.sqlite: the same results as tables an analyst queries
+    database    report.sqlite: the same results as tables an analyst queries (the parts copied)
     html_pages  ``--html``: the pages still to write and index.html (rendered by views.dashboard)
     jobs        the records every module reads: Job, Options
     review_store  OUT/review.json, a reviewer's decisions: read as a run begins, applied by the
@@ -27,7 +28,8 @@ One way through, one job a module::
 What is absent, on purpose:
 
 - No module of the package imports ``run``, an executor imports no other executor, and nothing
-  below the executors (unit, outfolder, spool, duplicates, sheets, database, html_pages, cross_year) imports
+  below the executors (unit, outfolder, spool, part, duplicates, sheets, database, html_pages, cross_year)
+  imports
   one.
 - No view imports this package: ``views.dashboard`` renders the rows it is handed.
 - No name starting with ``_`` is imported from another module; what two modules share is public

@@ -40,7 +40,7 @@ from .dask_worker import TaskInput, Unchanged, task
 from .executor import JobDone, read_source, reuse, settled
 from .jobs import Job, Options
 from .outfolder import current, load_result, resolved, result_path, reusable, write_result
-from .spool import Spool, write_lines
+from .spool import Spool, Writer
 from .unit import failure
 
 # Inputs are sent to the workers in memory; one larger than this is recorded as failed (a worker
@@ -195,8 +195,7 @@ class _Feeder:
     def __init__(self, client, jobs: list[Job], options: Options, done: JobDone, spool: Spool):
         self.client, self.options, self.done = client, options, done
         self.queue = list(reversed(jobs))
-        self.spool_path = spool.new_file()
-        self.spool = files.open_spool(self.spool_path, "w", encoding="utf-8")
+        self.spool = Writer(spool.new_file(), "w")
         self.running: dict = {}  # future -> its jobs
         self.alone: list[Job] = []  # inputs to send one to a task (their task killed workers)
         self.run_id = uuid.uuid4().hex[:8]
@@ -208,6 +207,7 @@ class _Feeder:
     def run(self) -> None:
         from distributed import as_completed
 
+        complete = False
         try:
             self.answers = as_completed()
             self._fill()
@@ -217,8 +217,9 @@ class _Feeder:
                     self._take(jobs, answer)
                     future.release()
                 self._fill()
+            complete = True
         finally:
-            self.spool.close()
+            self.spool.close(complete)
 
     def _window(self) -> int:
         try:
@@ -372,5 +373,5 @@ class _Feeder:
     def _finish(self, job: Job, summary: dict) -> None:
         self.outs.pop(job.index, None)
         data = summary.pop("data", None)
-        where = None if data is None else write_lines(self.spool, self.spool_path, data)
+        where = None if data is None else self.spool.write(job.index, data)
         self.done(job.index, summary, where)

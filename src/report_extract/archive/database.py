@@ -7,27 +7,40 @@ problem's stable ``id`` as ``problem_id``, its kind and a reviewer's verdict), `
 ``long``, ``wide`` (a column a key, its SQL made from the key list) and ``report_problems``.
 ``docs/OUTPUT.md`` lists every column and the queries it answers.
 
-Built whole on each run from the spool (``unit.record_of``: what each input's worker put aside)
-and the cross-year problems, after the sheets, into a temporary file beside the target that is
-renamed over it when complete (``files.write_by_name``): a run killed while it is written leaves
-the old database; a rerun writes the same database. Text is stored as text, as the reports give it
-(no spreadsheet quote: a database runs no formula).
+Built whole on each run, in two steps. As it reads its inputs, each worker (and the Dask client)
+puts their rows (``unit.record_of``) into a *part* of its own (``Part``: a scratch SQLite file
+beside its spool file), so that the inserts, SQLite's own work, run in parallel; once every input
+is done, the parent copies the parts' rows, numbered in summary.csv's order, with the cross-year
+problems, into a temporary file beside the target that is renamed over it when complete
+(``files.write_by_name``). A part whose worker did not end normally is not used: its inputs' rows
+are read from their spool lines instead. A run killed while the database is written leaves the
+old one; a rerun writes the same database, byte for byte, whichever worker read which input (the
+rows go in in report order). Text is stored as text, as the reports give it (no spreadsheet
+quote: a database runs no formula).
 
-Reads the spool only; imports no executor and no view.
+Reads the spool and the parts only; imports no executor and no view.
 """
 
 from __future__ import annotations
 
 import errno
 import sqlite3
+from pathlib import Path
 
 from .. import files
 from ..guard import shown
-from ..model import Problem
-from ..problems import kind_of, problem_id
-from ..review import VERDICTS_ZH
-from ..status import KIND_ZH, OK, PROBLEMS, READ_PARTLY, SEVERITY_ZH, STATUS_ZH
+from ..status import OK, PROBLEMS, READ_PARTLY, STATUS_ZH
 from ..templates import iter_fields
+from .part import (
+    PROBLEM_COLUMNS,
+    ROW_TABLES,
+    SOURCE_COLUMNS,
+    marks,
+    part_path,
+    problem_rows,
+    rows_of,
+    source_row,
+)
 from .spool import Finished
 
 DATABASE_NAME = "report.sqlite"
@@ -100,6 +113,11 @@ CREATE INDEX sections_report ON sections(report_id);
 """
 
 
+# SQLite attaches at most 10 databases to a connection: the rows of inputs in parts beyond these
+# (more than 10 workers, or workers replaced) are read from their spool lines
+PARTS_AT_ONCE = 10
+
+
 def write(finished: Finished) -> None:
     """report.sqlite in the output folder, from every finished input; files.OutputError when it
     cannot be written (a failing disk: ``.disk``, as any output's)."""
@@ -135,17 +153,21 @@ FROM reports r WHERE r.status IN ({_text(OK)}, {_text(PROBLEMS)}, {_text(READ_PA
 
 def _build(name: str, finished: Finished) -> None:
     """The whole database at ``name``, an empty file: no journal (the file is new and thrown away
-    on any failure), foreign keys checked as each row goes in, one transaction, the indexes and
-    views once the rows are in."""
-    connection = sqlite3.connect(name, isolation_level=None)
+    on any failure), one transaction, the indexes and views once the rows are in. Foreign keys are
+    declared, not checked row by row: every row is made here from the template's keys and the
+    report numbers given here (the tests run ``PRAGMA foreign_key_check``). The parts are attached
+    (read-only) before the transaction: SQLite attaches none inside one."""
+    connection = sqlite3.connect(name, isolation_level=None, uri=True)  # uri: a part is attached read-only
     try:
-        connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON;")
+        connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
         connection.execute(f"PRAGMA user_version = {DATABASE_VERSION}")
         connection.executescript(SCHEMA)
-        connection.execute("BEGIN")
-        keys = _fields(connection)
-        _fill(connection, finished)
-        connection.execute("COMMIT")
+        parts = _attach_parts(connection, {place.file for place in finished.spool.where.values()})
+        with _transaction(connection):
+            keys = _fields(connection)
+            _fill(connection, finished, parts)
+        for name in set(parts.values()):
+            connection.execute(f"DETACH DATABASE {name}")
         connection.executescript(INDEXES + views(keys))
     finally:
         connection.close()
@@ -158,54 +180,100 @@ def _fields(connection: sqlite3.Connection) -> list[str]:
     return [row[0] for row in rows]
 
 
-def _fill(connection: sqlite3.Connection, finished: Finished) -> None:
-    """A report row an input, in summary.csv's order, with its cells, problems and sections."""
+def _fill(connection: sqlite3.Connection, finished: Finished, parts: dict[str, str]) -> None:
+    """A report row an input, in summary.csv's order, each followed by its cells, problems (the
+    cross-year ones last) and sections: copied from its part (``parts``: spool file -> the attached
+    part's name) where it has one, else from its spool line. Rows go in in report order, so the
+    file is the same whichever worker read which input."""
     number = 0
     for job, summary in finished.summaries():
         number += 1
-        record = finished.spool.record(job.index) or {}
-        _report(connection, number, summary, record)
-        _rest(connection, number, record, finished.cross.get(job.index, []))
+        place = finished.spool.where.get(job.index)
+        part = parts.get(place.file) if place is not None else None
+        spans = part and connection.execute(f"SELECT * FROM {part}.sources WHERE input = ?", (job.index,)).fetchone()
+        if spans:
+            _report(connection, number, summary, spans[1:1 + len(SOURCE_COLUMNS)])
+            for (table, columns), first, count in zip(ROW_TABLES, spans[-6::2], spans[-5::2]):
+                if count:
+                    named = ", ".join(columns)
+                    connection.execute(f"INSERT INTO {table} (report_id, {named}) SELECT ?, {named} FROM "
+                                       f"{part}.{table} WHERE rowid >= ? AND rowid < ? AND input = ?",
+                                       (number, first, first + count, job.index))
+        else:
+            record = (finished.spool.record(job.index) if place is not None else None) or {}
+            _report(connection, number, summary, source_row(record))
+            for (table, columns), rows in zip(ROW_TABLES, rows_of(record)):
+                _insert(connection, table, columns, number, rows)
+        _insert(connection, "problems", PROBLEM_COLUMNS, number,
+                problem_rows(finished.cross.get(job.index, []), {"sha256": summary.get("sha256")}))
     for summary in finished.missing:
         number += 1
-        _report(connection, number, summary, {})
+        _report(connection, number, summary, source_row({}))
 
 
-def _report(connection: sqlite3.Connection, number: int, summary: dict, record: dict) -> None:
+def _insert(connection: sqlite3.Connection, table: str, columns: tuple, number: int, rows: list[tuple]) -> None:
+    if rows:
+        connection.executemany(f"INSERT INTO {table} (report_id, {', '.join(columns)}) "
+                               f"VALUES ({marks(1 + len(columns))})", [(number, *row) for row in rows])
+
+
+def _attach_parts(connection: sqlite3.Connection, files: set[str]) -> dict[str, str]:
+    """Attach (read-only) the parts of these spool files whose worker ended normally (``Part.close``),
+    as many as SQLite allows; spool file -> the part's schema name. A part that is missing,
+    incomplete or not a database is left out: its inputs' rows are read from the spool lines."""
+    parts: dict[str, str] = {}
+    for file in sorted(files):
+        path, name = part_path(file), f"part{len(parts)}"
+        if len(parts) == PARTS_AT_ONCE:
+            break
+        if not path.is_file() or path.is_symlink():
+            continue
+        try:
+            connection.execute(f"ATTACH DATABASE ? AS {name}", (_uri(path, "ro"),))
+        except sqlite3.Error:
+            continue
+        try:
+            if connection.execute(f"SELECT count(*) FROM {name}.complete").fetchone()[0]:
+                parts[file] = name
+                continue
+        except sqlite3.DatabaseError:
+            pass
+        connection.execute(f"DETACH DATABASE {name}")
+    return parts
+
+
+class _transaction:
+    """BEGIN ... COMMIT, or ROLLBACK on any exception (which goes on)."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self.connection = connection
+
+    def __enter__(self) -> None:
+        self.connection.execute("BEGIN")
+
+    def __exit__(self, kind, *_) -> None:
+        self.connection.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def _uri(path: Path, mode: str) -> str:
+    """An SQLite URI of a file (a path holding ``?`` or ``#`` or ``%`` names that file still)."""
+    from urllib.parse import quote
+
+    return f"file:{quote(str(path))}?mode={mode}"
+
+
+def _report(connection: sqlite3.Connection, number: int, summary: dict, source: tuple) -> None:
+    """The report row of a summary line; ``source``: its record's ``SOURCE_COLUMNS``."""
+    sha256, fmt, pages, title, published = source
     connection.execute(
         "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (number, summary["path"], record.get("sha256"), record.get("format"), record.get("pages"),
+        (number, summary["path"], sha256, fmt, pages,
          summary.get("ocr_pages"), summary["status"], STATUS_ZH.get(summary["status"]), summary.get("template"),
-         summary.get("organization"), summary.get("body"), summary.get("year"), record.get("title"),
-         record.get("published"), summary.get("errors"), summary.get("warnings"), summary.get("infos"),
+         summary.get("organization"), summary.get("body"), summary.get("year"), title,
+         published, summary.get("errors"), summary.get("warnings"), summary.get("infos"),
          summary.get("report_errors"), summary.get("reading_limits"), summary.get("limited_cells"),
          summary.get("duplicate_of") or None, summary.get("copies"), summary.get("error") or None,
          summary.get("error_code") or None, summary.get("error_zh") or None))
-
-
-def _rest(connection: sqlite3.Connection, number: int, record: dict, cross: list[dict]) -> None:
-    """The input's cells, its problems (the cross-year ones last, as in problems.csv) and sections."""
-    connection.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           [(number, key, *key.split("."), *rest) for key, *rest in record.get("cells", [])])
-    digest = record.get("sha256") or ""
-    connection.executemany(
-        "INSERT INTO problems (report_id, problem_id, code, severity, severity_zh, kind, kind_zh, limited_cells, "
-        "message, message_zh, table_key, row_key, column_key, page, expected, found, label, verdict, verdict_zh, "
-        "verdict_note, verdict_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(number, p.get("id") or problem_id(Problem.model_validate(p), digest), p["code"], p["severity"],
-          SEVERITY_ZH.get(p["severity"]), kind_of(p), KIND_ZH.get(kind_of(p)), p.get("limited_cells"),
-          p.get("message"), p.get("message_zh"), p.get("table"), p.get("row"),
-          p.get("column"), p.get("page"), p.get("expected"), p.get("found"), p.get("label"), *_verdict(p))
-         for p in record.get("problems", []) + cross])
-    connection.executemany("INSERT INTO sections (report_id, number, key, heading, text, page) VALUES (?, ?, ?, ?, ?, ?)",
-                           [(number, *section) for section in record.get("sections", [])])
-
-
-def _verdict(problem: dict) -> tuple:
-    """A problem's verdict as ``problems`` holds it: verdict, verdict_zh, note, time (NULLs: none)."""
-    verdict = problem.get("verdict") or {}
-    return (verdict.get("verdict"), VERDICTS_ZH.get(verdict.get("verdict")), verdict.get("note"),
-            verdict.get("time"))
 
 
 def _text(value: str) -> str:

@@ -32,7 +32,7 @@ from . import review_store
 from .executor import JobDone, crash_reason, deadline, read_source, reuse, timed_out
 from .jobs import Job, Options
 from .outfolder import current, result_path, write_result
-from .spool import Place, Spool, write_lines
+from .spool import Place, Spool, Writer
 from .unit import failure, work
 
 WORKER_COMMAND = [sys.executable, "-m", "report_extract.batch", "--worker"]  # then the options as JSON
@@ -222,15 +222,16 @@ def worker_main(options_json: str) -> None:
     options = Options(**{**config, "outdir": Path(config["outdir"])})
     store = review_store.load(options.outdir)  # the parent read it first, under the folder's lock
     ocr_pages = _OcrPages()
-    with files.open_spool(spool_path, "a", encoding="utf-8", errors="backslashreplace") as spool:
+    spool, complete = Writer(spool_path), False
+    try:
         for line in sys.stdin:
             job = Job(**json.loads(line))
             ocr_pages.count = 0
             try:
                 summary = process(job, options, on_ocr_page=ocr_pages, store=store)
                 data = summary.pop("data", None)
-                # the bulk goes to this worker's spool file, not through the pipe
-                where = None if data is None else write_lines(spool, spool_path, data)
+                # the bulk goes to this worker's spool file and part, not through the pipe
+                where = None if data is None else spool.write(job.index, data)
             except MemoryError:  # over the worker's memory limit, anywhere: this input fails, not the batch
                 summary, where = failure(job.path, guard.memory_error()), None
             except files.OutputError as exc:  # its result or page cannot be written
@@ -242,6 +243,9 @@ def worker_main(options_json: str) -> None:
                 _tell_output_failure(exc.errno, exc.filename)
                 return
             _tell([job.index, summary, where])
+        complete = True
+    finally:  # the part is closed before the worker ends: the parent reads it once every worker has
+        spool.close(complete)
 
 
 def process(job: Job, options: Options, on_ocr_page=None, store: review_store.Store | None = None) -> dict:

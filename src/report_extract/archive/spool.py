@@ -2,7 +2,9 @@
 checks and the pages, kept in scratch files in the output folder rather than in the parent's
 memory. Per input, three JSON lines in a worker's spool file (a brief one: the cross-year
 essentials and the problem codes; then its sheet rows as CSV text; then what report.sqlite holds
-of it), found again by their ``Place``; and its summary line in the parent's own spool file. ``Finished`` is what the run hands on once every input is done: the
+of it), found again by their ``Place``, and the same rows of report.sqlite in the worker's part
+beside that file (``part.Part``; a ``Writer`` writes both); and its summary line in the
+parent's own spool file. ``Finished`` is what the run hands on once every input is done: the
 finished inputs' summaries, in input order, read from here.
 
 Knows no executor and no sheet: it stores and finds lines. Its files are made through ``files``
@@ -21,9 +23,11 @@ from typing import NamedTuple
 from .. import files
 from ..identity import settled_body
 from .jobs import Job, Options
+from .part import Part, part_path
 from .review_store import Store
 
-SPOOL_PREFIX = ".report-extract-spool-"  # then the parent's pid, a count, and .jsonl
+SPOOL_PREFIX = ".report-extract-spool-"  # then the parent's pid, a count, and .jsonl (or .sqlite: a part)
+SPOOL_SUFFIXES = (".jsonl", ".sqlite")
 
 
 class Place(NamedTuple):
@@ -47,6 +51,26 @@ def write_lines(handle, path: Path, data: dict) -> Place:
     return place
 
 
+class Writer:
+    """An executor's spool file (a local worker's, the Dask client's) and its part of report.sqlite
+    beside it: ``write`` an input's lines and rows, ``close(complete)`` at the end (complete: the
+    writer ended normally, and the part can be used)."""
+
+    def __init__(self, path: Path, mode: str = "a"):
+        self.path = path
+        self.handle = files.open_spool(path, mode, encoding="utf-8", errors="backslashreplace")
+        self.part = Part(part_path(path))
+
+    def write(self, index: int, data: dict) -> Place:
+        place = write_lines(self.handle, self.path, data)
+        self.part.add(index, data["record"])
+        return place
+
+    def close(self, complete: bool) -> None:
+        self.handle.close()
+        self.part.close(complete)
+
+
 class Spool:
     """The spool files of one run in ``outdir``: new ones for the executors' workers (``new_file``),
     the parent's own for summaries, and the place of each input's lines. The parent holds offsets,
@@ -54,8 +78,9 @@ class Spool:
 
     def __init__(self, outdir: Path):
         self.outdir = outdir
-        for stale in outdir.glob(f"{SPOOL_PREFIX}*.jsonl"):  # left by a run that was killed
-            stale.unlink(missing_ok=True)
+        for suffix in SPOOL_SUFFIXES:  # left by a run that was killed
+            for stale in outdir.glob(f"{SPOOL_PREFIX}*{suffix}"):
+                stale.unlink(missing_ok=True)
         self.where: dict[int, Place] = {}
         self.handles: dict[str, object] = {}
         self.count = 0
@@ -74,10 +99,15 @@ class Spool:
         self.summaries.seek(self.summary_at[index])
         return json.loads(self.summaries.readline())
 
-    def new_file(self) -> Path:
-        """A new spool file, made (empty) under a unique name: nothing planted there is followed."""
+    def new_file(self, suffix: str = ".jsonl") -> Path:
+        """A new spool file, made (empty) under a unique name: nothing planted there is followed; a
+        .jsonl file for an executor has its part beside it (``part.part_path``), made empty
+        too (where that name is taken, there is no part: ``part.Part`` writes none)."""
         self.count += 1
-        return files.new_spool(self.outdir, f"{SPOOL_PREFIX}{os.getpid()}-{self.count}-", ".jsonl")
+        path = files.new_spool(self.outdir, f"{SPOOL_PREFIX}{os.getpid()}-{self.count}-", suffix)
+        if suffix == ".jsonl":
+            files.new_spool_at(part_path(path))
+        return path
 
     def put(self, index: int, where: Place | list | None) -> None:
         """Where the input's lines are (``write_lines``' Place, or the array a worker sent); None: none."""
@@ -127,8 +157,9 @@ class Spool:
         self.summaries.close()
         for handle in self.handles.values():
             handle.close()
-        for path in self.outdir.glob(f"{SPOOL_PREFIX}{os.getpid()}-*.jsonl"):
-            path.unlink(missing_ok=True)
+        for suffix in SPOOL_SUFFIXES:
+            for path in self.outdir.glob(f"{SPOOL_PREFIX}{os.getpid()}-*{suffix}"):
+                path.unlink(missing_ok=True)
 
 
 class SpoolReader(Spool):
