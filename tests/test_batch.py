@@ -269,3 +269,32 @@ def test_two_inputs_that_would_share_a_result_file_both_get_one(tmp_path):
     jobs, missing = discover([str(archive), str(archive / "r.txt")])  # r.txt named twice, read once
     assert sorted(Path(j.path).relative_to(archive).as_posix() for j in jobs) == ["deep/r.txt", "r.txt"]
     assert sorted(j.rel for j in jobs) == ["r.txt", "r.txt~2"] and missing == []
+
+
+def test_the_largest_inputs_are_given_out_first_and_the_sheets_keep_input_order(tmp_path):
+    from report_extract.archive.executor import largest_last
+    from report_extract.archive.jobs import Job, Options
+    from report_extract.archive.run import run
+
+    sizes = {"a.txt": 10, "b.pdf": 5000, "c.txt": 10, "d.docx": 300}
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+    pages = [tmp_path / "p1.png", tmp_path / "p2.png"]  # a group of page images: its images together
+    for page in pages:
+        page.write_bytes(b"x" * 4000)
+    jobs = [Job(i, str(tmp_path / name), name) for i, name in enumerate(sizes)]
+    jobs.append(Job(4, "pages", "pages", parts=[str(page) for page in pages]))
+    queue = largest_last(jobs)
+    assert [queue.pop().rel for _ in range(len(jobs))] == ["pages", "b.pdf", "d.docx", "a.txt", "c.txt"]
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    texts = {"1-short.txt": 1, "2-long.txt": 40, "3-middle.txt": 9}  # not reports: each is read and set aside
+    for name, lines in texts.items():
+        (archive / name).write_text("关于召开工作会议的通知\n" * lines, encoding="utf-8")
+    given: list[str] = []
+    run([str(archive)], Options(outdir=tmp_path / "out", jobs=1),
+        progress=lambda done, total, failed, summary: given.append(Path(summary["path"]).name))
+    assert given == ["2-long.txt", "3-middle.txt", "1-short.txt"]
+    with open(tmp_path / "out" / "summary.csv", encoding="utf-8-sig", newline="") as handle:
+        assert [Path(row["path"]).name for row in csv.DictReader(handle)] == sorted(texts)

@@ -37,7 +37,7 @@ from ..errors import Failure, ReportError
 from ..reasons import chinese
 from . import review_store
 from .dask_worker import TaskInput, Unchanged, task
-from .executor import JobDone, read_source, reuse, settled
+from .executor import JobDone, largest_last, read_source, reuse, settled
 from .jobs import Job, Options
 from .outfolder import current, load_result, resolved, result_path, reusable, write_result
 from .spool import Spool, Writer
@@ -194,7 +194,7 @@ class _Feeder:
 
     def __init__(self, client, jobs: list[Job], options: Options, done: JobDone, spool: Spool):
         self.client, self.options, self.done = client, options, done
-        self.queue = list(reversed(jobs))
+        self.queue = largest_last(jobs)
         self.spool = Writer(spool.new_file(), "w")
         self.running: dict = {}  # future -> its jobs
         self.alone: list[Job] = []  # inputs to send one to a task (their task killed workers)

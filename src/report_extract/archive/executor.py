@@ -6,7 +6,7 @@ a Dask cluster) and is called as ``executor(jobs, options, done, spool)``. It ca
 ``where`` (a ``spool.Place``, or None); the input's result is in the output folder by then. It
 never writes a sheet or a page of index.html, and never decides a status: the summary says it.
 
-Shared here: reusing a current result (``reuse``) and a reviewer's decisions applied to a result
+Shared here: the order inputs are given out in (``largest_last``: the queue's end first), reusing a current result (``reuse``) and a reviewer's decisions applied to a result
 without reading its input again (``settled``), how long an input may take (``deadline``), and
 why a worker that did not answer failed its input (``timed_out``, ``crash_reason``). Imports no
 executor.
@@ -36,6 +36,26 @@ JobDone = Callable[[int, dict, "Place | list | None"], None]  # done(index, summ
 
 class Executor(Protocol):
     def __call__(self, jobs: list[Job], options: Options, done: JobDone, spool: Spool) -> None: ...
+
+
+def largest_last(jobs: list[Job]) -> list[Job]:
+    """The jobs as a queue that is taken from its end: the largest input first, the smallest last
+    (its file's bytes; a group of page images: theirs together). Workers that take the long inputs
+    first end together on short ones: in file order a scan or a long PDF at the end kept one worker
+    busy while the others had nothing left. The order of the sheets and pages is the input order,
+    whatever order the inputs are read in."""
+    import os
+
+    def size(job: Job) -> int:
+        total = 0
+        for path in job.parts or [job.path]:
+            try:
+                total += os.stat(path).st_size
+            except (OSError, ValueError):
+                pass
+        return total
+
+    return sorted(jobs, key=lambda job: (size(job), -job.index))  # equal sizes: input order
 
 
 def read_source(job: Job) -> bytes:

@@ -29,7 +29,7 @@ from pathlib import Path
 from .. import files, forked, guard, janitor, limits
 from ..guard import printable
 from . import review_store
-from .executor import JobDone, crash_reason, deadline, read_source, reuse, timed_out
+from .executor import JobDone, crash_reason, deadline, largest_last, read_source, reuse, timed_out
 from .jobs import Job, Options
 from .outfolder import current, result_path, write_result
 from .spool import Place, Spool, Writer
@@ -45,7 +45,7 @@ def run_jobs(jobs: list[Job], options: Options, done: JobDone, spool: Spool) -> 
     from multiprocessing.connection import wait  # only in the parent: workers never pay for it
 
     size = max(1, min(options.jobs or os.cpu_count() or 1, len(jobs)))
-    queue = list(reversed(jobs))
+    queue = largest_last(jobs)
     threads = ocr_threads(size)
     slots = [_Slot(options, spool.new_file(), threads) for _ in range(size)]
     try:
