@@ -307,7 +307,9 @@ class _Feeder:
             results = dict(zip(finished, self.client.gather(finished))) if finished else {}
         except (CancelledError, OSError):
             raise lost from None
-        return [results[f] if f in results else f.exception() for f in futures]
+        # a task not finished when it was handed here (lost with a worker, say) is waited for: its
+        # exception, or, run again elsewhere meanwhile, its answer (exception() is then None)
+        return [results[f] if f in results else f.exception() or f.result() for f in futures]
 
     def _take(self, jobs: list[Job], answers) -> None:
         from distributed import KilledWorker
