@@ -182,8 +182,10 @@ _RUN = re.compile(r"[\s]*(?P<run>[+\-]?\d[\d\s.,+\-]*|[/／—–\-]+)")
 _UNIT_AFTER = re.compile(r"\s*(万元|元)")
 
 
+@lru_cache(maxsize=1024)
 def _label_pattern(label: str) -> re.Pattern:
-    """A leaf label's words, with any whitespace or quote marks between the characters."""
+    """A leaf label's words, with any whitespace or quote marks between the characters (made once
+    a label: the template's labels are a few hundred)."""
     _, rest = split_ordinal(label)
     rest = re.sub(r"\(.*\)$", "", rest)  # the annotation is matched separately
     chars = [re.escape(ch) for ch in rest if ch not in "\"'“”‘’"]

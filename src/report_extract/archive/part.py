@@ -60,7 +60,7 @@ class Part:
         try:  # the empty file the parent made exclusively (``Spool.new_file``); none: no part
             if not os.path.isfile(path) or os.path.islink(path) or os.path.getsize(path):
                 return
-            self.connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.connection = sqlite3.connect(path, isolation_level=None)
             self.connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + PART_SCHEMA)
             self.connection.execute("BEGIN")
         except (sqlite3.Error, OSError):
@@ -81,7 +81,7 @@ class Part:
             self.connection.execute(f"INSERT INTO sources VALUES ({marks(1 + len(SOURCE_COLUMNS) + len(SPANS))})",
                                     (index, *source_row(record), *spans))
             self.added += 1
-        except sqlite3.Error:
+        except Exception:  # a part only saves the parent work: whatever fails here, the spool lines are there
             self._give_up()
 
     def close(self, complete: bool = True) -> None:

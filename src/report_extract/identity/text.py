@@ -7,6 +7,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..document import Block
 from ..labels import SENTENCE_MARKS, simplified
@@ -32,7 +33,12 @@ class Plain:
 
     @classmethod
     def of(cls, written: str) -> Plain:
-        written = written[:MAX_TEXT]  # what names a report stands at the start of its lines
+        """The plain text of ``written`` (the same object for the same text: a Plain is never
+        changed, and the identity's readers ask for the same lines several times)."""
+        return _plain(written[:MAX_TEXT])  # what names a report stands at the start of its lines
+
+    @classmethod
+    def _of(cls, written: str) -> Plain:
         if unicodedata.is_normalized("NFKC", written):  # most text: each character is its own form
             origin = [i for i, ch in enumerate(written) if not ch.isspace()]
             chars = [written[i] for i in origin]
@@ -52,6 +58,11 @@ class Plain:
         text = self.written[self.origin[start]:self.origin[end - 1] + 1]
         text = re.sub(rf"(?<=[{HAN}])\s+|\s+(?=[{HAN}])", "", text) if "\n" in text else text
         return re.sub(rf"(?<=[{HAN}])\s+(?=[{HAN}])", "", text).strip()
+
+
+@lru_cache(maxsize=256)  # a few lines a report: titles, openings, signatures (each at most MAX_TEXT)
+def _plain(written: str) -> Plain:
+    return Plain._of(written)
 
 
 _CN_YEAR = re.compile(r"[〇零○Oo0一二三四五六七八九]{4}(?=年)")  # 二O二三年: a Latin O for 〇
