@@ -107,21 +107,43 @@ def test_parts_beyond_what_sqlite_attaches_are_read_from_their_spool_lines(tmp_p
 def test_a_part_is_written_only_into_the_empty_file_made_for_it(tmp_path):
     spool = spool_module.Spool(tmp_path)
     try:
-        made = spool.new_file()
-        beside = part.part_path(made)
-        assert beside.exists() and beside.stat().st_size == 0
+        assert spool.part_of(spool.summaries_path) is None  # the parent's own summaries: no part
+        made = spool.new_file(with_part=True)
+        beside = spool.part_of(made)
+        assert beside == part.part_path(made) and beside.stat().st_size == 0
         assert stat.S_IMODE(beside.stat().st_mode) == stat.S_IMODE(made.stat().st_mode) == 0o600
+        cell = ["applications.new_received.total", 1, "1", "本年新收", 2, None, "read", None, None]
         elsewhere = tmp_path / "elsewhere.db"
         elsewhere.write_bytes(b"")
         beside.unlink()
         os.symlink(elsewhere, beside)  # planted: a link in the part's place
         linked = part.Part(beside)
-        linked.add(0, {"cells": [["applications.new_received.total", 1, "1", "本年新收", 2, None, "read", None, None]]})
+        linked.add(0, {"cells": [cell]})
         linked.close()
         assert linked.connection is None and elsewhere.read_bytes() == b""
         beside.unlink()
+        os.link(elsewhere, beside)  # a second name of a file elsewhere
+        assert part.Part(beside).connection is None and elsewhere.read_bytes() == b""
+        beside.unlink()
         beside.write_bytes(b"not empty")
         assert part.Part(beside).connection is None and beside.read_bytes() == b"not empty"
+        beside.unlink()
+        assert part.Part(beside).connection is None and not beside.exists()  # gone: none made
+        taken = spool.new_file()
+        part.part_path(taken).write_bytes(b"")  # its name taken before the spool could make it
+        assert not spool_module.files.new_spool_at(part.part_path(taken))
     finally:
         spool.close()
-    assert not list(tmp_path.glob(".report-extract-spool-*"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere.db"]
+
+
+def test_parts_are_used_in_an_output_folder_of_any_name(tmp_path, monkeypatch):
+    """Its path percent-encoded in the URI SQLite attaches: ``?``, ``#``, ``%``, a space, Chinese,
+    bytes that are not UTF-8 (a folder unzipped from a GBK archive)."""
+    root = make_archive(tmp_path / "in")
+    batch(root, tmp_path / "plain", 2)
+    odd = Path(os.fsdecode(bytes(tmp_path) + "/输出 ?#%25&x?mode=rw-".encode() + b"\xff\xfe"))
+    reads = spool_reads(monkeypatch)
+    batch(root, odd, 2)
+    assert reads == []
+    assert (odd / "report.sqlite").read_bytes() == (tmp_path / "plain" / "report.sqlite").read_bytes()

@@ -195,7 +195,8 @@ class _Feeder:
     def __init__(self, client, jobs: list[Job], options: Options, done: JobDone, spool: Spool):
         self.client, self.options, self.done = client, options, done
         self.queue = largest_last(jobs)
-        self.spool = Writer(spool.new_file(), "w")
+        file = spool.new_file(with_part=True)
+        self.spool = Writer(file, "w", part=spool.part_of(file))
         self.running: dict = {}  # future -> its jobs
         self.alone: list[Job] = []  # inputs to send one to a task (their task killed workers)
         self.run_id = uuid.uuid4().hex[:8]
@@ -305,11 +306,11 @@ class _Feeder:
         finished = [f for f in futures if f.status == "finished"]
         try:
             results = dict(zip(finished, self.client.gather(finished))) if finished else {}
+            # a task not finished when it was handed here (lost with a worker, say) is waited for: its
+            # exception, or, run again elsewhere meanwhile, its answer (exception() is then None)
+            return [results[f] if f in results else f.exception() or f.result() for f in futures]
         except (CancelledError, OSError):
             raise lost from None
-        # a task not finished when it was handed here (lost with a worker, say) is waited for: its
-        # exception, or, run again elsewhere meanwhile, its answer (exception() is then None)
-        return [results[f] if f in results else f.exception() or f.result() for f in futures]
 
     def _take(self, jobs: list[Job], answers) -> None:
         from distributed import KilledWorker

@@ -31,16 +31,7 @@ from .. import files
 from ..guard import shown
 from ..status import OK, PROBLEMS, READ_PARTLY, STATUS_ZH
 from ..templates import iter_fields
-from .part import (
-    PROBLEM_COLUMNS,
-    ROW_TABLES,
-    SOURCE_COLUMNS,
-    marks,
-    part_path,
-    problem_rows,
-    rows_of,
-    source_row,
-)
+from .part import PROBLEM_COLUMNS, ROW_TABLES, SOURCE_COLUMNS, marks, problem_rows, rows_of, source_row, uri
 from .spool import Finished
 
 DATABASE_NAME = "report.sqlite"
@@ -162,12 +153,13 @@ def _build(name: str, finished: Finished) -> None:
         connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
         connection.execute(f"PRAGMA user_version = {DATABASE_VERSION}")
         connection.executescript(SCHEMA)
-        parts = _attach_parts(connection, {place.file for place in finished.spool.where.values()})
+        used = {place.file for place in finished.spool.where.values()}
+        parts = _attach_parts(connection, {file: finished.spool.part_of(file) for file in used})
         with _transaction(connection):
             keys = _fields(connection)
             _fill(connection, finished, parts)
-        for name in set(parts.values()):
-            connection.execute(f"DETACH DATABASE {name}")
+        for schema in parts.values():
+            connection.execute(f"DETACH DATABASE {schema}")
         connection.executescript(INDEXES + views(keys))
     finally:
         connection.close()
@@ -197,7 +189,7 @@ def _fill(connection: sqlite3.Connection, finished: Finished, parts: dict[str, s
                 if count:
                     named = ", ".join(columns)
                     connection.execute(f"INSERT INTO {table} (report_id, {named}) SELECT ?, {named} FROM "
-                                       f"{part}.{table} WHERE rowid >= ? AND rowid < ? AND input = ?",
+                                       f"{part}.{table} WHERE rowid >= ? AND rowid < ? AND input = ? ORDER BY rowid",
                                        (number, first, first + count, job.index))
         else:
             record = (finished.spool.record(job.index) if place is not None else None) or {}
@@ -217,29 +209,31 @@ def _insert(connection: sqlite3.Connection, table: str, columns: tuple, number: 
                                f"VALUES ({marks(1 + len(columns))})", [(number, *row) for row in rows])
 
 
-def _attach_parts(connection: sqlite3.Connection, files: set[str]) -> dict[str, str]:
-    """Attach (read-only) the parts of these spool files whose worker ended normally (``Part.close``),
-    as many as SQLite allows; spool file -> the part's schema name. A part that is missing,
-    incomplete or not a database is left out: its inputs' rows are read from the spool lines."""
-    parts: dict[str, str] = {}
-    for file in sorted(files):
-        path, name = part_path(file), f"part{len(parts)}"
-        if len(parts) == PARTS_AT_ONCE:
+def _attach_parts(connection: sqlite3.Connection, parts: dict[str, Path | None]) -> dict[str, str]:
+    """Attach (read-only) the parts beside these spool files (spool file -> its part, None: none
+    was made) whose writer ended normally (``Part.close``), as many as SQLite allows; spool file ->
+    the part's schema name. A part that is missing, incomplete or not a database is left out: its
+    inputs' rows are read from the spool lines."""
+    attached: dict[str, str] = {}
+    for file, path in sorted(parts.items()):
+        if len(attached) == PARTS_AT_ONCE:
             break
-        if not path.is_file() or path.is_symlink():
+        schema = f"part{len(attached)}"
+        if path is None or not path.is_file() or path.is_symlink():
             continue
         try:
-            connection.execute(f"ATTACH DATABASE ? AS {name}", (_uri(path, "ro"),))
-        except sqlite3.Error:
+            connection.execute(f"ATTACH DATABASE ? AS {schema}", (uri(path, "ro"),))
+        except (sqlite3.Error, ValueError):
             continue
-        try:
-            if connection.execute(f"SELECT count(*) FROM {name}.complete").fetchone()[0]:
-                parts[file] = name
+        try:  # complete, and with a row of sources for each input it says it put in
+            if connection.execute(f"SELECT (SELECT inputs FROM {schema}.complete) = "
+                                  f"(SELECT count(*) FROM {schema}.sources)").fetchone()[0]:
+                attached[file] = schema
                 continue
         except sqlite3.DatabaseError:
             pass
-        connection.execute(f"DETACH DATABASE {name}")
-    return parts
+        connection.execute(f"DETACH DATABASE {schema}")
+    return attached
 
 
 class _transaction:
@@ -253,13 +247,6 @@ class _transaction:
 
     def __exit__(self, kind, *_) -> None:
         self.connection.execute("COMMIT" if kind is None else "ROLLBACK")
-
-
-def _uri(path: Path, mode: str) -> str:
-    """An SQLite URI of a file (a path holding ``?`` or ``#`` or ``%`` names that file still)."""
-    from urllib.parse import quote
-
-    return f"file:{quote(str(path))}?mode={mode}"
 
 
 def _report(connection: sqlite3.Connection, number: int, summary: dict, source: tuple) -> None:

@@ -47,7 +47,7 @@ def run_jobs(jobs: list[Job], options: Options, done: JobDone, spool: Spool) -> 
     size = max(1, min(options.jobs or os.cpu_count() or 1, len(jobs)))
     queue = largest_last(jobs)
     threads = ocr_threads(size)
-    slots = [_Slot(options, spool.new_file(), threads) for _ in range(size)]
+    slots = [_Slot(options, spool, threads) for _ in range(size)]
     try:
         for slot in slots:
             if queue:
@@ -75,7 +75,7 @@ def run_jobs(jobs: list[Job], options: Options, done: JobDone, spool: Spool) -> 
                     summary["seconds"] = round(time.monotonic() - slot.started, 3)
                     done(job.index, summary)
                     slot.stop(kill=True)
-                    slots[slots.index(slot)] = slot = _Slot(options, spool.new_file(), threads)
+                    slots[slots.index(slot)] = slot = _Slot(options, spool, threads)
                 if slot.job is None and queue:
                     slot.give(queue.pop())
     finally:  # every worker told first, then each waited for: they end side by side
@@ -88,10 +88,12 @@ def run_jobs(jobs: list[Job], options: Options, done: JobDone, spool: Spool) -> 
 class _Slot:
     """One worker process and the job it holds."""
 
-    def __init__(self, options: Options, spool: Path, ocr_threads: str):
+    def __init__(self, options: Options, spool: Spool, ocr_threads: str):
+        file = spool.new_file(with_part=True)  # its own spool file and part
+        part = spool.part_of(file)
         config = json.dumps({"outdir": str(options.outdir), "fmt": options.fmt, "force": options.force,
-                             "html": options.html, "ocr": options.ocr, "spool": str(spool),
-                             "memory_mb": options.memory_mb})
+                             "html": options.html, "ocr": options.ocr, "spool": str(file),
+                             "part": None if part is None else str(part), "memory_mb": options.memory_mb})
         # its own temporary folder (LibreOffice's copies of inputs), removed with the worker
         self.tmp = janitor.temporary_folder("report-extract-worker-")
         # its own process group, so that a timeout kills what it started (LibreOffice) too, and so
@@ -218,11 +220,11 @@ def worker_main(options_json: str) -> None:
     guard.die_with_parent(signal.SIGTERM)
     config = json.loads(options_json)
     guard.set_memory_limit(config.pop("memory_mb", 0) or limits.MEMORY.value)
-    spool_path = Path(config.pop("spool"))
+    spool_path, part = Path(config.pop("spool")), config.pop("part", None)
     options = Options(**{**config, "outdir": Path(config["outdir"])})
     store = review_store.load(options.outdir)  # the parent read it first, under the folder's lock
     ocr_pages = _OcrPages()
-    spool, complete = Writer(spool_path), False
+    spool, complete = Writer(spool_path, part=part), False
     try:
         for line in sys.stdin:
             job = Job(**json.loads(line))

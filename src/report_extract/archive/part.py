@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from pathlib import Path
+from urllib.parse import quote
 
 from ..model import Problem
 from ..problems import kind_of, problem_id
@@ -47,23 +49,33 @@ def part_path(spool_file: str | os.PathLike) -> Path:
     return Path(spool_file).with_suffix(".sqlite")
 
 
+def uri(path: str | os.PathLike, mode: str) -> str:
+    """An SQLite URI of a file, whatever its path holds (``?``, ``#``, ``%``, a leading ``//``, bytes
+    that are not UTF-8: its bytes percent-encoded, after an empty authority)."""
+    return "file://" + quote(os.fsencode(os.path.abspath(path))) + f"?mode={mode}"
+
+
 class Part:
     """A worker's part of report.sqlite (see the module's docstring): ``add`` an input's record as
     it is read, ``close`` when the worker ends. A part that cannot be written (a full disk) is given
     up without a word: the parent reads those inputs' rows from the spool lines, as it does for a
     part whose worker was killed. Never journalled: a part is scratch, used only when complete."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike | None):
         self.added = 0
         self.next = dict.fromkeys(("cells", "problems", "sections"), 1)  # the rowid of each table's next row
         self.connection: sqlite3.Connection | None = None
-        try:  # the empty file the parent made exclusively (``Spool.new_file``); none: no part
-            if not os.path.isfile(path) or os.path.islink(path) or os.path.getsize(path):
+        if path is None:  # none was made: no part
+            return
+        try:  # the empty file the parent made exclusively (``Spool.new_file``), one name for it, no link
+            found = os.lstat(path)
+            if not stat.S_ISREG(found.st_mode) or found.st_size or found.st_nlink != 1:
                 return
-            self.connection = sqlite3.connect(path, isolation_level=None)
+            # mode=rw: SQLite opens the file that is there, never makes one where it went missing
+            self.connection = sqlite3.connect(uri(path, "rw"), isolation_level=None, uri=True)
             self.connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + PART_SCHEMA)
             self.connection.execute("BEGIN")
-        except (sqlite3.Error, OSError):
+        except (sqlite3.Error, OSError, ValueError):
             self._give_up()
 
     def add(self, index: int, record: dict) -> None:

@@ -53,13 +53,13 @@ def write_lines(handle, path: Path, data: dict) -> Place:
 
 class Writer:
     """An executor's spool file (a local worker's, the Dask client's) and its part of report.sqlite
-    beside it: ``write`` an input's lines and rows, ``close(complete)`` at the end (complete: the
-    writer ended normally, and the part can be used)."""
+    (``part``: the one ``Spool.part_of`` names, or None): ``write`` an input's lines and rows,
+    ``close(complete)`` at the end (complete: the writer ended normally, and the part can be used)."""
 
-    def __init__(self, path: Path, mode: str = "a"):
+    def __init__(self, path: Path, mode: str = "a", part: Path | str | None = None):
         self.path = path
         self.handle = files.open_spool(path, mode, encoding="utf-8", errors="backslashreplace")
-        self.part = Part(part_path(path))
+        self.part = Part(part)
 
     def write(self, index: int, data: dict) -> Place:
         place = write_lines(self.handle, self.path, data)
@@ -67,8 +67,10 @@ class Writer:
         return place
 
     def close(self, complete: bool) -> None:
-        self.handle.close()
-        self.part.close(complete)
+        try:
+            self.handle.close()
+        finally:
+            self.part.close(complete)
 
 
 class Spool:
@@ -84,6 +86,7 @@ class Spool:
         self.where: dict[int, Place] = {}
         self.handles: dict[str, object] = {}
         self.count = 0
+        self.parts: set[str] = set()  # the spool files that have a part beside them (made here)
         self.summaries_path = self.new_file()
         self.summaries = files.open_spool(self.summaries_path, "w+", encoding="utf-8")  # the parent's own spool
         self.summary_at: dict[int, int] = {}
@@ -99,15 +102,19 @@ class Spool:
         self.summaries.seek(self.summary_at[index])
         return json.loads(self.summaries.readline())
 
-    def new_file(self, suffix: str = ".jsonl") -> Path:
-        """A new spool file, made (empty) under a unique name: nothing planted there is followed; a
-        .jsonl file for an executor has its part beside it (``part.part_path``), made empty
-        too (where that name is taken, there is no part: ``part.Part`` writes none)."""
+    def new_file(self, with_part: bool = False) -> Path:
+        """A new spool file, made (empty) under a unique name: nothing planted there is followed.
+        ``with_part``: an executor's, with its part of report.sqlite beside it (``part_of``), made
+        empty and exclusively too; where that name is taken, there is no part."""
         self.count += 1
-        path = files.new_spool(self.outdir, f"{SPOOL_PREFIX}{os.getpid()}-{self.count}-", suffix)
-        if suffix == ".jsonl":
-            files.new_spool_at(part_path(path))
+        path = files.new_spool(self.outdir, f"{SPOOL_PREFIX}{os.getpid()}-{self.count}-", ".jsonl")
+        if with_part and files.new_spool_at(part_path(path)):
+            self.parts.add(str(path))
         return path
+
+    def part_of(self, path: Path | str) -> Path | None:
+        """The part made beside a spool file of ``new_file``, or None."""
+        return part_path(path) if str(path) in self.parts else None
 
     def put(self, index: int, where: Place | list | None) -> None:
         """Where the input's lines are (``write_lines``' Place, or the array a worker sent); None: none."""
@@ -167,6 +174,7 @@ class SpoolReader(Spool):
 
     def __init__(self, spool: Spool):  # not Spool.__init__, which clears the spool folder
         self.outdir, self.where, self.summary_at, self.count = spool.outdir, spool.where, spool.summary_at, spool.count
+        self.parts = spool.parts
         self.summaries_path = spool.summaries_path
         self.handles = {}
         self.summaries = files.open_spool(spool.summaries_path, "r", encoding="utf-8")
