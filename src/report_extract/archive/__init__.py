@@ -28,9 +28,8 @@ One way through, one job a module::
 What is absent, on purpose:
 
 - No module of the package imports ``run``, an executor imports no other executor, and nothing
-  below the executors (unit, outfolder, spool, part, duplicates, sheets, database, html_pages, cross_year)
-  imports
-  one.
+  below the executors (unit, outfolder, spool, part, duplicates, sheets, database, html_pages,
+  cross_year) imports one.
 - No view imports this package: ``views.dashboard`` renders the rows it is handed.
 - No name starting with ``_`` is imported from another module; what two modules share is public
   and documented where it lives.

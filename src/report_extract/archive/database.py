@@ -31,7 +31,17 @@ from .. import files
 from ..guard import shown
 from ..status import OK, PROBLEMS, READ_PARTLY, STATUS_ZH
 from ..templates import iter_fields
-from .part import PROBLEM_COLUMNS, ROW_TABLES, SOURCE_COLUMNS, marks, problem_rows, rows_of, source_row, uri
+from .part import (
+    PROBLEM_COLUMNS,
+    ROW_TABLES,
+    SOURCE_COLUMNS,
+    SPANS,
+    marks,
+    problem_rows,
+    rows_of,
+    source_row,
+    uri,
+)
 from .spool import Finished
 
 DATABASE_NAME = "report.sqlite"
@@ -185,7 +195,8 @@ def _fill(connection: sqlite3.Connection, finished: Finished, parts: dict[str, s
         spans = part and connection.execute(f"SELECT * FROM {part}.sources WHERE input = ?", (job.index,)).fetchone()
         if spans:
             _report(connection, number, summary, spans[1:1 + len(SOURCE_COLUMNS)])
-            for (table, columns), first, count in zip(ROW_TABLES, spans[-6::2], spans[-5::2]):
+            where = spans[-len(SPANS):]  # (first rowid, count) of its cells, problems, sections
+            for (table, columns), first, count in zip(ROW_TABLES, where[0::2], where[1::2]):
                 if count:
                     named = ", ".join(columns)
                     connection.execute(f"INSERT INTO {table} (report_id, {named}) SELECT ?, {named} FROM "
