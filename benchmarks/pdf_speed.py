@@ -21,6 +21,9 @@ theirs):
   pass on the same file (start-up and pypdfium2's import included), on the longest PDF of the mix.
   The issue's guide: 200 ms for a 5-page PDF on its machine.
 
+Beside the ratio, the share of it no Python can cut: the pdfium calls our reader makes (characters,
+their boxes, path objects), timed in turns with the text pass.
+
 The source tree is measured, not an installed copy.
 """
 
@@ -92,6 +95,21 @@ def pdfium_text(path: Path) -> None:
     text_pass(str(path))  # noqa: F821 - defined by exec(TEXT_PASS) above
 
 
+def pdfium_calls(path: Path) -> None:
+    """The pdfium calls our reader makes (every character and its box, the path objects and their
+    bounds), with none of the Python that reads tables on top: the share of ours no Python can cut."""
+    import pypdfium2
+
+    from report_extract.readers import pdf as reader
+
+    document = pypdfium2.PdfDocument(str(path))
+    for page in document:
+        reader._chars(page)
+        reader._edges(page)
+        page.close()
+    document.close()
+
+
 def whole_process(path: Path, runs: int) -> tuple[float, float]:
     """Median wall seconds of ``report-extract extract`` and of the text pass in a process of its own."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
@@ -150,6 +168,15 @@ def main() -> None:
     for name, values in ratios.items():
         print(f"ratio to the {name}: median {statistics.median(values):.3f} (min {min(values):.3f}, "
               f"max {max(values):.3f}); goal <= {goals[name]}")
+    shares = []
+    for _ in range(args.runs):  # in turns with the text pass, file by file, like the ratios above
+        calls = text = 0.0
+        for path in files:
+            calls += timed(pdfium_calls, path)
+            text += timed(pdfium_text, path)
+        shares.append(calls / text)
+    print(f"  of which pdfium's own work as our reader calls it: {statistics.median(shares):.2f}x the text pass "
+          f"(min {min(shares):.2f}, max {max(shares):.2f}); the rest is Python")
     longest = max(files, key=lambda path: (pages[path], path.stat().st_size))
     mine, theirs = whole_process(longest, args.runs)
     print(f"whole process, {longest.name} ({pages[longest]} pages): report-extract extract {mine * 1000:.0f} ms, "
