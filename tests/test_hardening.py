@@ -504,6 +504,39 @@ def test_on_a_terminal_each_failure_is_listed_above_the_bar(tmp_path):
     assert "\x1b.txt" not in text  # the name's ESC escaped, never sent to the terminal
 
 
+def test_on_a_terminal_the_bar_shows_before_the_first_input_is_done(tmp_path):
+    """The largest input is read first and may take long (a scan): the bar is there from the start,
+    not from the first input done (it is drawn at each input done, by no thread of rich's, so that
+    the workers are still forked from a process of one thread)."""
+    import pty
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "good.txt").write_bytes(CLEAN.read_bytes())
+    (tmp_path / "in" / "slow.pdf").write_bytes((FIXTURES / "v2021-clean.pdf").read_bytes())  # the largest
+    out = tmp_path / "out"
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "report_extract", "batch", str(tmp_path / "in"), "-o", str(out),
+                                "--jobs", "1"], cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=slave, env={**os.environ, "COLUMNS": "120", "REPORT_EXTRACT_FAULTS": "pause:slow"})
+    os.close(slave)
+    seen, results_when_shown = b"", None
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if results_when_shown is None and b"extracting" in seen:
+            results_when_shown = sorted(p.name for p in out.glob("*.json"))
+    process.wait(timeout=120)
+    os.close(master)
+    assert process.returncode == 0
+    assert results_when_shown == []  # shown while the first input (paused 2 s) was still being read
+    assert "0/?" in seen.decode("utf-8", "replace") and "2/2" in seen.decode("utf-8", "replace")
+
+
 def test_control_characters_in_a_word_page_are_dropped_not_a_traceback():
     """Found by the campaign's mutations: a control character (raw or as &#5;) in a Word list
     number made lxml refuse the rewritten label (ValueError: All strings must be XML compatible)."""

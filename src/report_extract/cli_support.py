@@ -195,12 +195,16 @@ class BatchProgress:
         if sys.stderr.isatty() and not settings["quiet"]:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+            # drawn again at each input done, not by a thread of rich's: the workers are forked after
+            # this, and only from a process of one thread (``forked``); shown at once, so that a first
+            # input that takes long (the largest are read first) leaves no blank terminal
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                 TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn(),
                                 TextColumn("failed: {task.fields[failed]}"), TextColumn("OCR: {task.fields[ocr]}"),
-                                console=stderr_console())
-            self.task = None  # the bar (and its refresh thread) starts with the first input done: the
-            # workers are started before it, forked from a process of one thread (``forked``)
+                                console=stderr_console(), auto_refresh=False)
+            self.task = self.bar.add_task("extracting", total=None, rate="0.0", failed=0, ocr=0)
+            self.bar.start()
+            self.bar.refresh()
         self.ocr = 0  # inputs read by OCR
         self.start = time.monotonic()
         return self
@@ -223,12 +227,10 @@ class BatchProgress:
                   flush=True)
             return
         self.ocr += bool(summary.get("ocr_pages"))
-        if self.task is None:
-            self.bar.start()
-            self.task = self.bar.add_task("extracting", total=total, rate="0.0", failed=0, ocr=0)
         if summary["status"] == FAILED:  # above the bar, which stays at the bottom
             self.bar.console.print(shown(_failed_line(summary)), markup=False, highlight=False, soft_wrap=True)
-        self.bar.update(self.task, completed=done, rate=f"{rate:.1f}", failed=failed, ocr=self.ocr)
+        self.bar.update(self.task, total=total, completed=done, rate=f"{rate:.1f}", failed=failed, ocr=self.ocr,
+                        refresh=True)
 
     def stop(self) -> None:
         if self.bar is not None:
