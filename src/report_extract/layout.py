@@ -88,11 +88,11 @@ def _words(line: Line) -> list[Word]:
     end = 0.0
     last = ""  # the text of the run's last character
     for ch in line.chars:
-        text = ch[4]
+        text = ch[TEXT]
         if text.isspace():
             continue
         if run:
-            gap = ch[0] - end
+            gap = ch[X0] - end
             if text in punctuation or last in punctuation:
                 gap -= room
             if gap > limit:
@@ -100,11 +100,11 @@ def _words(line: Line) -> list[Word]:
                 run = []
         if run:
             run.append(ch)
-            if ch[2] > end:
-                end = ch[2]
+            if ch[X1] > end:
+                end = ch[X1]
         else:
             run = [ch]
-            end = ch[2]
+            end = ch[X1]
         last = text
     if run:
         out.append(_word(run))

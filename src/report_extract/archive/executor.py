@@ -6,14 +6,15 @@ a Dask cluster) and is called as ``executor(jobs, options, done, spool)``. It ca
 ``where`` (a ``spool.Place``, or None); the input's result is in the output folder by then. It
 never writes a sheet or a page of index.html, and never decides a status: the summary says it.
 
-Shared here: the order inputs are given out in (``largest_last``: the queue's end first), reusing a current result (``reuse``) and a reviewer's decisions applied to a result
-without reading its input again (``settled``), how long an input may take (``deadline``), and
-why a worker that did not answer failed its input (``timed_out``, ``crash_reason``). Imports no
-executor.
+Shared here: the order inputs are given out in (``largest_last``: the queue's end first),
+reusing a current result (``reuse``) and a reviewer's decisions applied to a result without
+reading its input again (``settled``), how long an input may take (``deadline``), and why a worker
+that did not answer failed its input (``timed_out``, ``crash_reason``). Imports no executor.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -44,7 +45,6 @@ def largest_last(jobs: list[Job]) -> list[Job]:
     first end together on short ones: in file order a scan or a long PDF at the end kept one worker
     busy while the others had nothing left. The order of the sheets and pages is the input order,
     whatever order the inputs are read in."""
-    import os
 
     def size(job: Job) -> int:
         total = 0

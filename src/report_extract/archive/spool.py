@@ -161,12 +161,15 @@ class Spool:
         return SpoolReader(self)
 
     def close(self) -> None:
-        self.summaries.close()
-        for handle in self.handles.values():
-            handle.close()
+        self.close_handles()
         for suffix in SPOOL_SUFFIXES:
             for path in self.outdir.glob(f"{SPOOL_PREFIX}{os.getpid()}-*{suffix}"):
                 path.unlink(missing_ok=True)
+
+    def close_handles(self) -> None:
+        self.summaries.close()
+        for handle in self.handles.values():
+            handle.close()
 
 
 class SpoolReader(Spool):
@@ -179,10 +182,8 @@ class SpoolReader(Spool):
         self.handles = {}
         self.summaries = files.open_spool(spool.summaries_path, "r", encoding="utf-8")
 
-    def close(self) -> None:
-        self.summaries.close()
-        for handle in self.handles.values():
-            handle.close()
+    def close(self) -> None:  # its handles only: the files are the run's
+        self.close_handles()
 
 
 @dataclass
